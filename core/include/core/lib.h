@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_LIB_H
+#define CORE_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT(n) (1ULL << (n))
+/* Bits h..l inclusive set, e.g. GENMASK(7, 4) == 0xf0. */
+#define GENMASK(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ULL << PAGE_SHIFT)
+#define SZ_2M (1ULL << 21)
+#define SZ_1G (1ULL << 30)
+
+static inline bool is_aligned(uint64_t v, uint64_t align)
+{
+	return (v & (align - 1)) == 0;
+}
+static inline uint64_t align_down(uint64_t v, uint64_t align)
+{
+	return v & ~(align - 1);
+}
+/* Callers make sure v + align - 1 does not overflow (see range_ok()). */
+static inline uint64_t align_up(uint64_t v, uint64_t align)
+{
+	return (v + align - 1) & ~(align - 1);
+}
+/* True if [base, base+size) does not wrap around the address space. */
+static inline bool range_ok(uint64_t base, uint64_t size)
+{
+	return base + size >= base;
+}
+
+/* The C string/memory functions core/ and vdev/ may call. The host build gets them from libc
+ * (so AddressSanitizer checks every call); the target build from hal/aarch64/string.c. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/* The HAL on the host: every call reads or records state in `sim_hal`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hal-sim/sim_hal.h>
+#include <hal/console.h>
+#include <hal/cpu.h>
+#include <hal/firmware.h>
+#include <hal/mem.h>
+#include <hal/mmu.h>
+#include <hal/time.h>
+
+struct sim_hal sim_hal;
+
+void sim_hal_reset(void)
+{
+	memset(&sim_hal, 0, sizeof(sim_hal));
+	sim_hal.counter_freq = 62500000;
+	sim_hal.pa_bits = 40;
+}
+
+void sim_console_clear(void)
+{
+	sim_hal.console_len = 0;
+	sim_hal.console[0] = '\0';
+}
+
+static _Noreturn void sim_exit(const char *reason, int status)
+{
+	sim_hal.exit_reason = reason;
+	sim_hal.exit_status = status;
+	if (sim_hal.exit_jmp)
+		longjmp(*sim_hal.exit_jmp, 1);
+	abort();
+}
+
+/* --- cpu --- */
+unsigned hal_cpu_id(void) { return sim_hal.cpu_id; }
+void hal_cpu_relax(void) {}
+void hal_wait_for_interrupt(void) {}
+void hal_memory_barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+_Noreturn void hal_cpu_halt(void) { sim_exit("halt", -1); }
+
+/* --- console --- */
+void hal_console_init(uint64_t base_pa) { sim_hal.console_base = base_pa; }
+
+void hal_console_write(const char *s, size_t len)
+{
+	const size_t cap = SIM_CONSOLE_SIZE - 1;
+
+	if (len > cap) {
+		s += len - cap;
+		len = cap;
+	}
+	if (sim_hal.console_len + len > cap) {
+		size_t drop = sim_hal.console_len + len - cap;
+
+		memmove(sim_hal.console, sim_hal.console + drop, sim_hal.console_len - drop);
+		sim_hal.console_len -= drop;
+	}
+	memcpy(sim_hal.console + sim_hal.console_len, s, len);
+	sim_hal.console_len += len;
+	sim_hal.console[sim_hal.console_len] = '\0';
+}
+
+/* --- memory: a physical address is the host address --- */
+void *hal_phys_to_ptr(uint64_t pa) { return (void *)(uintptr_t)pa; }
+uint64_t hal_ptr_to_phys(const void *ptr) { return (uint64_t)(uintptr_t)ptr; }
+void hal_dcache_clean_range(const void *ptr, size_t len) {}
+
+/* --- translation --- */
+unsigned hal_pa_bits(void) { return sim_hal.pa_bits; }
+void hal_el2_mmu_enable(uint64_t root_pa, unsigned va_bits) {}
+
+void hal_tlb_flush_el2_va(uint64_t va)
+{
+	sim_hal.tlb_flush_va++;
+	sim_hal.last_flush_addr = va;
+}
+void hal_tlb_flush_el2_all(void) { sim_hal.tlb_flush_all++; }
+
+void hal_tlb_flush_ipa(uint16_t vmid, uint64_t ipa)
+{
+	sim_hal.tlb_flush_ipa++;
+	sim_hal.last_flush_vmid = vmid;
+	sim_hal.last_flush_addr = ipa;
+}
+
+void hal_tlb_flush_vmid(uint16_t vmid)
+{
+	sim_hal.tlb_flush_vmid++;
+	sim_hal.last_flush_vmid = vmid;
+}
+
+/* --- time --- */
+uint64_t hal_counter_now(void) { return sim_hal.counter; }
+uint64_t hal_counter_freq(void) { return sim_hal.counter_freq; }
+
+/* --- firmware --- */
+void hal_psci_set_conduit(enum hal_psci_conduit conduit)
+{
+	sim_hal.psci_conduit = conduit == HAL_PSCI_HVC ? SIM_PSCI_HVC : SIM_PSCI_SMC;
+}
+
+int32_t hal_psci_cpu_on(uint64_t mpidr, unsigned cpu_index)
+{
+	if (sim_hal.cpu_on_count < SIM_MAX_CPU_ON)
+		sim_hal.cpu_on_mpidr[sim_hal.cpu_on_count] = mpidr;
+	sim_hal.cpu_on_count++;
+	return sim_hal.cpu_on_result;
+}
+
+_Noreturn void hal_system_off(void) { sim_exit("system_off", 0); }
+_Noreturn void hal_system_reset(void) { sim_exit("system_reset", 0); }
+void hal_debug_exit_enable(void) {}
+_Noreturn void hal_machine_exit(int status) { sim_exit("machine_exit", status); }

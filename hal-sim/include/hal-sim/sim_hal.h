@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HAL_SIM_SIM_HAL_H
+#define HAL_SIM_SIM_HAL_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The host implementation of the HAL keeps the "hardware" in this plain struct: tests set
+ * inputs (CPU id, counter, PA size) and read what the code under test did (console text,
+ * TLB invalidations, firmware calls). sim_hal_reset() restores power-on defaults. */
+
+#define SIM_CONSOLE_SIZE 65536
+#define SIM_MAX_CPU_ON 64
+
+struct sim_hal {
+	unsigned cpu_id;
+	uint64_t counter;      /* returned by hal_counter_now(); advanced by tests */
+	uint64_t counter_freq; /* default 62.5 MHz like QEMU virt */
+	unsigned pa_bits;      /* default 40 */
+
+	char console[SIM_CONSOLE_SIZE]; /* NUL-terminated; oldest text dropped when full */
+	size_t console_len;
+	uint64_t console_base;
+
+	unsigned tlb_flush_va, tlb_flush_all, tlb_flush_ipa, tlb_flush_vmid; /* call counts */
+	uint64_t last_flush_addr;
+	uint16_t last_flush_vmid;
+
+	enum { SIM_PSCI_SMC, SIM_PSCI_HVC } psci_conduit;
+	unsigned cpu_on_count;
+	uint64_t cpu_on_mpidr[SIM_MAX_CPU_ON];
+	int32_t cpu_on_result; /* what hal_psci_cpu_on() returns */
+
+	/* _Noreturn HAL calls (halt, system off/reset, machine exit) record why and longjmp here
+	 * when set; without it they abort() the test. */
+	jmp_buf *exit_jmp;
+	int exit_status;
+	const char *exit_reason;
+};
+
+extern struct sim_hal sim_hal;
+
+void sim_hal_reset(void);
+void sim_console_clear(void);
+
+#endif

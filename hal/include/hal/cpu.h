@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HAL_CPU_H
+#define HAL_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Index of the calling physical CPU (0 = the boot CPU), as given when it was started. */
+unsigned hal_cpu_id(void);
+
+/* Hint that the caller is spinning on shared memory (YIELD on AArch64). */
+void hal_cpu_relax(void);
+
+/* Sleep until an interrupt or event may have arrived; callers re-check their condition. */
+void hal_wait_for_interrupt(void);
+
+/* Stop the calling CPU for good, with interrupts masked. Used after an unrecoverable error. */
+_Noreturn void hal_cpu_halt(void);
+
+/* Make all earlier memory writes of this CPU visible to the others before a later flag write. */
+void hal_memory_barrier(void);
+
+#endif

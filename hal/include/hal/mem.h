@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HAL_MEM_H
+#define HAL_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The hypervisor reaches physical memory through these two conversions only. On the target
+ * EL2 runs with an identity map; on the host a "physical address" is a host pointer value. */
+void *hal_phys_to_ptr(uint64_t pa);
+uint64_t hal_ptr_to_phys(const void *ptr);
+
+/* Write back (clean) data cache lines covering [ptr, ptr+len) to the point of coherency. */
+void hal_dcache_clean_range(const void *ptr, size_t len);
+
+#endif

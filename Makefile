@@ -38,6 +38,7 @@ TCFLAGS := -std=gnu11 -O2 -g $(WARNINGS) $(INCLUDES) -Ihal/aarch64 \
            -ffreestanding -nostdlib -fno-builtin-printf -fno-common -fno-pic -fno-pie \
            -fno-stack-protector -fno-omit-frame-pointer \
            -mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
+           -fno-tree-loop-distribute-patterns \
            -ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)/= \
            -MMD -MP
 TLDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
@@ -151,7 +152,7 @@ fuzz-smoke: $(FUZZ_BINS)
 # QEMU
 SMP    ?= 4
 MEM    ?= 1G
-QEMU_MACHINE := -M virt,virtualization=on,gic-version=3 -cpu max -nographic -no-reboot \
+QEMU_MACHINE := -M virt,virtualization=on,gic-version=3 -cpu max -nographic -no-reboot -nic none \
                 -semihosting-config enable=on,target=native
 run: $(BUILD)/hypervisor.bin
 	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "hv.exit=semihosting"

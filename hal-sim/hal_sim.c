@@ -37,6 +37,8 @@ static _Noreturn void sim_exit(const char *reason, int status)
 
 /* --- cpu --- */
 unsigned hal_cpu_id(void) { return sim_hal.cpu_id; }
+uint64_t hal_cpu_mpidr(void) { return sim_hal.cpu_mpidr; }
+unsigned hal_current_el(void) { return 2; }
 void hal_cpu_relax(void) {}
 void hal_wait_for_interrupt(void) {}
 void hal_memory_barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
@@ -71,7 +73,16 @@ void hal_dcache_clean_range(const void *ptr, size_t len) {}
 
 /* --- translation --- */
 unsigned hal_pa_bits(void) { return sim_hal.pa_bits; }
-void hal_el2_mmu_enable(uint64_t root_pa, unsigned va_bits) {}
+void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr)
+{
+	sim_hal.el2_root = root_pa;
+	sim_hal.el2_tcr = tcr;
+	sim_hal.el2_mmu_on = true;
+}
+bool hal_el2_mmu_enabled(void) { return sim_hal.el2_mmu_on; }
+
+/* The host has no MMU to ask; tests read the tables with pgt_lookup() instead. */
+bool hal_el2_translate(uint64_t va, bool write, uint64_t *pa, uint8_t *attr) { return false; }
 
 void hal_tlb_flush_el2_va(uint64_t va)
 {
@@ -94,7 +105,13 @@ void hal_tlb_flush_vmid(uint16_t vmid)
 }
 
 /* --- time --- */
-uint64_t hal_counter_now(void) { return sim_hal.counter; }
+uint64_t hal_counter_now(void)
+{
+	uint64_t now = sim_hal.counter;
+
+	sim_hal.counter += sim_hal.counter_step;
+	return now;
+}
 uint64_t hal_counter_freq(void) { return sim_hal.counter_freq; }
 
 /* --- firmware --- */

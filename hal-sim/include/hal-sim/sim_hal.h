@@ -16,7 +16,9 @@
 
 struct sim_hal {
 	unsigned cpu_id;
+	uint64_t cpu_mpidr;    /* returned by hal_cpu_mpidr() */
 	uint64_t counter;      /* returned by hal_counter_now(); advanced by tests */
+	uint64_t counter_step; /* added to counter after each read, so waits time out */
 	uint64_t counter_freq; /* default 62.5 MHz like QEMU virt */
 	unsigned pa_bits;      /* default 40 */
 
@@ -26,6 +28,8 @@ struct sim_hal {
 
 	unsigned tlb_flush_va, tlb_flush_all, tlb_flush_ipa, tlb_flush_vmid; /* call counts */
 	uint64_t last_flush_addr;
+	uint64_t el2_root, el2_tcr; /* what hal_el2_mmu_enable() was given */
+	bool el2_mmu_on;
 	uint16_t last_flush_vmid;
 
 	enum { SIM_PSCI_SMC, SIM_PSCI_HVC } psci_conduit;

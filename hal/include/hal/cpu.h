@@ -8,6 +8,12 @@
 /* Index of the calling physical CPU (0 = the boot CPU), as given when it was started. */
 unsigned hal_cpu_id(void);
 
+/* Affinity fields of the calling CPU's MPIDR_EL1 (Aff3..Aff0), as in the DTB's cpu reg. */
+uint64_t hal_cpu_mpidr(void);
+
+/* The exception level the hypervisor runs at (2 when booted correctly). */
+unsigned hal_current_el(void);
+
 /* Hint that the caller is spinning on shared memory (YIELD on AArch64). */
 void hal_cpu_relax(void);
 

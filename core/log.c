@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* The console log: whole lines under one lock, level prefixes, rate limiting. */
+#include <stdarg.h>
+
+#include <core/lib.h>
+#include <core/log.h>
+#include <core/print.h>
+#include <core/spinlock.h>
+#include <hal/console.h>
+#include <hal/time.h>
+
+static struct spinlock log_lock = SPINLOCK_INIT;
+static enum log_level log_max_level = LOG_INFO;
+
+static const char *const level_prefix[] = {
+	[LOG_ERR] = "error: ",
+	[LOG_WARN] = "warning: ",
+	[LOG_INFO] = "",
+	[LOG_DEBUG] = "debug: ",
+};
+
+void log_set_level(enum log_level max_level)
+{
+	log_max_level = max_level;
+}
+
+void log_printf(enum log_level level, const char *fmt, ...)
+{
+	/* +2: room for the newline and the NUL even when the text is cut. */
+	char line[LOG_LINE_MAX + 2];
+	const char *prefix;
+	size_t len;
+	va_list ap;
+	int n;
+
+	if (level > log_max_level)
+		return;
+	prefix = (unsigned)level < ARRAY_SIZE(level_prefix) ? level_prefix[level] : "";
+	len = strlen(prefix);
+	memcpy(line, prefix, len);
+	va_start(ap, fmt);
+	n = vformat(line + len, LOG_LINE_MAX + 1 - len, fmt, ap);
+	va_end(ap);
+	if (len + (size_t)n > LOG_LINE_MAX) {
+		len = LOG_LINE_MAX;
+		memcpy(line + len - 3, "...", 3);
+	} else {
+		len += (size_t)n;
+	}
+	line[len++] = '\n';
+
+	spin_lock(&log_lock);
+	hal_console_write(line, len);
+	spin_unlock(&log_lock);
+}
+
+bool log_ratelimit_allow(struct log_ratelimit *rl, uint32_t burst, uint64_t interval_ticks)
+{
+	uint64_t now = hal_counter_now();
+
+	/* interval 0 means one second of the system counter. */
+	if (interval_ticks == 0)
+		interval_ticks = hal_counter_freq();
+	if (rl->printed == 0 || now - rl->window_start >= interval_ticks) {
+		if (rl->suppressed)
+			log_printf(LOG_WARN, "%u similar message(s) suppressed", rl->suppressed);
+		rl->window_start = now;
+		rl->printed = 0;
+		rl->suppressed = 0;
+	}
+	if (rl->printed < burst) {
+		rl->printed++;
+		return true;
+	}
+	rl->suppressed++;
+	return false;
+}

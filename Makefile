@@ -10,6 +10,16 @@ HOSTCC     ?= gcc
 QEMU       ?= qemu-system-aarch64
 PYTHON     ?= python3
 
+# Quiet by default; `make V=1` shows every command.
+V ?= 0
+ifeq ($(V),0)
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2)
+else
+Q :=
+say = @true
+endif
+
 BUILD      := build
 TB         := $(BUILD)/target
 HB         := $(BUILD)/host
@@ -68,7 +78,7 @@ help:
 	@echo "make run             boot the hypervisor on QEMU virt (SMP=$(SMP), MEM=$(MEM))"
 	@echo "make run-linux       boot Linux under the hypervisor (until Linux boots: same as run)"
 	@echo "make debug           like run, but QEMU waits for gdb on :1234"
-	@echo "make test            deps + test-host + test-qemu (what CI runs)"
+	@echo "make test            deps, lint, fmt-check, test-host, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
 	@echo "make test-qemu       end-to-end cases in tests/qemu/ on QEMU"
 	@echo "make coverage        lcov HTML report of the host tests in coverage/html"
@@ -89,32 +99,43 @@ $(DEPS_STAMP): tools/deps.sh
 # ---------------------------------------------------------------------------------------------
 # Target build rules
 $(TB)/%.c.o: %.c | $(DEPS_STAMP)
+	$(call say,CC,$<)
 	@mkdir -p $(@D)
-	$(TCC) $(TCFLAGS) -c $< -o $@
+	$(Q)$(TCC) $(TCFLAGS) -c $< -o $@
 $(TB)/%.S.o: %.S | $(DEPS_STAMP)
+	$(call say,AS,$<)
 	@mkdir -p $(@D)
-	$(TCC) $(TCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(Q)$(TCC) $(TCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(BUILD)/hypervisor.elf: $(TOBJS) target/linker.ld
-	$(TCC) $(TCFLAGS) $(TLDFLAGS) $(TOBJS) -lgcc -o $@
+	$(call say,LD,$@)
+	$(Q)$(TCC) $(TCFLAGS) $(TLDFLAGS) $(TOBJS) -lgcc -o $@
 $(BUILD)/hypervisor.bin: $(BUILD)/hypervisor.elf
-	$(TOBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)
+	$(Q)$(TOBJCOPY) -O binary $< $@
 
 # ---------------------------------------------------------------------------------------------
 # Host build rules
 $(HB)/%.c.o: %.c | $(DEPS_STAMP)
+	$(call say,HOSTCC,$<)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HCFLAGS) $(SANITIZE) -c $< -o $@
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SANITIZE) -c $< -o $@
 $(HLIB): $(HOBJS)
+	$(call say,AR,$@)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 $(HB)/tests/%: tests/unit/%.c $(HLIB) $(HTESTHELPERS)
+	$(call say,HOSTLD,$@)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HCFLAGS) $(SANITIZE) -Itests/unit -DFIXTURE_DIR='"$(FIXTURE_DIR)"' \
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SANITIZE) -Itests/unit -DFIXTURE_DIR='"$(FIXTURE_DIR)"' \
 		$< $(HTESTHELPERS) $(HLIB) -lcmocka -o $@
 $(HB)/fixtures/%.dtb: tests/unit/fixtures/%.dts | $(DEPS_STAMP)
+	$(call say,DTC,$<)
 	@mkdir -p $(@D)
-	dtc -q -I dts -O dtb -o $@ $<
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+# Test helper objects are real inputs, not intermediates make may delete after a link.
+.SECONDARY: $(HTESTHELPERS) $(CTESTHELPERS)
 
 test-host: $(HTESTS) $(HFIXTURES)
 	@tools/run-unit-tests.sh $(HTESTS)
@@ -125,11 +146,13 @@ COBJS := $(patsubst %,$(CB)/%.o,$(PORTABLE_SRCS) $(HOST_SRCS))
 CTESTS := $(patsubst tests/unit/%.c,$(CB)/tests/%,$(UNIT_TESTS))
 CTESTHELPERS := $(patsubst %,$(CB)/%.o,$(UNIT_HELPERS))
 $(CB)/%.c.o: %.c | $(DEPS_STAMP)
+	$(call say,COVCC,$<)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HCFLAGS) -O0 --coverage -c $< -o $@
+	$(Q)$(HOSTCC) $(HCFLAGS) -O0 --coverage -c $< -o $@
 $(CB)/tests/%: tests/unit/%.c $(COBJS) $(CTESTHELPERS)
+	$(call say,COVLD,$@)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HCFLAGS) -O0 --coverage -Itests/unit -DFIXTURE_DIR='"$(FIXTURE_DIR)"' \
+	$(Q)$(HOSTCC) $(HCFLAGS) -O0 --coverage -Itests/unit -DFIXTURE_DIR='"$(FIXTURE_DIR)"' \
 		$< $(CTESTHELPERS) $(COBJS) -lcmocka -o $@
 coverage: $(CTESTS) $(HFIXTURES)
 	@tools/coverage.sh $(CB) $(CTESTS)
@@ -141,8 +164,9 @@ FCFLAGS := -std=gnu11 -O1 -g $(INCLUDES) -Ihal-sim/include -Isim/include \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(patsubst fuzz/%.c,$(FB)/%,$(FUZZERS))
 $(FB)/%: fuzz/%.c $(PORTABLE_SRCS) $(HOST_SRCS) | $(DEPS_STAMP)
+	$(call say,FUZZCC,$@)
 	@mkdir -p $(@D)
-	clang $(FCFLAGS) $< $(PORTABLE_SRCS) $(HOST_SRCS) -o $@
+	$(Q)clang $(FCFLAGS) $< $(PORTABLE_SRCS) $(HOST_SRCS) -o $@
 fuzz: $(FUZZ_BINS)
 	@tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 fuzz-smoke: $(FUZZ_BINS)
@@ -165,22 +189,26 @@ test-qemu: $(BUILD)/hypervisor.bin
 	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin
 
 test: $(DEPS_STAMP)
+	$(MAKE) lint
+	$(MAKE) fmt-check
 	$(MAKE) test-host
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-qemu
 
 # ---------------------------------------------------------------------------------------------
 # Code quality
-LINT_DIRS := core vdev hal hal-sim target
+LINT_DIRS := $(wildcard core vdev hal hal-sim target sim)
 lint: | $(DEPS_STAMP)
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 $(INCLUDES) -Ihal-sim/include -Ihal/aarch64 \
-		--suppress=missingIncludeSystem -D__GNUC__ core vdev hal hal-sim
-FMT_FILES = $(shell git ls-files '*.c' '*.h')
+		--suppress=missingIncludeSystem -D__GNUC__ $(LINT_DIRS)
+	@echo "lint: cppcheck clean over $(LINT_DIRS)"
+FMT_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h')
 fmt:
 	clang-format -i $(FMT_FILES)
-fmt-check:
-	clang-format --dry-run --Werror $(FMT_FILES)
+fmt-check: | $(DEPS_STAMP)
+	$(Q)clang-format --dry-run --Werror $(FMT_FILES)
+	@echo "fmt-check: $(words $(FMT_FILES)) files formatted"
 
 clean:
 	rm -rf $(BUILD) coverage/html

@@ -13,10 +13,10 @@ static struct spinlock log_lock = SPINLOCK_INIT;
 static enum log_level log_max_level = LOG_INFO;
 
 static const char *const level_prefix[] = {
-	[LOG_ERR] = "error: ",
-	[LOG_WARN] = "warning: ",
-	[LOG_INFO] = "",
-	[LOG_DEBUG] = "debug: ",
+    [LOG_ERR] = "error: ",
+    [LOG_WARN] = "warning: ",
+    [LOG_INFO] = "",
+    [LOG_DEBUG] = "debug: ",
 };
 
 void log_set_level(enum log_level max_level)

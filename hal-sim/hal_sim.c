@@ -36,16 +36,38 @@ static _Noreturn void sim_exit(const char *reason, int status)
 }
 
 /* --- cpu --- */
-unsigned hal_cpu_id(void) { return sim_hal.cpu_id; }
-uint64_t hal_cpu_mpidr(void) { return sim_hal.cpu_mpidr; }
-unsigned hal_current_el(void) { return 2; }
-void hal_cpu_relax(void) {}
-void hal_wait_for_interrupt(void) {}
-void hal_memory_barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
-_Noreturn void hal_cpu_halt(void) { sim_exit("halt", -1); }
+unsigned hal_cpu_id(void)
+{
+	return sim_hal.cpu_id;
+}
+uint64_t hal_cpu_mpidr(void)
+{
+	return sim_hal.cpu_mpidr;
+}
+unsigned hal_current_el(void)
+{
+	return 2;
+}
+void hal_cpu_relax(void)
+{
+}
+void hal_wait_for_interrupt(void)
+{
+}
+void hal_memory_barrier(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+_Noreturn void hal_cpu_halt(void)
+{
+	sim_exit("halt", -1);
+}
 
 /* --- console --- */
-void hal_console_init(uint64_t base_pa) { sim_hal.console_base = base_pa; }
+void hal_console_init(uint64_t base_pa)
+{
+	sim_hal.console_base = base_pa;
+}
 
 void hal_console_write(const char *s, size_t len)
 {
@@ -67,29 +89,49 @@ void hal_console_write(const char *s, size_t len)
 }
 
 /* --- memory: a physical address is the host address --- */
-void *hal_phys_to_ptr(uint64_t pa) { return (void *)(uintptr_t)pa; }
-uint64_t hal_ptr_to_phys(const void *ptr) { return (uint64_t)(uintptr_t)ptr; }
-void hal_dcache_clean_range(const void *ptr, size_t len) {}
+void *hal_phys_to_ptr(uint64_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+uint64_t hal_ptr_to_phys(const void *ptr)
+{
+	return (uint64_t)(uintptr_t)ptr;
+}
+void hal_dcache_clean_range(const void *ptr, size_t len)
+{
+}
 
 /* --- translation --- */
-unsigned hal_pa_bits(void) { return sim_hal.pa_bits; }
+unsigned hal_pa_bits(void)
+{
+	return sim_hal.pa_bits;
+}
 void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr)
 {
 	sim_hal.el2_root = root_pa;
 	sim_hal.el2_tcr = tcr;
 	sim_hal.el2_mmu_on = true;
 }
-bool hal_el2_mmu_enabled(void) { return sim_hal.el2_mmu_on; }
+bool hal_el2_mmu_enabled(void)
+{
+	return sim_hal.el2_mmu_on;
+}
 
 /* The host has no MMU to ask; tests read the tables with pgt_lookup() instead. */
-bool hal_el2_translate(uint64_t va, bool write, uint64_t *pa, uint8_t *attr) { return false; }
+bool hal_el2_translate(uint64_t va, bool write, uint64_t *pa, uint8_t *attr)
+{
+	return false;
+}
 
 void hal_tlb_flush_el2_va(uint64_t va)
 {
 	sim_hal.tlb_flush_va++;
 	sim_hal.last_flush_addr = va;
 }
-void hal_tlb_flush_el2_all(void) { sim_hal.tlb_flush_all++; }
+void hal_tlb_flush_el2_all(void)
+{
+	sim_hal.tlb_flush_all++;
+}
 
 void hal_tlb_flush_ipa(uint16_t vmid, uint64_t ipa)
 {
@@ -112,7 +154,10 @@ uint64_t hal_counter_now(void)
 	sim_hal.counter += sim_hal.counter_step;
 	return now;
 }
-uint64_t hal_counter_freq(void) { return sim_hal.counter_freq; }
+uint64_t hal_counter_freq(void)
+{
+	return sim_hal.counter_freq;
+}
 
 /* --- firmware --- */
 void hal_psci_set_conduit(enum hal_psci_conduit conduit)
@@ -125,10 +170,23 @@ int32_t hal_psci_cpu_on(uint64_t mpidr, unsigned cpu_index)
 	if (sim_hal.cpu_on_count < SIM_MAX_CPU_ON)
 		sim_hal.cpu_on_mpidr[sim_hal.cpu_on_count] = mpidr;
 	sim_hal.cpu_on_count++;
+	if (sim_hal.cpu_on_result == 0 && sim_hal.cpu_on_hook)
+		sim_hal.cpu_on_hook(mpidr, cpu_index);
 	return sim_hal.cpu_on_result;
 }
 
-_Noreturn void hal_system_off(void) { sim_exit("system_off", 0); }
-_Noreturn void hal_system_reset(void) { sim_exit("system_reset", 0); }
-void hal_debug_exit_enable(void) {}
-_Noreturn void hal_machine_exit(int status) { sim_exit("machine_exit", status); }
+_Noreturn void hal_system_off(void)
+{
+	sim_exit("system_off", 0);
+}
+_Noreturn void hal_system_reset(void)
+{
+	sim_exit("system_reset", 0);
+}
+void hal_debug_exit_enable(void)
+{
+}
+_Noreturn void hal_machine_exit(int status)
+{
+	sim_exit("machine_exit", status);
+}

@@ -9,7 +9,7 @@
 
 /* ESR_ELx.EC (bits [31:26]), Arm ARM D17.2.37. */
 #define ESR_EC_SHIFT 26
-#define ESR_EC_MASK 0x3f
+#define ESR_EC_MASK  0x3f
 #define ESR_ISS_MASK 0x1ffffff
 
 static const char *const kind_group[] = {"EL2 with SP_EL0", "EL2", "lower EL (AArch64)",
@@ -61,8 +61,8 @@ void el2_exception(uint64_t *frame, unsigned kind)
 
 	log_err("PANIC: unexpected %s exception from %s on cpu %u", kind_type[kind & 3],
 		kind_group[(kind >> 2) & 3], hal_cpu_id());
-	log_err("  ESR 0x%llx (EC 0x%02x %s, ISS 0x%llx)", (unsigned long long)esr, ec,
-		ec_name(ec), (unsigned long long)(esr & ESR_ISS_MASK));
+	log_err("  ESR 0x%llx (EC 0x%02x %s, ISS 0x%llx)", (unsigned long long)esr, ec, ec_name(ec),
+		(unsigned long long)(esr & ESR_ISS_MASK));
 	log_err("  ELR 0x%016llx FAR 0x%016llx SPSR 0x%llx", (unsigned long long)frame[FRAME_ELR],
 		(unsigned long long)frame[FRAME_FAR], (unsigned long long)frame[FRAME_SPSR]);
 	for (unsigned i = 0; i < 30; i += 3)

@@ -2,6 +2,7 @@
 /* Boot of the EL2 image on QEMU virt: the one place that wires core/ and hal/ together. */
 #include <core/el2map.h>
 #include <core/err.h>
+#include <core/fdt.h>
 #include <core/hwinfo.h>
 #include <core/lib.h>
 #include <core/log.h>
@@ -26,7 +27,7 @@ uint8_t pcpu_stacks[TARGET_MAX_CPUS][TARGET_STACK_SIZE] __attribute__((aligned(1
 /* Linker script symbols (target/linker.ld). */
 extern char _start_image[], _etext[], _erodata[], _end[];
 
-/* A DTB larger than this is refused rather than read (QEMU's are a few KiB). */
+/* A DTB claiming more than this is refused rather than read (QEMU pads its own to 1 MiB). */
 #define HOST_DTB_MAX_SIZE (2u << 20)
 
 /* One second of the counter for a secondary CPU to report in. */
@@ -62,16 +63,36 @@ static size_t host_dtb_size(const void *dtb)
 	return MIN(size, HOST_DTB_MAX_SIZE);
 }
 
-static bool bootargs_have(const char *word)
+/* True if `word` is one of the space-separated words of `args`. */
+static bool args_have(const char *args, const char *word)
 {
 	size_t n = strlen(word);
 
-	for (const char *p = hw.bootargs; *p; p++) {
-		if ((p == hw.bootargs || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
+	for (const char *p = args; *p; p++) {
+		if ((p == args || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
 		    (p[n] == ' ' || p[n] == '\0'))
 			return true;
 	}
 	return false;
+}
+
+static bool bootargs_have(const char *word)
+{
+	return args_have(hw.bootargs, word);
+}
+
+/* How to report the end of the run is decided before anything can fail, so a bad host DTB
+ * still ends a test run with a failure status instead of a reset. */
+static void exit_method_init(const void *dtb, size_t size)
+{
+	const char *args;
+	struct fdt f;
+	int chosen;
+
+	if (fdt_open(&f, dtb, size) == HV_OK && (chosen = fdt_find_path(&f, "/chosen")) >= 0 &&
+	    fdt_get_string(&f, chosen, "bootargs", &args) == HV_OK &&
+	    args_have(args, "hv.exit=semihosting"))
+		hal_debug_exit_enable();
 }
 
 /* "hv.fault=<what>" on the command line makes the hypervisor break its own rules on
@@ -89,7 +110,27 @@ static void fault_injection(void)
 	}
 }
 
-static void memory_init(uint64_t dtb_pa, size_t dtb_size)
+/* Memory the DTB's /memreserve/ entries set aside (firmware, spin tables) is never handed
+ * out. A range outside RAM changes nothing. */
+static void reserve_firmware_memory(const void *dtb, size_t dtb_size)
+{
+	uint64_t base, size;
+	struct fdt f;
+
+	if (fdt_open(&f, dtb, dtb_size) != HV_OK)
+		return;
+	for (unsigned i = 0; fdt_mem_rsv(&f, i, &base, &size) == HV_OK; i++) {
+		if (!range_ok(base, size) || palloc_reserve(&page_alloc, base, size) != HV_OK) {
+			log_warn("mem: cannot honour /memreserve/ 0x%llx+0x%llx",
+				 (unsigned long long)base, (unsigned long long)size);
+			continue;
+		}
+		log_info("mem: reserved 0x%llx+0x%llx (/memreserve/)", (unsigned long long)base,
+			 (unsigned long long)size);
+	}
+}
+
+static void memory_init(const void *dtb, uint64_t dtb_pa, size_t dtb_size)
 {
 	int ret = 0;
 
@@ -103,15 +144,16 @@ static void memory_init(uint64_t dtb_pa, size_t dtb_size)
 		ret = palloc_reserve(&page_alloc, dtb_pa, dtb_size);
 	if (ret)
 		boot_fail("page allocator setup", ret);
+	reserve_firmware_memory(dtb, dtb_size);
 }
 
 static void mmu_init(void)
 {
 	struct el2_image img = {
-		.text_start = hal_ptr_to_phys(_start_image),
-		.text_end = hal_ptr_to_phys(_etext),
-		.rodata_end = hal_ptr_to_phys(_erodata),
-		.end = hal_ptr_to_phys(_end),
+	    .text_start = hal_ptr_to_phys(_start_image),
+	    .text_end = hal_ptr_to_phys(_etext),
+	    .rodata_end = hal_ptr_to_phys(_erodata),
+	    .end = hal_ptr_to_phys(_end),
 	};
 	unsigned pa_bits = hal_pa_bits();
 	int ret = el2map_build(&el2_pgt, &page_alloc, &hw, &img, pa_bits);
@@ -135,17 +177,16 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	log_info("hv: EL2 hypervisor starting (EL%u, DTB at 0x%llx)", hal_current_el(),
 		 (unsigned long long)dtb_pa);
 	dtb_size = host_dtb_size(dtb);
+	exit_method_init(dtb, dtb_size);
 	ret = hw_discover(dtb, dtb_size, &hw);
 	if (ret)
 		boot_fail("host DTB", ret);
-	if (bootargs_have("hv.exit=semihosting"))
-		hal_debug_exit_enable();
 	hal_psci_set_conduit(hw.psci == HW_PSCI_HVC ? HAL_PSCI_HVC : HAL_PSCI_SMC);
 	if (hw.uart.present)
 		hal_console_init(hw.uart.reg.base);
 	hw_print(&hw);
 
-	memory_init(dtb_pa, dtb_size);
+	memory_init(dtb, dtb_pa, dtb_size);
 	mmu_init();
 
 	ret = pcpu_init(&hw, hal_cpu_mpidr());
@@ -157,12 +198,12 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	fault_injection();
 
 	struct selftest_env env = {
-		.alloc = &page_alloc,
-		.el2_pgt = &el2_pgt,
-		.text = hal_ptr_to_phys(_start_image),
-		.rodata = hal_ptr_to_phys(_etext),
-		.data = hal_ptr_to_phys(_erodata),
-		.uart = hw.uart.present ? hw.uart.reg.base : 0,
+	    .alloc = &page_alloc,
+	    .el2_pgt = &el2_pgt,
+	    .text = hal_ptr_to_phys(_start_image),
+	    .rodata = hal_ptr_to_phys(_etext),
+	    .data = hal_ptr_to_phys(_erodata),
+	    .uart = hw.uart.present ? hw.uart.reg.base : 0,
 	};
 	unsigned failed = selftest_run(&env);
 

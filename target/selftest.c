@@ -14,7 +14,7 @@
 #include "target.h"
 
 /* MAIR attribute bytes of the two memory types (core/pgtable.h's MAIR layout). */
-#define ATTR_NORMAL_WB 0xff
+#define ATTR_NORMAL_WB	  0xff
 #define ATTR_DEVICE_NGNRE 0x04
 
 /* An address the EL2 map leaves unmapped on QEMU virt (flash), used as a scratch alias. */

@@ -5,8 +5,8 @@
 #include <hal/console.h>
 #include <hal/mem.h>
 
-#define UARTDR 0x000
-#define UARTFR 0x018
+#define UARTDR	    0x000
+#define UARTFR	    0x018
 #define UARTFR_TXFF (1u << 5)
 
 /* QEMU virt's first UART: usable before the DTB is read, as every virt firmware assumes. */

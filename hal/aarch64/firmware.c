@@ -69,7 +69,7 @@ void hal_debug_exit_enable(void)
 
 /* Semihosting SYS_EXIT (0x18) with ADP_Stopped_ApplicationExit and a status: the AArch64
  * form takes a pointer to the two-word block (Arm semihosting spec, 2023Q3, 6.5). */
-#define SEMIHOSTING_SYS_EXIT 0x18
+#define SEMIHOSTING_SYS_EXIT	     0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 static void semihosting_sys_exit(int status)

@@ -28,8 +28,8 @@ void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr)
 	isb();
 
 	sctlr = read_sysreg(sctlr_el2);
-	sctlr |= SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA |
-		 SCTLR_EL2_WXN;
+	sctlr |=
+	    SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA | SCTLR_EL2_WXN;
 	sctlr &= ~(SCTLR_EL2_A | SCTLR_EL2_EE);
 	write_sysreg(sctlr_el2, sctlr);
 	isb();

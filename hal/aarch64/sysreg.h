@@ -6,20 +6,20 @@
 
 /* System register access and the architectural bits hal/aarch64 and target/ use. */
 
-#define read_sysreg(reg)                                               \
-	({                                                             \
-		uint64_t __val;                                        \
-		__asm__ volatile("mrs %0, " #reg : "=r"(__val));       \
-		__val;                                                 \
+#define read_sysreg(reg)                                         \
+	({                                                       \
+		uint64_t __val;                                  \
+		__asm__ volatile("mrs %0, " #reg : "=r"(__val)); \
+		__val;                                           \
 	})
 
-#define write_sysreg(reg, val)                                                 \
-	do {                                                                   \
-		uint64_t __val = (uint64_t)(val);                              \
+#define write_sysreg(reg, val)                                                  \
+	do {                                                                    \
+		uint64_t __val = (uint64_t)(val);                               \
 		__asm__ volatile("msr " #reg ", %0" : : "r"(__val) : "memory"); \
 	} while (0)
 
-#define isb() __asm__ volatile("isb" : : : "memory")
+#define isb()	 __asm__ volatile("isb" : : : "memory")
 #define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
 
 /* MPIDR_EL1: the affinity fields, without U/MT bits (Arm ARM D17.2.101). */
@@ -29,13 +29,13 @@
 #define CURRENTEL_EL_SHIFT 2
 
 /* SCTLR_EL2 (non-VHE), Arm ARM D17.2.120. */
-#define SCTLR_EL2_M (1ULL << 0)
-#define SCTLR_EL2_A (1ULL << 1)
-#define SCTLR_EL2_C (1ULL << 2)
-#define SCTLR_EL2_SA (1ULL << 3)
-#define SCTLR_EL2_I (1ULL << 12)
+#define SCTLR_EL2_M   (1ULL << 0)
+#define SCTLR_EL2_A   (1ULL << 1)
+#define SCTLR_EL2_C   (1ULL << 2)
+#define SCTLR_EL2_SA  (1ULL << 3)
+#define SCTLR_EL2_I   (1ULL << 12)
 #define SCTLR_EL2_WXN (1ULL << 19)
-#define SCTLR_EL2_EE (1ULL << 25)
+#define SCTLR_EL2_EE  (1ULL << 25)
 /* Bits that are RES1 in the non-VHE layout: 4, 5, 11, 16, 18, 22, 23, 28, 29. */
 #define SCTLR_EL2_RES1 0x30c50830ULL
 
@@ -43,13 +43,13 @@
 #define ID_AA64MMFR0_PARANGE_MASK 0xfULL
 
 /* PAR_EL1 after an AT instruction (Arm ARM D17.2.112). */
-#define PAR_EL1_F (1ULL << 0)
-#define PAR_EL1_PA_MASK 0x0000fffffffff000ULL
+#define PAR_EL1_F	   (1ULL << 0)
+#define PAR_EL1_PA_MASK	   0x0000fffffffff000ULL
 #define PAR_EL1_ATTR_SHIFT 56
 
 /* SMCCC / PSCI function ids used by the hypervisor itself (PSCI 1.1, DEN0022). */
-#define PSCI_0_2_FN64_CPU_ON 0xc4000003U
-#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008U
+#define PSCI_0_2_FN64_CPU_ON	 0xc4000003U
+#define PSCI_0_2_FN_SYSTEM_OFF	 0x84000008U
 #define PSCI_0_2_FN_SYSTEM_RESET 0x84000009U
 
 #endif

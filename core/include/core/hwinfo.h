@@ -8,10 +8,10 @@
 
 /* What the hypervisor learns about the machine from the host DTB at boot. */
 
-#define HV_MAX_CPUS 64
-#define HW_MAX_MEM_BANKS 16
+#define HV_MAX_CPUS	    64
+#define HW_MAX_MEM_BANKS    16
 #define HW_MAX_GICR_REGIONS 8
-#define HW_BOOTARGS_MAX 256
+#define HW_BOOTARGS_MAX	    256
 
 struct hw_range {
 	uint64_t base;

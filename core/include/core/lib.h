@@ -7,16 +7,16 @@
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define BIT(n) (1ULL << (n))
+#define BIT(n)	      (1ULL << (n))
 /* Bits h..l inclusive set, e.g. GENMASK(7, 4) == 0xf0. */
 #define GENMASK(h, l) ((~0ULL >> (63 - (h))) & (~0ULL << (l)))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b)     ((a) < (b) ? (a) : (b))
+#define MAX(a, b)     ((a) > (b) ? (a) : (b))
 
 #define PAGE_SHIFT 12
-#define PAGE_SIZE (1ULL << PAGE_SHIFT)
-#define SZ_2M (1ULL << 21)
-#define SZ_1G (1ULL << 30)
+#define PAGE_SIZE  (1ULL << PAGE_SHIFT)
+#define SZ_2M	   (1ULL << 21)
+#define SZ_1G	   (1ULL << 30)
 
 static inline bool is_aligned(uint64_t v, uint64_t align)
 {

@@ -15,9 +15,9 @@ enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void log_set_level(enum log_level max_level);
 void log_printf(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define log_err(...) log_printf(LOG_ERR, __VA_ARGS__)
-#define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
-#define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)
+#define log_err(...)   log_printf(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
 
 /* Rate limiting for messages a guest can provoke: at most `burst` lines, then silence until
@@ -30,10 +30,10 @@ struct log_ratelimit {
 };
 bool log_ratelimit_allow(struct log_ratelimit *rl, uint32_t burst, uint64_t interval_ticks);
 
-#define log_ratelimited(rl, level, ...)                                                  \
-	do {                                                                              \
-		if (log_ratelimit_allow((rl), 5, 0))                                      \
-			log_printf((level), __VA_ARGS__);                                 \
+#define log_ratelimited(rl, level, ...)                   \
+	do {                                              \
+		if (log_ratelimit_allow((rl), 5, 0))      \
+			log_printf((level), __VA_ARGS__); \
 	} while (0)
 
 #endif

@@ -12,7 +12,7 @@
  * TLB invalidations, firmware calls). sim_hal_reset() restores power-on defaults. */
 
 #define SIM_CONSOLE_SIZE 65536
-#define SIM_MAX_CPU_ON 64
+#define SIM_MAX_CPU_ON	 64
 
 struct sim_hal {
 	unsigned cpu_id;
@@ -36,6 +36,8 @@ struct sim_hal {
 	unsigned cpu_on_count;
 	uint64_t cpu_on_mpidr[SIM_MAX_CPU_ON];
 	int32_t cpu_on_result; /* what hal_psci_cpu_on() returns */
+	/* Called by a successful hal_psci_cpu_on(): a test plays the started CPU here. */
+	void (*cpu_on_hook)(uint64_t mpidr, unsigned cpu_index);
 
 	/* _Noreturn HAL calls (halt, system off/reset, machine exit) record why and longjmp here
 	 * when set; without it they abort() the test. */

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: MIT
+"""The end-to-end cases run by tests/qemu/run.py.
+
+Each case: name; smp and mem (QEMU -smp / -m); bootargs (added to hv.exit=semihosting);
+expect: regular expressions that must match console lines in this order; forbid: expressions
+no line may match; exit: the QEMU exit status required once the last line was seen, or None
+to stop QEMU right after the last expected line; timeout in seconds; dtb_edit: (regex,
+replacement) pairs applied to QEMU's own host DTB (as DTS) to boot on a broken one.
+"""
+
+NO_ERRORS = [r"^error:", r"FAILED"]
+
+
+def boot_case(smp, mem, mib):
+    online = [r"^cpu %d online \(mpidr 0x%x, EL2\)" % (i, i) for i in range(1, smp)]
+    return {
+        "name": "boot-smp%d-%s" % (smp, mem),
+        "smp": smp,
+        "mem": mem,
+        "expect": [r"^hv: EL2 hypervisor starting \(EL2",
+                   r"^ram: %d MiB total" % mib,
+                   r"^cpus: %d \(" % smp,
+                   r"^gic: v3 dist 0x8000000 redist 0x80a0000",
+                   r"^uart: pl011 0x9000000 intid 33",
+                   r"^timer: ppi intids phys 30 virt 27 hyp 26",
+                   r"^psci: smc",
+                   r"^mmu: EL2 stage-1 on"] + online + [
+                   r"^smp: %d of %d cpus online" % (smp, smp),
+                   r"^hv: all self-checks passed"],
+        "forbid": NO_ERRORS,
+        "exit": 0,
+    }
+
+
+def fault_case(what, ec, description):
+    return {
+        "name": "fault-" + what,
+        "smp": 2,
+        "bootargs": ["hv.fault=" + what],
+        "expect": [r"^fault: ",
+                   r"^error: PANIC: unexpected synchronous exception from EL2 on cpu 0",
+                   r"ESR 0x[0-9a-f]+ \(EC 0x%02x %s" % (ec, description),
+                   r"ELR 0x[0-9a-f]{16} FAR 0x[0-9a-f]{16}",
+                   r"x30 [0-9a-f]{16}  sp  [0-9a-f]{16}",
+                   r"^error: cpu 0 stopped"],
+        "forbid": [r"self-checks passed"],
+        "exit": None,
+    }
+
+
+def bad_dtb_case(name, edits, message):
+    return {
+        "name": "bad-dtb-" + name,
+        "smp": 2,
+        "dtb_edit": edits,
+        "expect": [r"^hv: EL2 hypervisor starting", r"^error: " + message,
+                   r"^error: boot: host DTB failed"],
+        "forbid": [r"self-checks passed", r"PANIC"],
+        "exit": 1,
+    }
+
+
+CASES = [
+    boot_case(1, "512M", 512),
+    boot_case(4, "1G", 1024),
+    boot_case(8, "3G", 3072),
+    boot_case(2, "4G", 4096),
+    fault_case("write-text", 0x25, "data abort, same EL"),
+    fault_case("exec-data", 0x21, "instruction abort, same EL"),
+    {
+        "name": "dtb-memreserve-honoured",
+        "smp": 1,
+        "dtb_edit": [(r"/dts-v1/;", "/dts-v1/;\n/memreserve/ 0x50000000 0x100000;")],
+        "expect": [r"^mem: reserved 0x50000000\+0x100000 \(/memreserve/\)",
+                   r"^hv: all self-checks passed"],
+        "forbid": NO_ERRORS,
+        "exit": 0,
+    },
+    bad_dtb_case("no-gic", [(r'"arm,gic-v3"', '"vendor,not-a-gic"')],
+                 r'hw: .*"arm,gic-v3".*GICv3 is required'),
+    bad_dtb_case("no-cpus", [(r'device_type = "cpu";', 'device_type = "not-a-cpu";')],
+                 r"hw: .*cpu"),
+]

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""End-to-end runner: boots the hypervisor image on QEMU once per case, watches the console
+for the case's expected lines (in order), enforces a timeout, always stops QEMU, and reports
+pass/fail per case. On a failure it names the step that failed and shows the last console
+lines.
+
+    tests/qemu/run.py --image build/hypervisor.bin [--qemu qemu-system-aarch64] [-k NAME]
+"""
+import argparse
+import os
+import re
+import selectors
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cases import CASES  # noqa: E402
+
+MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
+           "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native"]
+TAIL_LINES = 25
+
+
+class Console:
+    """Collects QEMU's output and splits it into lines as it arrives."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.lines = []
+        self.partial = b""
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(proc.stdout, selectors.EVENT_READ)
+
+    def pump(self, timeout):
+        """Read what is available within `timeout` seconds; False once QEMU's output ends."""
+        if not self.sel.select(timeout):
+            return True
+        chunk = os.read(self.proc.stdout.fileno(), 65536)
+        if not chunk:
+            return False
+        self.partial += chunk
+        *done, self.partial = self.partial.split(b"\n")
+        self.lines += [d.decode("utf-8", "replace").rstrip("\r") for d in done]
+        return True
+
+    def tail(self):
+        rest = self.partial.decode("utf-8", "replace")
+        return (self.lines + ([rest] if rest else []))[-TAIL_LINES:]
+
+
+def edited_host_dtb(args, board, edits, workdir):
+    """QEMU's own DTB for `board`, decompiled, edited with (regex, replacement) pairs and
+    compiled again: a host DTB that is wrong in one chosen way."""
+    dumped, dts, out = (os.path.join(workdir, n) for n in ("virt.dtb", "host.dts", "host.dtb"))
+    subprocess.run([args.qemu] + MACHINE + board + ["-machine", "dumpdtb=" + dumped],
+                   check=True, capture_output=True)
+    text = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dumped], check=True,
+                          capture_output=True, text=True).stdout
+    for pattern, replacement in edits:
+        text, n = re.subn(pattern, replacement, text)
+        if n == 0:
+            raise RuntimeError("DTB edit %r matched nothing" % pattern)
+    with open(dts, "w") as f:
+        f.write(text)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", out, dts], check=True)
+    return out
+
+
+def run_case(case, args):
+    with tempfile.TemporaryDirectory(prefix="hv-qemu-") as workdir:
+        return run_case_in(case, args, workdir)
+
+
+def run_case_in(case, args, workdir):
+    board = ["-smp", str(case.get("smp", 1)), "-m", case.get("mem", "512M")]
+    cmd = [args.qemu] + MACHINE + board + [
+        "-kernel", args.image,
+        "-append", " ".join(["hv.exit=semihosting"] + case.get("bootargs", []))]
+    if "dtb_edit" in case:
+        cmd += ["-dtb", edited_host_dtb(args, board, case["dtb_edit"], workdir)]
+    cmd += case.get("qemu_args", [])
+    expect = [re.compile(e) for e in case["expect"]]
+    forbid = [re.compile(f) for f in case.get("forbid", [])]
+    deadline = time.monotonic() + case.get("timeout", 30)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    con = Console(proc)
+    step, seen, error = 0, 0, None
+    try:
+        while error is None:
+            now = time.monotonic()
+            if now >= deadline:
+                error = "timed out waiting for %r" % (
+                    expect[step].pattern if step < len(expect) else "QEMU to exit")
+                break
+            alive = con.pump(min(0.2, deadline - now))
+            for line in con.lines[seen:]:
+                if any(f.search(line) for f in forbid):
+                    error = "forbidden line: %r" % line
+                    break
+                if step < len(expect) and expect[step].search(line):
+                    step += 1
+            seen = len(con.lines)
+            if error:
+                break
+            if step == len(expect) and case.get("exit") is None:
+                break  # the case ends at its last line: QEMU is stopped below
+            if not alive:
+                proc.wait()
+                if step < len(expect):
+                    error = "QEMU exited (status %d) before %r" % (proc.returncode,
+                                                                  expect[step].pattern)
+                elif proc.returncode != case["exit"]:
+                    error = "QEMU exit status %d, expected %d" % (proc.returncode, case["exit"])
+                break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+    return error, con.tail()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--qemu", default="qemu-system-aarch64")
+    ap.add_argument("--image", required=True)
+    ap.add_argument("-k", dest="pattern", default="", help="only cases whose name contains this")
+    ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    args = ap.parse_args()
+
+    cases = [c for c in CASES if args.pattern in c["name"]]
+    if args.list:
+        for c in cases:
+            print(c["name"])
+        return 0
+    failed = []
+    for case in cases:
+        start = time.monotonic()
+        error, tail = run_case(case, args)
+        took = time.monotonic() - start
+        if error is None:
+            print("PASS %-28s %5.1fs" % (case["name"], took))
+        else:
+            failed.append(case["name"])
+            print("FAIL %-28s %5.1fs  %s" % (case["name"], took, error))
+            print("     last console lines:")
+            for line in tail:
+                print("     | " + line)
+    print("qemu tests: %d passed, %d failed%s" % (len(cases) - len(failed), len(failed),
+                                                  ": " + " ".join(failed) if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

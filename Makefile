@@ -135,7 +135,7 @@ $(HB)/fixtures/%.dtb: tests/unit/fixtures/%.dts | $(DEPS_STAMP)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
 # Test helper objects are real inputs, not intermediates make may delete after a link.
-.SECONDARY: $(HTESTHELPERS) $(CTESTHELPERS)
+.SECONDARY: $(HTESTHELPERS) $(CTESTHELPERS) $(COBJS)
 
 test-host: $(HTESTS) $(HFIXTURES)
 	@tools/run-unit-tests.sh $(HTESTS)

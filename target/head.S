@@ -35,6 +35,7 @@ primary_entry:
 2:
 	mov	x0, #0
 	bl	cpu_setup
+	mov	x29, xzr		/* end of the frame chain for debuggers */
 	mov	x0, x19
 	bl	hv_main
 	b	halt
@@ -46,6 +47,7 @@ secondary_entry:
 	cmp	x19, #TARGET_MAX_CPUS
 	b.hs	halt
 	bl	cpu_setup
+	mov	x29, xzr
 	mov	x0, x19
 	bl	secondary_main
 	b	halt

@@ -197,16 +197,13 @@ int fdt_cells(const struct fdt *f, int node, unsigned *addr_cells, unsigned *siz
 	return 0;
 }
 
-int fdt_reg_open(const struct fdt *f, int node, struct fdt_reg *reg)
+int fdt_reg_open_cells(const struct fdt *f, int node, unsigned ac, unsigned sc,
+		       struct fdt_reg *reg)
 {
-	unsigned ac, sc, entry;
+	unsigned entry;
 	struct fdt_prop p;
-	int parent = fdt_parent(f, node), err;
+	int err;
 
-	if (parent < 0)
-		return parent == HV_ENOENT ? HV_EINVAL : parent; /* the root has no "reg" */
-	if ((err = fdt_cells(f, parent, &ac, &sc)) < 0)
-		return err;
 	/* A "reg" needs an address; a cell count we cannot hold in a u64 we refuse. */
 	if (ac == 0 || ac > FDT_MAX_CELLS || sc > FDT_MAX_CELLS)
 		return HV_EINVAL;
@@ -220,6 +217,18 @@ int fdt_reg_open(const struct fdt *f, int node, struct fdt_reg *reg)
 	reg->size_cells = sc;
 	reg->count = p.len / entry;
 	return 0;
+}
+
+int fdt_reg_open(const struct fdt *f, int node, struct fdt_reg *reg)
+{
+	unsigned ac, sc;
+	int parent = fdt_parent(f, node), err;
+
+	if (parent < 0)
+		return parent == HV_ENOENT ? HV_EINVAL : parent; /* the root has no "reg" */
+	if ((err = fdt_cells(f, parent, &ac, &sc)) < 0)
+		return err;
+	return fdt_reg_open_cells(f, node, ac, sc, reg);
 }
 
 int fdt_reg_get(const struct fdt_reg *reg, unsigned idx, uint64_t *base, uint64_t *size)

@@ -54,6 +54,13 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	spin_unlock(&log_lock);
 }
 
+void log_console_write(const char *s, size_t len)
+{
+	spin_lock(&log_lock);
+	hal_console_write(s, len);
+	spin_unlock(&log_lock);
+}
+
 bool log_ratelimit_allow(struct log_ratelimit *rl, uint32_t burst, uint64_t interval_ticks)
 {
 	uint64_t now = hal_counter_now();

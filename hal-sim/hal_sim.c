@@ -10,6 +10,7 @@
 #include <hal/mem.h>
 #include <hal/mmu.h>
 #include <hal/time.h>
+#include <hal/vcpu.h>
 
 struct sim_hal sim_hal;
 
@@ -175,6 +176,16 @@ int32_t hal_psci_cpu_on(uint64_t mpidr, unsigned cpu_index)
 	return sim_hal.cpu_on_result;
 }
 
+void hal_firmware_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t res[4])
+{
+	sim_hal.fw_calls++;
+	sim_hal.fw_last_fid = fid;
+	res[1] = a1;
+	res[2] = a2;
+	res[3] = a3;
+	res[0] = sim_hal.fw_answer ? sim_hal.fw_answer(fid, a1) : (uint64_t)-1;
+}
+
 _Noreturn void hal_system_off(void)
 {
 	sim_exit("system_off", 0);
@@ -189,4 +200,46 @@ void hal_debug_exit_enable(void)
 _Noreturn void hal_machine_exit(int status)
 {
 	sim_exit("machine_exit", status);
+}
+
+/* --- vCPUs: the test plays the guest in sim_hal.vcpu_enter_hook --- */
+uint64_t hal_cpu_midr(void) { return 0x410fd034; /* a Cortex-A53 r0p4 */ }
+
+void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
+{
+	sim_hal.vcpu_loads++;
+	sim_hal.loaded_vcpu = ctx;
+}
+
+void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
+{
+	sim_hal.vcpu_puts++;
+	sim_hal.loaded_vcpu = NULL;
+}
+
+enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx)
+{
+	sim_hal.vcpu_entries++;
+	if (!sim_hal.vcpu_enter_hook)
+		sim_exit("vcpu_enter without a hook", -1);
+	return sim_hal.vcpu_enter_hook(ctx);
+}
+
+uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg)
+{
+	return reg < HAL_EL1_NR ? ctx->el1[reg] : 0;
+}
+
+void hal_vcpu_el1_write(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg, uint64_t val)
+{
+	if (reg < HAL_EL1_NR)
+		ctx->el1[reg] = val;
+}
+
+bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, uint64_t *ipa)
+{
+	if (sim_hal.va_to_ipa_fails)
+		return false;
+	*ipa = va; /* the simulated guest runs with its MMU off */
+	return true;
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Boot of the EL2 image on QEMU virt: the one place that wires core/ and hal/ together. */
+#include <core/args.h>
+#include <core/bootmod.h>
 #include <core/el2map.h>
 #include <core/err.h>
+#include <core/image.h>
 #include <core/fdt.h>
 #include <core/hwinfo.h>
 #include <core/lib.h>
@@ -9,17 +12,26 @@
 #include <core/palloc.h>
 #include <core/pcpu.h>
 #include <core/pgtable.h>
+#include <core/trap.h>
+#include <core/vm.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/firmware.h>
 #include <hal/mem.h>
 #include <hal/mmu.h>
 #include <hal/time.h>
+#include <hal/vcpu.h>
+#include <vdev/vpl011.h>
 
 #include "layout.h"
 #include "target.h"
 
 _Static_assert(TARGET_MAX_CPUS == HV_MAX_CPUS, "target/layout.h and core/hwinfo.h disagree");
+/* target/guest_switch.S knows these offsets. */
+_Static_assert(offsetof(struct hal_vcpu_ctx, pc) == 31 * 8, "ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, pstate) == 32 * 8, "ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, esr) == 33 * 8, "ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, hpfar) == 35 * 8, "ctx layout");
 
 /* Stacks of every pCPU; target/head.S points SP at the top of entry [index]. */
 uint8_t pcpu_stacks[TARGET_MAX_CPUS][TARGET_STACK_SIZE] __attribute__((aligned(16)));
@@ -33,7 +45,13 @@ extern char _start_image[], _etext[], _erodata[], _end[];
 /* One second of the counter for a secondary CPU to report in. */
 #define CPU_ON_TIMEOUT_SECONDS 1
 
+/* Guest RAM when hv.guest_mem= (MiB) does not say otherwise. */
+#define GUEST_MEM_DEFAULT_MIB 128
+/* Stage-2 input size of every VM: the board of DESIGN section 5 fits in 40 bits. */
+#define GUEST_IPA_BITS 40
+
 static struct hw_info hw;
+static struct bootmod_list modules;
 static struct palloc page_alloc;
 static struct pgt el2_pgt;
 
@@ -63,22 +81,9 @@ static size_t host_dtb_size(const void *dtb)
 	return MIN(size, HOST_DTB_MAX_SIZE);
 }
 
-/* True if `word` is one of the space-separated words of `args`. */
-static bool args_have(const char *args, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = args; *p; p++) {
-		if ((p == args || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	}
-	return false;
-}
-
 static bool bootargs_have(const char *word)
 {
-	return args_have(hw.bootargs, word);
+	return args_has(hw.bootargs, word);
 }
 
 /* How to report the end of the run is decided before anything can fail, so a bad host DTB
@@ -91,7 +96,7 @@ static void exit_method_init(const void *dtb, size_t size)
 
 	if (fdt_open(&f, dtb, size) == HV_OK && (chosen = fdt_find_path(&f, "/chosen")) >= 0 &&
 	    fdt_get_string(&f, chosen, "bootargs", &args) == HV_OK &&
-	    args_have(args, "hv.exit=semihosting"))
+	    args_has(args, "hv.exit=semihosting"))
 		hal_debug_exit_enable();
 }
 
@@ -145,6 +150,12 @@ static void memory_init(const void *dtb, uint64_t dtb_pa, size_t dtb_size)
 	if (ret)
 		boot_fail("page allocator setup", ret);
 	reserve_firmware_memory(dtb, dtb_size);
+	/* Boot modules stay where the loader put them until they are copied into a VM. */
+	for (unsigned i = 0; i < modules.count; i++) {
+		ret = palloc_reserve(&page_alloc, modules.mod[i].base, modules.mod[i].size);
+		if (ret)
+			boot_fail("reserving boot modules", ret);
+	}
 }
 
 static void mmu_init(void)
@@ -168,6 +179,62 @@ static void mmu_init(void)
 		 el2_pgt.table_pages);
 }
 
+static uint64_t guest_mem_bytes(void)
+{
+	uint64_t mib = GUEST_MEM_DEFAULT_MIB;
+	int ret = args_get_u64(hw.bootargs, "hv.guest_mem", &mib);
+
+	if (ret == HV_EINVAL || (ret == HV_OK && (mib == 0 || mib > (1ULL << 20)))) {
+		log_err("boot: hv.guest_mem= must be a size in MiB between 1 and 1048576");
+		hal_machine_exit(1);
+	}
+	return align_up(mib << 20, SZ_2M);
+}
+
+/* Until VMs come from a configuration: the first kernel module runs as vm0 with one vCPU,
+ * and the run ends with its status. */
+static void run_first_guest(void)
+{
+	const struct bootmod *kernel = bootmod_find(&modules, BOOTMOD_KERNEL, 0);
+	uint64_t mem = guest_mem_bytes();
+	struct image_info img;
+	struct vcpu *vcpu;
+	struct vm *vm;
+	int ret;
+
+	if (!kernel)
+		return;
+	ret = vm_create(&vm, "vm0", MIN(GUEST_IPA_BITS, hal_pa_bits()), hal_pa_bits(),
+			&page_alloc);
+	if (!ret)
+		ret = vm_add_ram(vm, VM_RAM_BASE, mem);
+	if (!ret)
+		ret = vpl011_attach(vm, VM_PL011_BASE);
+	if (!ret)
+		ret = image_load(vm, hal_phys_to_ptr(kernel->base), kernel->size, VM_RAM_BASE, mem,
+				 &img);
+	if (!ret)
+		ret = vm_add_vcpu(vm, img.load_ipa, 0, &vcpu);
+	if (ret)
+		boot_fail("creating vm0", ret);
+	log_info("vm0: %llu MiB RAM at 0x%llx, %s image of %llu bytes at 0x%llx, 1 vCPU",
+		 (unsigned long long)(mem >> 20), (unsigned long long)VM_RAM_BASE,
+		 img.has_header ? "Image" : "raw", (unsigned long long)img.size,
+		 (unsigned long long)img.load_ipa);
+
+	vcpu_run(vcpu);
+
+	const struct vcpu_stats *st = &vcpu->stats;
+
+	log_info("vm0: stopped with status %d after %llu exits (hvc %llu, smc %llu, mmio %llu, "
+		 "sysreg %llu, wfx %llu, injected aborts %llu, undefs %llu)",
+		 vm->exit_status, (unsigned long long)st->exits, (unsigned long long)st->hvc,
+		 (unsigned long long)st->smc, (unsigned long long)st->mmio,
+		 (unsigned long long)st->sysreg, (unsigned long long)st->wfx,
+		 (unsigned long long)st->abort_injected, (unsigned long long)st->undef_injected);
+	hal_machine_exit(vm->exit_status);
+}
+
 _Noreturn void hv_main(uint64_t dtb_pa)
 {
 	const void *dtb = hal_phys_to_ptr(dtb_pa);
@@ -181,6 +248,9 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	ret = hw_discover(dtb, dtb_size, &hw);
 	if (ret)
 		boot_fail("host DTB", ret);
+	ret = bootmod_discover(dtb, dtb_size, &modules);
+	if (ret)
+		boot_fail("boot modules", ret);
 	hal_psci_set_conduit(hw.psci == HW_PSCI_HVC ? HAL_PSCI_HVC : HAL_PSCI_SMC);
 	if (hw.uart.present)
 		hal_console_init(hw.uart.reg.base);
@@ -211,7 +281,10 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 		log_err("hv: %u self-check(s) failed", failed);
 		hal_machine_exit(1);
 	}
-	log_info("hv: all self-checks passed; powering off");
+	log_info("hv: all self-checks passed");
+	smccc_probe_firmware();
+	run_first_guest();
+	log_info("hv: nothing left to run; powering off");
 	hal_machine_exit(0);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* EL2 exception vectors. Every exception taken at EL2 saves the full register frame and
- * calls el2_exception(frame, kind) in C. */
+/* EL2 exception vectors. An exception from EL2 itself is unexpected: it saves the full
+ * register frame and calls el2_exception(frame, kind). One from a guest (lower EL) is a vCPU
+ * exit and goes to the world switch (target/guest_switch.S). */
 #include "layout.h"
 
 /* kind: (vector group << 2) | type, with type 0 sync, 1 IRQ, 2 FIQ, 3 SError and group
@@ -11,6 +12,14 @@
 	stp	x0, x1, [sp, #(FRAME_X0 * 8)]
 	mov	x1, #\kind
 	b	save_frame
+.endm
+
+/* From a guest: hand the exit to the world switch with x1 = enum hal_exit_kind. */
+.macro guest_vector type
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\type
+	b	guest_exit
 .endm
 
 	.section .text.vectors, "ax"
@@ -25,14 +34,14 @@ el2_vectors:
 	vector	5
 	vector	6
 	vector	7
-	vector	8
-	vector	9
-	vector	10
-	vector	11
-	vector	12
-	vector	13
-	vector	14
-	vector	15
+	guest_vector 0
+	guest_vector 1
+	guest_vector 2
+	guest_vector 3
+	guest_vector 0
+	guest_vector 1
+	guest_vector 2
+	guest_vector 3
 
 save_frame:
 	stp	x2, x3, [sp, #(2 * 8)]

@@ -18,9 +18,9 @@ void hal_psci_set_conduit(enum hal_psci_conduit c)
 	conduit = c;
 }
 
-static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+void hal_firmware_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t res[4])
 {
-	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x0 __asm__("x0") = fid;
 	register uint64_t x1 __asm__("x1") = a1;
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
@@ -38,7 +38,18 @@ static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 				 :
 				 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
 				   "x14", "x15", "x16", "x17", "memory");
-	return x0;
+	res[0] = x0;
+	res[1] = x1;
+	res[2] = x2;
+	res[3] = x3;
+}
+
+static uint64_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	uint64_t res[4];
+
+	hal_firmware_call(fn, a1, a2, a3, res);
+	return res[0];
 }
 
 int32_t hal_psci_cpu_on(uint64_t mpidr, unsigned cpu_index)

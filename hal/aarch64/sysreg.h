@@ -8,15 +8,15 @@
 
 #define read_sysreg(reg)                                         \
 	({                                                       \
-		uint64_t __val;                                  \
-		__asm__ volatile("mrs %0, " #reg : "=r"(__val)); \
-		__val;                                           \
+		uint64_t __v_read;                                  \
+		__asm__ volatile("mrs %0, " #reg : "=r"(__v_read)); \
+		__v_read;                                           \
 	})
 
 #define write_sysreg(reg, val)                                                  \
 	do {                                                                    \
-		uint64_t __val = (uint64_t)(val);                               \
-		__asm__ volatile("msr " #reg ", %0" : : "r"(__val) : "memory"); \
+		uint64_t __v_write = (uint64_t)(val);                               \
+		__asm__ volatile("msr " #reg ", %0" : : "r"(__v_write) : "memory"); \
 	} while (0)
 
 #define isb()	 __asm__ volatile("isb" : : : "memory")

@@ -5,7 +5,9 @@ Each case: name; smp and mem (QEMU -smp / -m); bootargs (added to hv.exit=semiho
 expect: regular expressions that must match console lines in this order; forbid: expressions
 no line may match; exit: the QEMU exit status required once the last line was seen, or None
 to stop QEMU right after the last expected line; timeout in seconds; dtb_edit: (regex,
-replacement) pairs applied to QEMU's own host DTB (as DTS) to boot on a broken one.
+replacement) pairs applied to QEMU's own host DTB (as DTS) to boot on a broken one; guest: a
+guest image loaded as a boot module (QEMU guest-loader) that the hypervisor runs in a VM, with
+guest_bootargs for its module node.
 """
 
 NO_ERRORS = [r"^error:", r"FAILED"]
@@ -81,3 +83,8 @@ CASES = [
     bad_dtb_case("no-cpus", [(r'device_type = "cpu";', 'device_type = "not-a-cpu";')],
                  r"hw: .*cpu"),
 ]
+
+# Bare-metal guests under the hypervisor (tests/qemu/guests/).
+from guest_cases import GUEST_CASES  # noqa: E402
+
+CASES += GUEST_CASES

@@ -22,6 +22,9 @@ from cases import CASES  # noqa: E402
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
            "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native"]
 TAIL_LINES = 25
+# Where QEMU's guest-loader puts a guest image in host RAM (inside even -m 512M, clear of the
+# hypervisor at 0x40200000 and of the DTB QEMU places at RAM base + 128 MiB).
+GUEST_LOAD_ADDR = 0x50000000
 
 
 class Console:
@@ -79,6 +82,10 @@ def run_case_in(case, args, workdir):
     cmd = [args.qemu] + MACHINE + board + [
         "-kernel", args.image,
         "-append", " ".join(["hv.exit=semihosting"] + case.get("bootargs", []))]
+    if "guest" in case:
+        # The guest image becomes a multiboot,kernel module node under /chosen.
+        cmd += ["-device", "guest-loader,addr=0x%x,kernel=%s,bootargs=%s" % (
+            GUEST_LOAD_ADDR, case["guest"], case.get("guest_bootargs", ""))]
     if "dtb_edit" in case:
         cmd += ["-dtb", edited_host_dtb(args, board, case["dtb_edit"], workdir)]
     cmd += case.get("qemu_args", [])

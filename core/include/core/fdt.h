@@ -126,6 +126,9 @@ struct fdt_reg {
 /* HV_ENOENT without "reg"; HV_EINVAL if the cell counts are out of range or the length is not a
  * positive multiple of one entry. */
 int fdt_reg_open(const struct fdt *f, int node, struct fdt_reg *reg);
+/* The same with explicit cell counts, for bindings that say whose cells apply. */
+int fdt_reg_open_cells(const struct fdt *f, int node, unsigned addr_cells, unsigned size_cells,
+		       struct fdt_reg *reg);
 /* Entry `idx`: HV_ENOENT past the end, HV_ERANGE if base + size wraps around 2^64. */
 int fdt_reg_get(const struct fdt_reg *reg, unsigned idx, uint64_t *base, uint64_t *size);
 

@@ -3,6 +3,7 @@
 #define CORE_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The hypervisor's console log. Lines are formatted with core/print.h, written whole under one
@@ -13,6 +14,9 @@
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void log_set_level(enum log_level max_level);
+
+/* Raw text to the console under the log lock (no prefix, no newline added): guest consoles. */
+void log_console_write(const char *s, size_t len);
 void log_printf(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_err(...)   log_printf(LOG_ERR, __VA_ARGS__)

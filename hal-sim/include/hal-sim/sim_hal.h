@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hal/vcpu.h>
+
 /* The host implementation of the HAL keeps the "hardware" in this plain struct: tests set
  * inputs (CPU id, counter, PA size) and read what the code under test did (console text,
  * TLB invalidations, firmware calls). sim_hal_reset() restores power-on defaults. */
@@ -38,6 +40,19 @@ struct sim_hal {
 	int32_t cpu_on_result; /* what hal_psci_cpu_on() returns */
 	/* Called by a successful hal_psci_cpu_on(): a test plays the started CPU here. */
 	void (*cpu_on_hook)(uint64_t mpidr, unsigned cpu_index);
+
+	/* hal_firmware_call(): how many, the last function id, and the firmware's answer (x0)
+	 * to a call; without fw_answer every call gets NOT_SUPPORTED (-1). */
+	unsigned fw_calls;
+	uint32_t fw_last_fid;
+	uint64_t (*fw_answer)(uint32_t fid, uint64_t a1);
+
+	/* vCPUs: hal_vcpu_enter() calls the hook, which plays the guest up to its next exit
+	 * (sets ctx->esr/far/hpfar, changes registers) and returns the exit kind. */
+	struct hal_vcpu_ctx *loaded_vcpu;
+	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
+	enum hal_exit_kind (*vcpu_enter_hook)(struct hal_vcpu_ctx *ctx);
+	bool va_to_ipa_fails; /* make the guest's stage 1 "not map" the PC */
 
 	/* _Noreturn HAL calls (halt, system off/reset, machine exit) record why and longjmp here
 	 * when set; without it they abort() the test. */

@@ -16,6 +16,11 @@ void hal_psci_set_conduit(enum hal_psci_conduit conduit);
  * secondary start path with `cpu_index`. Returns the PSCI status (0 = success). */
 int32_t hal_psci_cpu_on(uint64_t mpidr, unsigned cpu_index);
 
+/* Any SMCCC call to firmware over the PSCI conduit: x0 = fid, x1..x3 = args; res[0..3] =
+ * x0..x3 afterwards. Callers make sure the firmware implements `fid` (e.g. through
+ * PSCI_FEATURES) first: on some boards an unknown SMC is an undefined instruction. */
+void hal_firmware_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t res[4]);
+
 /* PSCI SYSTEM_OFF / SYSTEM_RESET. They do not return when firmware honours them. */
 _Noreturn void hal_system_off(void);
 _Noreturn void hal_system_reset(void);

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/* The exit dispatcher and the run loop of a vCPU. */
+#include <core/arch.h>
+#include <core/log.h>
+#include <core/trap.h>
+#include <core/vm.h>
+
+void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
+{
+	uint64_t esr = vcpu->ctx.esr;
+	unsigned ec = esr_ec(esr);
+
+	vcpu->stats.exits++;
+	if (kind != HAL_EXIT_SYNC) {
+		/* No physical interrupt is routed to guests yet; the pCPU took it at EL2. */
+		vcpu->stats.irq++;
+		return;
+	}
+	switch (ec) {
+	case ESR_EC_HVC64:
+		vcpu->stats.hvc++;
+		trap_hvc_smc(vcpu, false);
+		break;
+	case ESR_EC_SMC64:
+		vcpu->stats.smc++;
+		trap_hvc_smc(vcpu, true);
+		break;
+	case ESR_EC_WFX:
+		/* Nothing can become pending yet, so WFI/WFE complete at once (a legal
+		 * implementation: both may return spuriously). */
+		vcpu->stats.wfx++;
+		vcpu_skip_insn(vcpu);
+		break;
+	case ESR_EC_SYS64:
+		trap_sysreg(vcpu, esr);
+		break;
+	case ESR_EC_DABT_LOW:
+		trap_data_abort(vcpu, esr);
+		break;
+	case ESR_EC_IABT_LOW:
+		trap_insn_abort(vcpu, esr);
+		break;
+	default:
+		/* Traps for features we do not give guests (SVE, SME, ...): UNDEFINED, as on a
+		 * CPU without them. */
+		log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+				"%s: vcpu %u: unhandled exit EC 0x%02x (esr 0x%llx) at pc 0x%llx: "
+				"UNDEFINED",
+				vcpu->vm->name, vcpu->id, ec, (unsigned long long)esr,
+				(unsigned long long)vcpu->ctx.pc);
+		inject_undef(vcpu);
+		break;
+	}
+}
+
+void vcpu_run(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	spin_lock(&vm->lock);
+	if (vm->state == VM_CREATED)
+		vm->state = VM_RUNNING;
+	spin_unlock(&vm->lock);
+
+	vcpu->state = VCPU_RUNNING;
+	hal_vcpu_load(&vcpu->ctx);
+	while (vm_running(vm))
+		exit_handle(vcpu, hal_vcpu_enter(&vcpu->ctx));
+	hal_vcpu_put(&vcpu->ctx);
+	vcpu->state = VCPU_OFF;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_TRAP_H
+#define CORE_TRAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hal/vcpu.h>
+
+struct vcpu;
+
+/* The trap path: what happens between a vCPU's exit to EL2 and its next entry. All functions
+ * run on the pCPU the vCPU is loaded on. */
+
+/* Handle one exit of `vcpu` (syndrome in vcpu->ctx). The guest either gets the emulated
+ * result and continues after the instruction, or gets the architectural exception hardware
+ * would have given it; nothing a guest does makes this fail. */
+void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind);
+
+/* Per exception class. */
+void trap_hvc_smc(struct vcpu *vcpu, bool smc);
+void trap_sysreg(struct vcpu *vcpu, uint64_t esr);
+void trap_data_abort(struct vcpu *vcpu, uint64_t esr);
+void trap_insn_abort(struct vcpu *vcpu, uint64_t esr);
+
+/* Exceptions delivered to the guest as hardware would deliver them: registers, ELR_EL1,
+ * SPSR_EL1, ESR_EL1, FAR_EL1 set and the PC moved to the right VBAR_EL1 vector. */
+void inject_undef(struct vcpu *vcpu);
+/* Synchronous external abort on a data access / instruction fetch at guest VA `va`. */
+void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write);
+void inject_insn_abort(struct vcpu *vcpu, uint64_t va);
+
+/* Step past the trapping instruction. */
+void vcpu_skip_insn(struct vcpu *vcpu);
+
+/* Probe the firmware's SMCCC version and Spectre workarounds once at boot, so guests get the
+ * firmware's own answers (core/smccc.c). */
+void smccc_probe_firmware(void);
+
+#endif

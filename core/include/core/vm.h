@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_VM_H
+#define CORE_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <core/log.h>
+#include <core/pgtable.h>
+#include <core/spinlock.h>
+#include <hal/vcpu.h>
+
+/* Virtual machines and their vCPUs. Every VM owns its stage-2 table, RAM, MMIO bus and
+ * vCPUs; nothing here is global to "the" VM. Lock order: docs/locking.md. */
+
+#define VM_MAX 8
+#define VM_MAX_VCPUS 8
+#define VM_MAX_RAM 4
+#define VM_MAX_MMIO 16
+#define VM_NAME_MAX 32
+
+/* The board every VM sees (DESIGN section 5). */
+#define VM_RAM_BASE 0x40000000ULL
+#define VM_PL011_BASE 0x09000000ULL
+#define VM_PL011_SIZE 0x1000ULL
+
+struct vm;
+struct vcpu;
+
+enum vcpu_state { VCPU_OFF, VCPU_RUNNABLE, VCPU_RUNNING };
+
+/* Exits counted per vCPU, for `hv: vm0 stopped` lines and benchmarks. */
+struct vcpu_stats {
+	uint64_t exits;
+	uint64_t hvc, smc, mmio, sysreg, wfx, abort_injected, undef_injected, irq;
+};
+
+struct vcpu {
+	unsigned id;
+	struct vm *vm;
+	enum vcpu_state state;
+	struct hal_vcpu_ctx ctx;
+	struct vcpu_stats stats;
+};
+
+/* An emulated device on a VM's MMIO bus. Handlers get the offset from `base`, an access size
+ * of 1, 2, 4 or 8 bytes, naturally aligned, inside [0, size). They return 0, or a negative
+ * HV_E* to have the access answered with an external abort. */
+struct mmio_device;
+struct mmio_ops {
+	int (*read)(struct mmio_device *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+		    uint64_t *val);
+	int (*write)(struct mmio_device *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+		     uint64_t val);
+};
+
+struct mmio_device {
+	const char *name;
+	uint64_t base, size;
+	const struct mmio_ops *ops;
+	void *priv;
+};
+
+struct vm_ram {
+	uint64_t ipa, pa, size;
+};
+
+enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_STOPPED };
+
+struct vm {
+	unsigned id;
+	char name[VM_NAME_MAX];
+	enum vm_state state;
+	int exit_status; /* valid once VM_STOPPED */
+
+	struct pgt s2;
+	unsigned pa_bits;     /* of the CPU, for VTCR_EL2.PS */
+	struct palloc *alloc; /* where RAM and tables came from */
+	struct vm_ram ram[VM_MAX_RAM];
+	unsigned ram_count;
+
+	struct mmio_device mmio[VM_MAX_MMIO]; /* sorted by base, never overlapping */
+	unsigned mmio_count;
+
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	unsigned vcpu_count;
+
+	struct log_ratelimit guest_log; /* what this VM's misbehaviour may print */
+	struct spinlock lock;           /* state, exit_status */
+};
+
+/* Take a free VM slot and give it a VMID and an empty stage 2 of `ipa_bits`. */
+int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_bits,
+	      struct palloc *alloc);
+
+/* Give the VM `size` bytes of zeroed RAM at `ipa` (2 MiB aligned, contiguous). */
+int vm_add_ram(struct vm *vm, uint64_t ipa, uint64_t size);
+
+/* Put a device on the VM's MMIO bus: HV_EBUSY if it overlaps RAM or another device. The
+ * range is not mapped in stage 2, so every access traps. */
+int vm_add_mmio(struct vm *vm, const struct mmio_device *dev);
+
+/* The device covering `ipa`, or NULL. */
+struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa);
+
+/* Add vCPU number `vm->vcpu_count` starting at `entry` in EL1h with x0 = `arg`. */
+int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);
+
+/* Stop the VM (from any of its vCPUs): it runs no more, status recorded once. */
+void vm_stop(struct vm *vm, int status);
+bool vm_running(struct vm *vm);
+
+/* Free everything the VM holds (RAM, tables, VMID) and its slot. */
+void vm_destroy(struct vm *vm);
+
+/* Run `vcpu` on the calling pCPU until its VM stops. */
+void vcpu_run(struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/* Injecting synchronous exceptions into a guest at EL1, as the hardware would take them
+ * (Arm ARM D1.10 "Exception entry"). */
+#include <core/arch.h>
+#include <core/trap.h>
+#include <core/vm.h>
+
+void vcpu_skip_insn(struct vcpu *vcpu)
+{
+	vcpu->ctx.pc += A64_INSN_SIZE;
+}
+
+/* The vector group an exception taken to EL1 from the guest's current mode uses. */
+static uint64_t vector_offset(uint64_t pstate)
+{
+	if (pstate & PSTATE_NRW)
+		return VECTOR_LOWER_A32;
+	switch (pstate & PSTATE_M_MASK) {
+	case PSTATE_M_EL1H:
+		return VECTOR_CUR_SPX;
+	case PSTATE_M_EL1T:
+		return VECTOR_CUR_SP0;
+	default:
+		return VECTOR_LOWER_A64;
+	}
+}
+
+static bool from_el0(uint64_t pstate)
+{
+	return (pstate & PSTATE_NRW) || (pstate & PSTATE_M_MASK) == PSTATE_M_EL0T;
+}
+
+/* Take an exception with syndrome `esr` (and `far` when it has one) to EL1h. */
+static void take_exception(struct vcpu *vcpu, uint64_t esr, uint64_t far, bool far_valid)
+{
+	struct hal_vcpu_ctx *ctx = &vcpu->ctx;
+	uint64_t old = ctx->pstate;
+	uint64_t sctlr = hal_vcpu_el1_read(ctx, HAL_SCTLR_EL1);
+	uint64_t pstate = PSTATE_M_EL1H | PSTATE_DAIF;
+
+	/* PAN is set on entry unless SCTLR_EL1.SPAN says keep it; SSBS takes SCTLR_EL1.DSSBS. */
+	if (!(sctlr & SCTLR_EL1_SPAN))
+		pstate |= PSTATE_PAN;
+	else
+		pstate |= old & PSTATE_PAN;
+	if (sctlr & SCTLR_EL1_DSSBS)
+		pstate |= PSTATE_SSBS;
+
+	hal_vcpu_el1_write(ctx, HAL_ELR_EL1, ctx->pc);
+	hal_vcpu_el1_write(ctx, HAL_SPSR_EL1, old);
+	hal_vcpu_el1_write(ctx, HAL_ESR_EL1, esr);
+	if (far_valid)
+		hal_vcpu_el1_write(ctx, HAL_FAR_EL1, far);
+	ctx->pc = hal_vcpu_el1_read(ctx, HAL_VBAR_EL1) + vector_offset(old);
+	ctx->pstate = pstate;
+}
+
+void inject_undef(struct vcpu *vcpu)
+{
+	/* EC 0 "unknown reason" is what an unimplemented instruction raises; IL: 32-bit. */
+	take_exception(vcpu, (uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL, 0, false);
+	vcpu->stats.undef_injected++;
+}
+
+void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write)
+{
+	unsigned ec = from_el0(vcpu->ctx.pstate) ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
+	uint64_t iss = ESR_ISS_FSC_SEA | (write ? ESR_ISS_DABT_WNR_BIT : 0);
+
+	take_exception(vcpu, (uint64_t)ec << ESR_EC_SHIFT | ESR_IL | iss, va, true);
+	vcpu->stats.abort_injected++;
+}
+
+void inject_insn_abort(struct vcpu *vcpu, uint64_t va)
+{
+	unsigned ec = from_el0(vcpu->ctx.pstate) ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR;
+
+	take_exception(vcpu, (uint64_t)ec << ESR_EC_SHIFT | ESR_IL | ESR_ISS_FSC_SEA, va, true);
+	vcpu->stats.abort_injected++;
+}

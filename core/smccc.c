@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/* HVC and trapped SMC from guests: SMCCC 1.1 architecture calls, PSCI, and the hypervisor's
+ * own calls (docs/guest-abi.md). Answers go in x0; nothing here trusts a guest argument. */
+#include <core/err.h>
+#include <core/gmem.h>
+#include <core/lib.h>
+#include <core/log.h>
+#include <core/smccc.h>
+#include <core/trap.h>
+#include <core/vm.h>
+#include <hal/firmware.h>
+
+/* What the firmware below us answered at boot (smccc_probe_firmware()). */
+static struct {
+	bool has_arch_features; /* firmware SMCCC >= 1.1 */
+	int64_t workaround[3];  /* ARCH_FEATURES answers for WORKAROUND_1/2/3 */
+} fw = {false, {SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED}};
+
+static const uint32_t workaround_fid[3] = {SMCCC_ARCH_WORKAROUND_1, SMCCC_ARCH_WORKAROUND_2,
+					   SMCCC_ARCH_WORKAROUND_3};
+
+void smccc_probe_firmware(void)
+{
+	uint64_t res[4];
+
+	/* SMCCC 1.1: PSCI_FEATURES(SMCCC_VERSION) says whether SMCCC_VERSION exists at all;
+	 * without it the firmware is SMCCC 1.0 and an SMCCC_VERSION call may not even be safe. */
+	hal_firmware_call(PSCI_FEATURES, SMCCC_VERSION, 0, 0, res);
+	if ((int64_t)res[0] != PSCI_RET_SUCCESS)
+		return;
+	hal_firmware_call(SMCCC_VERSION, 0, 0, 0, res);
+	if ((int64_t)res[0] < SMCCC_VERSION_1_1)
+		return;
+	fw.has_arch_features = true;
+	for (unsigned i = 0; i < ARRAY_SIZE(workaround_fid); i++) {
+		hal_firmware_call(SMCCC_ARCH_FEATURES, workaround_fid[i], 0, 0, res);
+		fw.workaround[i] = (int32_t)res[0];
+	}
+}
+
+static int workaround_index(uint32_t fid)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(workaround_fid); i++) {
+		if (workaround_fid[i] == fid)
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool psci_implemented(uint32_t fid)
+{
+	switch (fid) {
+	case PSCI_VERSION:
+	case PSCI_FEATURES:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int64_t arch_features(uint32_t fid)
+{
+	int w = workaround_index(fid);
+
+	if (w >= 0)
+		return fw.workaround[w];
+	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES)
+		return SMCCC_RET_SUCCESS;
+	return SMCCC_RET_NOT_SUPPORTED;
+}
+
+/* HV_CALL_PUTS: copy the string out of guest RAM first, so a bad address fails cleanly. */
+static int64_t hv_puts(struct vcpu *vcpu, uint64_t ipa, uint64_t len)
+{
+	char buf[256];
+
+	if (len > HV_CALL_PUTS_MAX || gmem_check(vcpu->vm, ipa, len) != HV_OK)
+		return SMCCC_RET_INVALID_PARAMETER;
+	while (len) {
+		size_t chunk = MIN(len, sizeof(buf));
+
+		if (gmem_read(vcpu->vm, ipa, buf, chunk) != HV_OK)
+			return SMCCC_RET_INVALID_PARAMETER;
+		log_console_write(buf, chunk);
+		ipa += chunk;
+		len -= chunk;
+	}
+	return SMCCC_RET_SUCCESS;
+}
+
+/* Returns the value for x0. */
+static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
+{
+	uint64_t *x = vcpu->ctx.x;
+	char c;
+
+	switch (fid) {
+	case SMCCC_VERSION:
+		return SMCCC_VERSION_1_1;
+	case SMCCC_ARCH_FEATURES:
+		return arch_features((uint32_t)x[1]);
+	case SMCCC_ARCH_WORKAROUND_1:
+	case SMCCC_ARCH_WORKAROUND_2:
+	case SMCCC_ARCH_WORKAROUND_3: {
+		uint64_t res[4];
+
+		/* Run the mitigation where it lives, when the firmware has one. */
+		if (fw.workaround[workaround_index(fid)] != SMCCC_RET_SUCCESS)
+			return SMCCC_RET_NOT_SUPPORTED;
+		hal_firmware_call(fid, x[1], 0, 0, res);
+		return (int64_t)res[0];
+	}
+	case PSCI_VERSION:
+		return PSCI_VERSION_1_1;
+	case PSCI_FEATURES:
+		return psci_implemented((uint32_t)x[1]) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		log_info("%s: PSCI %s", vcpu->vm->name,
+			 fid == PSCI_SYSTEM_OFF ? "SYSTEM_OFF" : "SYSTEM_RESET");
+		vm_stop(vcpu->vm, 0);
+		return PSCI_RET_SUCCESS;
+	case HV_CALL_VERSION:
+		return HV_CALL_ABI_VERSION;
+	case HV_CALL_PUTC:
+		c = (char)x[1];
+		log_console_write(&c, 1);
+		return SMCCC_RET_SUCCESS;
+	case HV_CALL_PUTS:
+		return hv_puts(vcpu, x[1], x[2]);
+	case HV_CALL_EXIT:
+		log_info("%s: exit with status %llu", vcpu->vm->name, (unsigned long long)x[1]);
+		vm_stop(vcpu->vm, (int)(x[1] & 0xff));
+		return SMCCC_RET_SUCCESS;
+	default:
+		return SMCCC_RET_NOT_SUPPORTED;
+	}
+}
+
+void trap_hvc_smc(struct vcpu *vcpu, bool smc)
+{
+	/* SMCCC: the function id is w0; the upper half of x0 is ignored. */
+	int64_t ret = smccc_call(vcpu, (uint32_t)vcpu->ctx.x[0]);
+
+	vcpu->ctx.x[0] = (uint64_t)ret;
+	/* HVC returns past itself; a trapped SMC reports its own address (Arm ARM D1.10.4). */
+	if (smc)
+		vcpu_skip_insn(vcpu);
+}

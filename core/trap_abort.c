@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/* Stage-2 aborts: emulated MMIO, and everything else (holes, table walks outside RAM) as a
+ * synchronous external abort for the guest. */
+#include <core/arch.h>
+#include <core/err.h>
+#include <core/gmem.h>
+#include <core/lib.h>
+#include <core/log.h>
+#include <core/mmio.h>
+#include <core/trap.h>
+#include <core/vm.h>
+
+static uint64_t fault_ipa(const struct hal_vcpu_ctx *ctx)
+{
+	return (ctx->hpfar & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT | (ctx->far & 0xfff);
+}
+
+/* The mmio_regs view of the vCPU: SP is the stack pointer of the mode that trapped. */
+static void regs_load(struct vcpu *vcpu, struct mmio_regs *regs)
+{
+	memcpy(regs->x, vcpu->ctx.x, sizeof(regs->x));
+	regs->sp = hal_vcpu_el1_read(&vcpu->ctx, (vcpu->ctx.pstate & PSTATE_M_MASK) == PSTATE_M_EL1H
+							 ? HAL_SP_EL1
+							 : HAL_SP_EL0);
+}
+
+static void regs_store(struct vcpu *vcpu, const struct mmio_regs *regs)
+{
+	memcpy(vcpu->ctx.x, regs->x, sizeof(regs->x));
+	hal_vcpu_el1_write(&vcpu->ctx, (vcpu->ctx.pstate & PSTATE_M_MASK) == PSTATE_M_EL1H
+					       ? HAL_SP_EL1
+					       : HAL_SP_EL0,
+			   regs->sp);
+}
+
+/* Without a valid syndrome the instruction itself says what the access was. */
+static int fetch_insn(struct vcpu *vcpu, uint32_t *insn)
+{
+	uint64_t ipa;
+
+	if (!hal_vcpu_va_to_ipa(&vcpu->ctx, vcpu->ctx.pc, &ipa))
+		return HV_EFAULT;
+	return gmem_read(vcpu->vm, ipa, insn, sizeof(*insn));
+}
+
+static int device_access(struct mmio_device *dev, struct vcpu *vcpu, uint64_t ipa,
+			 const struct mmio_access *acc, uint64_t val[2])
+{
+	for (unsigned i = 0; i < acc->count; i++) {
+		uint64_t addr = ipa + (uint64_t)i * acc->size;
+		uint64_t off = addr - dev->base;
+		int ret;
+
+		/* Both elements must be inside the device and naturally aligned. */
+		if (addr < dev->base || off + acc->size > dev->size || (addr & (acc->size - 1)))
+			return HV_EFAULT;
+		if (acc->write)
+			ret = dev->ops->write(dev, vcpu, off, acc->size, val[i]);
+		else
+			ret = dev->ops->read(dev, vcpu, off, acc->size, &val[i]);
+		if (ret != HV_OK)
+			return ret;
+	}
+	return HV_OK;
+}
+
+/* Emulate the access; a negative HV_E* means the guest gets an external abort. */
+static int emulate_mmio(struct vcpu *vcpu, struct mmio_device *dev, uint64_t esr, uint64_t ipa)
+{
+	struct mmio_access acc;
+	struct mmio_regs regs;
+	uint64_t val[2] = {0, 0};
+	uint32_t insn = 0;
+	int ret;
+
+	if (!(esr & ESR_ISS_DABT_ISV)) {
+		ret = fetch_insn(vcpu, &insn);
+		if (ret != HV_OK)
+			return ret;
+	}
+	ret = mmio_decode(esr, insn, &acc);
+	if (ret != HV_OK)
+		return ret;
+	acc.ipa = ipa;
+	regs_load(vcpu, &regs);
+	if (acc.write)
+		mmio_store_values(&acc, &regs, val);
+	ret = device_access(dev, vcpu, ipa, &acc, val);
+	if (ret != HV_OK)
+		return ret;
+	mmio_complete(&acc, &regs, val);
+	regs_store(vcpu, &regs);
+	vcpu_skip_insn(vcpu);
+	vcpu->stats.mmio++;
+	return HV_OK;
+}
+
+void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
+{
+	uint64_t ipa = fault_ipa(&vcpu->ctx);
+	bool write = esr & ESR_ISS_DABT_WNR_BIT;
+	struct mmio_device *dev = NULL;
+	const char *why = "no RAM or device";
+	int ret;
+
+	/* A stage-2 fault on the guest's own table walk is never MMIO. */
+	if (!(esr & ESR_ISS_S1PTW))
+		dev = vm_find_mmio(vcpu->vm, ipa);
+	else
+		why = "guest page-table walk outside RAM";
+	if (dev) {
+		ret = emulate_mmio(vcpu, dev, esr, ipa);
+		if (ret == HV_OK)
+			return;
+		why = ret == HV_ENOTSUP ? "instruction cannot be emulated" : "bad device access";
+	}
+	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+			"%s: vcpu %u: %s at IPA 0x%llx (pc 0x%llx, esr 0x%llx): %s; external abort",
+			vcpu->vm->name, vcpu->id, write ? "write" : "read", (unsigned long long)ipa,
+			(unsigned long long)vcpu->ctx.pc, (unsigned long long)esr, why);
+	inject_data_abort(vcpu, vcpu->ctx.far, write);
+}
+
+void trap_insn_abort(struct vcpu *vcpu, uint64_t esr)
+{
+	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+			"%s: vcpu %u: instruction fetch from IPA 0x%llx (no RAM): external abort",
+			vcpu->vm->name, vcpu->id, (unsigned long long)fault_ipa(&vcpu->ctx));
+	inject_insn_abort(vcpu, vcpu->ctx.far);
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* Trapped MSR/MRS (EC 0x18). HCR_EL2.TACR/TIDCP/TSW make some accesses trap; those the
+ * hypervisor emulates are listed here, every other one is UNDEFINED for the guest, which is
+ * what hardware without the register gives. */
+#include <core/arch.h>
+#include <core/log.h>
+#include <core/trap.h>
+#include <core/vm.h>
+
+/* Encoding of a system register as op0:op1:CRn:CRm:op2 (Arm ARM C5.3). */
+#define SYSREG(op0, op1, crn, crm, op2)                                                    \
+	((uint32_t)(op0) << 14 | (uint32_t)(op1) << 11 | (uint32_t)(crn) << 7 |              \
+	 (uint32_t)(crm) << 3 | (uint32_t)(op2))
+
+#define SYSREG_ACTLR_EL1 SYSREG(3, 0, 1, 0, 1)
+/* DC ISW / CSW / CISW: set/way maintenance, trapped by HCR_EL2.TSW. */
+#define SYSREG_DC_ISW SYSREG(1, 0, 7, 6, 2)
+#define SYSREG_DC_CSW SYSREG(1, 0, 7, 10, 2)
+#define SYSREG_DC_CISW SYSREG(1, 0, 7, 14, 2)
+
+static uint32_t iss_field(uint64_t esr, unsigned shift, unsigned bits)
+{
+	return (uint32_t)(esr >> shift) & ((1u << bits) - 1);
+}
+
+static uint32_t iss_sysreg(uint64_t esr)
+{
+	return SYSREG(iss_field(esr, ESR_ISS_SYS_OP0_SHIFT, 2),
+		      iss_field(esr, ESR_ISS_SYS_OP1_SHIFT, 3),
+		      iss_field(esr, ESR_ISS_SYS_CRN_SHIFT, 4),
+		      iss_field(esr, ESR_ISS_SYS_CRM_SHIFT, 4),
+		      iss_field(esr, ESR_ISS_SYS_OP2_SHIFT, 3));
+}
+
+/* Emulate the access; false if the register is not one we provide. */
+static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
+{
+	switch (reg) {
+	case SYSREG_ACTLR_EL1:
+		/* IMPLEMENTATION DEFINED controls a guest must not reach: reads as zero, writes
+		 * are ignored. */
+		if (read)
+			*val = 0;
+		return true;
+	case SYSREG_DC_ISW:
+	case SYSREG_DC_CSW:
+	case SYSREG_DC_CISW:
+		/* Guest RAM is always mapped cacheable and coherent in stage 2, so set/way
+		 * maintenance has nothing to do that the guest could observe. */
+		return !read;
+	default:
+		return false;
+	}
+}
+
+void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
+{
+	bool read = esr & ESR_ISS_SYS_DIR_READ;
+	unsigned rt = iss_field(esr, ESR_ISS_SYS_RT_SHIFT, 5);
+	uint32_t reg = iss_sysreg(esr);
+	uint64_t val = rt == 31 ? 0 : vcpu->ctx.x[rt];
+
+	vcpu->stats.sysreg++;
+	if (!emulate(vcpu, reg, read, &val)) {
+		log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+				"%s: vcpu %u: %s of unknown system register S%u_%u_C%u_C%u_%u at pc "
+				"0x%llx: UNDEFINED",
+				vcpu->vm->name, vcpu->id, read ? "read" : "write", reg >> 14,
+				(reg >> 11) & 7, (reg >> 7) & 15, (reg >> 3) & 15, reg & 7,
+				(unsigned long long)vcpu->ctx.pc);
+		inject_undef(vcpu);
+		return;
+	}
+	if (read && rt != 31)
+		vcpu->ctx.x[rt] = val;
+	vcpu_skip_insn(vcpu);
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+/* Loading a vCPU onto this pCPU: the EL2 controls that shape the guest, and its EL1 state.
+ * The register switch itself is target/guest_switch.S. */
+#include <hal/vcpu.h>
+
+#include "sysreg.h"
+
+/* HCR_EL2 for every guest (Arm ARM D17.2.48):
+ *  VM       stage 2 on              SWIO  set/way invalidate becomes clean+invalidate
+ *  FMO/IMO/AMO  physical FIQ/IRQ/SError to EL2, virtual ones to the guest
+ *  FB, BSU=IS  broadcast TLB/cache maintenance to the inner shareable domain
+ *  TWI/TWE  trap WFI/WFE            TSC   trap SMC (answered by core/smccc.c)
+ *  TIDCP    trap IMPLEMENTATION DEFINED registers   TACR  trap ACTLR_EL1
+ *  TSW      trap set/way cache maintenance         RW    EL1 is AArch64
+ *  APK/API  pointer authentication keys and instructions do not trap */
+#define HCR_VM (1ULL << 0)
+#define HCR_SWIO (1ULL << 1)
+#define HCR_FMO (1ULL << 3)
+#define HCR_IMO (1ULL << 4)
+#define HCR_AMO (1ULL << 5)
+#define HCR_FB (1ULL << 9)
+#define HCR_BSU_IS (1ULL << 10)
+#define HCR_TWI (1ULL << 13)
+#define HCR_TWE (1ULL << 14)
+#define HCR_TSC (1ULL << 19)
+#define HCR_TIDCP (1ULL << 20)
+#define HCR_TACR (1ULL << 21)
+#define HCR_TSW (1ULL << 22)
+#define HCR_RW (1ULL << 31)
+#define HCR_APK (1ULL << 40)
+#define HCR_API (1ULL << 41)
+
+#define HCR_GUEST                                                                          \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |    \
+	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | HCR_API)
+
+/* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
+ * -mgeneral-regs-only); SVE (TZ) and SME (TSM) trap, so guests see them as UNDEFINED until
+ * their state is switched per vCPU. Bits 13, 9 and 7:0 are RES1. */
+#define CPTR_EL2_RES1 0x22ffULL
+#define CPTR_EL2_TZ (1ULL << 8)
+#define CPTR_EL2_TSM (1ULL << 12)
+
+/* MDCR_EL2: leave guest debug registers alone (no traps), performance counters to EL1. */
+#define MDCR_EL2_GUEST 0ULL
+
+/* Every EL1 register of enum hal_el1_reg with its system register name. */
+#define EL1_REGS(X)                                                                        \
+	X(HAL_SCTLR_EL1, sctlr_el1)                                                        \
+	X(HAL_TTBR0_EL1, ttbr0_el1)                                                        \
+	X(HAL_TTBR1_EL1, ttbr1_el1)                                                        \
+	X(HAL_TCR_EL1, tcr_el1)                                                            \
+	X(HAL_MAIR_EL1, mair_el1)                                                          \
+	X(HAL_AMAIR_EL1, amair_el1)                                                        \
+	X(HAL_VBAR_EL1, vbar_el1)                                                          \
+	X(HAL_CONTEXTIDR_EL1, contextidr_el1)                                              \
+	X(HAL_TPIDR_EL0, tpidr_el0)                                                        \
+	X(HAL_TPIDRRO_EL0, tpidrro_el0)                                                    \
+	X(HAL_TPIDR_EL1, tpidr_el1)                                                        \
+	X(HAL_ESR_EL1, esr_el1)                                                            \
+	X(HAL_FAR_EL1, far_el1)                                                            \
+	X(HAL_AFSR0_EL1, afsr0_el1)                                                        \
+	X(HAL_AFSR1_EL1, afsr1_el1)                                                        \
+	X(HAL_PAR_EL1, par_el1)                                                            \
+	X(HAL_SP_EL0, sp_el0)                                                              \
+	X(HAL_SP_EL1, sp_el1)                                                              \
+	X(HAL_ELR_EL1, elr_el1)                                                            \
+	X(HAL_SPSR_EL1, spsr_el1)                                                          \
+	X(HAL_CPACR_EL1, cpacr_el1)                                                        \
+	X(HAL_CNTKCTL_EL1, cntkctl_el1)                                                    \
+	X(HAL_CSSELR_EL1, csselr_el1)
+
+uint64_t hal_cpu_midr(void)
+{
+	return read_sysreg(midr_el1);
+}
+
+void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
+{
+	write_sysreg(vtcr_el2, ctx->vtcr);
+	write_sysreg(vttbr_el2, ctx->vttbr);
+	write_sysreg(vmpidr_el2, ctx->vmpidr | (1ULL << 31)); /* bit 31 is RES1 */
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM);
+	write_sysreg(mdcr_el2, MDCR_EL2_GUEST);
+	write_sysreg(hcr_el2, HCR_GUEST);
+#define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
+	EL1_REGS(LOAD)
+#undef LOAD
+	isb();
+}
+
+void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
+{
+#define SAVE(id, name) ctx->el1[id] = read_sysreg(name);
+	EL1_REGS(SAVE)
+#undef SAVE
+	/* Stage 2 off until the next guest: a stale VTTBR must not be left pointing at a VM
+	 * that may be destroyed. */
+	write_sysreg(hcr_el2, HCR_RW);
+	isb();
+}
+
+/* While loaded, the hardware holds the truth. */
+uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg)
+{
+	switch (reg) {
+#define READ(id, name)                                                                     \
+	case id:                                                                           \
+		return read_sysreg(name);
+		EL1_REGS(READ)
+#undef READ
+	default:
+		return 0;
+	}
+}
+
+void hal_vcpu_el1_write(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg, uint64_t val)
+{
+	switch (reg) {
+#define WRITE(id, name)                                                                    \
+	case id:                                                                           \
+		write_sysreg(name, val);                                                   \
+		break;
+		EL1_REGS(WRITE)
+#undef WRITE
+	default:
+		break;
+	}
+}
+
+bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, uint64_t *ipa)
+{
+	uint64_t par;
+
+	/* AT S1E1R walks the guest's own stage 1 (the EL1 regime is loaded) and gives the IPA;
+	 * PAR_EL1 belongs to the guest, so keep its value. */
+	uint64_t saved = read_sysreg(par_el1);
+
+	__asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(par_el1, saved);
+	if (par & PAR_EL1_F)
+		return false;
+	*ipa = (par & PAR_EL1_PA_MASK) | (va & 0xfff);
+	return true;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HAL_VCPU_H
+#define HAL_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Running a guest vCPU on the calling pCPU.
+ *
+ * A vCPU is "loaded" on a pCPU between hal_vcpu_load() and hal_vcpu_put(): its EL1 system
+ * registers then live in the hardware, so exits that stay on the same vCPU (hypercalls, MMIO)
+ * never copy them. hal_vcpu_enter() only switches the general-purpose registers, PC and
+ * PSTATE. While loaded, read and write EL1 registers with hal_vcpu_el1_read/_write(). */
+
+/* EL1 (and EL0) system registers that belong to a vCPU. */
+enum hal_el1_reg {
+	HAL_SCTLR_EL1,
+	HAL_TTBR0_EL1,
+	HAL_TTBR1_EL1,
+	HAL_TCR_EL1,
+	HAL_MAIR_EL1,
+	HAL_AMAIR_EL1,
+	HAL_VBAR_EL1,
+	HAL_CONTEXTIDR_EL1,
+	HAL_TPIDR_EL0,
+	HAL_TPIDRRO_EL0,
+	HAL_TPIDR_EL1,
+	HAL_ESR_EL1,
+	HAL_FAR_EL1,
+	HAL_AFSR0_EL1,
+	HAL_AFSR1_EL1,
+	HAL_PAR_EL1,
+	HAL_SP_EL0,
+	HAL_SP_EL1,
+	HAL_ELR_EL1,
+	HAL_SPSR_EL1,
+	HAL_CPACR_EL1,
+	HAL_CNTKCTL_EL1,
+	HAL_CSSELR_EL1,
+	HAL_EL1_NR
+};
+
+/* The layout of the first fields is shared with the world-switch assembly (target/). */
+struct hal_vcpu_ctx {
+	uint64_t x[31];
+	uint64_t pc;     /* ELR_EL2 on entry and exit */
+	uint64_t pstate; /* SPSR_EL2 on entry and exit */
+	/* Syndrome of the last exit (ESR_EL2, FAR_EL2, HPFAR_EL2). */
+	uint64_t esr, far, hpfar;
+	/* EL1 registers while the vCPU is not loaded. */
+	uint64_t el1[HAL_EL1_NR];
+	/* Set by core before hal_vcpu_load(): stage 2 of the VM and the vCPU's identity. */
+	uint64_t vttbr, vtcr;
+	uint64_t vmpidr; /* MPIDR the guest reads (affinity fields) */
+};
+
+enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };
+
+void hal_vcpu_load(struct hal_vcpu_ctx *ctx);
+void hal_vcpu_put(struct hal_vcpu_ctx *ctx);
+
+/* Run the loaded vCPU until it traps to EL2; the syndrome is in ctx->esr/far/hpfar. */
+enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx);
+
+uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg);
+void hal_vcpu_el1_write(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg, uint64_t val);
+
+/* Translate a guest virtual address with the loaded vCPU's own stage 1 (for fetching the
+ * instruction behind an exit): false if the guest's tables do not map it. With the guest's
+ * MMU off the IPA is the VA. */
+bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, uint64_t *ipa);
+
+/* The MIDR the host CPU reports, for the guest's VPIDR. */
+uint64_t hal_cpu_midr(void);
+
+#endif

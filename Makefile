@@ -83,6 +83,8 @@ help:
 	@echo "make test-qemu       end-to-end cases in tests/qemu/ on QEMU"
 	@echo "make coverage        lcov HTML report of the host tests in coverage/html"
 	@echo "make fuzz            run each libFuzzer harness for FUZZ_SECONDS (default 60)"
+	@echo "make bench           trap-path costs measured from a guest (-icount and wall time)"
+	@echo "make guests          build the bare-metal test guests in build/guests/"
 	@echo "make lint            cppcheck over core/ vdev/ hal/"
 	@echo "make fmt / fmt-check clang-format the tree / check it is formatted"
 	@echo "make deps            install the Debian packages the project needs"
@@ -178,15 +180,31 @@ SMP    ?= 4
 MEM    ?= 1G
 QEMU_MACHINE := -M virt,virtualization=on,gic-version=3 -cpu max -nographic -no-reboot -nic none \
                 -semihosting-config enable=on,target=native
+# `make run GUEST=path [GUEST_MEM=MiB] [BOOTARGS="..."]` runs any arm64 Image or raw EL1 binary
+# as vm0 (QEMU's guest-loader puts it in host RAM as a boot module).
+GUEST_LOAD_ADDR := 0x50000000
+HV_ARGS := hv.exit=semihosting $(if $(GUEST_MEM),hv.guest_mem=$(GUEST_MEM))
+comma := ,
+GUEST_DEVICE = $(if $(GUEST),-device guest-loader$(comma)addr=$(GUEST_LOAD_ADDR)$(comma)kernel=$(GUEST)$(if \
+               $(BOOTARGS),$(comma)bootargs="$(BOOTARGS)"))
 run: $(BUILD)/hypervisor.bin
-	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "hv.exit=semihosting"
+	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" $(GUEST_DEVICE)
 run-linux: run
 debug: $(BUILD)/hypervisor.bin
 	@echo "QEMU waits for gdb: gdb-multiarch $(BUILD)/hypervisor.elf -ex 'target remote :1234'"
-	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "hv.exit=semihosting" -S -s
+	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" \
+		$(GUEST_DEVICE) -S -s
 
-test-qemu: $(BUILD)/hypervisor.bin
+# Bare-metal test guests (tests/qemu/guests/guests.mk defines `guests`).
+include tests/qemu/guests/guests.mk
+
+test-qemu: $(BUILD)/hypervisor.bin guests
 	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin
+
+# Trap-path costs from inside a guest, deterministic (-icount) and wall time: not a test.
+bench: $(BUILD)/hypervisor.bin guests
+	$(PYTHON) tools/bench.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin \
+		--guest $(BUILD)/guests/bench.bin
 
 test: $(DEPS_STAMP)
 	$(MAKE) lint

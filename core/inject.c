@@ -65,7 +65,7 @@ void inject_undef(struct vcpu *vcpu)
 void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write)
 {
 	unsigned ec = from_el0(vcpu->ctx.pstate) ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
-	uint64_t iss = ESR_ISS_FSC_SEA | (write ? ESR_ISS_DABT_WNR_BIT : 0);
+	uint64_t iss = ESR_ISS_FSC_SEA | (write ? ESR_ISS_DABT_WNR : 0);
 
 	take_exception(vcpu, (uint64_t)ec << ESR_EC_SHIFT | ESR_IL | iss, va, true);
 	vcpu->stats.abort_injected++;

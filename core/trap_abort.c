@@ -43,6 +43,8 @@ static int fetch_insn(struct vcpu *vcpu, uint32_t *insn)
 	return gmem_read(vcpu->vm, ipa, insn, sizeof(*insn));
 }
 
+/* A pair is emulated at [ipa, ipa + 2 * size): FAR is taken to name its first element. A pair
+ * straddling RAM and a device is refused by the bounds check rather than split. */
 static int device_access(struct mmio_device *dev, struct vcpu *vcpu, uint64_t ipa,
 			 const struct mmio_access *acc, uint64_t val[2])
 {
@@ -67,7 +69,7 @@ static int device_access(struct mmio_device *dev, struct vcpu *vcpu, uint64_t ip
 /* Emulate the access; a negative HV_E* means the guest gets an external abort. */
 static int emulate_mmio(struct vcpu *vcpu, struct mmio_device *dev, uint64_t esr, uint64_t ipa)
 {
-	struct mmio_access acc;
+	struct mmio_access acc = {0};
 	struct mmio_regs regs;
 	uint64_t val[2] = {0, 0};
 	uint32_t insn = 0;
@@ -81,6 +83,10 @@ static int emulate_mmio(struct vcpu *vcpu, struct mmio_device *dev, uint64_t esr
 	ret = mmio_decode(esr, insn, &acc);
 	if (ret != HV_OK)
 		return ret;
+	/* The instruction is read after the trap: if it no longer matches the fault's
+	 * direction, the guest rewrote it meanwhile. Refuse rather than guess. */
+	if (acc.write != !!(esr & ESR_ISS_DABT_WNR))
+		return HV_EINVAL;
 	acc.ipa = ipa;
 	regs_load(vcpu, &regs);
 	if (acc.write)
@@ -98,7 +104,7 @@ static int emulate_mmio(struct vcpu *vcpu, struct mmio_device *dev, uint64_t esr
 void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 {
 	uint64_t ipa = fault_ipa(&vcpu->ctx);
-	bool write = esr & ESR_ISS_DABT_WNR_BIT;
+	bool write = esr & ESR_ISS_DABT_WNR;
 	struct mmio_device *dev = NULL;
 	const char *why = "no RAM or device";
 	int ret;

@@ -1,22 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Trapped MSR/MRS (EC 0x18). HCR_EL2.TACR/TIDCP/TSW make some accesses trap; those the
- * hypervisor emulates are listed here, every other one is UNDEFINED for the guest, which is
- * what hardware without the register gives. */
+/* Trapped MSR/MRS (EC 0x18). HCR_EL2.TACR/TIDCP/TSW and MDCR_EL2.TDA/TDOSA/TDRA make some
+ * accesses trap; those the hypervisor emulates are listed here and in core/trap_debug.c, every
+ * other one is UNDEFINED for the guest, which is what hardware without the register gives. */
 #include <core/arch.h>
 #include <core/log.h>
+#include <core/sysreg.h>
 #include <core/trap.h>
 #include <core/vm.h>
-
-/* Encoding of a system register as op0:op1:CRn:CRm:op2 (Arm ARM C5.3). */
-#define SYSREG(op0, op1, crn, crm, op2)                                                    \
-	((uint32_t)(op0) << 14 | (uint32_t)(op1) << 11 | (uint32_t)(crn) << 7 |              \
-	 (uint32_t)(crm) << 3 | (uint32_t)(op2))
-
-#define SYSREG_ACTLR_EL1 SYSREG(3, 0, 1, 0, 1)
-/* DC ISW / CSW / CISW: set/way maintenance, trapped by HCR_EL2.TSW. */
-#define SYSREG_DC_ISW SYSREG(1, 0, 7, 6, 2)
-#define SYSREG_DC_CSW SYSREG(1, 0, 7, 10, 2)
-#define SYSREG_DC_CISW SYSREG(1, 0, 7, 14, 2)
 
 static uint32_t iss_field(uint64_t esr, unsigned shift, unsigned bits)
 {
@@ -49,7 +39,7 @@ static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 		 * maintenance has nothing to do that the guest could observe. */
 		return !read;
 	default:
-		return false;
+		return debug_reg_access(vcpu, reg, read, val);
 	}
 }
 

@@ -151,6 +151,7 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 	v->ctx.vttbr = pgt_vttbr(&vm->s2);
 	v->ctx.vtcr = pgt_tcr(&vm->s2, vm->pa_bits);
 	v->ctx.vmpidr = v->id;
+	debug_regs_reset(&v->debug);
 	vm->vcpu_count++;
 	*out = v;
 	return HV_OK;

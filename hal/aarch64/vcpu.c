@@ -41,8 +41,20 @@
 #define CPTR_EL2_TZ (1ULL << 8)
 #define CPTR_EL2_TSM (1ULL << 12)
 
-/* MDCR_EL2: leave guest debug registers alone (no traps), performance counters to EL1. */
-#define MDCR_EL2_GUEST 0ULL
+/* MDCR_EL2: debug register accesses trap (core/trap_debug.c keeps them per vCPU); the
+ * performance monitors stay the guest's, all counters (HPMN = PMCR_EL0.N). */
+#define MDCR_EL2_TDA (1ULL << 9)
+#define MDCR_EL2_TDOSA (1ULL << 10)
+#define MDCR_EL2_TDRA (1ULL << 11)
+#define PMCR_EL0_N_SHIFT 11
+#define PMCR_EL0_N_MASK 0x1fULL
+
+static uint64_t mdcr_guest(void)
+{
+	uint64_t hpmn = (read_sysreg(pmcr_el0) >> PMCR_EL0_N_SHIFT) & PMCR_EL0_N_MASK;
+
+	return MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | hpmn;
+}
 
 /* Every EL1 register of enum hal_el1_reg with its system register name. */
 #define EL1_REGS(X)                                                                        \
@@ -82,7 +94,7 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	write_sysreg(vmpidr_el2, ctx->vmpidr | (1ULL << 31)); /* bit 31 is RES1 */
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM);
-	write_sysreg(mdcr_el2, MDCR_EL2_GUEST);
+	write_sysreg(mdcr_el2, mdcr_guest());
 	write_sysreg(hcr_el2, HCR_GUEST);
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)

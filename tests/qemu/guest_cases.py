@@ -1,4 +1,82 @@
 # SPDX-License-Identifier: MIT
-"""Cases that run the bare-metal test guests under the hypervisor (filled by tests/qemu/guests)."""
+"""Cases that run the bare-metal test guests (tests/qemu/guests/, built by `make guests`) under
+the hypervisor, one guest per case, loaded as a boot module with QEMU's guest-loader.
 
-GUEST_CASES = []
+A passing guest prints TAP-like "ok N - ..." lines and ends with
+"guest: <name>: <passed> passed, <failed> failed" and HV_CALL_EXIT(failed ? 1 : 0). Its case
+requires that summary with the exact number of checks the guest makes (so a guest that stops
+checking early, or skips a check, fails its case), the console markers that prove output
+reached the console by each path, and the QEMU exit status. Guest lines are matched without
+"^" so that a per-VM prefix on the console would not break them.
+"""
+
+GUEST_FORBID = [r"not ok", r"PANIC", r"^error:", r"# SKIP no hypervisor"]
+
+# Checks per guest: update when a guest gains or loses checks.
+GUEST_CHECKS = {
+    "boot": 11,
+    "hvc": 43,
+    "smc": 44,     # the hvc suite + "smc #0 traps to the hypervisor"
+    "mmio": 124,
+    "sysreg": 32,
+    "abort": 22,
+    "wfi": 2,
+}
+
+
+def guest_image(name):
+    return "build/guests/%s.bin" % name
+
+
+def checking_guest(name, markers=(), forbid=()):
+    """A guest that runs checks: its markers in order, then its summary; status 0."""
+    return {
+        "name": "guest-" + name,
+        "smp": 1,
+        "guest": guest_image(name),
+        "expect": list(markers) + [r"guest: %s: %d passed, 0 failed" % (name,
+                                                                      GUEST_CHECKS[name])],
+        "forbid": GUEST_FORBID + list(forbid),
+        "exit": 0,
+        "timeout": 30,
+    }
+
+
+def stopping_guest(name, says, forbid, status):
+    """A guest that prints `says` and then stops the VM: nothing after, the given status."""
+    return {
+        "name": "guest-" + name,
+        "smp": 1,
+        "guest": guest_image(name),
+        "expect": [says],
+        "forbid": GUEST_FORBID + [forbid, r"guest: %s:" % name],
+        "exit": status,
+        "timeout": 30,
+    }
+
+
+def smccc_markers(conduit):
+    """What HV_CALL_PUTC and HV_CALL_PUTS print in lib/smccc_suite.c, in order."""
+    return [r"%s: putc marker via HV_CALL_PUTC$" % conduit,
+            r"%s: puts marker from guest RAM$" % conduit,
+            r"%s: ram end ok$" % conduit]
+
+
+GUEST_CASES = [
+    checking_guest("boot", [r"boot: entered at 0x40080000 with x0 "]),
+    checking_guest("hvc", smccc_markers("hvc")),
+    checking_guest("smc", smccc_markers("smc")),
+    checking_guest("mmio", [r"mmio: DR widths: STRB=b STRH=h STRW=w STRX=x STPW=p STRpost=i "
+                            r"end$"]),
+    # QEMU 7.2 ignores HCR_EL2.TIDCP (IMPDEF registers never reach EL2: UNDEFINED at EL1, or
+    # the Cortex-A57 ones of -cpu max just work and are skipped), but it does trap ACTLR_EL1
+    # with HCR_EL2.TACR: that probe must reach the hypervisor and come back UNDEFINED.
+    checking_guest("sysreg", forbid=[r"ACTLR_EL1.*# SKIP"]),
+    checking_guest("abort"),
+    checking_guest("wfi"),
+    stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),
+    stopping_guest("psci_off", r"psci_off: calling PSCI SYSTEM_OFF", r"SYSTEM_OFF returned", 0),
+    stopping_guest("psci_reset", r"psci_reset: calling PSCI SYSTEM_RESET",
+                   r"SYSTEM_RESET returned", 0),
+    # bench has no case: `make bench` runs it.
+]

@@ -46,7 +46,17 @@ static inline unsigned esr_ec(uint64_t esr)
 #define ESR_ISS_FSC_PERM 0x0c      /* permission fault */
 #define ESR_ISS_S1PTW (1ULL << 7)  /* stage-2 fault on the guest's own table walk */
 #define ESR_ISS_CM (1ULL << 8)     /* cache maintenance */
-#define ESR_ISS_DABT_WNR_BIT (1ULL << 6) /* write, not read */
+
+/* Data abort ISS: the instruction syndrome, valid when ISV is set (Arm ARM D17.2.37, ISS encoding for data aborts). */
+#define ESR_ISS_DABT_ISV       (1ULL << 24)
+#define ESR_ISS_DABT_SAS_SHIFT 22
+#define ESR_ISS_DABT_SAS_MASK  0x3ULL
+#define ESR_ISS_DABT_SSE       (1ULL << 21)
+#define ESR_ISS_DABT_SRT_SHIFT 16
+#define ESR_ISS_DABT_SRT_MASK  0x1fULL
+#define ESR_ISS_DABT_SF	       (1ULL << 15)
+#define ESR_ISS_DABT_AR	       (1ULL << 14)
+#define ESR_ISS_DABT_WNR       (1ULL << 6)
 
 /* HPFAR_EL2.FIPA (bits [43:4]) holds IPA[51:12] (D17.2.75). */
 #define HPFAR_FIPA_MASK 0x00000fffffffffF0ULL

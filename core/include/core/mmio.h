@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <core/arch.h>
+
 /* A guest's load or store to emulated MMIO, decoded from a stage-2 data abort: from the ESR's
  * instruction syndrome when ISV=1, otherwise from the trapping instruction itself (fetched by
  * the caller through guest memory). Pure logic: no guest memory, no device, no HAL. */
@@ -18,35 +20,26 @@ struct mmio_regs {
 };
 
 struct mmio_access {
-	uint64_t ipa;      /* address of the first (or only) element: set by the caller */
-	uint8_t size;      /* bytes per element: 1, 2, 4 or 8 */
-	uint8_t count;     /* 1, or 2 for LDP/STP (second element at ipa + size) */
-	bool write;        /* store */
+	uint64_t ipa;	   /* address of the first (or only) element: set by the caller */
+	uint8_t size;	   /* bytes per element: 1, 2, 4 or 8 */
+	uint8_t count;	   /* 1, or 2 for LDP/STP (second element at ipa + size) */
+	bool write;	   /* store */
 	bool sign_extend;  /* load: sign-extend the element to the register width */
-	bool reg64;        /* load: 64-bit destination (Xt); else 32-bit, upper half zeroed */
-	bool acq_rel;      /* LDAR/STLR and friends: ordering only, no effect on emulation */
-	uint8_t rt, rt2;   /* data registers (rt2 for pairs); 31 means XZR */
-	bool writeback;    /* pre/post-index: base register rn += wb_offset after the access */
-	uint8_t rn;        /* base register; 31 means SP */
-	int64_t wb_offset;
+	bool reg64;	   /* Xt, else Wt (a load to Wt zeroes the upper half) */
+	bool acq_rel;	   /* LDAR/STLR and friends: ordering only, no effect on emulation */
+	uint8_t rt, rt2;   /* data registers (rt2 for pairs, else 31); 31 means XZR */
+	bool writeback;	   /* pre/post-index: base register rn += wb_offset after the access */
+	uint8_t rn;	   /* base register; 31 means SP (and is what ISV=1 gives: not reported) */
+	int64_t wb_offset; /* 0 without writeback */
 };
 
-/* ESR_EL2 fields for a data abort (Arm ARM D17.2.37, ISS encoding for data aborts). */
-#define ESR_ISS_DABT_ISV (1ULL << 24)
-#define ESR_ISS_DABT_SAS_SHIFT 22
-#define ESR_ISS_DABT_SAS_MASK 0x3ULL
-#define ESR_ISS_DABT_SSE (1ULL << 21)
-#define ESR_ISS_DABT_SRT_SHIFT 16
-#define ESR_ISS_DABT_SRT_MASK 0x1fULL
-#define ESR_ISS_DABT_SF (1ULL << 15)
-#define ESR_ISS_DABT_AR (1ULL << 14)
-#define ESR_ISS_DABT_WNR (1ULL << 6)
 
 /* Decode the access. With ISV=1 in `esr` the syndrome alone is used (`insn` is ignored);
  * with ISV=0, `insn` is the trapping instruction. Returns 0 and fills *acc (all fields but
  * ipa), or HV_ENOTSUP for an instruction that is not a supported load/store (the caller
  * injects an abort), or HV_EINVAL for an encoding the architecture makes UNPREDICTABLE or
- * unallocated (e.g. writeback with rn == rt). */
+ * unallocated (e.g. writeback with rn == rt) or a syndrome no instruction produces (a
+ * doubleword into a W register). On error *acc is left unchanged. */
 int mmio_decode(uint64_t esr, uint32_t insn, struct mmio_access *acc);
 
 /* For a store: the element value(s) to write, read from the registers (XZR reads 0) and

@@ -8,6 +8,7 @@
 #include <core/log.h>
 #include <core/pgtable.h>
 #include <core/spinlock.h>
+#include <core/sysreg.h>
 #include <hal/vcpu.h>
 
 /* Virtual machines and their vCPUs. Every VM owns its stage-2 table, RAM, MMIO bus and
@@ -40,6 +41,7 @@ struct vcpu {
 	struct vm *vm;
 	enum vcpu_state state;
 	struct hal_vcpu_ctx ctx;
+	struct vcpu_debug_regs debug;
 	struct vcpu_stats stats;
 };
 

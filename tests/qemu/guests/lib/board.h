@@ -4,10 +4,10 @@
 
 /* The board a test guest sees (docs/guest-abi.md, "Board"). Shared by C and assembly. */
 
-#define GUEST_RAM_BASE    0x40000000UL
-#define GUEST_RAM_SIZE    0x08000000UL /* the hypervisor's default; plain QEMU may have more */
-#define GUEST_RAM_END     (GUEST_RAM_BASE + GUEST_RAM_SIZE)
-#define GUEST_TEXT_OFFSET 0x80000      /* the image runs at GUEST_RAM_BASE + this */
+#define GUEST_RAM_BASE	  0x40000000UL
+#define GUEST_RAM_SIZE	  0x08000000UL /* the hypervisor's default; plain QEMU may have more */
+#define GUEST_RAM_END	  (GUEST_RAM_BASE + GUEST_RAM_SIZE)
+#define GUEST_TEXT_OFFSET 0x80000 /* the image runs at GUEST_RAM_BASE + this */
 #define GUEST_STACK_SIZE  0x4000
 
 #define GUEST_UART_BASE 0x09000000UL /* PL011: the vPL011 under the hypervisor */

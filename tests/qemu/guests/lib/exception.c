@@ -21,8 +21,7 @@ static uint64_t resume_at;
 static unsigned int unexpected;
 
 static const char *const kind_names[] = {"sync", "IRQ", "FIQ", "SError"};
-static const char *const source_names[] = {"EL1t", "EL1h", "lower EL AArch64",
-					   "lower EL AArch32"};
+static const char *const source_names[] = {"EL1t", "EL1h", "lower EL AArch64", "lower EL AArch32"};
 
 void exc_expect(uint64_t resume)
 {

@@ -41,14 +41,14 @@ void exc_handle(struct exc_frame *frame, unsigned int kind);
 /* An instruction with its address, for tests that need ELR to point at it: returns the
  * address of `insn`, run once with x0 as scratch. `after` is set to 1 by the instruction
  * that follows, so a test can see that execution resumed right after `insn`. */
-#define PROBE_INSN(insn, after)                                                                    \
-	({                                                                                         \
-		uint64_t at_;                                                                      \
-		asm volatile("mov %1, #0\n\tadr %0, 1f\n1:\t" insn "\n\tmov %1, #1"                \
-			     : "=&r"(at_), "=&r"(after)                                            \
-			     :                                                                     \
-			     : "x0", "memory");                                                    \
-		at_;                                                                               \
+#define PROBE_INSN(insn, after)                                                     \
+	({                                                                          \
+		uint64_t at_;                                                       \
+		asm volatile("mov %1, #0\n\tadr %0, 1f\n1:\t" insn "\n\tmov %1, #1" \
+			     : "=&r"(at_), "=&r"(after)                             \
+			     :                                                      \
+			     : "x0", "memory");                                     \
+		at_;                                                                \
 	})
 
 #endif

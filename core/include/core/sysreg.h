@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_SYSREG_H
+#define CORE_SYSREG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* System registers that trap to EL2 and that the hypervisor emulates, named by their
+ * op0:op1:CRn:CRm:op2 encoding (Arm ARM C5.3). */
+
+#define SYSREG(op0, op1, crn, crm, op2)                                                    \
+	((uint32_t)(op0) << 14 | (uint32_t)(op1) << 11 | (uint32_t)(crn) << 7 |              \
+	 (uint32_t)(crm) << 3 | (uint32_t)(op2))
+#define SYSREG_OP0(r) (((r) >> 14) & 3)
+#define SYSREG_OP1(r) (((r) >> 11) & 7)
+#define SYSREG_CRN(r) (((r) >> 7) & 15)
+#define SYSREG_CRM(r) (((r) >> 3) & 15)
+#define SYSREG_OP2(r) ((r)&7)
+
+#define SYSREG_ACTLR_EL1 SYSREG(3, 0, 1, 0, 1)
+/* DC ISW / CSW / CISW: set/way maintenance (HCR_EL2.TSW). */
+#define SYSREG_DC_ISW SYSREG(1, 0, 7, 6, 2)
+#define SYSREG_DC_CSW SYSREG(1, 0, 7, 10, 2)
+#define SYSREG_DC_CISW SYSREG(1, 0, 7, 14, 2)
+
+/* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA). */
+#define SYSREG_MDCCINT_EL1 SYSREG(2, 0, 0, 2, 0)
+#define SYSREG_MDSCR_EL1 SYSREG(2, 0, 0, 2, 2)
+#define SYSREG_MDRAR_EL1 SYSREG(2, 0, 1, 0, 0)
+#define SYSREG_OSLAR_EL1 SYSREG(2, 0, 1, 0, 4)
+#define SYSREG_OSLSR_EL1 SYSREG(2, 0, 1, 1, 4)
+#define SYSREG_OSDLR_EL1 SYSREG(2, 0, 1, 3, 4)
+#define SYSREG_DBGPRCR_EL1 SYSREG(2, 0, 1, 4, 4)
+#define SYSREG_DBGCLAIMSET_EL1 SYSREG(2, 0, 7, 8, 6)
+#define SYSREG_DBGCLAIMCLR_EL1 SYSREG(2, 0, 7, 9, 6)
+#define SYSREG_DBGAUTHSTATUS_EL1 SYSREG(2, 0, 7, 14, 6)
+#define SYSREG_MDCCSR_EL0 SYSREG(2, 3, 0, 1, 0)
+
+struct vcpu;
+
+/* A vCPU's self-hosted debug registers (16 breakpoints and watchpoints at most). */
+struct vcpu_debug_regs {
+	uint64_t mdscr, mdccint, osdlr, dbgprcr, claim;
+	bool oslk;
+	uint64_t bvr[16], bcr[16], wvr[16], wcr[16];
+};
+
+void debug_regs_reset(struct vcpu_debug_regs *d);
+
+/* Emulate a trapped debug register access (core/trap_debug.c). For a write *val is the value;
+ * for a read the result goes to *val. False if `reg` is not one this emulates. */
+bool debug_reg_access(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val);
+
+#endif

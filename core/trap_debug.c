@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/* Debug system registers, trapped by MDCR_EL2.{TDA,TDOSA,TDRA}. Self-hosted debug state is
+ * kept per vCPU so a guest (Linux resets every breakpoint and clears the OS lock at boot)
+ * finds registers that behave, but breakpoints and watchpoints are not programmed into the
+ * hardware: they never fire. The debug communications channel (DBGDTR*) is not provided. */
+#include <core/sysreg.h>
+#include <core/vm.h>
+
+#define OSLSR_OSLM_IMPLEMENTED 0x8ULL /* OSLM = 0b10: the OS lock exists */
+#define OSLSR_OSLK (1ULL << 1)
+#define OSLAR_OSLK (1ULL << 0)
+
+void debug_regs_reset(struct vcpu_debug_regs *d)
+{
+	*d = (struct vcpu_debug_regs){0};
+	d->oslk = true; /* the OS lock is locked from cold reset */
+}
+
+static bool breakpoint_reg(struct vcpu_debug_regs *d, uint32_t reg, uint64_t **slot)
+{
+	unsigned crm = SYSREG_CRM(reg), op2 = SYSREG_OP2(reg);
+
+	if (SYSREG_OP0(reg) != 2 || SYSREG_OP1(reg) != 0 || SYSREG_CRN(reg) != 0)
+		return false;
+	switch (op2) {
+	case 4:
+		*slot = &d->bvr[crm];
+		return true;
+	case 5:
+		*slot = &d->bcr[crm];
+		return true;
+	case 6:
+		*slot = &d->wvr[crm];
+		return true;
+	case 7:
+		*slot = &d->wcr[crm];
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool debug_reg_access(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
+{
+	struct vcpu_debug_regs *d = &vcpu->debug;
+	uint64_t *slot = NULL;
+
+	switch (reg) {
+	case SYSREG_MDSCR_EL1:
+		slot = &d->mdscr;
+		break;
+	case SYSREG_MDCCINT_EL1:
+		slot = &d->mdccint;
+		break;
+	case SYSREG_OSDLR_EL1:
+		slot = &d->osdlr;
+		break;
+	case SYSREG_DBGPRCR_EL1:
+		slot = &d->dbgprcr;
+		break;
+	case SYSREG_DBGCLAIMSET_EL1:
+		if (read)
+			*val = d->claim;
+		else
+			d->claim |= *val & 0xff;
+		return true;
+	case SYSREG_DBGCLAIMCLR_EL1:
+		if (read)
+			*val = d->claim;
+		else
+			d->claim &= ~(*val & 0xff);
+		return true;
+	case SYSREG_OSLAR_EL1:
+		if (read)
+			return false; /* write-only: a read is UNDEFINED */
+		d->oslk = *val & OSLAR_OSLK;
+		return true;
+	case SYSREG_OSLSR_EL1:
+		if (!read)
+			return false;
+		*val = OSLSR_OSLM_IMPLEMENTED | (d->oslk ? OSLSR_OSLK : 0);
+		return true;
+	case SYSREG_MDRAR_EL1:
+	case SYSREG_MDCCSR_EL0:
+	case SYSREG_DBGAUTHSTATUS_EL1:
+		/* No debug ROM, nothing in the comms channel, no external debug allowed. */
+		if (!read)
+			return false;
+		*val = 0;
+		return true;
+	default:
+		if (!breakpoint_reg(d, reg, &slot))
+			return false;
+		break;
+	}
+	if (read)
+		*val = *slot;
+	else
+		*slot = *val;
+	return true;
+}

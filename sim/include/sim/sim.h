@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <core/image.h>
+#include <core/palloc.h>
+#include <core/vm.h>
+#include <hal/vcpu.h>
+
+/* A simulated machine for host tests that run the REAL core/ and vdev/ code: a page allocator
+ * over a host arena (physical address == host pointer, as hal-sim says), one VM on the standard
+ * board (RAM at VM_RAM_BASE, vPL011 at VM_PL011_BASE), a guest image, and a scripted guest that
+ * hal_vcpu_enter() plays exit by exit. See sim/README.md. Host only; not thread-safe. */
+
+/* --- The machine (sim/machine.c) ------------------------------------------------------------ */
+
+#define SIM_RAM_SIZE   (8 * SZ_2M) /* default guest RAM */
+#define SIM_IPA_BITS   40          /* what target/main.c gives vm0 */
+#define SIM_TABLE_ROOM (2 * SZ_2M) /* arena beyond RAM, for stage-2 tables */
+
+struct sim_config {
+	uint64_t ram_size;   /* 0: SIM_RAM_SIZE; a multiple of 2 MiB */
+	uint64_t arena_size; /* 0: ram_size + SIM_TABLE_ROOM; a multiple of 2 MiB */
+	unsigned ipa_bits;   /* 0: SIM_IPA_BITS */
+	bool no_ram;         /* create the VM without RAM (tests add their own) */
+	bool no_uart;        /* leave the MMIO bus empty */
+};
+
+struct sim_machine {
+	struct palloc alloc;
+	void *arena; /* 2 MiB aligned, filled with SIM_POISON before use */
+	uint64_t arena_size;
+	uint64_t ram_size; /* at VM_RAM_BASE, 0 with no_ram */
+	struct vm *vm;
+	struct vcpu *vcpu; /* vCPU 0, once an image is loaded */
+};
+
+/* What the arena holds before the code under test writes it: memory that must be cleared
+ * (guest RAM, page tables) shows this if it was not. */
+#define SIM_POISON 0xa5
+
+/* Allocate the arena, create the VM ("sim") with its RAM and vPL011. `cfg` may be NULL for
+ * the defaults. Returns 0 or the HV_E* of the step that failed (nothing is left allocated).
+ * Tests reset sim_hal themselves, before (it decides the PA size). */
+int sim_machine_init(struct sim_machine *m, const struct sim_config *cfg);
+
+/* Destroy the VM (if any) and free the arena. Safe on a zeroed or failed machine. */
+void sim_machine_destroy(struct sim_machine *m);
+
+/* image_load() `size` bytes into RAM and add vCPU 0 at its entry point (x0 = 0). */
+int sim_machine_load(struct sim_machine *m, const void *image, size_t size,
+		     struct image_info *info);
+
+/* sim_machine_load() of a raw image made of `count` instruction words (little endian): it lands
+ * at VM_RAM_BASE + IMAGE_RAW_OFFSET, which is the vCPU's PC. */
+int sim_machine_load_program(struct sim_machine *m, const uint32_t *insns, size_t count);
+
+/* The host pointer behind guest RAM at `ipa` (through the VM's stage 2), or NULL. Only valid
+ * up to the end of the 4 KiB page. */
+void *sim_ram_ptr(struct sim_machine *m, uint64_t ipa);
+
+/* --- The scripted guest (sim/guest.c) ------------------------------------------------------ */
+
+/* One exit of the guest: what it changed while it ran, then the trap. The instruction that
+ * traps is at `at` (0: where the vCPU was resumed); the exit's PC is what hardware puts in
+ * ELR_EL2: the next instruction for HVC, the instruction itself for everything else. */
+struct sim_step {
+	enum hal_exit_kind kind; /* HAL_EXIT_SYNC unless set */
+	uint64_t esr, far, hpfar;
+	uint64_t at;
+	uint32_t insn; /* non-zero: written to guest RAM at `at` first (ISV=0 decoding) */
+	uint32_t x_set; /* SIM_X(n): x[n] is set before the trap */
+	uint64_t x[31];
+	uint32_t el1_set; /* SIM_X(r): el1[r] (enum hal_el1_reg) is set before the trap */
+	uint64_t el1[HAL_EL1_NR];
+	bool set_pstate;
+	uint64_t pstate;
+};
+
+#define SIM_X(n) (1u << (n))
+
+#define SIM_GUEST_MAX_STEPS 256
+/* When the script runs out the guest calls HV_CALL_EXIT with this status, so vcpu_run()
+ * always ends; sim_guest.ran_out tells a test it happened. */
+#define SIM_GUEST_RAN_OUT 0xee
+
+struct sim_guest {
+	struct sim_machine *m;
+	struct sim_step steps[SIM_GUEST_MAX_STEPS];
+	unsigned count, next;
+	/* The vCPU context at each entry: entry n shows the hypervisor's answer to exit n-1. */
+	struct hal_vcpu_ctx seen[SIM_GUEST_MAX_STEPS + 1];
+	unsigned entries;
+	bool ran_out;
+};
+
+extern struct sim_guest sim_guest;
+
+/* Empty the script and make sim_hal.vcpu_enter_hook play it on `m`. */
+void sim_guest_attach(struct sim_machine *m);
+
+/* Append a step (a copy); returns it for further changes. Aborts when the script is full. */
+struct sim_step *sim_guest_push(struct sim_step step);
+
+/* vcpu_run() on vCPU 0 until the VM stops; returns its exit status. */
+int sim_guest_run(void);
+
+/* The context the guest saw at entry `n` (0 = the first entry); NULL past the last. */
+const struct hal_vcpu_ctx *sim_guest_seen(unsigned n);
+
+/* Steps for the common exits. Addresses are guest VAs that are also IPAs (the simulated
+ * guest runs with its MMU off). */
+struct sim_step sim_step_hvc(uint64_t x0, uint64_t x1, uint64_t x2);
+struct sim_step sim_step_smc(uint64_t x0, uint64_t x1, uint64_t x2);
+struct sim_step sim_step_wfx(bool wfe);
+struct sim_step sim_step_irq(void);
+/* A trapped MSR/MRS of op0:op1:CRn:CRm:op2 with register rt. */
+struct sim_step sim_step_sysreg(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
+				unsigned op2, unsigned rt, bool read);
+/* A stage-2 data abort at `addr` with a valid syndrome (ISV=1): `size` bytes, register rt
+ * (64-bit when `sf`). */
+struct sim_step sim_step_mmio(uint64_t addr, unsigned size, bool write, unsigned rt, bool sf);
+/* A stage-2 data abort at `addr` without syndrome (ISV=0), caused by instruction `insn`. */
+struct sim_step sim_step_mmio_insn(uint64_t addr, uint32_t insn, bool write);
+/* A stage-2 instruction abort fetching from `addr`. */
+struct sim_step sim_step_iabt(uint64_t addr);
+
+/* --- Syndromes (sim/syndrome.c) ------------------------------------------------------------ */
+
+/* ESR_EL2 values as the hardware writes them for a trap from EL1/EL0 (IL set: A64). */
+uint64_t sim_esr(unsigned ec, uint64_t iss);
+uint64_t sim_esr_hvc(uint16_t imm);
+uint64_t sim_esr_smc(uint16_t imm);
+uint64_t sim_esr_wfx(bool wfe);
+uint64_t sim_esr_sysreg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2,
+			unsigned rt, bool read);
+/* Stage-2 translation fault (level 3) on a data access, no syndrome (ISV=0). */
+uint64_t sim_esr_dabt(bool write);
+/* The same with a valid instruction syndrome: `size` 1/2/4/8 bytes, register rt, SF, SSE. */
+uint64_t sim_esr_dabt_isv(unsigned size, bool write, unsigned rt, bool sf, bool sse);
+/* Stage-2 translation fault (level 3) on an instruction fetch. */
+uint64_t sim_esr_iabt(void);
+/* HPFAR_EL2 for a fault at `ipa`. */
+uint64_t sim_hpfar(uint64_t ipa);
+
+/* --- A64 instruction words (sim/a64.c), encodings from the Arm ARM C4.1 -------------------- */
+
+#define SIM_A64_NOP 0xd503201fu
+#define SIM_A64_WFI 0xd503207fu
+#define SIM_A64_HVC0 0xd4000002u
+#define SIM_A64_SMC0 0xd4000003u
+
+enum sim_a64_index { SIM_A64_POST = 1, SIM_A64_PRE = 3 };
+
+/* LDR/STR (immediate, pre/post-index) of 1 << size_log2 bytes, zero-extending; imm9 in
+ * -256..255. E.g. `str w3, [x4], #4` = sim_a64_ldst_idx(false, 2, 3, 4, 4, SIM_A64_POST). */
+uint32_t sim_a64_ldst_idx(bool load, unsigned size_log2, unsigned rt, unsigned rn, int imm9,
+			  enum sim_a64_index idx);
+/* LDR/STR (unsigned offset) of 1 << size_log2 bytes; `offset` in bytes, a multiple of it. */
+uint32_t sim_a64_ldst_uimm(bool load, unsigned size_log2, unsigned rt, unsigned rn,
+			   unsigned offset);
+/* LDP/STP of two W (or X when `x64`) registers at signed offset `offset` bytes (no writeback). */
+uint32_t sim_a64_ldstp(bool load, bool x64, unsigned rt, unsigned rt2, unsigned rn, int offset);
+/* LDXR Wt/Xt, [Xn]: an exclusive load, which MMIO cannot emulate. */
+uint32_t sim_a64_ldxr(bool x64, unsigned rt, unsigned rn);
+
+#endif

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/* The simulated machine: a host arena as physical memory, and one VM on the standard board
+ * built with the same calls target/main.c makes for vm0. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <core/err.h>
+#include <core/lib.h>
+#include <core/pgtable.h>
+#include <hal/mem.h>
+#include <hal/mmu.h>
+#include <sim/sim.h>
+#include <vdev/vpl011.h>
+
+int sim_machine_init(struct sim_machine *m, const struct sim_config *cfg)
+{
+	static const struct sim_config defaults;
+	uint64_t ram, arena;
+	int ret;
+
+	if (!cfg)
+		cfg = &defaults;
+	memset(m, 0, sizeof(*m));
+	ram = cfg->no_ram ? 0 : cfg->ram_size ? cfg->ram_size : SIM_RAM_SIZE;
+	arena = cfg->arena_size ? cfg->arena_size : ram + SIM_TABLE_ROOM;
+	if (!is_aligned(arena, SZ_2M))
+		return HV_EINVAL;
+
+	/* 2 MiB alignment lets RAM be mapped with blocks, as on the target. */
+	m->arena = aligned_alloc(SZ_2M, arena);
+	if (!m->arena)
+		return HV_ENOMEM;
+	memset(m->arena, SIM_POISON, arena);
+	m->arena_size = arena;
+	palloc_init(&m->alloc);
+	ret = palloc_add(&m->alloc, (uint64_t)(uintptr_t)m->arena, arena);
+	if (ret == HV_OK)
+		ret = vm_create(&m->vm, "sim", cfg->ipa_bits ? cfg->ipa_bits : SIM_IPA_BITS,
+				hal_pa_bits(), &m->alloc);
+	if (ret == HV_OK && ram) {
+		ret = vm_add_ram(m->vm, VM_RAM_BASE, ram);
+		m->ram_size = ram;
+	}
+	if (ret == HV_OK && !cfg->no_uart)
+		ret = vpl011_attach(m->vm, VM_PL011_BASE);
+	if (ret != HV_OK)
+		sim_machine_destroy(m);
+	return ret;
+}
+
+void sim_machine_destroy(struct sim_machine *m)
+{
+	if (m->vm)
+		vm_destroy(m->vm);
+	free(m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+int sim_machine_load(struct sim_machine *m, const void *image, size_t size,
+		     struct image_info *info)
+{
+	int ret = image_load(m->vm, image, size, VM_RAM_BASE, m->ram_size, info);
+
+	if (ret != HV_OK)
+		return ret;
+	return vm_add_vcpu(m->vm, info->load_ipa, 0, &m->vcpu);
+}
+
+int sim_machine_load_program(struct sim_machine *m, const uint32_t *insns, size_t count)
+{
+	struct image_info info;
+
+	/* A raw image (no `Image` header): the words are the program. */
+	return sim_machine_load(m, insns, count * sizeof(*insns), &info);
+}
+
+void *sim_ram_ptr(struct sim_machine *m, uint64_t ipa)
+{
+	uint64_t pa;
+	unsigned flags;
+
+	if (!pgt_lookup(&m->vm->s2, ipa, &pa, &flags) || (flags & PGT_DEVICE))
+		return NULL;
+	return hal_phys_to_ptr(pa);
+}

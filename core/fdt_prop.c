@@ -197,8 +197,7 @@ int fdt_cells(const struct fdt *f, int node, unsigned *addr_cells, unsigned *siz
 	return 0;
 }
 
-int fdt_reg_open_cells(const struct fdt *f, int node, unsigned ac, unsigned sc,
-		       struct fdt_reg *reg)
+int fdt_reg_open_cells(const struct fdt *f, int node, unsigned ac, unsigned sc, struct fdt_reg *reg)
 {
 	unsigned entry;
 	struct fdt_prop p;

@@ -6,13 +6,13 @@
 #include <core/lib.h>
 
 /* The 64-byte header (booting.rst): little-endian fields at these offsets. */
-#define IMAGE_HDR_SIZE 64
+#define IMAGE_HDR_SIZE	  64
 #define IMAGE_TEXT_OFFSET 8
-#define IMAGE_IMAGE_SIZE 16
-#define IMAGE_FLAGS 24
-#define IMAGE_MAGIC 56
+#define IMAGE_IMAGE_SIZE  16
+#define IMAGE_FLAGS	  24
+#define IMAGE_MAGIC	  56
 #define IMAGE_MAGIC_VALUE 0x644d5241U /* "ARM\x64" */
-#define IMAGE_FLAG_BE (1ULL << 0)
+#define IMAGE_FLAG_BE	  (1ULL << 0)
 /* Before Linux 3.17 image_size was 0 and text_offset meant 0x80000. */
 #define IMAGE_LEGACY_TEXT_OFFSET 0x80000ULL
 

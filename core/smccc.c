@@ -13,7 +13,7 @@
 /* What the firmware below us answered at boot (smccc_probe_firmware()). */
 static struct {
 	bool has_arch_features; /* firmware SMCCC >= 1.1 */
-	int64_t workaround[3];  /* ARCH_FEATURES answers for WORKAROUND_1/2/3 */
+	int64_t workaround[3];	/* ARCH_FEATURES answers for WORKAROUND_1/2/3 */
 } fw = {false, {SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED}};
 
 static const uint32_t workaround_fid[3] = {SMCCC_ARCH_WORKAROUND_1, SMCCC_ARCH_WORKAROUND_2,
@@ -50,6 +50,7 @@ static int workaround_index(uint32_t fid)
 static bool psci_implemented(uint32_t fid)
 {
 	switch (fid) {
+	case SMCCC_VERSION: /* SMCCC 1.1: how a caller learns SMCCC_VERSION exists */
 	case PSCI_VERSION:
 	case PSCI_FEATURES:
 	case PSCI_SYSTEM_OFF:
@@ -115,7 +116,10 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
 	case PSCI_VERSION:
 		return PSCI_VERSION_1_1;
 	case PSCI_FEATURES:
-		return psci_implemented((uint32_t)x[1]) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
+		/* SMCCC_VERSION is discovered through PSCI_FEATURES (SMCCC 1.1, 7.2). */
+		if ((uint32_t)x[1] == SMCCC_VERSION || psci_implemented((uint32_t)x[1]))
+			return PSCI_RET_SUCCESS;
+		return PSCI_RET_NOT_SUPPORTED;
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 		log_info("%s: PSCI %s", vcpu->vm->name,

@@ -15,22 +15,43 @@ static uint64_t fault_ipa(const struct hal_vcpu_ctx *ctx)
 	return (ctx->hpfar & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT | (ctx->far & 0xfff);
 }
 
-/* The mmio_regs view of the vCPU: SP is the stack pointer of the mode that trapped. */
-static void regs_load(struct vcpu *vcpu, struct mmio_regs *regs)
+static bool uses_sp(const struct hal_vcpu_ctx *ctx)
 {
-	memcpy(regs->x, vcpu->ctx.x, sizeof(regs->x));
-	regs->sp = hal_vcpu_el1_read(&vcpu->ctx, (vcpu->ctx.pstate & PSTATE_M_MASK) == PSTATE_M_EL1H
-							 ? HAL_SP_EL1
-							 : HAL_SP_EL0);
+	return (ctx->pstate & PSTATE_M_MASK) == PSTATE_M_EL1H;
 }
 
-static void regs_store(struct vcpu *vcpu, const struct mmio_regs *regs)
+/* The registers an access reads or writes: rt, rt2 and a written-back base (SP when 31). Only
+ * those are copied between the vCPU and the decoder's view: this is the hot path of every
+ * emulated device register. */
+static void regs_load(struct vcpu *vcpu, const struct mmio_access *acc, struct mmio_regs *regs)
 {
-	memcpy(vcpu->ctx.x, regs->x, sizeof(regs->x));
-	hal_vcpu_el1_write(&vcpu->ctx, (vcpu->ctx.pstate & PSTATE_M_MASK) == PSTATE_M_EL1H
-					       ? HAL_SP_EL1
-					       : HAL_SP_EL0,
-			   regs->sp);
+	const uint64_t *x = vcpu->ctx.x;
+
+	if (acc->rt < 31)
+		regs->x[acc->rt] = x[acc->rt];
+	if (acc->count == 2 && acc->rt2 < 31)
+		regs->x[acc->rt2] = x[acc->rt2];
+	if (acc->writeback && acc->rn < 31)
+		regs->x[acc->rn] = x[acc->rn];
+	if (acc->writeback && acc->rn == 31)
+		regs->sp =
+		    hal_vcpu_el1_read(&vcpu->ctx, uses_sp(&vcpu->ctx) ? HAL_SP_EL1 : HAL_SP_EL0);
+}
+
+static void regs_store(struct vcpu *vcpu, const struct mmio_access *acc,
+		       const struct mmio_regs *regs)
+{
+	uint64_t *x = vcpu->ctx.x;
+
+	if (!acc->write && acc->rt < 31)
+		x[acc->rt] = regs->x[acc->rt];
+	if (!acc->write && acc->count == 2 && acc->rt2 < 31)
+		x[acc->rt2] = regs->x[acc->rt2];
+	if (acc->writeback && acc->rn < 31)
+		x[acc->rn] = regs->x[acc->rn];
+	if (acc->writeback && acc->rn == 31)
+		hal_vcpu_el1_write(&vcpu->ctx, uses_sp(&vcpu->ctx) ? HAL_SP_EL1 : HAL_SP_EL0,
+				   regs->sp);
 }
 
 /* Without a valid syndrome the instruction itself says what the access was. */
@@ -88,14 +109,14 @@ static int emulate_mmio(struct vcpu *vcpu, struct mmio_device *dev, uint64_t esr
 	if (acc.write != !!(esr & ESR_ISS_DABT_WNR))
 		return HV_EINVAL;
 	acc.ipa = ipa;
-	regs_load(vcpu, &regs);
+	regs_load(vcpu, &acc, &regs);
 	if (acc.write)
 		mmio_store_values(&acc, &regs, val);
 	ret = device_access(dev, vcpu, ipa, &acc, val);
 	if (ret != HV_OK)
 		return ret;
 	mmio_complete(&acc, &regs, val);
-	regs_store(vcpu, &regs);
+	regs_store(vcpu, &acc, &regs);
 	vcpu_skip_insn(vcpu);
 	vcpu->stats.mmio++;
 	return HV_OK;

@@ -7,8 +7,8 @@
 #include <core/vm.h>
 
 #define OSLSR_OSLM_IMPLEMENTED 0x8ULL /* OSLM = 0b10: the OS lock exists */
-#define OSLSR_OSLK (1ULL << 1)
-#define OSLAR_OSLK (1ULL << 0)
+#define OSLSR_OSLK	       (1ULL << 1)
+#define OSLAR_OSLK	       (1ULL << 0)
 
 void debug_regs_reset(struct vcpu_debug_regs *d)
 {

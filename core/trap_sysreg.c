@@ -15,11 +15,10 @@ static uint32_t iss_field(uint64_t esr, unsigned shift, unsigned bits)
 
 static uint32_t iss_sysreg(uint64_t esr)
 {
-	return SYSREG(iss_field(esr, ESR_ISS_SYS_OP0_SHIFT, 2),
-		      iss_field(esr, ESR_ISS_SYS_OP1_SHIFT, 3),
-		      iss_field(esr, ESR_ISS_SYS_CRN_SHIFT, 4),
-		      iss_field(esr, ESR_ISS_SYS_CRM_SHIFT, 4),
-		      iss_field(esr, ESR_ISS_SYS_OP2_SHIFT, 3));
+	return SYSREG(
+	    iss_field(esr, ESR_ISS_SYS_OP0_SHIFT, 2), iss_field(esr, ESR_ISS_SYS_OP1_SHIFT, 3),
+	    iss_field(esr, ESR_ISS_SYS_CRN_SHIFT, 4), iss_field(esr, ESR_ISS_SYS_CRM_SHIFT, 4),
+	    iss_field(esr, ESR_ISS_SYS_OP2_SHIFT, 3));
 }
 
 /* Emulate the access; false if the register is not one we provide. */
@@ -52,12 +51,12 @@ void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
 
 	vcpu->stats.sysreg++;
 	if (!emulate(vcpu, reg, read, &val)) {
-		log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
-				"%s: vcpu %u: %s of unknown system register S%u_%u_C%u_C%u_%u at pc "
-				"0x%llx: UNDEFINED",
-				vcpu->vm->name, vcpu->id, read ? "read" : "write", reg >> 14,
-				(reg >> 11) & 7, (reg >> 7) & 15, (reg >> 3) & 15, reg & 7,
-				(unsigned long long)vcpu->ctx.pc);
+		log_ratelimited(
+		    &vcpu->vm->guest_log, LOG_WARN,
+		    "%s: vcpu %u: %s of unknown system register S%u_%u_C%u_C%u_%u at pc "
+		    "0x%llx: UNDEFINED",
+		    vcpu->vm->name, vcpu->id, read ? "read" : "write", reg >> 14, (reg >> 11) & 7,
+		    (reg >> 7) & 15, (reg >> 3) & 15, reg & 7, (unsigned long long)vcpu->ctx.pc);
 		inject_undef(vcpu);
 		return;
 	}

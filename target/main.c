@@ -4,9 +4,9 @@
 #include <core/bootmod.h>
 #include <core/el2map.h>
 #include <core/err.h>
-#include <core/image.h>
 #include <core/fdt.h>
 #include <core/hwinfo.h>
+#include <core/image.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/palloc.h>
@@ -204,8 +204,7 @@ static void run_first_guest(void)
 
 	if (!kernel)
 		return;
-	ret = vm_create(&vm, "vm0", MIN(GUEST_IPA_BITS, hal_pa_bits()), hal_pa_bits(),
-			&page_alloc);
+	ret = vm_create(&vm, "vm0", MIN(GUEST_IPA_BITS, hal_pa_bits()), hal_pa_bits(), &page_alloc);
 	if (!ret)
 		ret = vm_add_ram(vm, VM_RAM_BASE, mem);
 	if (!ret)

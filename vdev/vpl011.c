@@ -7,27 +7,25 @@
 #include <vdev/vpl011.h>
 
 /* Register offsets (PL011 TRM, table 3-1). */
-#define UARTDR 0x000
-#define UARTRSR 0x004
-#define UARTFR 0x018
-#define UARTILPR 0x020
-#define UARTIBRD 0x024
-#define UARTFBRD 0x028
-#define UARTLCR_H 0x02c
-#define UARTCR 0x030
-#define UARTIFLS 0x034
-#define UARTIMSC 0x038
-#define UARTRIS 0x03c
-#define UARTMIS 0x040
-#define UARTICR 0x044
-#define UARTDMACR 0x048
+#define UARTDR	      0x000
+#define UARTRSR	      0x004
+#define UARTFR	      0x018
+#define UARTIBRD      0x024
+#define UARTFBRD      0x028
+#define UARTLCR_H     0x02c
+#define UARTCR	      0x030
+#define UARTIFLS      0x034
+#define UARTIMSC      0x038
+#define UARTRIS	      0x03c
+#define UARTMIS	      0x040
+#define UARTICR	      0x044
 #define UARTPERIPHID0 0xfe0
 
 #define UARTFR_RXFE (1u << 4)
 #define UARTFR_TXFE (1u << 7)
 
 /* Reset values (TRM 3.2). */
-#define UARTCR_RESET 0x300
+#define UARTCR_RESET   0x300
 #define UARTIFLS_RESET 0x12
 
 /* PeriphID0..3 then PCellID0..3: an r1p5 PL011, the values Linux's amba bus matches. */
@@ -35,7 +33,7 @@ static const uint8_t id_regs[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb
 
 struct vpl011 {
 	struct vm *vm;
-	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr, ilpr;
+	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc;
 };
 
 static struct vpl011 vpl011s[VM_MAX];
@@ -44,9 +42,6 @@ static struct vpl011 vpl011s[VM_MAX];
 static uint32_t *reg_ptr(struct vpl011 *u, uint64_t reg, uint32_t *mask)
 {
 	switch (reg) {
-	case UARTILPR:
-		*mask = 0xff;
-		return &u->ilpr;
 	case UARTIBRD:
 		*mask = 0xffff;
 		return &u->ibrd;
@@ -65,9 +60,6 @@ static uint32_t *reg_ptr(struct vpl011 *u, uint64_t reg, uint32_t *mask)
 	case UARTIMSC:
 		*mask = 0x7ff;
 		return &u->imsc;
-	case UARTDMACR:
-		*mask = 0x7;
-		return &u->dmacr;
 	default:
 		return NULL;
 	}
@@ -83,7 +75,9 @@ static uint32_t read_reg(struct vpl011 *u, uint64_t reg)
 		return UARTFR_TXFE | UARTFR_RXFE; /* TX always drained, no RX yet */
 	if (reg >= UARTPERIPHID0 && reg < UARTPERIPHID0 + 4 * sizeof(id_regs))
 		return id_regs[(reg - UARTPERIPHID0) / 4];
-	return 0; /* DR (nothing received), RSR, RIS, MIS, reserved */
+	/* DR (nothing received), RSR, RIS, MIS, reserved; this PL011 has neither IrDA (ILPR)
+	 * nor DMA (DMACR), so those read as zero too. */
+	return 0;
 }
 
 /* Write `val` into byte lanes `lanes` (a byte mask of the 32-bit register) of `reg`. */
@@ -141,7 +135,7 @@ int vpl011_attach(struct vm *vm, uint64_t base)
 {
 	struct vpl011 *u = &vpl011s[vm->id];
 	struct mmio_device dev = {
-		.name = "pl011", .base = base, .size = VM_PL011_SIZE, .ops = &vpl011_ops, .priv = u};
+	    .name = "pl011", .base = base, .size = VM_PL011_SIZE, .ops = &vpl011_ops, .priv = u};
 
 	memset(u, 0, sizeof(*u));
 	u->vm = vm;

@@ -13,41 +13,41 @@
  *  TIDCP    trap IMPLEMENTATION DEFINED registers   TACR  trap ACTLR_EL1
  *  TSW      trap set/way cache maintenance         RW    EL1 is AArch64
  *  APK/API  pointer authentication keys and instructions do not trap */
-#define HCR_VM (1ULL << 0)
-#define HCR_SWIO (1ULL << 1)
-#define HCR_FMO (1ULL << 3)
-#define HCR_IMO (1ULL << 4)
-#define HCR_AMO (1ULL << 5)
-#define HCR_FB (1ULL << 9)
+#define HCR_VM	   (1ULL << 0)
+#define HCR_SWIO   (1ULL << 1)
+#define HCR_FMO	   (1ULL << 3)
+#define HCR_IMO	   (1ULL << 4)
+#define HCR_AMO	   (1ULL << 5)
+#define HCR_FB	   (1ULL << 9)
 #define HCR_BSU_IS (1ULL << 10)
-#define HCR_TWI (1ULL << 13)
-#define HCR_TWE (1ULL << 14)
-#define HCR_TSC (1ULL << 19)
-#define HCR_TIDCP (1ULL << 20)
-#define HCR_TACR (1ULL << 21)
-#define HCR_TSW (1ULL << 22)
-#define HCR_RW (1ULL << 31)
-#define HCR_APK (1ULL << 40)
-#define HCR_API (1ULL << 41)
+#define HCR_TWI	   (1ULL << 13)
+#define HCR_TWE	   (1ULL << 14)
+#define HCR_TSC	   (1ULL << 19)
+#define HCR_TIDCP  (1ULL << 20)
+#define HCR_TACR   (1ULL << 21)
+#define HCR_TSW	   (1ULL << 22)
+#define HCR_RW	   (1ULL << 31)
+#define HCR_APK	   (1ULL << 40)
+#define HCR_API	   (1ULL << 41)
 
 #define HCR_GUEST                                                                          \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |    \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
 	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | HCR_API)
 
 /* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
  * -mgeneral-regs-only); SVE (TZ) and SME (TSM) trap, so guests see them as UNDEFINED until
  * their state is switched per vCPU. Bits 13, 9 and 7:0 are RES1. */
 #define CPTR_EL2_RES1 0x22ffULL
-#define CPTR_EL2_TZ (1ULL << 8)
-#define CPTR_EL2_TSM (1ULL << 12)
+#define CPTR_EL2_TZ   (1ULL << 8)
+#define CPTR_EL2_TSM  (1ULL << 12)
 
 /* MDCR_EL2: debug register accesses trap (core/trap_debug.c keeps them per vCPU); the
  * performance monitors stay the guest's, all counters (HPMN = PMCR_EL0.N). */
-#define MDCR_EL2_TDA (1ULL << 9)
-#define MDCR_EL2_TDOSA (1ULL << 10)
-#define MDCR_EL2_TDRA (1ULL << 11)
+#define MDCR_EL2_TDA	 (1ULL << 9)
+#define MDCR_EL2_TDOSA	 (1ULL << 10)
+#define MDCR_EL2_TDRA	 (1ULL << 11)
 #define PMCR_EL0_N_SHIFT 11
-#define PMCR_EL0_N_MASK 0x1fULL
+#define PMCR_EL0_N_MASK	 0x1fULL
 
 static uint64_t mdcr_guest(void)
 {
@@ -57,29 +57,29 @@ static uint64_t mdcr_guest(void)
 }
 
 /* Every EL1 register of enum hal_el1_reg with its system register name. */
-#define EL1_REGS(X)                                                                        \
-	X(HAL_SCTLR_EL1, sctlr_el1)                                                        \
-	X(HAL_TTBR0_EL1, ttbr0_el1)                                                        \
-	X(HAL_TTBR1_EL1, ttbr1_el1)                                                        \
-	X(HAL_TCR_EL1, tcr_el1)                                                            \
-	X(HAL_MAIR_EL1, mair_el1)                                                          \
-	X(HAL_AMAIR_EL1, amair_el1)                                                        \
-	X(HAL_VBAR_EL1, vbar_el1)                                                          \
-	X(HAL_CONTEXTIDR_EL1, contextidr_el1)                                              \
-	X(HAL_TPIDR_EL0, tpidr_el0)                                                        \
-	X(HAL_TPIDRRO_EL0, tpidrro_el0)                                                    \
-	X(HAL_TPIDR_EL1, tpidr_el1)                                                        \
-	X(HAL_ESR_EL1, esr_el1)                                                            \
-	X(HAL_FAR_EL1, far_el1)                                                            \
-	X(HAL_AFSR0_EL1, afsr0_el1)                                                        \
-	X(HAL_AFSR1_EL1, afsr1_el1)                                                        \
-	X(HAL_PAR_EL1, par_el1)                                                            \
-	X(HAL_SP_EL0, sp_el0)                                                              \
-	X(HAL_SP_EL1, sp_el1)                                                              \
-	X(HAL_ELR_EL1, elr_el1)                                                            \
-	X(HAL_SPSR_EL1, spsr_el1)                                                          \
-	X(HAL_CPACR_EL1, cpacr_el1)                                                        \
-	X(HAL_CNTKCTL_EL1, cntkctl_el1)                                                    \
+#define EL1_REGS(X)                           \
+	X(HAL_SCTLR_EL1, sctlr_el1)           \
+	X(HAL_TTBR0_EL1, ttbr0_el1)           \
+	X(HAL_TTBR1_EL1, ttbr1_el1)           \
+	X(HAL_TCR_EL1, tcr_el1)               \
+	X(HAL_MAIR_EL1, mair_el1)             \
+	X(HAL_AMAIR_EL1, amair_el1)           \
+	X(HAL_VBAR_EL1, vbar_el1)             \
+	X(HAL_CONTEXTIDR_EL1, contextidr_el1) \
+	X(HAL_TPIDR_EL0, tpidr_el0)           \
+	X(HAL_TPIDRRO_EL0, tpidrro_el0)       \
+	X(HAL_TPIDR_EL1, tpidr_el1)           \
+	X(HAL_ESR_EL1, esr_el1)               \
+	X(HAL_FAR_EL1, far_el1)               \
+	X(HAL_AFSR0_EL1, afsr0_el1)           \
+	X(HAL_AFSR1_EL1, afsr1_el1)           \
+	X(HAL_PAR_EL1, par_el1)               \
+	X(HAL_SP_EL0, sp_el0)                 \
+	X(HAL_SP_EL1, sp_el1)                 \
+	X(HAL_ELR_EL1, elr_el1)               \
+	X(HAL_SPSR_EL1, spsr_el1)             \
+	X(HAL_CPACR_EL1, cpacr_el1)           \
+	X(HAL_CNTKCTL_EL1, cntkctl_el1)       \
 	X(HAL_CSSELR_EL1, csselr_el1)
 
 uint64_t hal_cpu_midr(void)
@@ -117,8 +117,8 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg)
 {
 	switch (reg) {
-#define READ(id, name)                                                                     \
-	case id:                                                                           \
+#define READ(id, name) \
+	case id:       \
 		return read_sysreg(name);
 		EL1_REGS(READ)
 #undef READ
@@ -130,9 +130,9 @@ uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg)
 void hal_vcpu_el1_write(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg, uint64_t val)
 {
 	switch (reg) {
-#define WRITE(id, name)                                                                    \
-	case id:                                                                           \
-		write_sysreg(name, val);                                                   \
+#define WRITE(id, name)                  \
+	case id:                         \
+		write_sysreg(name, val); \
 		break;
 		EL1_REGS(WRITE)
 #undef WRITE

@@ -10,14 +10,14 @@
  * write: /chosen/module@<addr> with compatible "multiboot,module" plus "multiboot,kernel" or
  * "multiboot,ramdisk", reg = <address size>, optional bootargs. */
 
-#define BOOTMOD_MAX 8
+#define BOOTMOD_MAX	 8
 #define BOOTMOD_ARGS_MAX 256
 
 enum bootmod_kind { BOOTMOD_KERNEL, BOOTMOD_RAMDISK, BOOTMOD_OTHER };
 
 struct bootmod {
 	enum bootmod_kind kind;
-	uint64_t base, size; /* physical, size > 0, base + size does not wrap */
+	uint64_t base, size;	     /* physical, size > 0, base + size does not wrap */
 	char args[BOOTMOD_ARGS_MAX]; /* the node's bootargs, "" if none; too long is an error */
 };
 

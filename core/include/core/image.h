@@ -15,7 +15,7 @@ struct vm;
 
 struct image_info {
 	uint64_t load_ipa; /* where it goes, and the entry point */
-	uint64_t size;     /* bytes copied */
+	uint64_t size;	   /* bytes copied */
 	uint64_t reserve;  /* bytes it owns from load_ipa on (image_size, or its file size) */
 	int has_header;
 };

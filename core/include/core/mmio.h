@@ -33,7 +33,6 @@ struct mmio_access {
 	int64_t wb_offset; /* 0 without writeback */
 };
 
-
 /* Decode the access. With ISV=1 in `esr` the syndrome alone is used (`insn` is ignored);
  * with ISV=0, `insn` is the trapping instruction. Returns 0 and fills *acc (all fields but
  * ipa), or HV_ENOTSUP for an instruction that is not a supported load/store (the caller

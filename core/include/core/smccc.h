@@ -5,43 +5,43 @@
 /* SMC Calling Convention (DEN0028) and PSCI (DEN0022) function ids and return codes, and the
  * hypervisor's own calls (docs/guest-abi.md). */
 
-#define SMCCC_FAST_CALL (1U << 31)
-#define SMCCC_SMC64 (1U << 30)
-#define SMCCC_OWNER_SHIFT 24
-#define SMCCC_OWNER_MASK 0x3fU
-#define SMCCC_OWNER_ARCH 0
-#define SMCCC_OWNER_STD 4         /* PSCI lives here */
-#define SMCCC_OWNER_VENDOR_HYP 6  /* our hypercalls */
+#define SMCCC_FAST_CALL	       (1U << 31)
+#define SMCCC_SMC64	       (1U << 30)
+#define SMCCC_OWNER_SHIFT      24
+#define SMCCC_OWNER_MASK       0x3fU
+#define SMCCC_OWNER_ARCH       0
+#define SMCCC_OWNER_STD	       4 /* PSCI lives here */
+#define SMCCC_OWNER_VENDOR_HYP 6 /* our hypercalls */
 
-#define SMCCC_VERSION 0x80000000U
-#define SMCCC_ARCH_FEATURES 0x80000001U
+#define SMCCC_VERSION		0x80000000U
+#define SMCCC_ARCH_FEATURES	0x80000001U
 #define SMCCC_ARCH_WORKAROUND_1 0x80008000U
 #define SMCCC_ARCH_WORKAROUND_2 0x80007fffU
 #define SMCCC_ARCH_WORKAROUND_3 0x80003fffU
-#define SMCCC_VERSION_1_1 0x10001
+#define SMCCC_VERSION_1_1	0x10001
 
-#define SMCCC_RET_SUCCESS 0
-#define SMCCC_RET_NOT_SUPPORTED (-1)
-#define SMCCC_RET_NOT_REQUIRED (-2)
+#define SMCCC_RET_SUCCESS	    0
+#define SMCCC_RET_NOT_SUPPORTED	    (-1)
+#define SMCCC_RET_NOT_REQUIRED	    (-2)
 #define SMCCC_RET_INVALID_PARAMETER (-3)
 
-#define PSCI_VERSION 0x84000000U
-#define PSCI_CPU_ON_32 0x84000003U
-#define PSCI_CPU_ON_64 0xc4000003U
-#define PSCI_SYSTEM_OFF 0x84000008U
+#define PSCI_VERSION	  0x84000000U
+#define PSCI_CPU_ON_32	  0x84000003U
+#define PSCI_CPU_ON_64	  0xc4000003U
+#define PSCI_SYSTEM_OFF	  0x84000008U
 #define PSCI_SYSTEM_RESET 0x84000009U
-#define PSCI_FEATURES 0x8400000aU
-#define PSCI_VERSION_1_1 0x10001
+#define PSCI_FEATURES	  0x8400000aU
+#define PSCI_VERSION_1_1  0x10001
 
-#define PSCI_RET_SUCCESS 0
+#define PSCI_RET_SUCCESS       0
 #define PSCI_RET_NOT_SUPPORTED (-1)
 
 /* Vendor-specific hypervisor service (owner 6), fast SMC64 calls. */
-#define HV_CALL_VERSION 0xc6000000U
-#define HV_CALL_PUTC 0xc6000001U
-#define HV_CALL_PUTS 0xc6000002U
-#define HV_CALL_EXIT 0xc6000003U
+#define HV_CALL_VERSION	    0xc6000000U
+#define HV_CALL_PUTC	    0xc6000001U
+#define HV_CALL_PUTS	    0xc6000002U
+#define HV_CALL_EXIT	    0xc6000003U
 #define HV_CALL_ABI_VERSION 0x10000
-#define HV_CALL_PUTS_MAX 4096
+#define HV_CALL_PUTS_MAX    4096
 
 #endif

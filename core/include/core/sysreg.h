@@ -8,8 +8,8 @@
 /* System registers that trap to EL2 and that the hypervisor emulates, named by their
  * op0:op1:CRn:CRm:op2 encoding (Arm ARM C5.3). */
 
-#define SYSREG(op0, op1, crn, crm, op2)                                                    \
-	((uint32_t)(op0) << 14 | (uint32_t)(op1) << 11 | (uint32_t)(crn) << 7 |              \
+#define SYSREG(op0, op1, crn, crm, op2)                                         \
+	((uint32_t)(op0) << 14 | (uint32_t)(op1) << 11 | (uint32_t)(crn) << 7 | \
 	 (uint32_t)(crm) << 3 | (uint32_t)(op2))
 #define SYSREG_OP0(r) (((r) >> 14) & 3)
 #define SYSREG_OP1(r) (((r) >> 11) & 7)
@@ -19,22 +19,22 @@
 
 #define SYSREG_ACTLR_EL1 SYSREG(3, 0, 1, 0, 1)
 /* DC ISW / CSW / CISW: set/way maintenance (HCR_EL2.TSW). */
-#define SYSREG_DC_ISW SYSREG(1, 0, 7, 6, 2)
-#define SYSREG_DC_CSW SYSREG(1, 0, 7, 10, 2)
+#define SYSREG_DC_ISW  SYSREG(1, 0, 7, 6, 2)
+#define SYSREG_DC_CSW  SYSREG(1, 0, 7, 10, 2)
 #define SYSREG_DC_CISW SYSREG(1, 0, 7, 14, 2)
 
 /* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA). */
-#define SYSREG_MDCCINT_EL1 SYSREG(2, 0, 0, 2, 0)
-#define SYSREG_MDSCR_EL1 SYSREG(2, 0, 0, 2, 2)
-#define SYSREG_MDRAR_EL1 SYSREG(2, 0, 1, 0, 0)
-#define SYSREG_OSLAR_EL1 SYSREG(2, 0, 1, 0, 4)
-#define SYSREG_OSLSR_EL1 SYSREG(2, 0, 1, 1, 4)
-#define SYSREG_OSDLR_EL1 SYSREG(2, 0, 1, 3, 4)
-#define SYSREG_DBGPRCR_EL1 SYSREG(2, 0, 1, 4, 4)
-#define SYSREG_DBGCLAIMSET_EL1 SYSREG(2, 0, 7, 8, 6)
-#define SYSREG_DBGCLAIMCLR_EL1 SYSREG(2, 0, 7, 9, 6)
+#define SYSREG_MDCCINT_EL1	 SYSREG(2, 0, 0, 2, 0)
+#define SYSREG_MDSCR_EL1	 SYSREG(2, 0, 0, 2, 2)
+#define SYSREG_MDRAR_EL1	 SYSREG(2, 0, 1, 0, 0)
+#define SYSREG_OSLAR_EL1	 SYSREG(2, 0, 1, 0, 4)
+#define SYSREG_OSLSR_EL1	 SYSREG(2, 0, 1, 1, 4)
+#define SYSREG_OSDLR_EL1	 SYSREG(2, 0, 1, 3, 4)
+#define SYSREG_DBGPRCR_EL1	 SYSREG(2, 0, 1, 4, 4)
+#define SYSREG_DBGCLAIMSET_EL1	 SYSREG(2, 0, 7, 8, 6)
+#define SYSREG_DBGCLAIMCLR_EL1	 SYSREG(2, 0, 7, 9, 6)
 #define SYSREG_DBGAUTHSTATUS_EL1 SYSREG(2, 0, 7, 14, 6)
-#define SYSREG_MDCCSR_EL0 SYSREG(2, 3, 0, 1, 0)
+#define SYSREG_MDCCSR_EL0	 SYSREG(2, 3, 0, 1, 0)
 
 struct vcpu;
 

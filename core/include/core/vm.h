@@ -14,14 +14,14 @@
 /* Virtual machines and their vCPUs. Every VM owns its stage-2 table, RAM, MMIO bus and
  * vCPUs; nothing here is global to "the" VM. Lock order: docs/locking.md. */
 
-#define VM_MAX 8
+#define VM_MAX	     8
 #define VM_MAX_VCPUS 8
-#define VM_MAX_RAM 4
-#define VM_MAX_MMIO 16
-#define VM_NAME_MAX 32
+#define VM_MAX_RAM   4
+#define VM_MAX_MMIO  16
+#define VM_NAME_MAX  32
 
 /* The board every VM sees (DESIGN section 5). */
-#define VM_RAM_BASE 0x40000000ULL
+#define VM_RAM_BASE   0x40000000ULL
 #define VM_PL011_BASE 0x09000000ULL
 #define VM_PL011_SIZE 0x1000ULL
 
@@ -88,7 +88,7 @@ struct vm {
 	unsigned vcpu_count;
 
 	struct log_ratelimit guest_log; /* what this VM's misbehaviour may print */
-	struct spinlock lock;           /* state, exit_status */
+	struct spinlock lock;		/* state, exit_status */
 };
 
 /* Take a free VM slot and give it a VMID and an empty stage 2 of `ipa_bits`. */

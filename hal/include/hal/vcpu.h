@@ -43,7 +43,7 @@ enum hal_el1_reg {
 /* The layout of the first fields is shared with the world-switch assembly (target/). */
 struct hal_vcpu_ctx {
 	uint64_t x[31];
-	uint64_t pc;     /* ELR_EL2 on entry and exit */
+	uint64_t pc;	 /* ELR_EL2 on entry and exit */
 	uint64_t pstate; /* SPSR_EL2 on entry and exit */
 	/* Syndrome of the last exit (ESR_EL2, FAR_EL2, HPFAR_EL2). */
 	uint64_t esr, far, hpfar;

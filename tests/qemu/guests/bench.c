@@ -36,7 +36,7 @@ static void bench_null_hvc(void)
 			     : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
 			       "x12", "x13", "x14", "x15", "x16", "x17", "memory");
 	}
-	report("null-hvc", start, counter_read());
+	report("hvc-null", start, counter_read());
 }
 
 static void bench_mmio_read(void)
@@ -57,7 +57,7 @@ static void bench_empty_loop(void)
 
 	for (unsigned int i = 0; i < BENCH_ITERATIONS; i++)
 		asm volatile("" : : : "memory");
-	report("empty-loop", start, counter_read());
+	report("loop", start, counter_read());
 }
 
 int main(void)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Loads and stores to the vPL011 (docs/guest-abi.md, "vPL011 registers"), in every width and
- * addressing form: byte lanes, sign extension, 8-byte accesses over two registers, and the
- * forms without a valid syndrome (writeback, pairs) that the hypervisor must decode. Every
- * access is one explicit instruction in inline asm; with the MMU off this is Device memory,
- * so all of them are naturally aligned. */
+ * addressing form: byte lanes, sign extension, 8-byte accesses over two registers, the forms
+ * without a valid syndrome (writeback, pairs) that the hypervisor must decode, register 31 as
+ * XZR (data) and as SP (base, in EL1h and EL1t). Every access is one explicit instruction in
+ * inline asm; with the MMU off this is Device memory, so all of them are naturally aligned. */
 #include "board.h"
 #include "check.h"
 #include "console.h"
@@ -392,11 +392,8 @@ static void check_pairs(void)
 	asm volatile("ldpsw %0, %1, [%2]" : "=&r"(a), "=&r"(b) : "r"(UART(PCELLID + 8)) : "memory");
 	check_eq(a, 0x05, "mmio: LDPSW reads PCellID2");
 	check_eq(b, 0xb1, "mmio: ... and PCellID3");
-
-	/* XZR as the data register stores 0. */
-	asm volatile("stp wzr, wzr, [%0]" : : "r"(UART(IBRD)) : "memory");
-	check_eq(ldr_w(IBRD), 0, "mmio: STP WZR, WZR clears IBRD");
-	check_eq(ldr_w(FBRD), 0, "mmio: ... and FBRD");
+	str_w(IBRD, 0);
+	str_w(FBRD, 0);
 	str_w(LCR_H, 0);
 }
 
@@ -414,8 +411,62 @@ static void check_acquire_release(void)
 	check_eq(val, 0xb1, "mmio: LDARB reads PCellID3");
 	asm volatile("ldar %0, [%1]" : "=&r"(val) : "r"(UART(PERIPHID)) : "memory");
 	check_eq(val, 0x0000001000000011UL, "mmio: LDAR X reads PeriphID0/1");
+	str_w(IBRD, 0);
+}
+
+/* Register 31 as the data register is XZR, never SP: stores write 0, loads are dropped. */
+static void check_zero_register(void)
+{
+	uint64_t sp_before, sp_after, val;
+
+	str_w(IBRD, 0x1234);
 	asm volatile("str wzr, [%0]" : : "r"(UART(IBRD)) : "memory");
 	check_eq(ldr_w(IBRD), 0, "mmio: STR WZR clears IBRD");
+	str_w(IBRD, 0x1234);
+	str_w(FBRD, 0x12);
+	asm volatile("stp wzr, wzr, [%0]" : : "r"(UART(IBRD)) : "memory");
+	check_eq(ldr_w(IBRD), 0, "mmio: STP WZR, WZR clears IBRD");
+	check_eq(ldr_w(FBRD), 0, "mmio: ... and FBRD");
+
+	asm volatile("mov %0, sp\n\tldr wzr, [%2]\n\tmov %1, sp"
+		     : "=&r"(sp_before), "=&r"(sp_after)
+		     : "r"(UART(PCELLID + 12))
+		     : "memory");
+	check_eq(sp_after, sp_before, "mmio: LDR WZR leaves SP alone");
+	asm volatile("mov %0, sp\n\tldp xzr, %2, [%3]\n\tmov %1, sp"
+		     : "=&r"(sp_before), "=&r"(sp_after), "=&r"(val)
+		     : "r"(UART(PERIPHID))
+		     : "memory");
+	check_eq(val, 0x14, "mmio: LDP XZR, X reads PeriphID2/3 into the second register");
+	check_eq(sp_after, sp_before, "mmio: ... and leaves SP alone");
+}
+
+/* SP as the base register (Rn = 31): the stack pointer of the mode the access came from.
+ * SP stays 16-byte aligned, as SCTLR_EL1.SA may require. */
+static void check_sp_base(void)
+{
+	uint64_t saved, val, after;
+
+	/* EL1h: SP_EL1 points at the vPL011 for one instruction. */
+	asm volatile("mov %0, sp\n\tmov sp, %3\n\tldr %1, [sp], #16\n\tmov %2, sp\n\tmov sp, %0"
+		     : "=&r"(saved), "=&r"(val), "=&r"(after)
+		     : "r"(UART(PERIPHID))
+		     : "memory");
+	check_eq(val, 0x0000001000000011UL, "mmio: LDR X [SP], #16 in EL1h reads PeriphID0/1");
+	check_eq(after, UART(PERIPHID + 16), "mmio: ... and SP_EL1 moves on by 16");
+
+	/* EL1t: through SP_EL0 (an exception meanwhile would still run on SP_EL1). */
+	uint64_t old_cr = ldr_w(CR);
+
+	asm volatile("msr spsel, #0\n\tmov sp, %1\n\tstr %w2, [sp, #-16]!\n\tmov %0, sp\n\t"
+		     "msr spsel, #1"
+		     : "=&r"(after)
+		     : "r"(UART(CR + 16)), "r"(0x301UL)
+		     : "memory");
+	val = ldr_w(CR);
+	str_w(CR, old_cr);
+	check_eq(val, 0x301, "mmio: STR W [SP, #-16]! in EL1t writes CR");
+	check_eq(after, UART(CR), "mmio: ... and SP_EL0 is CR");
 }
 
 /* DR transmits the low 8 bits of a store of any width; the QEMU case expects this line. */
@@ -451,6 +502,8 @@ int main(void)
 	check_unscaled();
 	check_pairs();
 	check_acquire_release();
+	check_zero_register();
+	check_sp_base();
 	print_dr_width_marker();
 	return 0;
 }

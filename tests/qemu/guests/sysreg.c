@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* System registers the hypervisor traps but does not emulate: the guest sees UNDEFINED at the
- * instruction (ESR_EL1 = EC 0, IL 1; ELR_EL1 = its address) and continues after it, as on a
- * CPU without them (docs/guest-abi.md, "Traps"). Probed: IMPLEMENTATION DEFINED registers (op0
- * 3, CRn 11 and 15; HCR_EL2.TIDCP) and ACTLR_EL1 (HCR_EL2.TACR).
+/* System registers (docs/guest-abi.md, "Traps"). Trapped and not emulated: UNDEFINED at the
+ * instruction (ESR_EL1 = EC 0, IL 1; ELR_EL1 = its address), then execution continues after
+ * it, as on a CPU without them; probed with IMPLEMENTATION DEFINED registers (op0 3, CRn 11
+ * and 15; HCR_EL2.TIDCP). Emulated: ACTLR_EL1 reads 0 and ignores writes; DC ISW/CSW/CISW
+ * complete. (The debug registers have their own guest.)
  *
- * An access that completes at EL1 without an exception never reached the hypervisor: the CPU
- * implements the register and does not trap it. QEMU 7.2 has no HCR_EL2.TIDCP, and its -cpu
- * max implements the Cortex-A57 ones (op1 1), so those are reported as skipped, not failed. */
+ * An IMPDEF access that completes at EL1 without an exception never reached the hypervisor:
+ * the CPU implements the register and does not trap it. QEMU 7.2 does not implement
+ * HCR_EL2.TIDCP, and its -cpu max has the Cortex-A57 registers (op1 1): those are skipped. */
 #include "sysreg.h"
 #include "check.h"
 #include "exception.h"
@@ -15,8 +16,8 @@
 const char guest_name[] = "sysreg";
 
 /* One read and one write per register: op1 0-7 of CRn 15, the Cortex-A57 ones (L2ACTLR,
- * CPUACTLR, CPUECTLR, CBAR, L2CTLR, L2ECTLR), one in CRn 11, and ACTLR_EL1. */
-#define TRAPPED_REGS(X)   \
+ * CPUACTLR, CPUECTLR, CBAR, L2CTLR, L2ECTLR) and one in CRn 11. */
+#define IMPDEF_REGS(X)    \
 	X(S3_0_C15_C0_0)  \
 	X(S3_1_C15_C0_0)  \
 	X(S3_2_C15_C0_0)  \
@@ -31,8 +32,7 @@ const char guest_name[] = "sysreg";
 	X(S3_0_C15_C15_7) \
 	X(S3_1_C11_C0_2)  \
 	X(S3_1_C11_C0_3)  \
-	X(S3_0_C11_C0_0)  \
-	X(ACTLR_EL1)
+	X(S3_0_C11_C0_0)
 
 struct probe {
 	const char *insn;
@@ -48,10 +48,10 @@ struct probe {
 	{                                                       \
 		return PROBE_INSN("msr " #reg ", xzr", *after); \
 	}
-TRAPPED_REGS(DEFINE_PROBES)
+IMPDEF_REGS(DEFINE_PROBES)
 
 #define PROBE_ENTRIES(reg) {"mrs x0, " #reg, read_##reg}, {"msr " #reg ", xzr", write_##reg},
-static const struct probe probes[] = {TRAPPED_REGS(PROBE_ENTRIES)};
+static const struct probe probes[] = {IMPDEF_REGS(PROBE_ENTRIES)};
 
 static void check_undefined(const struct probe *p)
 {
@@ -75,9 +75,36 @@ static void check_undefined(const struct probe *p)
 		    exc_seen.count, exc_seen.esr, exc_seen.elr, at, after);
 }
 
+static void check_actlr(void)
+{
+	exc_expect(EXC_RESUME_DEFAULT);
+	write_sysreg(actlr_el1, 0xffffffffUL);
+	uint64_t val = read_sysreg(actlr_el1);
+
+	exc_expect_none();
+	check_eq(exc_seen.count, 0, "sysreg: ACTLR_EL1 is accessible");
+	check_eq(val, 0, "sysreg: ACTLR_EL1 reads 0 after writing 0xffffffff");
+}
+
+/* Set/way cache maintenance has nothing to do for a guest: it completes without an exception. */
+static void check_set_way(void)
+{
+	uint64_t isw, csw, cisw;
+
+	exc_expect(EXC_RESUME_DEFAULT);
+	PROBE_INSN("mov x0, xzr\n\tdc isw, x0", isw);
+	PROBE_INSN("mov x0, xzr\n\tdc csw, x0", csw);
+	PROBE_INSN("mov x0, xzr\n\tdc cisw, x0", cisw);
+	exc_expect_none();
+	check_eq(exc_seen.count, 0, "sysreg: DC ISW, DC CSW, DC CISW take no exception");
+	check(isw && csw && cisw, "sysreg: ... and each is followed by the next instruction");
+}
+
 int main(void)
 {
 	for (unsigned int i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
 		check_undefined(&probes[i]);
+	check_actlr();
+	check_set_way();
 	return 0;
 }

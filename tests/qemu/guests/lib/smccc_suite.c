@@ -50,10 +50,9 @@ static void check_features(void)
 		check_eq(call(PSCI_FEATURES, psci_unknown[i], 0), SMCCC_RET_NOT_SUPPORTED,
 			 "%s: PSCI_FEATURES(0x%x) is NOT_SUPPORTED", name, psci_unknown[i]);
 
-	/* Not in the contract, but Linux reads SMCCC_VERSION only when PSCI_FEATURES says it
-	 * exists (PSCI 1.0 onwards): show the answer. */
-	printf("# %s: info: PSCI_FEATURES(SMCCC_VERSION) = %ld\n", name,
-	       call(PSCI_FEATURES, SMCCC_VERSION, 0));
+	/* Linux reads SMCCC_VERSION only when PSCI_FEATURES says it exists (SMCCC 1.1). */
+	check_eq(call(PSCI_FEATURES, SMCCC_VERSION, 0), 0, "%s: PSCI_FEATURES(SMCCC_VERSION) is 0",
+		 name);
 }
 
 /* ARCH_FEATURES(ARCH_WORKAROUND_n) passes on the firmware's answer. The values SMCCC (Arm DEN

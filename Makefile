@@ -136,9 +136,6 @@ $(HB)/fixtures/%.dtb: tests/unit/fixtures/%.dts | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
-# Test helper objects are real inputs, not intermediates make may delete after a link.
-.SECONDARY: $(HTESTHELPERS) $(CTESTHELPERS) $(COBJS)
-
 test-host: $(HTESTS) $(HFIXTURES)
 	@tools/run-unit-tests.sh $(HTESTS)
 
@@ -156,6 +153,9 @@ $(CB)/tests/%: tests/unit/%.c $(COBJS) $(CTESTHELPERS)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HCFLAGS) -O0 --coverage -Itests/unit -DFIXTURE_DIR='"$(FIXTURE_DIR)"' \
 		$< $(CTESTHELPERS) $(COBJS) -lcmocka -o $@
+# Test helper and coverage objects are real inputs, not intermediates make may delete.
+.SECONDARY: $(HTESTHELPERS) $(CTESTHELPERS) $(COBJS)
+
 coverage: $(CTESTS) $(HFIXTURES)
 	@tools/coverage.sh $(CB) $(CTESTS)
 

@@ -36,7 +36,8 @@ static void take_exception(struct vcpu *vcpu, uint64_t esr, uint64_t far, bool f
 	struct hal_vcpu_ctx *ctx = &vcpu->ctx;
 	uint64_t old = ctx->pstate;
 	uint64_t sctlr = hal_vcpu_el1_read(ctx, HAL_SCTLR_EL1);
-	uint64_t pstate = PSTATE_M_EL1H | PSTATE_DAIF;
+	/* Condition flags and DIT carry over into the handler (Arm ARM D1.10.1). */
+	uint64_t pstate = PSTATE_M_EL1H | PSTATE_DAIF | (old & (PSTATE_NZCV | PSTATE_DIT));
 
 	/* PAN is set on entry unless SCTLR_EL1.SPAN says keep it; SSBS takes SCTLR_EL1.DSSBS. */
 	if (!(sctlr & SCTLR_EL1_SPAN))

@@ -23,6 +23,8 @@ void smccc_probe_firmware(void)
 {
 	uint64_t res[4];
 
+	for (unsigned i = 0; i < ARRAY_SIZE(fw.workaround); i++)
+		fw.workaround[i] = SMCCC_RET_NOT_SUPPORTED;
 	/* SMCCC 1.1: PSCI_FEATURES(SMCCC_VERSION) says whether SMCCC_VERSION exists at all;
 	 * without it the firmware is SMCCC 1.0 and an SMCCC_VERSION call may not even be safe. */
 	hal_firmware_call(PSCI_FEATURES, SMCCC_VERSION, 0, 0, res);
@@ -31,7 +33,6 @@ void smccc_probe_firmware(void)
 	hal_firmware_call(SMCCC_VERSION, 0, 0, 0, res);
 	if ((int64_t)res[0] < SMCCC_VERSION_1_1)
 		return;
-	fw.has_arch_features = true;
 	for (unsigned i = 0; i < ARRAY_SIZE(workaround_fid); i++) {
 		hal_firmware_call(SMCCC_ARCH_FEATURES, workaround_fid[i], 0, 0, res);
 		fw.workaround[i] = (int32_t)res[0];
@@ -116,10 +117,7 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
 	case PSCI_VERSION:
 		return PSCI_VERSION_1_1;
 	case PSCI_FEATURES:
-		/* SMCCC_VERSION is discovered through PSCI_FEATURES (SMCCC 1.1, 7.2). */
-		if ((uint32_t)x[1] == SMCCC_VERSION || psci_implemented((uint32_t)x[1]))
-			return PSCI_RET_SUCCESS;
-		return PSCI_RET_NOT_SUPPORTED;
+		return psci_implemented((uint32_t)x[1]) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 		log_info("%s: PSCI %s", vcpu->vm->name,

@@ -135,6 +135,11 @@ void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 		dev = vm_find_mmio(vcpu->vm, ipa);
 	else
 		why = "guest page-table walk outside RAM";
+	if (dev && (esr & ESR_ISS_CM)) {
+		/* Cache maintenance by VA on a device has nothing to maintain. */
+		vcpu_skip_insn(vcpu);
+		return;
+	}
 	if (dev) {
 		ret = emulate_mmio(vcpu, dev, esr, ipa);
 		if (ret == HV_OK)

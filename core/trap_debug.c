@@ -60,7 +60,7 @@ bool debug_reg_access(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 		break;
 	case SYSREG_DBGCLAIMSET_EL1:
 		if (read)
-			*val = d->claim;
+			*val = 0xff; /* RAO: says which tags exist; DBGCLAIMCLR reads them */
 		else
 			d->claim |= *val & 0xff;
 		return true;

@@ -203,7 +203,10 @@ _Noreturn void hal_machine_exit(int status)
 }
 
 /* --- vCPUs: the test plays the guest in sim_hal.vcpu_enter_hook --- */
-uint64_t hal_cpu_midr(void) { return 0x410fd034; /* a Cortex-A53 r0p4 */ }
+uint64_t hal_cpu_midr(void)
+{
+	return 0x410fd034; /* a Cortex-A53 r0p4 */
+}
 
 void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 {

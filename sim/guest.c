@@ -46,8 +46,8 @@ static void play(struct hal_vcpu_ctx *ctx, const struct sim_step *s)
 	ctx->hpfar = s->hpfar;
 	/* ELR_EL2: HVC is the one exception this guest takes with the return address past the
 	 * instruction (Arm ARM D1.10.4). */
-	ctx->pc = s->kind == HAL_EXIT_SYNC && esr_ec(s->esr) == ESR_EC_HVC64 ? at + A64_INSN_SIZE
-									       : at;
+	ctx->pc =
+	    s->kind == HAL_EXIT_SYNC && esr_ec(s->esr) == ESR_EC_HVC64 ? at + A64_INSN_SIZE : at;
 }
 
 static enum hal_exit_kind sim_guest_enter(struct hal_vcpu_ctx *ctx)

@@ -7,6 +7,7 @@
 #include <core/err.h>
 #include <core/lib.h>
 #include <core/pgtable.h>
+#include <hal-sim/sim_hal.h>
 #include <hal/mem.h>
 #include <hal/mmu.h>
 #include <sim/sim.h>
@@ -25,6 +26,9 @@ int sim_machine_init(struct sim_machine *m, const struct sim_config *cfg)
 	arena = cfg->arena_size ? cfg->arena_size : ram + SIM_TABLE_ROOM;
 	if (!is_aligned(arena, SZ_2M))
 		return HV_EINVAL;
+	/* The arena's "physical" addresses are host pointers, which need up to 47 bits. */
+	if (sim_hal.pa_bits < SIM_PA_BITS)
+		sim_hal.pa_bits = SIM_PA_BITS;
 
 	/* 2 MiB alignment lets RAM be mapped with blocks, as on the target. */
 	m->arena = aligned_alloc(SZ_2M, arena);
@@ -50,14 +54,18 @@ int sim_machine_init(struct sim_machine *m, const struct sim_config *cfg)
 
 void sim_machine_destroy(struct sim_machine *m)
 {
+	/* A scripted guest must not outlive the machine it plays on. */
+	if (sim_guest.m == m) {
+		sim_guest.m = NULL;
+		sim_hal.vcpu_enter_hook = NULL;
+	}
 	if (m->vm)
 		vm_destroy(m->vm);
 	free(m->arena);
 	memset(m, 0, sizeof(*m));
 }
 
-int sim_machine_load(struct sim_machine *m, const void *image, size_t size,
-		     struct image_info *info)
+int sim_machine_load(struct sim_machine *m, const void *image, size_t size, struct image_info *info)
 {
 	int ret = image_load(m->vm, image, size, VM_RAM_BASE, m->ram_size, info);
 

@@ -137,9 +137,15 @@ int vpl011_attach(struct vm *vm, uint64_t base)
 	struct mmio_device dev = {
 	    .name = "pl011", .base = base, .size = VM_PL011_SIZE, .ops = &vpl011_ops, .priv = u};
 
+	int ret = vm_add_mmio(vm, &dev);
+
+	/* Only a device that made it onto the bus is (re)set: a refused second attach must
+	 * leave the live one alone. */
+	if (ret != HV_OK)
+		return ret;
 	memset(u, 0, sizeof(*u));
 	u->vm = vm;
 	u->cr = UARTCR_RESET;
 	u->ifls = UARTIFLS_RESET;
-	return vm_add_mmio(vm, &dev);
+	return HV_OK;
 }

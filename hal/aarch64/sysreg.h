@@ -6,15 +6,15 @@
 
 /* System register access and the architectural bits hal/aarch64 and target/ use. */
 
-#define read_sysreg(reg)                                         \
-	({                                                       \
+#define read_sysreg(reg)                                            \
+	({                                                          \
 		uint64_t __v_read;                                  \
 		__asm__ volatile("mrs %0, " #reg : "=r"(__v_read)); \
 		__v_read;                                           \
 	})
 
-#define write_sysreg(reg, val)                                                  \
-	do {                                                                    \
+#define write_sysreg(reg, val)                                                      \
+	do {                                                                        \
 		uint64_t __v_write = (uint64_t)(val);                               \
 		__asm__ volatile("msr " #reg ", %0" : : "r"(__v_write) : "memory"); \
 	} while (0)

@@ -87,6 +87,8 @@ static inline unsigned esr_ec(uint64_t esr)
 #define PSTATE_DAIF   (PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F)
 #define PSTATE_SSBS   (1ULL << 12)
 #define PSTATE_PAN    (1ULL << 22)
+#define PSTATE_DIT    (1ULL << 24)
+#define PSTATE_NZCV   (0xfULL << 28)
 
 /* SCTLR_EL1 bits that shape exception entry (D17.2.118). */
 #define SCTLR_EL1_SPAN	(1ULL << 23)

@@ -26,7 +26,8 @@ void log_printf(enum log_level level, const char *fmt, ...) __attribute__((forma
 
 /* Rate limiting for messages a guest can provoke: at most `burst` lines, then silence until
  * `interval` counter ticks have passed since the window opened; the number suppressed is
- * reported with the next line that gets through. One `struct log_ratelimit` per call site. */
+ * reported with the next line that gets through. One `struct log_ratelimit` per budget:
+ * a call site, or a VM whose misbehaviour shares one budget (struct vm.guest_log). */
 struct log_ratelimit {
 	uint64_t window_start;
 	uint32_t printed;

@@ -19,15 +19,16 @@
 /* --- The machine (sim/machine.c) ------------------------------------------------------------ */
 
 #define SIM_RAM_SIZE   (8 * SZ_2M) /* default guest RAM */
-#define SIM_IPA_BITS   40          /* what target/main.c gives vm0 */
+#define SIM_IPA_BITS   40	   /* what target/main.c gives vm0 */
 #define SIM_TABLE_ROOM (2 * SZ_2M) /* arena beyond RAM, for stage-2 tables */
+#define SIM_PA_BITS    48	   /* sim_hal.pa_bits at least: host pointers are "physical" */
 
 struct sim_config {
 	uint64_t ram_size;   /* 0: SIM_RAM_SIZE; a multiple of 2 MiB */
 	uint64_t arena_size; /* 0: ram_size + SIM_TABLE_ROOM; a multiple of 2 MiB */
 	unsigned ipa_bits;   /* 0: SIM_IPA_BITS */
-	bool no_ram;         /* create the VM without RAM (tests add their own) */
-	bool no_uart;        /* leave the MMIO bus empty */
+	bool no_ram;	     /* create the VM without RAM (tests add their own) */
+	bool no_uart;	     /* leave the MMIO bus empty */
 };
 
 struct sim_machine {
@@ -45,10 +46,11 @@ struct sim_machine {
 
 /* Allocate the arena, create the VM ("sim") with its RAM and vPL011. `cfg` may be NULL for
  * the defaults. Returns 0 or the HV_E* of the step that failed (nothing is left allocated).
- * Tests reset sim_hal themselves, before (it decides the PA size). */
+ * Tests reset sim_hal themselves, before; this raises sim_hal.pa_bits to SIM_PA_BITS. */
 int sim_machine_init(struct sim_machine *m, const struct sim_config *cfg);
 
-/* Destroy the VM (if any) and free the arena. Safe on a zeroed or failed machine. */
+/* Destroy the VM (if any) and free the arena; a scripted guest attached to `m` is detached.
+ * Safe on a zeroed or failed machine. */
 void sim_machine_destroy(struct sim_machine *m);
 
 /* image_load() `size` bytes into RAM and add vCPU 0 at its entry point (x0 = 0). */
@@ -72,7 +74,7 @@ struct sim_step {
 	enum hal_exit_kind kind; /* HAL_EXIT_SYNC unless set */
 	uint64_t esr, far, hpfar;
 	uint64_t at;
-	uint32_t insn; /* non-zero: written to guest RAM at `at` first (ISV=0 decoding) */
+	uint32_t insn;	/* non-zero: written to guest RAM at `at` first (ISV=0 decoding) */
 	uint32_t x_set; /* SIM_X(n): x[n] is set before the trap */
 	uint64_t x[31];
 	uint32_t el1_set; /* SIM_X(r): el1[r] (enum hal_el1_reg) is set before the trap */
@@ -149,8 +151,8 @@ uint64_t sim_hpfar(uint64_t ipa);
 
 /* --- A64 instruction words (sim/a64.c), encodings from the Arm ARM C4.1 -------------------- */
 
-#define SIM_A64_NOP 0xd503201fu
-#define SIM_A64_WFI 0xd503207fu
+#define SIM_A64_NOP  0xd503201fu
+#define SIM_A64_WFI  0xd503207fu
 #define SIM_A64_HVC0 0xd4000002u
 #define SIM_A64_SMC0 0xd4000003u
 

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT
+/* Tests of core/exit.c: dispatch of every exception class (unknown ones become UNDEFINED for
+ * the guest), the per-VM rate limit on what a guest can make the hypervisor print, the
+ * vcpu_run() loop, and a hostile-sequence test: random syndromes, addresses, registers and
+ * instruction words through exit_handle() must never upset ASan/UBSan and must leave the PC
+ * where hardware would: past the instruction, unchanged (HVC, interrupts) or at a vector. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <core/arch.h>
+#include <core/err.h>
+#include <core/gmem.h>
+#include <core/mmio.h>
+#include <core/smccc.h>
+#include <core/trap.h>
+#include <hal-sim/sim_hal.h>
+#include <sim/sim.h>
+
+#include "fixture.h"
+#include "rng.h"
+
+#define ENTRY	      (VM_RAM_BASE + IMAGE_RAW_OFFSET)
+#define VBAR	      (VM_RAM_BASE + 0x1000)
+#define HOSTILE_ITERS 50000
+
+static struct sim_machine m;
+static struct vcpu *v;
+
+static int setup(void **state)
+{
+	static const uint32_t prog[] = {SIM_A64_NOP, SIM_A64_NOP};
+
+	sim_hal_reset();
+	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
+	assert_int_equal(sim_machine_load_program(&m, prog, 2), HV_OK);
+	v = m.vcpu;
+	v->ctx.el1[HAL_VBAR_EL1] = VBAR;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sim_machine_destroy(&m);
+	return 0;
+}
+
+static void exit_with(uint64_t esr, uint64_t far)
+{
+	v->ctx.esr = esr;
+	v->ctx.far = far;
+	v->ctx.hpfar = sim_hpfar(far);
+	exit_handle(v, HAL_EXIT_SYNC);
+}
+
+/* --- dispatch --- */
+
+static void test_exit_wfi_and_wfe_complete_at_once(void **state)
+{
+	exit_with(sim_esr_wfx(false), 0);
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	exit_with(sim_esr_wfx(true), 0);
+	assert_int_equal(v->ctx.pc, ENTRY + 8);
+	assert_int_equal(v->stats.wfx, 2);
+	assert_int_equal(v->stats.exits, 2);
+}
+
+static void test_exit_hvc_is_answered_without_moving_the_pc(void **state)
+{
+	v->ctx.pc = ENTRY + 4;
+	v->ctx.x[0] = SMCCC_VERSION;
+	exit_with(sim_esr_hvc(0), 0);
+	assert_int_equal(v->ctx.x[0], 0x10001);
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	assert_int_equal(v->stats.hvc, 1);
+	assert_int_equal(v->stats.smc, 0);
+}
+
+static void test_exit_trapped_smc_is_answered_and_skipped(void **state)
+{
+	v->ctx.x[0] = PSCI_VERSION;
+	exit_with(sim_esr_smc(0), 0);
+	assert_int_equal(v->ctx.x[0], 0x10001);
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	assert_int_equal(v->stats.smc, 1);
+	assert_int_equal(v->stats.hvc, 0);
+}
+
+static void test_exit_sysreg_trap_goes_to_the_sysreg_handler(void **state)
+{
+	v->ctx.x[5] = 0x1234;
+	exit_with(sim_esr_sysreg(3, 0, 1, 0, 1, 5, true), 0); /* mrs x5, actlr_el1 */
+	assert_int_equal(v->ctx.x[5], 0);
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	assert_int_equal(v->stats.sysreg, 1);
+}
+
+static void test_exit_data_abort_goes_to_mmio_emulation(void **state)
+{
+	v->ctx.x[1] = 'Z';
+	exit_with(sim_esr_dabt_isv(1, true, 1, false, false), VM_PL011_BASE);
+	assert_string_equal(sim_hal.console, "Z");
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	assert_int_equal(v->stats.mmio, 1);
+}
+
+static void test_exit_instruction_abort_is_injected(void **state)
+{
+	v->ctx.pc = 0x80000000;
+	exit_with(sim_esr_iabt(), 0x80000000);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_int_equal(v->ctx.el1[HAL_ESR_EL1], 0x86000010);
+	assert_int_equal(v->ctx.el1[HAL_FAR_EL1], 0x80000000);
+	assert_int_equal(v->stats.abort_injected, 1);
+}
+
+static bool ec_is_handled(unsigned ec)
+{
+	return ec == ESR_EC_WFX || ec == ESR_EC_HVC64 || ec == ESR_EC_SMC64 || ec == ESR_EC_SYS64 ||
+	       ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW;
+}
+
+/* Every other class (FP/SIMD, PAC, SVE, illegal state, alignment, BRK, EL2's own classes,
+ * unallocated ones...) is UNDEFINED for the guest, at the instruction. */
+static void test_exit_every_unhandled_ec_injects_undef(void **state)
+{
+	unsigned undefs = 0;
+
+	for (unsigned ec = 0; ec <= ESR_EC_MASK; ec++) {
+		if (ec_is_handled(ec))
+			continue;
+		v->ctx.pc = ENTRY;
+		v->ctx.pstate = PSTATE_M_EL1H;
+		exit_with(sim_esr(ec, 0x1ffffff), 0);
+		assert_int_equal(v->ctx.pc, VBAR + 0x200);
+		assert_int_equal(v->ctx.el1[HAL_ELR_EL1], ENTRY);
+		assert_int_equal(v->ctx.el1[HAL_ESR_EL1], 0x02000000);
+		undefs++;
+		assert_int_equal(v->stats.undef_injected, undefs);
+	}
+	assert_int_equal(undefs, 64 - 6);
+	assert_int_equal(v->stats.exits, undefs);
+	assert_int_equal(v->stats.hvc + v->stats.smc + v->stats.wfx + v->stats.sysreg +
+			     v->stats.mmio + v->stats.abort_injected,
+			 0);
+}
+
+static void test_exit_unhandled_ec_logs_one_line_naming_it(void **state)
+{
+	exit_with(sim_esr(ESR_EC_SVE, 0), 0);
+	assert_true(console_has_line("warning: sim: vcpu 0: unhandled exit EC 0x19 (esr "
+				     "0x66000000) at pc 0x40080000: UNDEFINED"));
+	assert_int_equal(console_line_count(), 1);
+}
+
+static void test_exit_interrupts_change_nothing_but_the_count(void **state)
+{
+	static const enum hal_exit_kind kinds[] = {HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR};
+	struct hal_vcpu_ctx before = v->ctx;
+
+	for (unsigned i = 0; i < 3; i++) {
+		v->ctx.esr = sim_esr_smc(0); /* stale: must not be looked at */
+		before.esr = v->ctx.esr;
+		exit_handle(v, kinds[i]);
+		assert_memory_equal(&v->ctx, &before, sizeof(before));
+	}
+	assert_int_equal(v->stats.irq, 3);
+	assert_int_equal(v->stats.exits, 3);
+	assert_int_equal(v->stats.smc, 0);
+	assert_int_equal(sim_hal.console_len, 0);
+}
+
+/* A guest must not be able to flood the console: one budget per VM, whatever the mistake. */
+static void test_exit_100_bad_accesses_print_at_most_5_lines(void **state)
+{
+	for (unsigned i = 0; i < 100; i++) {
+		v->ctx.pc = ENTRY;
+		switch (i % 3) {
+		case 0:
+			exit_with(sim_esr(ESR_EC_FP_ASIMD, 0), 0);
+			break;
+		case 1:
+			exit_with(sim_esr_sysreg(3, 7, 15, 15, 7, 0, true), 0);
+			break;
+		default:
+			exit_with(sim_esr_dabt(false), 0x10000000); /* no RAM, no device */
+			break;
+		}
+	}
+	assert_int_equal(console_line_count(), 5);
+	assert_int_equal(v->stats.undef_injected + v->stats.abort_injected, 100);
+
+	/* A second later the count of what was dropped comes out with the next line. */
+	sim_hal.counter += sim_hal.counter_freq;
+	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0), 0);
+	assert_true(console_has_line("warning: 95 similar message(s) suppressed"));
+	assert_int_equal(console_line_count(), 7);
+}
+
+/* --- the run loop --- */
+
+static void test_exit_vcpu_run_loops_until_the_vm_stops(void **state)
+{
+	sim_guest_attach(&m);
+	sim_guest_push(sim_step_wfx(false));
+	sim_guest_push(sim_step_hvc(HV_CALL_PUTC, 'k', 0));
+	sim_guest_push(sim_step_hvc(HV_CALL_EXIT, 4, 0));
+	assert_int_equal(sim_guest_run(), 4);
+	assert_false(sim_guest.ran_out);
+	assert_int_equal(sim_hal.vcpu_entries, 3);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	assert_int_equal(sim_hal.vcpu_puts, 1);
+	assert_null(sim_hal.loaded_vcpu);
+	assert_int_equal(v->state, VCPU_OFF);
+	assert_int_equal(m.vm->state, VM_STOPPED);
+	assert_int_equal(v->stats.exits, 3);
+	/* PUTC's "k", then the hypervisor's own line. */
+	assert_string_equal(sim_hal.console, "ksim: exit with status 4\n");
+}
+
+static void test_exit_vcpu_run_of_a_stopped_vm_never_enters(void **state)
+{
+	sim_guest_attach(&m);
+	vm_stop(m.vm, 6);
+	assert_int_equal(sim_guest_run(), 6);
+	assert_int_equal(sim_hal.vcpu_entries, 0);
+	assert_int_equal(v->state, VCPU_OFF);
+	assert_int_equal(m.vm->state, VM_STOPPED);
+}
+
+/* --- hostile sequences --- */
+
+static unsigned count_of(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+static uint64_t pick_addr(uint64_t *seed)
+{
+	switch (rng_below(seed, 6)) {
+	case 0:
+		return VM_PL011_BASE + rng_below(seed, VM_PL011_SIZE + 16) - 8;
+	case 1:
+		return VM_RAM_BASE + rng_below(seed, m.ram_size + 0x2000) - 0x1000;
+	case 2:
+		return rng_below(seed, 1ULL << 40);
+	case 3:
+		return UINT64_MAX - rng_below(seed, 0x2000);
+	default:
+		return rng_next(seed);
+	}
+}
+
+/* Mostly load/store encodings (where the decoder lives), with random fields. */
+static uint32_t pick_insn(uint64_t *seed)
+{
+	static const uint32_t classes[][2] = {
+	    {0x3b000000, 0x39000000}, /* unsigned immediate */
+	    {0x3b000000, 0x38000000}, /* imm9 / register offset / atomics */
+	    {0x3a000000, 0x28000000}, /* pairs */
+	    {0x3f000000, 0x08000000}, /* exclusive / ordered */
+	    {0x3f200c00, 0x19000000}, /* LDAPUR/STLUR */
+	};
+	uint32_t r = (uint32_t)rng_next(seed);
+	unsigned c = (unsigned)rng_below(seed, 7);
+
+	if (c >= 5)
+		return r;
+	return (r & ~classes[c][0]) | classes[c][1];
+}
+
+static uint64_t pick_esr(uint64_t *seed)
+{
+	static const unsigned ecs[] = {ESR_EC_DABT_LOW, ESR_EC_DABT_LOW, ESR_EC_DABT_LOW,
+				       ESR_EC_HVC64,	ESR_EC_SMC64,	 ESR_EC_SYS64,
+				       ESR_EC_WFX,	ESR_EC_IABT_LOW};
+	unsigned ec = rng_below(seed, 4) ? ecs[rng_below(seed, 8)] : (unsigned)rng_below(seed, 64);
+	uint64_t esr = sim_esr(ec, rng_next(seed));
+
+	if (rng_below(seed, 4) == 0)
+		esr = rng_next(seed); /* even RES0 bits and IL may be anything */
+	return esr;
+}
+
+static uint64_t pick_x0(uint64_t *seed)
+{
+	static const uint32_t fids[] = {SMCCC_VERSION, SMCCC_ARCH_FEATURES,    PSCI_VERSION,
+					PSCI_FEATURES, HV_CALL_VERSION,	       HV_CALL_PUTC,
+					HV_CALL_PUTS,  SMCCC_ARCH_WORKAROUND_1};
+
+	return rng_below(seed, 2) ? fids[rng_below(seed, 8)] : rng_next(seed);
+}
+
+static void test_exit_hostile_sequences_leave_a_legal_pc(void **state)
+{
+	static const uint64_t modes[] = {PSTATE_M_EL1H, PSTATE_M_EL1T, PSTATE_M_EL0T,
+					 PSTATE_NRW | 0x10};
+	uint64_t seed = rng_seed(__func__, 0xdecaf);
+	struct hal_vcpu_ctx *ctx = &v->ctx;
+
+	for (unsigned it = 0; it < HOSTILE_ITERS; it++) {
+		enum hal_exit_kind kind = rng_below(&seed, 20) ? HAL_EXIT_SYNC : HAL_EXIT_IRQ;
+		uint64_t pc, old_pstate, vector, esr, injected;
+		uint32_t insn = pick_insn(&seed);
+
+		for (unsigned r = 0; r < 31; r++)
+			ctx->x[r] = rng_below(&seed, 2) ? pick_addr(&seed) : rng_below(&seed, 256);
+		ctx->x[0] = pick_x0(&seed);
+		ctx->el1[HAL_SP_EL0] = pick_addr(&seed);
+		ctx->el1[HAL_SP_EL1] = pick_addr(&seed);
+		ctx->el1[HAL_VBAR_EL1] = rng_below(&seed, 4) ? VBAR : rng_next(&seed) & ~0x7ffULL;
+		ctx->el1[HAL_SCTLR_EL1] = rng_next(&seed);
+		ctx->pstate = modes[rng_below(&seed, 4)] | (rng_next(&seed) & ~0x1fULL);
+		ctx->pc = rng_below(&seed, 4) ? VM_RAM_BASE + 4 * rng_below(&seed, 0x1000)
+					      : pick_addr(&seed);
+		ctx->far = pick_addr(&seed);
+		ctx->hpfar = rng_below(&seed, 4) ? sim_hpfar(ctx->far) : rng_next(&seed);
+		ctx->esr = esr = pick_esr(&seed);
+		if (rng_below(&seed, 3) == 0) { /* a plausible MMIO exit, to reach the device */
+			unsigned size = 1u << rng_below(&seed, 4);
+
+			esr = rng_below(&seed, 2)
+				  ? sim_esr_dabt(rng_below(&seed, 2))
+				  : sim_esr_dabt_isv(size, rng_below(&seed, 2),
+						     (unsigned)rng_below(&seed, 32),
+						     rng_below(&seed, 2), rng_below(&seed, 2));
+			ctx->esr = esr;
+			ctx->far =
+			    VM_PL011_BASE + (rng_below(&seed, VM_PL011_SIZE) & ~(size - 1ULL));
+			ctx->hpfar = sim_hpfar(ctx->far);
+		}
+		sim_hal.va_to_ipa_fails = rng_below(&seed, 16) == 0;
+		(void)gmem_write(m.vm, ctx->pc, &insn, sizeof(insn));
+
+		pc = ctx->pc;
+		old_pstate = ctx->pstate;
+		vector = ctx->el1[HAL_VBAR_EL1] +
+			 (old_pstate & PSTATE_NRW			  ? 0x600
+			  : (old_pstate & PSTATE_M_MASK) == PSTATE_M_EL1H ? 0x200
+			  : (old_pstate & PSTATE_M_MASK) == PSTATE_M_EL1T ? 0
+									  : 0x400);
+		injected = v->stats.undef_injected + v->stats.abort_injected;
+		exit_handle(v, kind);
+		injected = v->stats.undef_injected + v->stats.abort_injected - injected;
+
+		if (kind != HAL_EXIT_SYNC || esr_ec(esr) == ESR_EC_HVC64) {
+			assert_int_equal(injected, 0);
+			assert_int_equal(ctx->pc, pc);
+			assert_int_equal(ctx->pstate, old_pstate);
+		} else if (injected) {
+			assert_int_equal(injected, 1);
+			assert_int_equal(ctx->pc, vector);
+			assert_int_equal(ctx->el1[HAL_ELR_EL1], pc);
+			assert_int_equal(ctx->el1[HAL_SPSR_EL1], old_pstate);
+			assert_int_equal(ctx->pstate & (PSTATE_M_MASK | PSTATE_NRW | PSTATE_DAIF),
+					 PSTATE_M_EL1H | PSTATE_DAIF);
+		} else if (ctx->pc != pc + 4 || ctx->pstate != old_pstate) {
+			fail_msg("iteration %u: esr 0x%llx moved pc 0x%llx to 0x%llx", it,
+				 (unsigned long long)esr, (unsigned long long)pc,
+				 (unsigned long long)ctx->pc);
+		}
+	}
+	assert_int_equal(v->stats.exits, HOSTILE_ITERS);
+	assert_true(v->stats.mmio > HOSTILE_ITERS / 50); /* the device was reached */
+	/* The console budget held (the counter never moved: one window). */
+	assert_true(count_of(sim_hal.console, "warning: sim: ") <= 5);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_exit_wfi_and_wfe_complete_at_once),
+	    T(test_exit_hvc_is_answered_without_moving_the_pc),
+	    T(test_exit_trapped_smc_is_answered_and_skipped),
+	    T(test_exit_sysreg_trap_goes_to_the_sysreg_handler),
+	    T(test_exit_data_abort_goes_to_mmio_emulation),
+	    T(test_exit_instruction_abort_is_injected),
+	    T(test_exit_every_unhandled_ec_injects_undef),
+	    T(test_exit_unhandled_ec_logs_one_line_naming_it),
+	    T(test_exit_interrupts_change_nothing_but_the_count),
+	    T(test_exit_100_bad_accesses_print_at_most_5_lines),
+	    T(test_exit_vcpu_run_loops_until_the_vm_stops),
+	    T(test_exit_vcpu_run_of_a_stopped_vm_never_enters),
+	    T(test_exit_hostile_sequences_leave_a_legal_pc),
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("exit", tests, NULL, NULL);
+}

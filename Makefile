@@ -231,4 +231,5 @@ fmt-check: | $(DEPS_STAMP)
 clean:
 	rm -rf $(BUILD) coverage/html
 
--include $(TOBJS:.o=.d) $(HOBJS:.o=.d) $(COBJS:.o=.d)
+-include $(TOBJS:.o=.d) $(HOBJS:.o=.d) $(COBJS:.o=.d) $(HTESTHELPERS:.o=.d) \
+	$(CTESTHELPERS:.o=.d) $(HTESTS:=.d) $(CTESTS:=.d)

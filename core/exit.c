@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The exit dispatcher and the run loop of a vCPU. */
 #include <core/arch.h>
+#include <core/irq.h>
 #include <core/log.h>
 #include <core/trap.h>
+#include <core/vgic.h>
 #include <core/vm.h>
+#include <core/vtimer.h>
 
 void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 {
@@ -12,8 +15,9 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 
 	vcpu->stats.exits++;
 	if (kind != HAL_EXIT_SYNC) {
-		/* No physical interrupt is routed to guests yet; the pCPU took it at EL2. */
+		/* A physical interrupt (or SError) arrived while the guest ran. */
 		vcpu->stats.irq++;
+		irq_handle_physical(vcpu);
 		return;
 	}
 	switch (ec) {
@@ -26,10 +30,11 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 		trap_hvc_smc(vcpu, true);
 		break;
 	case ESR_EC_WFX:
-		/* Nothing can become pending yet, so WFI/WFE complete at once (a legal
-		 * implementation: both may return spuriously). */
 		vcpu->stats.wfx++;
 		vcpu_skip_insn(vcpu);
+		/* WFE may complete at once (any event may wake it); WFI waits for an interrupt. */
+		if (!(esr & ESR_ISS_WFX_WFE))
+			vcpu_wait_for_interrupt(vcpu);
 		break;
 	case ESR_EC_SYS64:
 		trap_sysreg(vcpu, esr);
@@ -53,6 +58,19 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 	}
 }
 
+/* Block in WFI: the pCPU sleeps until this vCPU has an interrupt to take. The vCPU stays loaded,
+ * so its virtual timer keeps running in hardware and wakes the pCPU itself. */
+void vcpu_wait_for_interrupt(struct vcpu *vcpu)
+{
+	for (;;) {
+		vtimer_sync(vcpu);
+		if (!vm_running(vcpu->vm) || vgic_wants_wakeup(vcpu))
+			break;
+		hal_wait_for_interrupt();
+		irq_handle_physical(vcpu);
+	}
+}
+
 void vcpu_run(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -64,8 +82,16 @@ void vcpu_run(struct vcpu *vcpu)
 
 	vcpu->state = VCPU_RUNNING;
 	hal_vcpu_load(&vcpu->ctx);
-	while (vm_running(vm))
-		exit_handle(vcpu, hal_vcpu_enter(&vcpu->ctx));
+	while (vm_running(vm)) {
+		enum hal_exit_kind kind;
+
+		vgic_flush(vcpu);
+		kind = hal_vcpu_enter(&vcpu->ctx);
+		/* Fold first, so every handler sees the true interrupt state. */
+		vgic_fold(vcpu);
+		vtimer_sync(vcpu);
+		exit_handle(vcpu, kind);
+	}
 	hal_vcpu_put(&vcpu->ctx);
 	vcpu->state = VCPU_OFF;
 }

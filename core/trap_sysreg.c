@@ -6,6 +6,7 @@
 #include <core/log.h>
 #include <core/sysreg.h>
 #include <core/trap.h>
+#include <core/vgic.h>
 #include <core/vm.h>
 
 static uint32_t iss_field(uint64_t esr, unsigned shift, unsigned bits)
@@ -37,6 +38,13 @@ static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 		/* Guest RAM is always mapped cacheable and coherent in stage 2, so set/way
 		 * maintenance has nothing to do that the guest could observe. */
 		return !read;
+	case SYSREG_ICC_SGI1R_EL1:
+	case SYSREG_ICC_ASGI1R_EL1:
+	case SYSREG_ICC_SGI0R_EL1:
+		if (read)
+			return false; /* write-only */
+		vgic_send_sgi(vcpu, *val, reg == SYSREG_ICC_SGI0R_EL1 ? 0 : 1);
+		return true;
 	default:
 		return debug_reg_access(vcpu, reg, read, val);
 	}

@@ -9,6 +9,7 @@
 #include <core/vmid.h>
 #include <hal/cpu.h>
 #include <hal/mem.h>
+#include <hal/time.h>
 
 static struct vm vms[VM_MAX];
 static struct spinlock vms_lock = SPINLOCK_INIT;
@@ -47,6 +48,7 @@ int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_
 		return ret;
 	}
 	vm->pa_bits = pa_bits;
+	vm->cntvoff = hal_counter_now();
 	*out = vm;
 	return HV_OK;
 }
@@ -151,6 +153,7 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 	v->ctx.vttbr = pgt_vttbr(&vm->s2);
 	v->ctx.vtcr = pgt_tcr(&vm->s2, vm->pa_bits);
 	v->ctx.vmpidr = v->id;
+	v->ctx.cntvoff = vm->cntvoff;
 	debug_regs_reset(&v->debug);
 	vm->vcpu_count++;
 	*out = v;

@@ -19,6 +19,8 @@ void sim_hal_reset(void)
 	memset(&sim_hal, 0, sizeof(sim_hal));
 	sim_hal.counter_freq = 62500000;
 	sim_hal.pa_bits = 40;
+	sim_hal.vgic_nr_lrs = 4; /* QEMU's GICv3 model */
+	sim_hal.vgic_pri_bits = 5;
 }
 
 void sim_console_clear(void)
@@ -52,8 +54,16 @@ unsigned hal_current_el(void)
 void hal_cpu_relax(void)
 {
 }
+/* A WFI on the host: the test's hook may raise interrupts or stop the VM. With no hook, a long
+ * run of waits means nothing will ever wake the caller: fail loudly instead of hanging. */
+#define SIM_WFI_LIMIT 100000
 void hal_wait_for_interrupt(void)
 {
+	sim_hal.wfi_count++;
+	if (sim_hal.wfi_hook)
+		sim_hal.wfi_hook();
+	else if (sim_hal.wfi_count > SIM_WFI_LIMIT)
+		sim_exit("wfi: nothing will ever wake this pCPU", -1);
 }
 void hal_memory_barrier(void)
 {
@@ -245,4 +255,99 @@ bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, uint64_t *ipa)
 		return false;
 	*ipa = va; /* the simulated guest runs with its MMU off */
 	return true;
+}
+
+/* --- the virtual CPU interface: state in ctx->vgic, status registers modelled here --- */
+#define SIM_LR_STATE_SHIFT     62
+#define SIM_LR_HW	       (1ULL << 61)
+#define SIM_LR_EOI	       (1ULL << 41)
+#define SIM_HCR_UIE	       (1ULL << 1)
+#define SIM_HCR_LRENPIE	       (1ULL << 2)
+#define SIM_HCR_NPIE	       (1ULL << 3)
+#define SIM_HCR_EOICOUNT_SHIFT 27
+#define SIM_MISR_EOI	       (1ULL << 0)
+#define SIM_MISR_U	       (1ULL << 1)
+#define SIM_MISR_LRENP	       (1ULL << 2)
+#define SIM_MISR_NP	       (1ULL << 3)
+
+unsigned hal_vgic_nr_lrs(void)
+{
+	return sim_hal.vgic_nr_lrs;
+}
+unsigned hal_vgic_pri_bits(void)
+{
+	return sim_hal.vgic_pri_bits;
+}
+
+uint64_t hal_vgic_lr_read(struct hal_vcpu_ctx *ctx, unsigned n)
+{
+	sim_hal.vgic_lr_reads++; /* counted for the fast-path tests, see sim_hal.h */
+	return n < HAL_VGIC_MAX_LRS ? ctx->vgic.lr[n] : 0;
+}
+
+void hal_vgic_lr_write(struct hal_vcpu_ctx *ctx, unsigned n, uint64_t val)
+{
+	sim_hal.vgic_lr_writes++;
+	if (n < HAL_VGIC_MAX_LRS)
+		ctx->vgic.lr[n] = val;
+}
+
+uint64_t hal_vgic_hcr_read(struct hal_vcpu_ctx *ctx)
+{
+	return ctx->vgic.hcr;
+}
+uint64_t hal_vgic_vmcr(struct hal_vcpu_ctx *ctx)
+{
+	return ctx->vgic.vmcr;
+}
+void hal_vgic_hcr_write(struct hal_vcpu_ctx *ctx, uint64_t val)
+{
+	ctx->vgic.hcr = val;
+}
+
+uint64_t hal_vgic_elrsr(struct hal_vcpu_ctx *ctx)
+{
+	uint64_t mask = 0;
+
+	for (unsigned n = 0; n < sim_hal.vgic_nr_lrs; n++) {
+		if ((ctx->vgic.lr[n] >> SIM_LR_STATE_SHIFT) == 0)
+			mask |= 1ULL << n;
+	}
+	return mask;
+}
+
+uint64_t hal_vgic_eisr(struct hal_vcpu_ctx *ctx)
+{
+	uint64_t mask = 0;
+
+	for (unsigned n = 0; n < sim_hal.vgic_nr_lrs; n++) {
+		uint64_t lr = ctx->vgic.lr[n];
+
+		if ((lr >> SIM_LR_STATE_SHIFT) == 0 && !(lr & SIM_LR_HW) && (lr & SIM_LR_EOI))
+			mask |= 1ULL << n;
+	}
+	return mask;
+}
+
+/* ICH_MISR_EL2 as GICv3 12.4.9 defines it from the LRs and ICH_HCR_EL2. */
+uint64_t hal_vgic_misr(struct hal_vcpu_ctx *ctx)
+{
+	uint64_t hcr = ctx->vgic.hcr, misr = 0;
+	unsigned valid = 0, pending = 0;
+
+	for (unsigned n = 0; n < sim_hal.vgic_nr_lrs; n++) {
+		uint64_t state = ctx->vgic.lr[n] >> SIM_LR_STATE_SHIFT;
+
+		valid += state != 0;
+		pending += state == 1;
+	}
+	if (hal_vgic_eisr(ctx))
+		misr |= SIM_MISR_EOI;
+	if ((hcr & SIM_HCR_UIE) && valid <= 1)
+		misr |= SIM_MISR_U;
+	if ((hcr & SIM_HCR_LRENPIE) && (hcr >> SIM_HCR_EOICOUNT_SHIFT))
+		misr |= SIM_MISR_LRENP;
+	if ((hcr & SIM_HCR_NPIE) && pending == 0)
+		misr |= SIM_MISR_NP;
+	return misr;
 }

@@ -7,12 +7,14 @@
 #include <core/fdt.h>
 #include <core/hwinfo.h>
 #include <core/image.h>
+#include <core/irq.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/palloc.h>
 #include <core/pcpu.h>
 #include <core/pgtable.h>
 #include <core/trap.h>
+#include <core/vgic.h>
 #include <core/vm.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
@@ -21,7 +23,10 @@
 #include <hal/mmu.h>
 #include <hal/time.h>
 #include <hal/vcpu.h>
+#include <vdev/vgic_mmio.h>
 #include <vdev/vpl011.h>
+
+#include "gic_setup.h"
 
 #include "layout.h"
 #include "target.h"
@@ -47,6 +52,9 @@ extern char _start_image[], _etext[], _erodata[], _end[];
 
 /* Guest RAM when hv.guest_mem= (MiB) does not say otherwise. */
 #define GUEST_MEM_DEFAULT_MIB 128
+/* SPIs every VM's distributor has (INTIDs 32-95): the PL011 and room for virtio-mmio. */
+#define GUEST_NR_SPIS 64
+
 /* Stage-2 input size of every VM: the board of DESIGN section 5 fits in 40 bits. */
 #define GUEST_IPA_BITS 40
 
@@ -179,6 +187,23 @@ static void mmu_init(void)
 		 el2_pgt.table_pages);
 }
 
+/* The physical GIC, then the interrupts the hypervisor itself takes. */
+static void interrupts_init(void)
+{
+	const struct irq_config cfg = {
+	    .maintenance = VGIC_PPI_MAINTENANCE,
+	    .vtimer = hw.timer.virt,
+	    .hyp_timer = hw.timer.hyp_phys,
+	    .uart = hw.uart.present ? hw.uart.intid : 0,
+	};
+	int ret = target_gic_init(&hw);
+
+	if (ret)
+		boot_fail("GIC", ret);
+	irq_init(&cfg);
+	irq_cpu_init();
+}
+
 static uint64_t guest_mem_bytes(void)
 {
 	uint64_t mib = GUEST_MEM_DEFAULT_MIB;
@@ -214,8 +239,15 @@ static void run_first_guest(void)
 				 &img);
 	if (!ret)
 		ret = vm_add_vcpu(vm, img.load_ipa, 0, &vcpu);
+	if (!ret) {
+		vgic_init(vm, GUEST_NR_SPIS);
+		ret = vgic_dist_attach(vm, VM_GICD_BASE);
+	}
+	if (!ret)
+		ret = vgic_redist_attach(vm, VM_GICR_BASE);
 	if (ret)
 		boot_fail("creating vm0", ret);
+	irq_set_console_focus(vm);
 	log_info("vm0: %llu MiB RAM at 0x%llx, %s image of %llu bytes at 0x%llx, 1 vCPU",
 		 (unsigned long long)(mem >> 20), (unsigned long long)VM_RAM_BASE,
 		 img.has_header ? "Image" : "raw", (unsigned long long)img.size,
@@ -261,6 +293,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	ret = pcpu_init(&hw, hal_cpu_mpidr());
 	if (ret)
 		boot_fail("pCPU table", ret);
+	interrupts_init();
 	pcpu_start_secondaries(CPU_ON_TIMEOUT_SECONDS * hal_counter_freq());
 	log_info("smp: %u of %u cpus online", pcpu_online_count(), pcpu_count());
 
@@ -274,7 +307,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	    .data = hal_ptr_to_phys(_erodata),
 	    .uart = hw.uart.present ? hw.uart.reg.base : 0,
 	};
-	unsigned failed = selftest_run(&env);
+	unsigned failed = selftest_run(&env) + selftest_gic();
 
 	if (failed) {
 		log_err("hv: %u self-check(s) failed", failed);
@@ -290,6 +323,10 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 _Noreturn void secondary_main(unsigned id)
 {
 	hal_el2_mmu_enable(el2_mmu.root_pa, el2_mmu.tcr);
+	if (target_gic_cpu_init() != HV_OK)
+		log_err("cpu %u: no redistributor for this CPU; it takes no interrupts", id);
+	else
+		irq_cpu_init();
 	pcpu_report_online(id);
 	/* Nothing to run yet: sleep until the scheduler exists to give this pCPU work. */
 	for (;;)

@@ -3,6 +3,7 @@
 #include <core/err.h>
 #include <core/lib.h>
 #include <core/log.h>
+#include <core/vgic.h>
 #include <core/vm.h>
 #include <vdev/vpl011.h>
 
@@ -22,7 +23,15 @@
 #define UARTPERIPHID0 0xfe0
 
 #define UARTFR_RXFE (1u << 4)
+#define UARTFR_RXFF (1u << 6)
 #define UARTFR_TXFE (1u << 7)
+
+/* Interrupt bits of RIS/MIS/IMSC/ICR (TRM 3.3.12-3.3.16). */
+#define UART_INT_RX (1u << 4)
+#define UART_INT_TX (1u << 5)
+#define UART_INT_RT (1u << 6)
+
+#define RX_FIFO_SIZE 32 /* the PL011's receive FIFO depth */
 
 /* Reset values (TRM 3.2). */
 #define UARTCR_RESET   0x300
@@ -33,10 +42,45 @@ static const uint8_t id_regs[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb
 
 struct vpl011 {
 	struct vm *vm;
+	struct spinlock lock; /* registers vs. console input */
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc;
+	uint32_t tx_ris; /* TX interrupt: raised by each transmitted character, cleared by ICR */
+	uint8_t rx_fifo[RX_FIFO_SIZE];
+	unsigned rx_head, rx_count;
+	bool line; /* last level driven on the interrupt line */
 };
 
 static struct vpl011 vpl011s[VM_MAX];
+
+static uint32_t raw_status(const struct vpl011 *u)
+{
+	/* Receive and receive-timeout are both "there is data": the FIFO is drained by the
+	 * guest, so the trigger level and the timeout collapse into one condition. */
+	return u->tx_ris | (u->rx_count ? UART_INT_RX | UART_INT_RT : 0);
+}
+
+static uint32_t rx_pop(struct vpl011 *u)
+{
+	uint32_t c;
+
+	if (!u->rx_count)
+		return 0;
+	c = u->rx_fifo[u->rx_head];
+	u->rx_head = (u->rx_head + 1) % RX_FIFO_SIZE;
+	u->rx_count--;
+	return c;
+}
+
+/* Drive the interrupt line from the masked status; only changes reach the vGIC. */
+static void update_line(struct vpl011 *u)
+{
+	bool level = (raw_status(u) & u->imsc) != 0;
+
+	if (level != u->line) {
+		u->line = level;
+		vgic_set_line(u->vm, NULL, VM_PL011_INTID, level);
+	}
+}
 
 /* The register at word offset `reg` and how many of its bits exist (reads above are zero). */
 static uint32_t *reg_ptr(struct vpl011 *u, uint64_t reg, uint32_t *mask)
@@ -71,12 +115,24 @@ static uint32_t read_reg(struct vpl011 *u, uint64_t reg)
 
 	if (p)
 		return *p;
-	if (reg == UARTFR)
-		return UARTFR_TXFE | UARTFR_RXFE; /* TX always drained, no RX yet */
+	switch (reg) {
+	case UARTFR:
+		/* TX drains instantly: never full, always empty. */
+		return UARTFR_TXFE | (u->rx_count ? 0 : UARTFR_RXFE) |
+		       (u->rx_count == RX_FIFO_SIZE ? UARTFR_RXFF : 0);
+	case UARTRIS:
+		return raw_status(u);
+	case UARTMIS:
+		return raw_status(u) & u->imsc;
+	case UARTDR:
+		return rx_pop(u);
+	default:
+		break;
+	}
 	if (reg >= UARTPERIPHID0 && reg < UARTPERIPHID0 + 4 * sizeof(id_regs))
 		return id_regs[(reg - UARTPERIPHID0) / 4];
-	/* DR (nothing received), RSR, RIS, MIS, reserved; this PL011 has neither IrDA (ILPR)
-	 * nor DMA (DMACR), so those read as zero too. */
+	/* RSR (no errors), reserved; this PL011 has neither IrDA (ILPR) nor DMA (DMACR), so
+	 * those read as zero too. */
 	return 0;
 }
 
@@ -93,9 +149,12 @@ static void write_reg(struct vpl011 *u, uint64_t reg, uint32_t val, uint32_t lan
 	if (reg == UARTDR && (lanes & 0xff)) {
 		c = (char)val;
 		log_console_write(&c, 1);
+		u->tx_ris = UART_INT_TX;
 	}
-	/* RSR/ICR clear error and interrupt state, which does not exist yet; reserved and
-	 * read-only registers ignore writes. */
+	if (reg == UARTICR)
+		u->tx_ris &= ~(val & lanes);
+	/* RX interrupts follow the FIFO (they clear by reading it); RSR has no errors to clear;
+	 * reserved and read-only registers ignore writes. */
 }
 
 /* Split an access into 32-bit register pieces: 1/2/4 bytes inside one register, 8 bytes over
@@ -105,11 +164,14 @@ static int vpl011_read(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off,
 {
 	struct vpl011 *u = dev->priv;
 
-	if (size == 8) {
+	spin_lock(&u->lock);
+	if (size == 8)
 		*val = read_reg(u, off) | (uint64_t)read_reg(u, off + 4) << 32;
-		return HV_OK;
-	}
-	*val = (read_reg(u, off & ~3ULL) >> ((off & 3) * 8)) & (uint32_t)GENMASK(size * 8 - 1, 0);
+	else
+		*val = (read_reg(u, off & ~3ULL) >> ((off & 3) * 8)) &
+		       (uint32_t)GENMASK(size * 8 - 1, 0);
+	update_line(u); /* a DR read may have emptied the FIFO */
+	spin_unlock(&u->lock);
 	return HV_OK;
 }
 
@@ -119,14 +181,32 @@ static int vpl011_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off
 	struct vpl011 *u = dev->priv;
 	unsigned shift = (off & 3) * 8;
 
+	spin_lock(&u->lock);
 	if (size == 8) {
 		write_reg(u, off, (uint32_t)val, 0xffffffff);
 		write_reg(u, off + 4, (uint32_t)(val >> 32), 0xffffffff);
-		return HV_OK;
+	} else {
+		write_reg(u, off & ~3ULL, (uint32_t)(val << shift),
+			  (uint32_t)(GENMASK(size * 8 - 1, 0) << shift));
 	}
-	write_reg(u, off & ~3ULL, (uint32_t)(val << shift),
-		  (uint32_t)(GENMASK(size * 8 - 1, 0) << shift));
+	update_line(u);
+	spin_unlock(&u->lock);
 	return HV_OK;
+}
+
+/* Console input for this VM: into the receive FIFO; a full FIFO drops the character, as the
+ * PL011 does on overrun. */
+static void vpl011_console_rx(struct vm *vm, char c)
+{
+	struct vpl011 *u = vm->console_rx_priv;
+
+	spin_lock(&u->lock);
+	if (u->rx_count < RX_FIFO_SIZE) {
+		u->rx_fifo[(u->rx_head + u->rx_count) % RX_FIFO_SIZE] = (uint8_t)c;
+		u->rx_count++;
+	}
+	update_line(u);
+	spin_unlock(&u->lock);
 }
 
 static const struct mmio_ops vpl011_ops = {.read = vpl011_read, .write = vpl011_write};
@@ -147,5 +227,7 @@ int vpl011_attach(struct vm *vm, uint64_t base)
 	u->vm = vm;
 	u->cr = UARTCR_RESET;
 	u->ifls = UARTIFLS_RESET;
+	vm->console_rx = vpl011_console_rx;
+	vm->console_rx_priv = u;
 	return HV_OK;
 }

@@ -4,6 +4,7 @@
 #include <hal/vcpu.h>
 
 #include "sysreg.h"
+#include "vgic_hw.h"
 
 /* HCR_EL2 for every guest (Arm ARM D17.2.48):
  *  VM       stage 2 on              SWIO  set/way invalidate becomes clean+invalidate
@@ -80,7 +81,14 @@ static uint64_t mdcr_guest(void)
 	X(HAL_SPSR_EL1, spsr_el1)             \
 	X(HAL_CPACR_EL1, cpacr_el1)           \
 	X(HAL_CNTKCTL_EL1, cntkctl_el1)       \
-	X(HAL_CSSELR_EL1, csselr_el1)
+	X(HAL_CSSELR_EL1, csselr_el1)         \
+	X(HAL_CNTV_CTL_EL0, cntv_ctl_el0)     \
+	X(HAL_CNTV_CVAL_EL0, cntv_cval_el0)
+
+/* CNTHCTL_EL2 (E2H=0): the physical counter is readable at EL1 (EL1PCTEN), the physical
+ * timer is not (EL1PCEN clear: its registers trap); guests time with the virtual timer. */
+#define CNTHCTL_EL1PCTEN (1ULL << 0)
+#define CNTHCTL_GUEST	 CNTHCTL_EL1PCTEN
 
 uint64_t hal_cpu_midr(void)
 {
@@ -96,6 +104,9 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM);
 	write_sysreg(mdcr_el2, mdcr_guest());
 	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(cntvoff_el2, ctx->cntvoff);
+	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
+	hal_vgic_load(&ctx->vgic);
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)
 #undef LOAD
@@ -107,6 +118,9 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 #define SAVE(id, name) ctx->el1[id] = read_sysreg(name);
 	EL1_REGS(SAVE)
 #undef SAVE
+	hal_vgic_save(&ctx->vgic);
+	/* The guest's timer must not fire into whatever runs next. */
+	write_sysreg(cntv_ctl_el0, 0);
 	/* Stage 2 off until the next guest: a stale VTTBR must not be left pointing at a VM
 	 * that may be destroyed. */
 	write_sysreg(hcr_el2, HCR_RW);

@@ -8,6 +8,11 @@ requires that summary with the exact number of checks the guest makes (so a gues
 checking early, or skips a check, fails its case), the console markers that prove output
 reached the console by each path, and the QEMU exit status. Guest lines are matched without
 "^" so that a per-VM prefix on the console would not break them.
+
+The interrupt guests (vtimer, sgi, prio, spi, lr_overflow, gicd, uart_rx) program the GIC as
+on hardware and pass on plain QEMU too (`make guests`, then
+`qemu-system-aarch64 -M virt,gic-version=3 -cpu max -nographic -nic none -m 128M -kernel
+build/guests/<name>.bin`); uart_rx waits for a typed line, which its case's "input" types.
 """
 
 GUEST_FORBID = [r"not ok", r"PANIC", r"^error:", r"# SKIP no hypervisor"]
@@ -22,7 +27,14 @@ GUEST_CHECKS = {
     "debug": 17,
     "extensions": 12,
     "abort": 22,
-    "wfi": 2,
+    "wfi": 5,
+    "vtimer": 23,
+    "sgi": 37,
+    "prio": 33,
+    "spi": 27,
+    "lr_overflow": 10,
+    "gicd": 45,
+    "uart_rx": 7,
 }
 
 
@@ -30,9 +42,10 @@ def guest_image(name):
     return "build/guests/%s.bin" % name
 
 
-def checking_guest(name, markers=(), forbid=()):
-    """A guest that runs checks: its markers in order, then its summary; status 0."""
-    return {
+def checking_guest(name, markers=(), forbid=(), typed=()):
+    """A guest that runs checks: its markers in order, then its summary; status 0. `typed`:
+    (regex, text) pairs, the text typed on the console once a line matches (run.py "input")."""
+    case = {
         "name": "guest-" + name,
         "smp": 1,
         "guest": guest_image(name),
@@ -42,6 +55,9 @@ def checking_guest(name, markers=(), forbid=()):
         "exit": 0,
         "timeout": 30,
     }
+    if typed:
+        case["input"] = list(typed)
+    return case
 
 
 def stopping_guest(name, says, forbid, status):
@@ -77,6 +93,16 @@ GUEST_CASES = [
     checking_guest("extensions"),
     checking_guest("abort"),
     checking_guest("wfi"),
+    # The interrupt path: vGIC distributor/redistributor, virtual CPU interface, list
+    # registers, virtual timer, vPL011 interrupts.
+    checking_guest("vtimer", [r"vtimer: WFI until the virtual timer fires"]),
+    checking_guest("sgi"),
+    checking_guest("prio"),
+    checking_guest("spi", [r"spi: PL011 TX interrupt as a level source"]),
+    checking_guest("lr_overflow"),
+    checking_guest("gicd"),
+    checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
+                   typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),
     stopping_guest("psci_off", r"psci_off: calling PSCI SYSTEM_OFF", r"SYSTEM_OFF returned", 0),
     stopping_guest("psci_reset", r"psci_reset: calling PSCI SYSTEM_RESET",

@@ -3,7 +3,9 @@
 """End-to-end runner: boots the hypervisor image on QEMU once per case, watches the console
 for the case's expected lines (in order), enforces a timeout, always stops QEMU, and reports
 pass/fail per case. On a failure it names the step that failed and shows the last console
-lines.
+lines. A case may type on the console: its optional "input" is a list of (regex, text) pairs
+used in order; once a complete console line matches the next pair's regex, its text is
+written to QEMU's stdin, which -nographic connects to the serial console.
 
     tests/qemu/run.py --image build/hypervisor.bin [--qemu qemu-system-aarch64] [-k NAME]
 """
@@ -91,11 +93,12 @@ def run_case_in(case, args, workdir):
     cmd += case.get("qemu_args", [])
     expect = [re.compile(e) for e in case["expect"]]
     forbid = [re.compile(f) for f in case.get("forbid", [])]
+    inputs = [(re.compile(pattern), text) for pattern, text in case.get("input", [])]
     deadline = time.monotonic() + case.get("timeout", 30)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if inputs else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     con = Console(proc)
-    step, seen, error = 0, 0, None
+    step, seen, typed, error = 0, 0, 0, None
     try:
         while error is None:
             now = time.monotonic()
@@ -110,6 +113,9 @@ def run_case_in(case, args, workdir):
                     break
                 if step < len(expect) and expect[step].search(line):
                     step += 1
+                if typed < len(inputs) and inputs[typed][0].search(line):
+                    type_text(proc, inputs[typed][1])
+                    typed += 1
             seen = len(con.lines)
             if error:
                 break
@@ -128,7 +134,18 @@ def run_case_in(case, args, workdir):
             proc.kill()
             proc.wait()
         proc.stdout.close()
+        if proc.stdin:
+            proc.stdin.close()
     return error, con.tail()
+
+
+def type_text(proc, text):
+    """Write `text` to QEMU's stdin (the serial console). A QEMU that has already gone is
+    reported by the case's own checks, not here."""
+    try:
+        os.write(proc.stdin.fileno(), text.encode())  # unbuffered: close() has nothing left
+    except BrokenPipeError:
+        pass
 
 
 def main():

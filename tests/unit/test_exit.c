@@ -59,12 +59,23 @@ static void exit_with(uint64_t esr, uint64_t far)
 
 /* --- dispatch --- */
 
-static void test_exit_wfi_and_wfe_complete_at_once(void **state)
+/* A WFI sleeps until something wakes the vCPU: here the wait itself stops the VM. */
+static void stop_vm_on_wait(void)
 {
-	exit_with(sim_esr_wfx(false), 0);
-	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	vm_stop(m.vm, 0);
+}
+
+static void test_exit_wfe_completes_at_once_and_wfi_waits(void **state)
+{
 	exit_with(sim_esr_wfx(true), 0);
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	assert_int_equal(sim_hal.wfi_count, 0);
+
+	m.vm->state = VM_RUNNING;
+	sim_hal.wfi_hook = stop_vm_on_wait;
+	exit_with(sim_esr_wfx(false), 0);
 	assert_int_equal(v->ctx.pc, ENTRY + 8);
+	assert_int_equal(sim_hal.wfi_count, 1);
 	assert_int_equal(v->stats.wfx, 2);
 	assert_int_equal(v->stats.exits, 2);
 }
@@ -206,6 +217,7 @@ static void test_exit_100_bad_accesses_print_at_most_5_lines(void **state)
 static void test_exit_vcpu_run_loops_until_the_vm_stops(void **state)
 {
 	sim_guest_attach(&m);
+	sim_machine_wfi_wakes(&m);
 	sim_guest_push(sim_step_wfx(false));
 	sim_guest_push(sim_step_hvc(HV_CALL_PUTC, 'k', 0));
 	sim_guest_push(sim_step_hvc(HV_CALL_EXIT, 4, 0));
@@ -306,7 +318,10 @@ static void test_exit_hostile_sequences_leave_a_legal_pc(void **state)
 	uint64_t seed = rng_seed(__func__, 0xdecaf);
 	struct hal_vcpu_ctx *ctx = &v->ctx;
 
+	/* A WFI would wait for an interrupt that never comes: the wait ends the VM instead. */
+	sim_hal.wfi_hook = stop_vm_on_wait;
 	for (unsigned it = 0; it < HOSTILE_ITERS; it++) {
+		m.vm->state = VM_RUNNING;
 		enum hal_exit_kind kind = rng_below(&seed, 20) ? HAL_EXIT_SYNC : HAL_EXIT_IRQ;
 		uint64_t pc, old_pstate, vector, esr, injected;
 		uint32_t insn = pick_insn(&seed);
@@ -378,7 +393,7 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_exit_wfi_and_wfe_complete_at_once),
+	    T(test_exit_wfe_completes_at_once_and_wfi_waits),
 	    T(test_exit_hvc_is_answered_without_moving_the_pc),
 	    T(test_exit_trapped_smc_is_answered_and_skipped),
 	    T(test_exit_sysreg_trap_goes_to_the_sysreg_handler),

@@ -95,6 +95,7 @@ static void test_sim_guest_runs_a_twenty_two_exit_scenario_to_hv_call_exit(void 
 	const struct vcpu_stats *st;
 
 	load_image();
+	sim_machine_wfi_wakes(&m); /* the WFI at step 12 is woken by an SGI */
 	/* 0-4: versions and features, by HVC and by a trapped SMC. The guest has set VBAR. */
 	s = sim_guest_push(sim_step_hvc(HV_CALL_VERSION, 0, 0));
 	s->el1_set = SIM_X(HAL_VBAR_EL1);
@@ -203,6 +204,7 @@ static void test_sim_guest_that_runs_out_of_script_is_stopped(void **state)
 
 	assert_int_equal(sim_machine_load_program(&m, prog, 1), HV_OK);
 	sim_guest_push(sim_step_wfx(false));
+	sim_machine_wfi_wakes(&m);
 	assert_int_equal(sim_guest_run(), SIM_GUEST_RAN_OUT);
 	assert_true(sim_guest.ran_out);
 	assert_int_equal(sim_guest.entries, 2);

@@ -255,10 +255,17 @@ static int ref_find(uint64_t off)
 	return -1;
 }
 
+/* The TX interrupt: raised by each transmitted character, cleared through ICR. */
+static uint32_t ref_tx_ris;
+
 static uint32_t ref_read32(uint64_t off)
 {
 	int i = ref_find(off);
 
+	if (off == RIS)
+		return ref_tx_ris;
+	if (off == MIS)
+		return ref_tx_ris & ref_read32(IMSC);
 	return i < 0 ? 0 : ref_val[i];
 }
 
@@ -266,8 +273,12 @@ static void ref_write32(uint64_t off, uint32_t val, uint32_t lanes)
 {
 	int i = ref_find(off);
 
-	if (off == DR && (lanes & 0xff))
+	if (off == DR && (lanes & 0xff)) {
 		ref_console[ref_console_len++] = (char)val;
+		ref_tx_ris = 0x20;
+	}
+	if (off == ICR)
+		ref_tx_ris &= ~(val & lanes);
 	if (i >= 0 && ref_map[i].rw)
 		ref_val[i] = ((ref_val[i] & ~lanes) | (val & lanes)) & ref_map[i].mask;
 }
@@ -301,6 +312,7 @@ static void test_vpl011_random_accesses_match_a_byte_lane_model(void **state)
 	for (unsigned i = 0; i < ARRAY_SIZE(ref_map); i++)
 		ref_val[i] = ref_map[i].reset;
 	ref_console_len = 0;
+	ref_tx_ris = 0;
 	for (unsigned it = 0; it < RAND_ITERS; it++) {
 		unsigned size = 1u << rng_below(&seed, 4);
 		uint64_t off, val = rng_next(&seed);
@@ -343,10 +355,72 @@ static void test_vpl011_random_accesses_match_a_byte_lane_model(void **state)
 		assert_int_equal(rd(ref_map[i].off, 4), ref_val[i]);
 }
 
+/* --- receive path and interrupts --- */
+
+static bool uart_line(void)
+{
+	return m.vm->vgic.spis[VM_PL011_INTID - 32].line;
+}
+
+static void test_vpl011_console_input_fills_the_fifo_in_order(void **state)
+{
+	assert_int_equal(rd(FR, 4) & 0x10, 0x10); /* RXFE */
+	m.vm->console_rx(m.vm, 'h');
+	m.vm->console_rx(m.vm, 'i');
+	assert_int_equal(rd(FR, 4) & 0x10, 0);
+	assert_int_equal(rd(DR, 4), 'h');
+	assert_int_equal(rd(DR, 4), 'i');
+	assert_int_equal(rd(FR, 4) & 0x10, 0x10);
+	assert_int_equal(rd(DR, 4), 0);
+}
+
+static void test_vpl011_full_fifo_drops_input_and_says_so(void **state)
+{
+	for (int i = 0; i < 40; i++)
+		m.vm->console_rx(m.vm, (char)('a' + i % 26));
+	assert_int_equal(rd(FR, 4) & 0x40, 0x40); /* RXFF */
+	for (int i = 0; i < 32; i++)
+		assert_int_equal(rd(DR, 4), 'a' + i % 26);
+	assert_int_equal(rd(FR, 4) & 0x50, 0x10);
+}
+
+static void test_vpl011_rx_interrupt_follows_fifo_and_mask(void **state)
+{
+	vgic_init(m.vm, 64);
+	m.vm->console_rx(m.vm, 'x');
+	assert_int_equal(rd(RIS, 4), 0x50); /* RX + RT */
+	assert_int_equal(rd(MIS, 4), 0);
+	assert_false(uart_line());
+	wr(IMSC, 4, 0x50);
+	assert_int_equal(rd(MIS, 4), 0x50);
+	assert_true(uart_line());
+	wr(ICR, 4, 0x7ff); /* RX clears by reading the FIFO, not by ICR */
+	assert_true(uart_line());
+	assert_int_equal(rd(DR, 4), 'x');
+	assert_false(uart_line());
+}
+
+static void test_vpl011_tx_interrupt_is_raised_by_writes_and_cleared_by_icr(void **state)
+{
+	vgic_init(m.vm, 64);
+	wr(IMSC, 4, 0x20);
+	assert_false(uart_line());
+	wr(DR, 4, 'z');
+	assert_int_equal(rd(RIS, 4), 0x20);
+	assert_true(uart_line());
+	wr(ICR, 4, 0x20);
+	assert_int_equal(rd(RIS, 4), 0);
+	assert_false(uart_line());
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
+	    T(test_vpl011_console_input_fills_the_fifo_in_order),
+	    T(test_vpl011_full_fifo_drops_input_and_says_so),
+	    T(test_vpl011_rx_interrupt_follows_fifo_and_mask),
+	    T(test_vpl011_tx_interrupt_is_raised_by_writes_and_cleared_by_icr),
 	    T(test_vpl011_sits_on_the_bus_at_the_board_address),
 	    T(test_vpl011_registers_have_their_reset_values),
 	    T(test_vpl011_id_registers_identify_an_r1p5_pl011),

@@ -23,6 +23,11 @@
 #define SYSREG_DC_CSW  SYSREG(1, 0, 7, 10, 2)
 #define SYSREG_DC_CISW SYSREG(1, 0, 7, 14, 2)
 
+/* GICv3 SGI generation: write-only, trapped by HCR_EL2.IMO/FMO (GICv3 12.2.21). */
+#define SYSREG_ICC_SGI1R_EL1  SYSREG(3, 0, 12, 11, 5)
+#define SYSREG_ICC_ASGI1R_EL1 SYSREG(3, 0, 12, 11, 6)
+#define SYSREG_ICC_SGI0R_EL1  SYSREG(3, 0, 12, 11, 7)
+
 /* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA). */
 #define SYSREG_MDCCINT_EL1	 SYSREG(2, 0, 0, 2, 0)
 #define SYSREG_MDSCR_EL1	 SYSREG(2, 0, 0, 2, 2)

@@ -30,6 +30,9 @@ void inject_undef(struct vcpu *vcpu);
 void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write);
 void inject_insn_abort(struct vcpu *vcpu, uint64_t va);
 
+/* WFI: wait on this pCPU until the vCPU has an interrupt to take (or its VM stops). */
+void vcpu_wait_for_interrupt(struct vcpu *vcpu);
+
 /* Step past the trapping instruction. */
 void vcpu_skip_insn(struct vcpu *vcpu);
 

@@ -9,6 +9,7 @@
 #include <core/pgtable.h>
 #include <core/spinlock.h>
 #include <core/sysreg.h>
+#include <core/vgic.h>
 #include <hal/vcpu.h>
 
 /* Virtual machines and their vCPUs. Every VM owns its stage-2 table, RAM, MMIO bus and
@@ -21,9 +22,14 @@
 #define VM_NAME_MAX  32
 
 /* The board every VM sees (DESIGN section 5). */
-#define VM_RAM_BASE   0x40000000ULL
-#define VM_PL011_BASE 0x09000000ULL
-#define VM_PL011_SIZE 0x1000ULL
+#define VM_RAM_BASE    0x40000000ULL
+#define VM_PL011_BASE  0x09000000ULL
+#define VM_PL011_SIZE  0x1000ULL
+#define VM_PL011_INTID 33
+#define VM_GICD_BASE   0x08000000ULL
+#define VM_GICD_SIZE   0x10000ULL
+#define VM_GICR_BASE   0x080a0000ULL
+#define VM_GICR_STRIDE 0x20000ULL /* RD_base + SGI_base frames per vCPU */
 
 struct vm;
 struct vcpu;
@@ -42,6 +48,7 @@ struct vcpu {
 	enum vcpu_state state;
 	struct hal_vcpu_ctx ctx;
 	struct vcpu_debug_regs debug;
+	struct vgic_cpu vgic;
 	struct vcpu_stats stats;
 };
 
@@ -86,6 +93,13 @@ struct vm {
 
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned vcpu_count;
+
+	struct vgic_dist vgic;
+	uint64_t cntvoff; /* CNTVOFF_EL2 of every vCPU: the virtual counter starts near 0 */
+
+	/* Console input for this VM (set by the device that takes it, e.g. the vPL011). */
+	void (*console_rx)(struct vm *vm, char c);
+	void *console_rx_priv;
 
 	struct log_ratelimit guest_log; /* what this VM's misbehaviour may print */
 	struct spinlock lock;		/* state, exit_status */

@@ -16,8 +16,21 @@
 #define SIM_CONSOLE_SIZE 65536
 #define SIM_MAX_CPU_ON	 64
 
+/* The physical GIC model (hal-sim/gic_sim.c). */
+#define SIM_GIC_MAX_INTIDS	1020 /* SGIs, PPIs and every possible SPI */
+#define SIM_GIC_NR_INTIDS	256  /* default hal_gic_max_intid(): what QEMU 7.2 virt reports */
+#define SIM_GIC_PRIO_DEFAULT	0xa0 /* what hal_gic_init()/hal_gic_cpu_init() program */
+#define SIM_GIC_HYP_TIMER_INTID 26
+#define SIM_GIC_MAX_SGIS	64 /* sent SGIs recorded; sgis_sent keeps counting */
+#define SIM_GIC_MAX_RUNNING	16 /* nested acknowledges before an EOI */
+#define SIM_CONSOLE_RX_SIZE	4096
+
 struct sim_hal {
 	unsigned cpu_id;
+	/* hal_wait_for_interrupt(): how many, and what a wait does (NULL: nothing; after
+	 * 100000 waits the run ends through the exit path below). */
+	unsigned long wfi_count;
+	void (*wfi_hook)(void);
 	uint64_t cpu_mpidr;    /* returned by hal_cpu_mpidr() */
 	uint64_t counter;      /* returned by hal_counter_now(); advanced by tests */
 	uint64_t counter_step; /* added to counter after each read, so waits time out */
@@ -52,7 +65,52 @@ struct sim_hal {
 	struct hal_vcpu_ctx *loaded_vcpu;
 	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
 	enum hal_exit_kind (*vcpu_enter_hook)(struct hal_vcpu_ctx *ctx);
-	bool va_to_ipa_fails; /* make the guest's stage 1 "not map" the PC */
+	bool va_to_ipa_fails;	/* make the guest's stage 1 "not map" the PC */
+	unsigned vgic_nr_lrs;	/* ICH_VTR_EL2.ListRegs + 1, default 4 */
+	unsigned vgic_pri_bits; /* ICH_VTR_EL2.PRIbits + 1, default 5 */
+	/* The hypervisor's list-register accesses (hal_vgic_lr_read/_write calls): the vGIC
+	 * promises none for a vCPU with nothing pending or active. The virtual CPU interface
+	 * model (sim/vcpu_if.c) plays the hardware and does not count. */
+	unsigned vgic_lr_reads, vgic_lr_writes;
+
+	/* --- Physical GIC, EL2 hyp timer, console input: hal/gic.h and hal_console_getc()
+	 * (hal-sim/gic_sim.c). Zero after sim_hal_reset(): every interrupt disabled, nothing
+	 * pending, priority 0 until hal_gic_init()/hal_gic_cpu_init() or the test sets it.
+	 * INTIDs 0-31 belong to the one pCPU the test plays. An SGI sent to sim_hal.cpu_mpidr
+	 * becomes pending here; the hyp timer makes INTID 26 pending while armed and
+	 * sim_hal.counter >= its deadline (a level: cancel or re-arm before deactivating). --- */
+	struct sim_gic {
+		bool dist_ready, cpu_ready; /* hal_gic_init() / hal_gic_cpu_init() ran */
+		uint64_t gicd_pa;
+		unsigned gicr_count;
+		unsigned nr_intids; /* hal_gic_max_intid(); 0 means SIM_GIC_NR_INTIDS */
+		bool enabled[SIM_GIC_MAX_INTIDS];
+		bool edge[SIM_GIC_MAX_INTIDS];
+		bool pending[SIM_GIC_MAX_INTIDS]; /* sim_gic_raise() sets, hal_gic_ack() clears */
+		bool active[SIM_GIC_MAX_INTIDS];  /* set by ack, cleared by deactivate */
+		uint8_t priority[SIM_GIC_MAX_INTIDS];
+		uint64_t route[SIM_GIC_MAX_INTIDS]; /* SPIs: the MPIDR of hal_gic_route() */
+		/* Acknowledged, priority not yet dropped (EOI), most recent last. */
+		uint32_t running[SIM_GIC_MAX_RUNNING];
+		unsigned nr_running;
+		unsigned acks, eois, deactivates; /* call counts (acks: non-spurious only) */
+		uint32_t last_ack, last_eoi, last_deactivate;
+		unsigned eoi_errors;	    /* EOI not of the most recent acknowledge */
+		unsigned deactivate_errors; /* deactivate of an interrupt that is not active */
+		unsigned sgis_sent;
+		struct {
+			uint64_t mpidr;
+			unsigned sgi;
+		} sgi[SIM_GIC_MAX_SGIS];
+		bool hyp_timer_armed;
+		uint64_t hyp_timer_deadline;
+		unsigned hyp_timer_arms;
+	} gic;
+	struct sim_console_rx {
+		char buf[SIM_CONSOLE_RX_SIZE]; /* sim_console_feed() appends, getc() takes */
+		size_t head, len;
+		bool irq_enabled; /* hal_console_rx_irq() */
+	} console_rx;
 
 	/* _Noreturn HAL calls (halt, system off/reset, machine exit) record why and longjmp here
 	 * when set; without it they abort() the test. */
@@ -65,5 +123,10 @@ extern struct sim_hal sim_hal;
 
 void sim_hal_reset(void);
 void sim_console_clear(void);
+/* Make `intid` pending at the simulated GIC (an edge, or a level the device drops once
+ * serviced); hal_gic_ack() hands it out when enabled and of sufficient priority. */
+void sim_gic_raise(uint32_t intid);
+/* Queue console input for hal_console_getc(); raising the UART's INTID is the test's job. */
+void sim_console_feed(const char *s);
 
 #endif

@@ -37,7 +37,19 @@ enum hal_el1_reg {
 	HAL_CPACR_EL1,
 	HAL_CNTKCTL_EL1,
 	HAL_CSSELR_EL1,
+	HAL_CNTV_CTL_EL0,
+	HAL_CNTV_CVAL_EL0,
 	HAL_EL1_NR
+};
+
+/* The GICv3 virtual CPU interface state of a vCPU (ICH_*_EL2, GICv3 spec 12.4). While the
+ * vCPU is loaded it lives in the hardware; use hal_vgic_*() below. */
+#define HAL_VGIC_MAX_LRS 16
+struct hal_vgic_regs {
+	uint64_t lr[HAL_VGIC_MAX_LRS];
+	uint64_t hcr;  /* ICH_HCR_EL2 */
+	uint64_t vmcr; /* ICH_VMCR_EL2 */
+	uint64_t ap0r[4], ap1r[4];
 };
 
 /* The layout of the first fields is shared with the world-switch assembly (target/). */
@@ -51,7 +63,9 @@ struct hal_vcpu_ctx {
 	uint64_t el1[HAL_EL1_NR];
 	/* Set by core before hal_vcpu_load(): stage 2 of the VM and the vCPU's identity. */
 	uint64_t vttbr, vtcr;
-	uint64_t vmpidr; /* MPIDR the guest reads (affinity fields) */
+	uint64_t vmpidr;  /* MPIDR the guest reads (affinity fields) */
+	uint64_t cntvoff; /* CNTVOFF_EL2: the VM's virtual counter = physical - cntvoff */
+	struct hal_vgic_regs vgic;
 };
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };
@@ -69,6 +83,19 @@ void hal_vcpu_el1_write(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg, uint64_t
  * instruction behind an exit): false if the guest's tables do not map it. With the guest's
  * MMU off the IPA is the VA. */
 bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, uint64_t *ipa);
+
+/* The virtual CPU interface of the loaded vCPU. List registers and ICH_HCR_EL2 are read and
+ * written live; the status registers are read-only. Counts come from ICH_VTR_EL2. */
+unsigned hal_vgic_nr_lrs(void);
+unsigned hal_vgic_pri_bits(void);
+uint64_t hal_vgic_lr_read(struct hal_vcpu_ctx *ctx, unsigned n);
+void hal_vgic_lr_write(struct hal_vcpu_ctx *ctx, unsigned n, uint64_t val);
+uint64_t hal_vgic_hcr_read(struct hal_vcpu_ctx *ctx);
+void hal_vgic_hcr_write(struct hal_vcpu_ctx *ctx, uint64_t val);
+uint64_t hal_vgic_vmcr(struct hal_vcpu_ctx *ctx);  /* ICH_VMCR_EL2: the guest's ICC_* view */
+uint64_t hal_vgic_misr(struct hal_vcpu_ctx *ctx);  /* ICH_MISR_EL2 */
+uint64_t hal_vgic_elrsr(struct hal_vcpu_ctx *ctx); /* ICH_ELRSR_EL2: LRs with no state */
+uint64_t hal_vgic_eisr(struct hal_vcpu_ctx *ctx);  /* ICH_EISR_EL2 */
 
 /* The MIDR the host CPU reports, for the guest's VPIDR. */
 uint64_t hal_cpu_midr(void);

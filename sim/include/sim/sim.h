@@ -170,4 +170,66 @@ uint32_t sim_a64_ldstp(bool load, bool x64, unsigned rt, unsigned rt2, unsigned 
 /* LDXR Wt/Xt, [Xn]: an exclusive load, which MMIO cannot emulate. */
 uint32_t sim_a64_ldxr(bool x64, unsigned rt, unsigned rn);
 
+/* --- The GICv3 virtual CPU interface (sim/vcpu_if.c) --------------------------------------- */
+
+/* What the hardware does with a vCPU's ICH_LR<n>_EL2, ICH_AP0R/AP1R<n>_EL2, ICH_VMCR_EL2 and
+ * ICH_HCR_EL2 (all in its struct hal_vcpu_ctx) when the guest uses the ICC_* registers that
+ * HCR_EL2.IMO/FMO turn into ICV_* (GICv3 IHI 0069, chapter 12; QEMU's GICv3 model, DESIGN's
+ * reference, behaves the same). A test plays the guest with these between the hypervisor's
+ * vgic_flush() and vgic_fold(); they touch the registers directly, never through the HAL, so
+ * sim_hal's list-register counters count only the hypervisor's accesses.
+ *
+ * Simplifications: the binary points stay at their reset minimum (every implemented priority
+ * bit is group priority, so any higher priority preempts); no LPIs, no NMIs, no vLPIs. */
+
+#ifndef ICH_VMCR_VEOIM
+#define ICH_VMCR_VEOIM (1ULL << 9) /* ICH_VMCR_EL2.VEOIM: the guest's ICC_CTLR_EL1.EOImode */
+#endif
+#define SIM_VIF_LOG 64
+
+struct sim_vif {
+	struct hal_vcpu_ctx *ctx;
+	unsigned nr_lrs, pri_bits; /* sim_hal.vgic_nr_lrs / vgic_pri_bits at sim_vif_init() */
+	/* Physical INTIDs the guest deactivated through HW=1 list registers, oldest first (each
+	 * is also hal_gic_deactivate()d, as the hardware tells the physical GIC). */
+	uint32_t hw_deactivated[SIM_VIF_LOG];
+	unsigned nr_hw_deactivated;
+	/* Guest accesses the specification calls UNPREDICTABLE (EOI with nothing active, EOI of
+	 * an interrupt that is not the running one, DIR with EOImode 0): a test expects 0. */
+	unsigned unpredictable;
+};
+
+/* Attach the model to `ctx` (its registers are left as they are). */
+void sim_vif_init(struct sim_vif *vif, struct hal_vcpu_ctx *ctx);
+
+/* The guest's configuration writes, none of which traps: ICC_PMR_EL1 (only the implemented
+ * bits are kept), ICC_IGRPEN0/1_EL1 and ICC_CTLR_EL1.EOImode, all held in ICH_VMCR_EL2. */
+void sim_vif_set_pmr(struct sim_vif *vif, uint8_t pmr);
+void sim_vif_set_grpen(struct sim_vif *vif, unsigned group, bool enable);
+void sim_vif_set_eoimode(struct sim_vif *vif, bool split);
+
+/* ICV_IAR0/1_EL1: acknowledge the highest-priority pending list register if it is of `group`,
+ * under the priority mask and above the running priority: it becomes active and its priority
+ * is set in ICH_AP<group>R. Returns its vINTID, or 1023 (VGIC_SPURIOUS). */
+uint32_t sim_icv_iar(struct sim_vif *vif, unsigned group);
+/* ICV_EOIR0/1_EL1: drop the highest active priority; with EOImode 0 also deactivate `intid`'s
+ * list register, or count the EOI in ICH_HCR_EL2.EOIcount if no list register holds it. */
+void sim_icv_eoir(struct sim_vif *vif, unsigned group, uint32_t intid);
+/* ICV_DIR_EL1 (EOImode 1): deactivate `intid`'s list register, or count it in EOIcount. */
+void sim_icv_dir(struct sim_vif *vif, uint32_t intid);
+/* ICV_RPR_EL1: the running priority (0xff when idle). */
+uint8_t sim_icv_rpr(const struct sim_vif *vif);
+/* ICV_HPPIR0/1_EL1: the highest-priority pending vINTID if it is of `group`, else 1023. */
+uint32_t sim_icv_hppir(const struct sim_vif *vif, unsigned group);
+
+/* True if the virtual CPU interface signals a virtual IRQ/FIQ to the vCPU now. */
+bool sim_vif_irq_signalled(const struct sim_vif *vif);
+/* True if the maintenance interrupt is asserted (ICH_HCR_EL2.En and a non-zero ICH_MISR_EL2):
+ * on hardware the vCPU exits to EL2 before it executes anything else. */
+bool sim_vif_maintenance(const struct sim_vif *vif);
+
+/* Let a WFI in this machine's run end: every wait pends SGI 0 (enabled, Group 1, under an open
+ * priority mask) on its vCPU. Sets up the VM's vGIC. */
+void sim_machine_wfi_wakes(struct sim_machine *m);
+
 #endif

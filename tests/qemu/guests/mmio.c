@@ -180,9 +180,12 @@ static void check_widths(void)
 	check_eq(cr, 0x5301, "mmio: CR keeps 16 bits of 0x12345301");
 
 	for (unsigned int i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
+		/* Printing the previous result set RIS.TX: clear it so the value is known. */
+		str_w(ICR, 0x7ff);
 		str_w(ignored[i].off, 0xffffffff);
-		check_eq(ldr_w(ignored[i].off), ignored[i].value, "mmio: %s ignores writes",
-			 ignored[i].name);
+		uint64_t got = ldr_w(ignored[i].off);
+
+		check_eq(got, ignored[i].value, "mmio: %s ignores writes", ignored[i].name);
 	}
 }
 

@@ -4,21 +4,7 @@
 
 #include <stdint.h>
 
-#include "board.h"
-
-#define UART_DR	     0x000
-#define UART_FR	     0x018
-#define UART_FR_TXFF (1U << 5) /* transmit FIFO full */
-
-static inline uint32_t uart_read(uint64_t off)
-{
-	return *(volatile uint32_t *)(GUEST_UART_BASE + off);
-}
-
-static inline void uart_write(uint64_t off, uint32_t val)
-{
-	*(volatile uint32_t *)(GUEST_UART_BASE + off) = val;
-}
+#include "pl011.h"
 
 static void put_raw(char c)
 {

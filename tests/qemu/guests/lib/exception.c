@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
-/* Synchronous exceptions at EL1: record what the guest received and resume where the test
- * said. Anything unexpected is a failed check, so a broken hypervisor shows up in the TAP
- * output instead of as a hang. */
+/* Exceptions at EL1: IRQs and FIQs go to the interrupt dispatcher (irq.c); synchronous ones
+ * are recorded and resumed where the test said. Anything unexpected is a failed check, so a
+ * broken hypervisor shows up in the TAP output instead of as a hang. */
 #include "exception.h"
 
 #include <stdbool.h>
 
 #include "check.h"
 #include "entry.h"
+#include "irq.h"
 #include "printf.h"
 #include "sysreg.h"
 
 #define EXC_KIND_SYNC_SPX   4  /* vectors.S: current EL with SP_EL1, synchronous */
+#define EXC_KIND_IRQ_SPX    5  /* ... IRQ */
+#define EXC_KIND_FIQ_SPX    6  /* ... FIQ */
 #define MAX_UNEXPECTED_SYNC 16 /* then the guest gives up rather than loop through garbage */
 
 volatile struct exc_record exc_seen;
@@ -49,6 +52,11 @@ static uint64_t default_resume(const struct exc_frame *frame)
 
 void exc_handle(struct exc_frame *frame, unsigned int kind)
 {
+	if (kind == EXC_KIND_IRQ_SPX || kind == EXC_KIND_FIQ_SPX) {
+		irq_handle(kind == EXC_KIND_FIQ_SPX);
+		return;
+	}
+
 	uint64_t esr = read_sysreg(esr_el1);
 	uint64_t far = read_sysreg(far_el1);
 

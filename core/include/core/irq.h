@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_IRQ_H
+#define CORE_IRQ_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+/* Physical interrupts as the hypervisor sees them: after a guest exit of kind HAL_EXIT_IRQ or a
+ * wake from WFI, irq_handle_physical() acknowledges everything pending on this pCPU and routes
+ * each interrupt to its owner. */
+
+struct irq_config {
+	uint32_t maintenance; /* vGIC maintenance PPI (25) */
+	uint32_t vtimer;      /* EL1 virtual timer PPI (27): handed to the running vCPU, HW=1 */
+	uint32_t hyp_timer;   /* EL2 physical timer PPI (26): the hypervisor's tick */
+	uint32_t uart;	      /* the console UART's SPI, 0 if none */
+};
+
+void irq_init(const struct irq_config *cfg);
+
+/* Enable this pCPU's private interrupts (maintenance, virtual timer, hypervisor timer). */
+void irq_cpu_init(void);
+
+/* Handle every pending physical interrupt; `running` is the vCPU loaded on this pCPU (NULL if
+ * none): the virtual timer goes to it. */
+void irq_handle_physical(struct vcpu *running);
+
+/* The VM that receives console input (its console_rx hook), NULL for none. */
+struct vm;
+void irq_set_console_focus(struct vm *vm);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_VGIC_H
+#define CORE_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <core/spinlock.h>
+
+/* The virtual GICv3: interrupt state of a VM and its vCPUs, and the list registers.
+ *
+ * Software state is the truth between an exit and the next entry: vgic_fold() (after every
+ * exit) moves what the list registers say back into it and empties them; vgic_flush() (before
+ * every entry) fills them again with the best candidates for this vCPU. A vCPU with nothing
+ * pending or active costs neither a list-register read nor a write.
+ *
+ * More candidates than list registers: the highest priorities go in; the rest wait in software
+ * with the "no pending" maintenance interrupt armed, and a higher-priority newcomer evicts the
+ * lowest-priority pending-only entry. Nesting deeper than the list registers: when every list
+ * register holds an active interrupt and a higher-priority one is pending, the lowest-priority
+ * active one is spilled to software and the "EOI count" maintenance interrupt tells us when the
+ * guest has deactivated it. (DESIGN.md section 12.)
+ *
+ * Locking: one lock per VM (struct vgic_dist.lock) covers the distributor and every vCPU's
+ * interrupt state; functions named *_locked expect it held. Lock order: docs/locking.md. */
+
+#define VGIC_NR_SGIS	16
+#define VGIC_NR_PRIVATE 32 /* SGIs 0-15, PPIs 16-31: one set per vCPU */
+#define VGIC_MAX_SPIS	96 /* INTIDs 32..127 */
+#define VGIC_MAX_INTID	(VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
+#define VGIC_SPURIOUS	1023u
+
+#define VGIC_PPI_MAINTENANCE 25
+#define VGIC_PPI_VTIMER	     27
+
+struct vm;
+struct vcpu;
+
+struct vgic_irq {
+	uint16_t intid;
+	uint8_t priority; /* as written; only the implemented high bits are kept */
+	uint8_t group;	  /* 0 or 1 */
+	bool enabled;
+	bool edge;	    /* GICD_ICFGR: edge-triggered (SGIs always) */
+	bool pending_latch; /* edge event or GICD_ISPENDR, until acknowledged */
+	bool line;	    /* level-sensitive input, as the device drives it */
+	bool active;
+	bool hw; /* deactivation also deactivates physical hw_intid */
+	uint16_t hw_intid;
+	uint64_t irouter;    /* SPIs: GICD_IROUTER */
+	struct vcpu *target; /* the vCPU it is delivered to (private: its owner) */
+	int8_t lr;	     /* list register it is in on `target` after vgic_flush(), -1 if none */
+	bool latch_in_lr;    /* the LR's pending state came from pending_latch */
+	bool spilled;	     /* active but pushed out of the list registers (nesting) */
+};
+
+/* Per vCPU. */
+struct vgic_cpu {
+	struct vgic_irq private_irqs[VGIC_NR_PRIVATE];
+	/* INTIDs that are pending or active for this vCPU: what vgic_flush() looks at. */
+	uint64_t interesting[VGIC_MAX_INTID / 64];
+	uint16_t lr_used; /* bitmap of list registers vgic_flush() filled */
+	uint16_t nr_spilled;
+	uint8_t nr_lrs, pri_bits;
+	bool redist_waker_sleep; /* GICR_WAKER.ProcessorSleep */
+	bool lpis_enabled;	 /* GICR_CTLR.EnableLPIs (no LPIs: always false) */
+};
+
+/* Per VM: the distributor. */
+struct vgic_dist {
+	struct spinlock lock;
+	bool enable_grp0, enable_grp1; /* GICD_CTLR.EnableGrp0 / EnableGrp1A (ARE always 1) */
+	unsigned nr_spis;	       /* multiple of 32, <= VGIC_MAX_SPIS */
+	struct vgic_irq spis[VGIC_MAX_SPIS];
+};
+
+/* Set up the VM's distributor with `nr_spis` SPIs (rounded up to 32) and each vCPU's private
+ * interrupts: everything disabled, Group 0, priority 0, level (SGIs edge), SPIs routed to
+ * vCPU 0. Call after all vCPUs exist. */
+void vgic_init(struct vm *vm, unsigned nr_spis);
+
+/* The state of `intid` as seen by `vcpu` (private INTIDs are per vCPU; SPIs are the VM's), or
+ * NULL if it does not exist. Lock held. */
+struct vgic_irq *vgic_irq_locked(struct vm *vm, struct vcpu *vcpu, uint32_t intid);
+
+/* Inputs from devices and the hypervisor. A device drives a level line; an edge is a pulse.
+ * `vcpu` names the target of a private INTID and is ignored for SPIs. */
+void vgic_set_line(struct vm *vm, struct vcpu *vcpu, uint32_t intid, bool level);
+void vgic_pulse(struct vm *vm, struct vcpu *vcpu, uint32_t intid);
+/* A hardware interrupt taken at EL2 for the running vCPU (the virtual timer): made pending with
+ * HW=1 so the guest's deactivation deactivates physical `intid` (same INTID). */
+void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid);
+
+/* The hardware source of a HW=1 interrupt that the guest has not acknowledged yet went quiet
+ * (the guest disabled or reprogrammed its timer): drop the pending state and deactivate the
+ * physical interrupt so it can fire again. No effect once the guest took it. */
+void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid);
+
+/* State changes from the distributor/redistributor registers (lock held). Each keeps the
+ * vCPUs' "interesting" sets right. */
+void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled);
+void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending);
+void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active);
+void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t priority);
+void vgic_set_route_locked(struct vm *vm, struct vgic_irq *irq, uint64_t irouter);
+bool vgic_irq_pending(const struct vgic_irq *irq);
+
+/* SGIs from a trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 (group 1) or ICC_SGI0R_EL1 (group 0)
+ * write of `val` by `vcpu`: delivered to the addressed vCPUs of the same VM only. */
+void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group);
+
+/* The list registers around a guest entry (see above); both take the VM's lock. */
+void vgic_fold(struct vcpu *vcpu);
+void vgic_flush(struct vcpu *vcpu);
+
+/* True if `vcpu` has an interrupt that would wake it from WFI: pending, enabled, its group
+ * enabled in the distributor and in ICH_VMCR, and above the guest's priority mask. */
+bool vgic_wants_wakeup(struct vcpu *vcpu);
+
+#endif

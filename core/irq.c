@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/* Routing physical interrupts: acknowledged at EL2, then either handled here or handed to a
+ * guest (see core/irq.h). */
+#include <core/irq.h>
+#include <core/log.h>
+#include <core/vgic.h>
+#include <core/vm.h>
+#include <hal/console.h>
+#include <hal/gic.h>
+
+/* Hypervisor interrupts outrank everything a guest may be given. */
+#define IRQ_PRIORITY_HYP 0x80
+
+static struct irq_config cfg;
+static struct vm *console_focus;
+static struct log_ratelimit unexpected_log;
+
+void irq_init(const struct irq_config *config)
+{
+	cfg = *config;
+	if (cfg.uart) {
+		hal_gic_set_priority(cfg.uart, IRQ_PRIORITY_HYP);
+		hal_gic_set_edge(cfg.uart, false);
+		hal_gic_enable(cfg.uart, true);
+	}
+}
+
+void irq_cpu_init(void)
+{
+	const uint32_t ppis[] = {cfg.maintenance, cfg.vtimer, cfg.hyp_timer};
+
+	for (unsigned i = 0; i < sizeof(ppis) / sizeof(ppis[0]); i++) {
+		if (!ppis[i])
+			continue;
+		hal_gic_set_priority(ppis[i], IRQ_PRIORITY_HYP);
+		hal_gic_set_edge(ppis[i], false);
+		hal_gic_enable(ppis[i], true);
+	}
+}
+
+void irq_set_console_focus(struct vm *vm)
+{
+	console_focus = vm;
+	if (cfg.uart)
+		hal_console_rx_irq(vm != NULL);
+}
+
+static void console_input(void)
+{
+	int c;
+
+	while ((c = hal_console_getc()) >= 0) {
+		struct vm *vm = console_focus;
+
+		if (vm && vm->console_rx)
+			vm->console_rx(vm, (char)c);
+	}
+}
+
+void irq_handle_physical(struct vcpu *running)
+{
+	uint32_t intid;
+
+	while ((intid = hal_gic_ack()) != HAL_GIC_SPURIOUS) {
+		hal_gic_eoi(intid);
+		if (intid == cfg.vtimer && running) {
+			/* The guest's EOI deactivates it (HW=1): until then it cannot re-fire. */
+			vgic_inject_hw(running, intid);
+			continue;
+		}
+		if (intid == cfg.uart && cfg.uart)
+			console_input();
+		else if (intid == cfg.hyp_timer)
+			hal_hyp_timer_cancel(); /* a level: quiet it until a scheduler re-arms it */
+		else if (intid != cfg.maintenance && intid != cfg.hyp_timer &&
+			 intid >= HAL_GIC_SGI_COUNT && intid != cfg.vtimer)
+			log_ratelimited(&unexpected_log, LOG_WARN, "irq: unexpected INTID %u",
+					(unsigned)intid);
+		/* Maintenance: the condition is re-evaluated by the next vgic_fold/flush. SGIs
+		 * are kicks: their work is in the state the sender changed. */
+		hal_gic_deactivate(intid);
+	}
+}

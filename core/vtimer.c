@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#include <core/vgic.h>
+#include <core/vm.h>
+#include <core/vtimer.h>
+#include <hal/time.h>
+#include <hal/vcpu.h>
+
+/* CNTV_CTL_EL0 (Arm ARM D23.10.17). */
+#define CNTV_CTL_ENABLE (1ULL << 0)
+#define CNTV_CTL_IMASK	(1ULL << 1)
+
+bool vtimer_asserted(struct vcpu *vcpu)
+{
+	uint64_t ctl = hal_vcpu_el1_read(&vcpu->ctx, HAL_CNTV_CTL_EL0);
+
+	if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
+		return false;
+	return hal_counter_now() - vcpu->ctx.cntvoff >=
+	       hal_vcpu_el1_read(&vcpu->ctx, HAL_CNTV_CVAL_EL0);
+}
+
+void vtimer_sync(struct vcpu *vcpu)
+{
+	const struct vgic_irq *irq = &vcpu->vgic.private_irqs[VGIC_PPI_VTIMER];
+
+	/* Only an injected, not yet acknowledged timer interrupt can be stale (read without the
+	 * lock: this vCPU's own exit path is the only writer of these fields meanwhile). */
+	if (!irq->hw || !irq->pending_latch || irq->active)
+		return;
+	if (!vtimer_asserted(vcpu))
+		vgic_retract_hw(vcpu, VGIC_PPI_VTIMER);
+}

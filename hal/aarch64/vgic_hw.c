@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/* The GICv3 virtual CPU interface registers (ICH_*_EL2, GICv3 spec 12.4): live access for the
+ * loaded vCPU and save/restore at vCPU switch. Encodings are spelled out (op0_op1_Cn_Cm_op2)
+ * because not every assembler knows the names. */
+#include <hal/vcpu.h>
+
+#include "sysreg.h"
+#include "vgic_hw.h"
+
+#define ICH_VTR_LISTREGS_MASK 0x1fULL
+#define ICH_VTR_PRIBITS_SHIFT 29
+#define ICH_VTR_PRIBITS_MASK  0x7ULL
+
+#define LR_CASE(n, crm, op2) \
+	case n:              \
+		return read_sysreg(S3_4_C12_##crm##_##op2);
+#define LR_WCASE(n, crm, op2)                              \
+	case n:                                            \
+		write_sysreg(S3_4_C12_##crm##_##op2, val); \
+		break;
+/* ICH_LR<n>_EL2 = S3_4_C12_C12_<n> for n < 8, S3_4_C12_C13_<n-8> above. */
+#define ALL_LRS(X)                                                                                 \
+	X(0, C12, 0)                                                                               \
+	X(1, C12, 1) X(2, C12, 2) X(3, C12, 3) X(4, C12, 4) X(5, C12, 5) X(6, C12, 6) X(7, C12, 7) \
+	    X(8, C13, 0) X(9, C13, 1) X(10, C13, 2) X(11, C13, 3) X(12, C13, 4) X(13, C13, 5)      \
+		X(14, C13, 6) X(15, C13, 7)
+
+static uint64_t lr_get(unsigned n)
+{
+	switch (n) {
+		ALL_LRS(LR_CASE)
+	default:
+		return 0;
+	}
+}
+
+static void lr_set(unsigned n, uint64_t val)
+{
+	switch (n) {
+		ALL_LRS(LR_WCASE)
+	default:
+		break;
+	}
+}
+
+#define AP_CASE(n, crm) \
+	case n:         \
+		return read_sysreg(S3_4_C12_##crm##_##n);
+#define AP_WCASE(n, crm)                                 \
+	case n:                                          \
+		write_sysreg(S3_4_C12_##crm##_##n, val); \
+		break;
+
+/* ICH_AP0R<n>_EL2 = S3_4_C12_C8_<n>, ICH_AP1R<n>_EL2 = S3_4_C12_C9_<n>. */
+static uint64_t ap_get(unsigned group, unsigned n)
+{
+	if (group == 0) {
+		switch (n) {
+			AP_CASE(0, C8) AP_CASE(1, C8) AP_CASE(2, C8) AP_CASE(3, C8)
+		}
+	} else {
+		switch (n) {
+			AP_CASE(0, C9) AP_CASE(1, C9) AP_CASE(2, C9) AP_CASE(3, C9)
+		}
+	}
+	return 0;
+}
+
+static void ap_set(unsigned group, unsigned n, uint64_t val)
+{
+	if (group == 0) {
+		switch (n) {
+			AP_WCASE(0, C8) AP_WCASE(1, C8) AP_WCASE(2, C8) AP_WCASE(3, C8)
+		}
+	} else {
+		switch (n) {
+			AP_WCASE(0, C9) AP_WCASE(1, C9) AP_WCASE(2, C9) AP_WCASE(3, C9)
+		}
+	}
+}
+
+unsigned hal_vgic_nr_lrs(void)
+{
+	return (unsigned)(read_sysreg(S3_4_C12_C11_1) & ICH_VTR_LISTREGS_MASK) + 1;
+}
+
+unsigned hal_vgic_pri_bits(void)
+{
+	return (unsigned)((read_sysreg(S3_4_C12_C11_1) >> ICH_VTR_PRIBITS_SHIFT) &
+			  ICH_VTR_PRIBITS_MASK) +
+	       1;
+}
+
+/* Active priority registers: one per 32 preemption levels (GICv3 12.4.1). */
+static unsigned nr_apr(void)
+{
+	unsigned bits = hal_vgic_pri_bits();
+
+	return bits >= 7 ? 4 : bits == 6 ? 2 : 1;
+}
+
+uint64_t hal_vgic_lr_read(struct hal_vcpu_ctx *ctx, unsigned n)
+{
+	return lr_get(n);
+}
+
+void hal_vgic_lr_write(struct hal_vcpu_ctx *ctx, unsigned n, uint64_t val)
+{
+	lr_set(n, val);
+}
+
+uint64_t hal_vgic_hcr_read(struct hal_vcpu_ctx *ctx)
+{
+	return read_sysreg(S3_4_C12_C11_0);
+}
+
+void hal_vgic_hcr_write(struct hal_vcpu_ctx *ctx, uint64_t val)
+{
+	write_sysreg(S3_4_C12_C11_0, val);
+}
+
+uint64_t hal_vgic_vmcr(struct hal_vcpu_ctx *ctx)
+{
+	return read_sysreg(S3_4_C12_C11_7);
+}
+
+uint64_t hal_vgic_misr(struct hal_vcpu_ctx *ctx)
+{
+	return read_sysreg(S3_4_C12_C11_2);
+}
+
+uint64_t hal_vgic_eisr(struct hal_vcpu_ctx *ctx)
+{
+	return read_sysreg(S3_4_C12_C11_3);
+}
+
+uint64_t hal_vgic_elrsr(struct hal_vcpu_ctx *ctx)
+{
+	return read_sysreg(S3_4_C12_C11_5);
+}
+
+void hal_vgic_load(const struct hal_vgic_regs *r)
+{
+	unsigned lrs = hal_vgic_nr_lrs(), aprs = nr_apr();
+
+	for (unsigned n = 0; n < lrs; n++)
+		lr_set(n, r->lr[n]);
+	for (unsigned n = 0; n < aprs; n++) {
+		ap_set(0, n, r->ap0r[n]);
+		ap_set(1, n, r->ap1r[n]);
+	}
+	write_sysreg(S3_4_C12_C11_7, r->vmcr);
+	write_sysreg(S3_4_C12_C11_0, r->hcr);
+}
+
+void hal_vgic_save(struct hal_vgic_regs *r)
+{
+	unsigned lrs = hal_vgic_nr_lrs(), aprs = nr_apr();
+
+	r->hcr = read_sysreg(S3_4_C12_C11_0);
+	r->vmcr = read_sysreg(S3_4_C12_C11_7);
+	for (unsigned n = 0; n < lrs; n++) {
+		r->lr[n] = lr_get(n);
+		lr_set(n, 0);
+	}
+	for (unsigned n = 0; n < aprs; n++) {
+		r->ap0r[n] = ap_get(0, n);
+		r->ap1r[n] = ap_get(1, n);
+	}
+	/* No virtual interrupt may reach whatever runs next at EL1. */
+	write_sysreg(S3_4_C12_C11_0, 0);
+}

@@ -41,6 +41,8 @@ static void retarget(struct vgic_irq *irq, struct vcpu *target)
 	mark(irq);
 }
 
+static void settle_route(struct vm *vm, struct vgic_irq *irq);
+
 static void irq_reset(struct vgic_irq *irq, uint16_t intid, struct vcpu *target)
 {
 	*irq = (struct vgic_irq){.intid = intid, .target = target, .lr = -1};
@@ -153,7 +155,7 @@ void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending)
 
 void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active)
 {
-	if (!active && irq->spilled) {
+	if (!active && irq->spilled && irq->target) {
 		irq->spilled = false;
 		irq->target->vgic.nr_spilled--;
 	}
@@ -162,6 +164,7 @@ void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active)
 		hal_gic_deactivate(irq->hw_intid);
 	irq->active = active;
 	mark(irq);
+	settle_route(vm, irq);
 }
 
 void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t priority)
@@ -184,14 +187,22 @@ static struct vcpu *route_target(struct vm *vm, uint64_t irouter)
 	return NULL; /* no such PE: the interrupt is not forwarded anywhere */
 }
 
+/* Move an SPI to the vCPU its IROUTER names, unless it is active: the vCPU that acknowledged
+ * it keeps it (and its spill bookkeeping) until it is deactivated, then it follows the route. */
+static void settle_route(struct vm *vm, struct vgic_irq *irq)
+{
+	if (irq->intid >= VGIC_NR_PRIVATE && !irq->active)
+		retarget(irq, route_target(vm, irq->irouter));
+}
+
 void vgic_set_route_locked(struct vm *vm, struct vgic_irq *irq, uint64_t irouter)
 {
 	if (irq->intid < VGIC_NR_PRIVATE)
 		return;
 	irq->irouter = irouter & (GICD_IROUTER_AFF_MASK | GICD_IROUTER_IRM);
-	/* An interrupt sitting in a list register is folded back before any register write, so
-	 * only its software state moves. */
-	retarget(irq, route_target(vm, irq->irouter));
+	/* Only the vCPU making this access is folded: an interrupt live in another running
+	 * vCPU's list registers needs that vCPU kicked first (multi-pCPU work). */
+	settle_route(vm, irq);
 }
 
 void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
@@ -287,6 +298,7 @@ void vgic_fold(struct vcpu *vcpu)
 		irq->latch_in_lr = false;
 		irq->lr = -1;
 		mark(irq);
+		settle_route(vm, irq);
 	}
 	vcpu->vgic.lr_used = 0;
 	hcr = hal_vgic_hcr_read(ctx);

@@ -14,20 +14,49 @@ PACKAGES=(
 	clang libclang-rt-14-dev                           # libFuzzer harnesses
 	cppcheck clang-format                              # make lint / fmt
 	gdb-multiarch                                      # make debug
+	linux-source-6.12 xz-utils bc bison flex           # make linux (guest kernel, from bookworm-security)
+	cpio gzip                                          # make initramfs
 )
+
+# Packages of another architecture that are only downloaded, never installed: the Linux guest's
+# initramfs unpacks the static arm64 BusyBox from its .deb (guests/linux/build-initramfs.sh).
+# apt can fetch them once dpkg knows the architecture and the package lists include it.
+FOREIGN_ARCH=arm64
+FOREIGN_PACKAGES=(busybox-static:arm64)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+add_arch=0
+dpkg --print-foreign-architectures | grep -qx "$FOREIGN_ARCH" || add_arch=1
+unknown=()
+for p in "${FOREIGN_PACKAGES[@]}"; do
+	apt-cache show "$p" >/dev/null 2>&1 || unknown+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && [ $add_arch -eq 0 ] && [ ${#unknown[@]} -eq 0 ] && exit 0
 
 if [ "${1:-install}" = ensure ]; then
-	echo "deps: missing Debian packages: ${missing[*]}"
-	echo "deps: installing them now (this is what 'make deps' does)"
+	[ ${#missing[@]} -eq 0 ] || echo "deps: missing Debian packages: ${missing[*]}"
+	[ ${#unknown[@]} -eq 0 ] || echo "deps: apt does not know yet: ${unknown[*]}"
+	echo "deps: setting them up now (this is what 'make deps' does)"
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
+if [ $add_arch -eq 1 ]; then
+	echo "deps: dpkg --add-architecture $FOREIGN_ARCH (to download ${FOREIGN_PACKAGES[*]}; nothing of it is installed)"
+	$sudo dpkg --add-architecture "$FOREIGN_ARCH"
+fi
 $sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+	# linux-source-6.12 comes from bookworm-security, which a stock Debian 12 lists.
+	if ! apt-cache show linux-source-6.12 >/dev/null 2>&1; then
+		echo "deps: apt has no linux-source-6.12: add the bookworm-security suite to /etc/apt/sources.list.d/" >&2
+		exit 1
+	fi
+	$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+for p in "${FOREIGN_PACKAGES[@]}"; do
+	apt-cache show "$p" >/dev/null 2>&1 || { echo "deps: apt still cannot find $p" >&2; exit 1; }
+done

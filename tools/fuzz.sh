@@ -11,5 +11,5 @@ for f in "$@"; do
 	rm -rf "$work"; mkdir -p "$work"
 	[ -d "$seeds" ] && cp -r "$seeds"/. "$work"/
 	echo "fuzz: $name for ${secs}s"
-	"$f" -max_total_time="$secs" -print_final_stats=1 "$work" 2>&1 | tail -n 12
+	"$f" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="build/fuzz/$name-" "$work" 2>&1 | tail -n 12
 done

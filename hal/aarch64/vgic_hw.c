@@ -18,12 +18,14 @@
 	case n:                                            \
 		write_sysreg(S3_4_C12_##crm##_##op2, val); \
 		break;
+/* clang-format off */
 /* ICH_LR<n>_EL2 = S3_4_C12_C12_<n> for n < 8, S3_4_C12_C13_<n-8> above. */
-#define ALL_LRS(X)                                                                                 \
-	X(0, C12, 0)                                                                               \
-	X(1, C12, 1) X(2, C12, 2) X(3, C12, 3) X(4, C12, 4) X(5, C12, 5) X(6, C12, 6) X(7, C12, 7) \
-	    X(8, C13, 0) X(9, C13, 1) X(10, C13, 2) X(11, C13, 3) X(12, C13, 4) X(13, C13, 5)      \
-		X(14, C13, 6) X(15, C13, 7)
+#define ALL_LRS(X)                                                                         \
+	X(0, C12, 0) X(1, C12, 1) X(2, C12, 2) X(3, C12, 3)                                \
+	X(4, C12, 4) X(5, C12, 5) X(6, C12, 6) X(7, C12, 7)                                \
+	X(8, C13, 0) X(9, C13, 1) X(10, C13, 2) X(11, C13, 3)                              \
+	X(12, C13, 4) X(13, C13, 5) X(14, C13, 6) X(15, C13, 7)
+/* clang-format on */
 
 static uint64_t lr_get(unsigned n)
 {

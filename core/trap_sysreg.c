@@ -25,6 +25,12 @@ static uint32_t iss_sysreg(uint64_t esr)
 /* Emulate the access; false if the register is not one we provide. */
 static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 {
+	if (sysreg_is_id_reg(reg)) {
+		/* Read-only: a write to an ID register is UNDEFINED. */
+		if (read)
+			*val = id_reg_guest_value(SYSREG_CRM(reg), SYSREG_OP2(reg));
+		return read;
+	}
 	switch (reg) {
 	case SYSREG_ACTLR_EL1:
 		/* IMPLEMENTATION DEFINED controls a guest must not reach: reads as zero, writes

@@ -213,6 +213,11 @@ _Noreturn void hal_machine_exit(int status)
 }
 
 /* --- vCPUs: the test plays the guest in sim_hal.vcpu_enter_hook --- */
+uint64_t hal_cpu_id_reg(unsigned crm, unsigned op2)
+{
+	return crm < 8 && op2 < 8 ? sim_hal.id_regs[crm][op2] : 0;
+}
+
 uint64_t hal_cpu_midr(void)
 {
 	return 0x410fd034; /* a Cortex-A53 r0p4 */

@@ -11,6 +11,7 @@
  *  FMO/IMO/AMO  physical FIQ/IRQ/SError to EL2, virtual ones to the guest
  *  FB, BSU=IS  broadcast TLB/cache maintenance to the inner shareable domain
  *  TWI/TWE  trap WFI/WFE            TSC   trap SMC (answered by core/smccc.c)
+ *  TID3     trap feature ID registers (guests see a sanitised view, core/id_regs.c)
  *  TIDCP    trap IMPLEMENTATION DEFINED registers   TACR  trap ACTLR_EL1
  *  TSW      trap set/way cache maintenance         RW    EL1 is AArch64
  *  APK/API  pointer authentication keys and instructions do not trap */
@@ -23,6 +24,7 @@
 #define HCR_BSU_IS (1ULL << 10)
 #define HCR_TWI	   (1ULL << 13)
 #define HCR_TWE	   (1ULL << 14)
+#define HCR_TID3   (1ULL << 18)
 #define HCR_TSC	   (1ULL << 19)
 #define HCR_TIDCP  (1ULL << 20)
 #define HCR_TACR   (1ULL << 21)
@@ -31,9 +33,10 @@
 #define HCR_APK	   (1ULL << 40)
 #define HCR_API	   (1ULL << 41)
 
-#define HCR_GUEST                                                                          \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-	 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | HCR_API)
+#define HCR_GUEST                                                                           \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
+	 HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | \
+	 HCR_API)
 
 /* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
  * -mgeneral-regs-only); SVE (TZ) and SME (TSM) trap, so guests see them as UNDEFINED until

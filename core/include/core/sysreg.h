@@ -43,6 +43,16 @@
 
 struct vcpu;
 
+/* The feature ID register space HCR_EL2.TID3 traps: op0=3, op1=0, CRn=0, CRm=1..7. */
+static inline bool sysreg_is_id_reg(uint32_t reg)
+{
+	return SYSREG_OP0(reg) == 3 && SYSREG_OP1(reg) == 0 && SYSREG_CRN(reg) == 0 &&
+	       SYSREG_CRM(reg) >= 1;
+}
+
+/* What the guest reads from ID register (crm, op2): the CPU's value, sanitised (core/id_regs.c). */
+uint64_t id_reg_guest_value(unsigned crm, unsigned op2);
+
 /* A vCPU's self-hosted debug registers (16 breakpoints and watchpoints at most). */
 struct vcpu_debug_regs {
 	uint64_t mdscr, mdccint, osdlr, dbgprcr, claim;

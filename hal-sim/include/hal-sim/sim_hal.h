@@ -31,11 +31,12 @@ struct sim_hal {
 	 * 100000 waits the run ends through the exit path below). */
 	unsigned long wfi_count;
 	void (*wfi_hook)(void);
-	uint64_t cpu_mpidr;    /* returned by hal_cpu_mpidr() */
-	uint64_t counter;      /* returned by hal_counter_now(); advanced by tests */
-	uint64_t counter_step; /* added to counter after each read, so waits time out */
-	uint64_t counter_freq; /* default 62.5 MHz like QEMU virt */
-	unsigned pa_bits;      /* default 40 */
+	uint64_t cpu_mpidr;	/* returned by hal_cpu_mpidr() */
+	uint64_t id_regs[8][8]; /* hal_cpu_id_reg(crm, op2): the CPU's feature ID registers */
+	uint64_t counter;	/* returned by hal_counter_now(); advanced by tests */
+	uint64_t counter_step;	/* added to counter after each read, so waits time out */
+	uint64_t counter_freq;	/* default 62.5 MHz like QEMU virt */
+	unsigned pa_bits;	/* default 40 */
 
 	char console[SIM_CONSOLE_SIZE]; /* NUL-terminated; oldest text dropped when full */
 	size_t console_len;

@@ -11,6 +11,10 @@ unsigned hal_cpu_id(void);
 /* Affinity fields of the calling CPU's MPIDR_EL1 (Aff3..Aff0), as in the DTB's cpu reg. */
 uint64_t hal_cpu_mpidr(void);
 
+/* The CPU's own value of the ID register op0=3, op1=0, CRn=0, CRm=`crm` (1..7), op2=`op2`
+ * (the ID_AA64* / ID_* space that HCR_EL2.TID3 traps). */
+uint64_t hal_cpu_id_reg(unsigned crm, unsigned op2);
+
 /* The exception level the hypervisor runs at (2 when booted correctly). */
 unsigned hal_current_el(void);
 

@@ -85,6 +85,8 @@ help:
 	@echo "make fuzz            run each libFuzzer harness for FUZZ_SECONDS (default 60)"
 	@echo "make bench           trap-path costs measured from a guest (-icount and wall time)"
 	@echo "make guests          build the bare-metal test guests in build/guests/"
+	@echo "make linux           Linux guest kernel build/guests/linux/Image (built once, cached)"
+	@echo "make initramfs       Linux guest initramfs (BusyBox) build/guests/linux/initramfs.cpio.gz"
 	@echo "make lint            cppcheck over core/ vdev/ hal/"
 	@echo "make fmt / fmt-check clang-format the tree / check it is formatted"
 	@echo "make deps            install the Debian packages the project needs"
@@ -197,6 +199,19 @@ debug: $(BUILD)/hypervisor.bin
 
 # Bare-metal test guests (tests/qemu/guests/guests.mk defines `guests`).
 include tests/qemu/guests/guests.mk
+
+# Linux guest payloads. The kernel (Debian's linux-source-6.12 + guests/linux/guest.config) takes
+# minutes to build, so the script caches it outside the clone (HV_CACHE, default
+# ~/.cache/hv-guests) and a later run only copies it; the initramfs is rebuilt in a second. The
+# targets are phony: the scripts decide what is up to date and leave unchanged files untouched.
+LINUX_DIR    := $(BUILD)/guests/linux
+LINUX_IMAGE  := $(LINUX_DIR)/Image
+LINUX_INITRD := $(LINUX_DIR)/initramfs.cpio.gz
+.PHONY: linux initramfs
+linux: | $(DEPS_STAMP)
+	@guests/linux/build-kernel.sh $(LINUX_DIR)
+initramfs: | $(DEPS_STAMP)
+	@guests/linux/build-initramfs.sh $(LINUX_DIR)
 
 test-qemu: $(BUILD)/hypervisor.bin guests
 	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin

@@ -3,10 +3,12 @@
 #include <core/arch.h>
 #include <core/irq.h>
 #include <core/log.h>
+#include <core/sched.h>
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <core/vtimer.h>
+#include <hal/cpu.h>
 
 void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 {
@@ -58,20 +60,16 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 	}
 }
 
-/* Block in WFI: the pCPU sleeps until this vCPU has an interrupt to take. The vCPU stays loaded,
- * so its virtual timer keeps running in hardware and wakes the pCPU itself. */
+/* WFI with nothing to take: the vCPU blocks and gives up the pCPU; the scheduler brings it back
+ * when an interrupt is pending for it or its timer fires. */
 void vcpu_wait_for_interrupt(struct vcpu *vcpu)
 {
-	for (;;) {
-		vtimer_sync(vcpu);
-		if (!vm_running(vcpu->vm) || vgic_wants_wakeup(vcpu))
-			break;
-		hal_wait_for_interrupt();
-		irq_handle_physical(vcpu);
-	}
+	vtimer_sync(vcpu);
+	if (!vgic_wants_wakeup(vcpu))
+		vcpu->state = VCPU_BLOCKED;
 }
 
-void vcpu_run(struct vcpu *vcpu)
+void vcpu_run_slice(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
@@ -82,7 +80,7 @@ void vcpu_run(struct vcpu *vcpu)
 
 	vcpu->state = VCPU_RUNNING;
 	hal_vcpu_load(&vcpu->ctx);
-	while (vm_running(vm)) {
+	while (vm_running(vm) && vcpu->state == VCPU_RUNNING && !sched_should_yield()) {
 		enum hal_exit_kind kind;
 
 		vgic_flush(vcpu);
@@ -92,6 +90,15 @@ void vcpu_run(struct vcpu *vcpu)
 		vtimer_sync(vcpu);
 		exit_handle(vcpu, kind);
 	}
+	vtimer_put(vcpu);
 	hal_vcpu_put(&vcpu->ctx);
-	vcpu->state = VCPU_OFF;
+	if (!vm_alive(vm))
+		vcpu->state = VCPU_OFF;
+	else if (vcpu->state == VCPU_RUNNING)
+		vcpu->state = VCPU_RUNNABLE;
+}
+
+void vcpu_run(struct vcpu *vcpu)
+{
+	sched_run_one(vcpu);
 }

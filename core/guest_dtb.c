@@ -303,6 +303,8 @@ static void write_gic(struct fdtw *w, const struct guest_dtb_config *cfg)
 	fdtw_prop_string(w, "compatible", "arm,gic-v3");
 	fdtw_prop_u32(w, "#interrupt-cells", GIC_SPEC_CELLS);
 	fdtw_prop_empty(w, "interrupt-controller");
+	/* No child nodes (no ITS); dtc wants interrupt providers to say so. */
+	fdtw_prop_u32(w, "#address-cells", 0);
 	fdtw_prop_u64s(w, "reg", reg, ARRAY_SIZE(reg));
 	fdtw_prop_u32(w, "#redistributor-regions", 1);
 	if (cfg->gic.maint_intid) {

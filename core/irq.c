@@ -3,6 +3,7 @@
  * guest (see core/irq.h). */
 #include <core/irq.h>
 #include <core/log.h>
+#include <core/sched.h>
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <hal/console.h>
@@ -71,7 +72,7 @@ void irq_handle_physical(struct vcpu *running)
 		if (intid == cfg.uart && cfg.uart)
 			console_input();
 		else if (intid == cfg.hyp_timer)
-			hal_hyp_timer_cancel(); /* a level: quiet it until a scheduler re-arms it */
+			sched_timer_interrupt();
 		else if (intid != cfg.maintenance && intid != cfg.hyp_timer &&
 			 intid >= HAL_GIC_SGI_COUNT && intid != cfg.vtimer)
 			log_ratelimited(&unexpected_log, LOG_WARN, "irq: unexpected INTID %u",

@@ -2,6 +2,7 @@
 /* Virtual GICv3 interrupt state and list-register management (see core/vgic.h). */
 #include <core/gicv3.h>
 #include <core/lib.h>
+#include <core/sched.h>
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <hal/gic.h>
@@ -141,6 +142,21 @@ void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid)
 	spin_unlock(&vm->vgic.lock);
 }
 
+void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_irq *irq;
+
+	spin_lock(&vm->vgic.lock);
+	irq = vgic_irq_locked(vm, vcpu, intid);
+	if (irq && irq->hw) {
+		if (irq->active || irq->pending_latch)
+			hal_gic_deactivate(irq->hw_intid);
+		irq->hw = false;
+	}
+	spin_unlock(&vm->vgic.lock);
+}
+
 void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled)
 {
 	irq->enabled = enabled;
@@ -236,6 +252,8 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 			continue;
 		irq->pending_latch = true;
 		mark(irq);
+		if (t != vcpu)
+			sched_kick(t);
 	}
 	spin_unlock(&vm->vgic.lock);
 }
@@ -398,7 +416,9 @@ void vgic_flush(struct vcpu *vcpu)
 bool vgic_wants_wakeup(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	uint64_t vmcr = hal_vgic_vmcr(&vcpu->ctx);
+	/* A vCPU that is not loaded has its CPU interface state in its context. */
+	uint64_t vmcr =
+	    vcpu->state == VCPU_RUNNING ? hal_vgic_vmcr(&vcpu->ctx) : vcpu->ctx.vgic.vmcr;
 	uint8_t pmr = (uint8_t)((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
 	bool wake = false;
 

@@ -9,14 +9,31 @@
 #define CNTV_CTL_ENABLE (1ULL << 0)
 #define CNTV_CTL_IMASK	(1ULL << 1)
 
-bool vtimer_asserted(struct vcpu *vcpu)
+/* The timer registers: live while the vCPU is loaded, saved in its context otherwise. */
+static uint64_t timer_reg(struct vcpu *vcpu, enum hal_el1_reg reg)
 {
-	uint64_t ctl = hal_vcpu_el1_read(&vcpu->ctx, HAL_CNTV_CTL_EL0);
+	return vcpu->state == VCPU_RUNNING ? hal_vcpu_el1_read(&vcpu->ctx, reg)
+					   : vcpu->ctx.el1[reg];
+}
+
+uint64_t vtimer_deadline(struct vcpu *vcpu)
+{
+	uint64_t ctl = timer_reg(vcpu, HAL_CNTV_CTL_EL0);
 
 	if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
-		return false;
-	return hal_counter_now() - vcpu->ctx.cntvoff >=
-	       hal_vcpu_el1_read(&vcpu->ctx, HAL_CNTV_CVAL_EL0);
+		return UINT64_MAX;
+	return timer_reg(vcpu, HAL_CNTV_CVAL_EL0) + vcpu->ctx.cntvoff;
+}
+
+bool vtimer_asserted(struct vcpu *vcpu)
+{
+	return hal_counter_now() >= vtimer_deadline(vcpu);
+}
+
+void vtimer_put(struct vcpu *vcpu)
+{
+	/* The physical PPI is this pCPU's: it must not stay active for the next vCPU. */
+	vgic_unmap_hw(vcpu, VGIC_PPI_VTIMER);
 }
 
 void vtimer_sync(struct vcpu *vcpu)

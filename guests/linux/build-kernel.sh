@@ -89,11 +89,10 @@ kmake() {
 }
 
 say "configuring: allnoconfig + $(realpath --relative-to="$root" "$fragment")"
-kmake allnoconfig >>"$log" 2>&1 || failed "make allnoconfig failed"
-# -n: the merged result goes through allnoconfig again, so options a fragment symbol uncovers
-# take 'n' (not their defaults) unless the fragment names them.
-(cd "$ksrc" && ARCH=arm64 CROSS_COMPILE="$cross" scripts/kconfig/merge_config.sh -n .config \
-	"$fragment") >>"$log" 2>&1 || failed "merge_config.sh failed"
+# merge_config.sh -n runs `make allnoconfig` with the fragment as KCONFIG_ALLCONFIG: options a
+# fragment symbol uncovers take 'n' (not their defaults) unless the fragment names them.
+(cd "$ksrc" && ARCH=arm64 CROSS_COMPILE="$cross" scripts/kconfig/merge_config.sh -n "$fragment") \
+	>>"$log" 2>&1 || failed "merge_config.sh -n (allnoconfig + fragment) failed"
 
 # Kconfig drops a request it cannot satisfy (a missing dependency) without failing: check that
 # every line of the fragment is in the final .config.
@@ -134,9 +133,9 @@ progress() {
 			[ $((n % 50)) -ne 0 ] ||
 				printf 'kernel:   %4d files  %3ds  %s\n' "$n" $((SECONDS - start)) "${l##* }"
 			;;
-		"  LD      vmlinux" | "  OBJCOPY "*) printf 'kernel:   %s\n' "${l#  }" ;;
+		"  LD      vmlinux" | "  OBJCOPY arch/arm64/boot/Image") printf 'kernel:   %s\n' "${l#  }" ;;
 		*warning:*) warnings=$((warnings + 1)) ;;
-		*error* | *Error*) printf '%s\n' "$l" ;;
+		*error:* | *"*** "*) printf '%s\n' "$l" ;;
 		esac
 	done
 	say "$n files compiled in $((SECONDS - start)) s, $warnings compiler warnings"

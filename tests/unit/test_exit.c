@@ -59,23 +59,23 @@ static void exit_with(uint64_t esr, uint64_t far)
 
 /* --- dispatch --- */
 
-/* A WFI sleeps until something wakes the vCPU: here the wait itself stops the VM. */
+/* The hostile test's WFI: stop the VM if a wait ever happens. */
 static void stop_vm_on_wait(void)
 {
 	vm_stop(m.vm, 0);
 }
 
-static void test_exit_wfe_completes_at_once_and_wfi_waits(void **state)
+static void test_exit_wfe_completes_at_once_and_wfi_blocks(void **state)
 {
+	v->state = VCPU_RUNNING;
 	exit_with(sim_esr_wfx(true), 0);
 	assert_int_equal(v->ctx.pc, ENTRY + 4);
-	assert_int_equal(sim_hal.wfi_count, 0);
+	assert_int_equal(v->state, VCPU_RUNNING);
 
-	m.vm->state = VM_RUNNING;
-	sim_hal.wfi_hook = stop_vm_on_wait;
+	/* Nothing pending: the vCPU blocks, past the WFI, until the scheduler wakes it. */
 	exit_with(sim_esr_wfx(false), 0);
 	assert_int_equal(v->ctx.pc, ENTRY + 8);
-	assert_int_equal(sim_hal.wfi_count, 1);
+	assert_int_equal(v->state, VCPU_BLOCKED);
 	assert_int_equal(v->stats.wfx, 2);
 	assert_int_equal(v->stats.exits, 2);
 }
@@ -224,8 +224,10 @@ static void test_exit_vcpu_run_loops_until_the_vm_stops(void **state)
 	assert_int_equal(sim_guest_run(), 4);
 	assert_false(sim_guest.ran_out);
 	assert_int_equal(sim_hal.vcpu_entries, 3);
-	assert_int_equal(sim_hal.vcpu_loads, 1);
-	assert_int_equal(sim_hal.vcpu_puts, 1);
+	/* The WFI blocked the vCPU: put, an idle wait (the SGI), loaded again. */
+	assert_int_equal(sim_hal.vcpu_loads, 2);
+	assert_int_equal(sim_hal.vcpu_puts, 2);
+	assert_int_equal(sim_hal.wfi_count, 1);
 	assert_null(sim_hal.loaded_vcpu);
 	assert_int_equal(v->state, VCPU_OFF);
 	assert_int_equal(m.vm->state, VM_STOPPED);
@@ -393,7 +395,7 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_exit_wfe_completes_at_once_and_wfi_waits),
+	    T(test_exit_wfe_completes_at_once_and_wfi_blocks),
 	    T(test_exit_hvc_is_answered_without_moving_the_pc),
 	    T(test_exit_trapped_smc_is_answered_and_skipped),
 	    T(test_exit_sysreg_trap_goes_to_the_sysreg_handler),

@@ -562,91 +562,97 @@ static void test_fdtw_refuses_nesting_deeper_than_the_reader_accepts(void **stat
 
 /* --- random trees --- */
 
-/* Random trees written with the writer and checked against what was written: every node by
- * path, every property by value, the property count of each node. */
+#define RT_MAX_NODES 40
+#define RT_MAX_DEPTH 6
+
+static const char *const rt_names[] = {"reg",	     "compatible",    "status", "#size-cells",
+				       "size-cells", "linux,phandle", "x",	"y?"};
+
+/* What a random tree should read back as. */
+struct rt_model {
+	unsigned count;
+	struct {
+		char path[128];
+		unsigned nprops;
+		unsigned len[ARRAY_SIZE(rt_names)];
+		uint8_t val[ARRAY_SIZE(rt_names)][16];
+	} node[RT_MAX_NODES];
+};
+
+/* Write the open node's properties and a random number of children, recording each. */
+static void rt_write_node(struct fdtw *w, uint64_t *seed, struct rt_model *m, const char *path,
+			  unsigned depth)
+{
+	unsigned self = m->count++, i, j;
+
+	snprintf(m->node[self].path, sizeof(m->node[self].path), "%s", depth ? path : "/");
+	m->node[self].nprops = (unsigned)rng_below(seed, ARRAY_SIZE(rt_names) + 1);
+	for (i = 0; i < m->node[self].nprops; i++) {
+		m->node[self].len[i] = (unsigned)rng_below(seed, 17);
+		for (j = 0; j < m->node[self].len[i]; j++)
+			m->node[self].val[i][j] = (uint8_t)rng_next(seed);
+		assert_int_equal(
+		    fdtw_prop(w, rt_names[i], m->node[self].val[i], m->node[self].len[i]), 0);
+	}
+	while (depth < RT_MAX_DEPTH && m->count < RT_MAX_NODES && rng_below(seed, 3) != 0) {
+		char name[16], child[128];
+
+		snprintf(name, sizeof(name), "n@%x", m->count);
+		snprintf(child, sizeof(child), "%s/%s", path, name);
+		assert_int_equal(fdtw_begin_node(w, name), 0);
+		rt_write_node(w, seed, m, child, depth + 1);
+		assert_int_equal(fdtw_end_node(w), 0);
+	}
+}
+
+static void rt_check(const struct fdt *f, const struct rt_model *m)
+{
+	unsigned i, j, count;
+	int node = -1, depth = 0, prop;
+
+	for (count = 0; (node = fdt_next_node(f, node, &depth)) >= 0; count++)
+		;
+	assert_int_equal(count, m->count);
+	for (i = 0; i < m->count; i++) {
+		node = fdt_find_path(f, m->node[i].path);
+		if (node < 0)
+			fail_msg("%s missing", m->node[i].path);
+		for (count = 0, prop = fdt_first_prop(f, node); prop >= 0;
+		     prop = fdt_next_prop(f, prop))
+			count++;
+		assert_int_equal(count, m->node[i].nprops);
+		for (j = 0; j < m->node[i].nprops; j++) {
+			struct fdt_prop p;
+
+			assert_int_equal(fdt_get_prop(f, node, rt_names[j], &p), 0);
+			assert_int_equal(p.len, m->node[i].len[j]);
+			if (p.len)
+				assert_memory_equal(p.val, m->node[i].val[j], p.len);
+		}
+	}
+}
+
+/* Random trees written with the writer read back as written: the node count, every node by
+ * path, each node's property count and every value. */
 static void test_fdtw_random_trees_read_back_exactly(void **state)
 {
-	static const char *const pnames[] = {
-	    "reg", "compatible", "status", "#size-cells", "size-cells", "x", "linux,phandle", "y?"};
+	static uint8_t buf[16384];
 	uint64_t seed = rng_seed(__func__, 0x6764747731ULL);
 	unsigned round;
 
-	for (round = 0; round < 200; round++) {
-		static uint8_t buf[16384];
-		struct {
-			char path[128];
-			unsigned nprops;
-			uint8_t val[8][16];
-			unsigned len[8];
-		} nodes[40];
-		char stack[FDTW_MAX_DEPTH + 1][128];
-		unsigned n_nodes = 0, depth = 0, i, j;
+	for (round = 0; round < 300; round++) {
+		struct rt_model m = {0};
 		struct fdtw w;
 		size_t size;
 		struct fdt f;
 
 		fdtw_init(&w, buf, sizeof(buf));
 		fdtw_begin_node(&w, "");
-		strcpy(stack[0], "");
-		for (;;) {
-			unsigned node = n_nodes++;
-
-			/* Properties of the node just opened, named pnames[0..nprops). */
-			snprintf(nodes[node].path, sizeof(nodes[node].path), "%s",
-				 depth ? stack[depth] : "/");
-			nodes[node].nprops = (unsigned)rng_below(&seed, ARRAY_SIZE(pnames) + 1);
-			for (i = 0; i < nodes[node].nprops; i++) {
-				nodes[node].len[i] = (unsigned)rng_below(&seed, 17);
-				for (j = 0; j < nodes[node].len[i]; j++)
-					nodes[node].val[i][j] = (uint8_t)rng_next(&seed);
-				assert_int_equal(fdtw_prop(&w, pnames[i], nodes[node].val[i],
-							   nodes[node].len[i]),
-						 0);
-			}
-			/* Close some nodes, then open a child of whatever is open. */
-			while (depth > 0 && rng_below(&seed, 3) == 0) {
-				fdtw_end_node(&w);
-				depth--;
-			}
-			if (n_nodes == ARRAY_SIZE(nodes) || rng_below(&seed, 8) == 0)
-				break;
-			if (depth + 1 > 6)
-				break;
-			{
-				char name[16];
-
-				snprintf(name, sizeof(name), "n@%x", node);
-				assert_int_equal(fdtw_begin_node(&w, name), 0);
-				depth++;
-				snprintf(stack[depth], sizeof(stack[depth]), "%s/%s",
-					 stack[depth - 1], name);
-			}
-		}
-		while (depth-- > 0)
-			fdtw_end_node(&w);
+		rt_write_node(&w, &seed, &m, "", 0);
 		fdtw_end_node(&w);
 		assert_int_equal(fdtw_finish(&w, round, &size), 0);
-
 		assert_int_equal(fdt_open(&f, buf, size), 0);
-		for (i = 0; i < n_nodes; i++) {
-			int node = fdt_find_path(&f, nodes[i].path), prop;
-			unsigned count = 0;
-
-			if (node < 0)
-				fail_msg("round %u: %s missing", round, nodes[i].path);
-			for (prop = fdt_first_prop(&f, node); prop >= 0;
-			     prop = fdt_next_prop(&f, prop))
-				count++;
-			assert_int_equal(count, nodes[i].nprops);
-			for (j = 0; j < nodes[i].nprops; j++) {
-				struct fdt_prop p;
-
-				assert_int_equal(fdt_get_prop(&f, node, pnames[j], &p), 0);
-				assert_int_equal(p.len, nodes[i].len[j]);
-				if (p.len)
-					assert_memory_equal(p.val, nodes[i].val[j], p.len);
-			}
-		}
+		rt_check(&f, &m);
 	}
 }
 

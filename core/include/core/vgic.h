@@ -96,6 +96,11 @@ void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid);
  * physical interrupt so it can fire again. No effect once the guest took it. */
 void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid);
 
+/* The vCPU leaves the pCPU: a HW=1 interrupt it still holds (pending or active) stops being
+ * tied to the physical one, which is deactivated so the next vCPU's can fire; the guest later
+ * ends the virtual one like any other. */
+void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid);
+
 /* State changes from the distributor/redistributor registers (lock held). Each keeps the
  * vCPUs' "interesting" sets right. */
 void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled);

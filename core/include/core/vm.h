@@ -34,7 +34,7 @@
 struct vm;
 struct vcpu;
 
-enum vcpu_state { VCPU_OFF, VCPU_RUNNABLE, VCPU_RUNNING };
+enum vcpu_state { VCPU_OFF, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_BLOCKED };
 
 /* Exits counted per vCPU, for `hv: vm0 stopped` lines and benchmarks. */
 struct vcpu_stats {
@@ -46,6 +46,7 @@ struct vcpu {
 	unsigned id;
 	struct vm *vm;
 	enum vcpu_state state;
+	unsigned pcpu; /* the pCPU whose run queue holds it */
 	struct hal_vcpu_ctx ctx;
 	struct vcpu_debug_regs debug;
 	struct vgic_cpu vgic;
@@ -125,11 +126,17 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);
 /* Stop the VM (from any of its vCPUs): it runs no more, status recorded once. */
 void vm_stop(struct vm *vm, int status);
 bool vm_running(struct vm *vm);
+/* Created or running: not stopped (yet). */
+bool vm_alive(struct vm *vm);
 
 /* Free everything the VM holds (RAM, tables, VMID) and its slot. */
 void vm_destroy(struct vm *vm);
 
-/* Run `vcpu` on the calling pCPU until its VM stops. */
+/* Run `vcpu` on the calling pCPU until its VM stops (a single vCPU, no scheduler). */
 void vcpu_run(struct vcpu *vcpu);
+
+/* Load `vcpu`, run it until its slice ends (it blocks in WFI, turns itself off, its VM stops,
+ * or the scheduler wants the pCPU back), then put it. */
+void vcpu_run_slice(struct vcpu *vcpu);
 
 #endif

@@ -3,6 +3,7 @@
 #define CORE_VTIMER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct vcpu;
 
@@ -13,6 +14,13 @@ struct vcpu;
 /* The timer's output: enabled, not masked, and the virtual count has reached CVAL. Computed
  * from the registers rather than read from ISTATUS, which some models update late. */
 bool vtimer_asserted(struct vcpu *vcpu);
+
+/* When the timer fires, in system counter ticks (UINT64_MAX if disabled or masked): what wakes
+ * a blocked vCPU that is not loaded. */
+uint64_t vtimer_deadline(struct vcpu *vcpu);
+
+/* Before the vCPU is put: release the physical timer interrupt (core/vgic.c vgic_unmap_hw()). */
+void vtimer_put(struct vcpu *vcpu);
 
 /* After an exit: a timer interrupt injected but not yet taken whose condition no longer holds
  * (the guest disabled, masked or pushed back its timer) is withdrawn, as a level-sensitive

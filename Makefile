@@ -76,7 +76,7 @@ all: $(BUILD)/hypervisor.bin
 help:
 	@echo "make                 build build/hypervisor.elf and build/hypervisor.bin (EL2 image)"
 	@echo "make run             boot the hypervisor on QEMU virt (SMP=$(SMP), MEM=$(MEM))"
-	@echo "make run-linux       boot Linux under the hypervisor (until Linux boots: same as run)"
+	@echo "make run-linux       boot Linux (VCPUS=4 vCPUs on 1 pCPU) to a BusyBox shell"
 	@echo "make debug           like run, but QEMU waits for gdb on :1234"
 	@echo "make test            deps, lint, fmt-check, test-host, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
@@ -191,7 +191,6 @@ GUEST_DEVICE = $(if $(GUEST),-device guest-loader$(comma)addr=$(GUEST_LOAD_ADDR)
                $(BOOTARGS),$(comma)bootargs="$(BOOTARGS)"))
 run: $(BUILD)/hypervisor.bin
 	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" $(GUEST_DEVICE)
-run-linux: run
 debug: $(BUILD)/hypervisor.bin
 	@echo "QEMU waits for gdb: gdb-multiarch $(BUILD)/hypervisor.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" \
@@ -212,6 +211,18 @@ linux: | $(DEPS_STAMP)
 	@guests/linux/build-kernel.sh $(LINUX_DIR)
 initramfs: | $(DEPS_STAMP)
 	@guests/linux/build-initramfs.sh $(LINUX_DIR)
+
+# `make run-linux`: Linux with VCPUS vCPUs (default 4) time-sliced on one pCPU, BusyBox shell on
+# this terminal; `poweroff` in the guest ends the run.
+VCPUS          ?= 4
+LINUX_MEM      ?= 512
+LINUX_BOOTARGS ?= console=ttyAMA0 rdinit=/init
+LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp 1 -m 2G -kernel $(BUILD)/hypervisor.bin \
+	-append "hv.exit=semihosting hv.vcpus=$(VCPUS) hv.guest_mem=$(LINUX_MEM)" \
+	-device guest-loader,addr=0x50000000,kernel=$(LINUX_IMAGE),bootargs="$(LINUX_BOOTARGS)" \
+	-device guest-loader,addr=0x54000000,initrd=$(LINUX_INITRD)
+run-linux: $(BUILD)/hypervisor.bin linux initramfs
+	$(QEMU) $(LINUX_QEMU_ARGS)
 
 test-qemu: $(BUILD)/hypervisor.bin guests
 	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin

@@ -48,20 +48,6 @@ static int workaround_index(uint32_t fid)
 	return -1;
 }
 
-static bool psci_implemented(uint32_t fid)
-{
-	switch (fid) {
-	case SMCCC_VERSION: /* SMCCC 1.1: how a caller learns SMCCC_VERSION exists */
-	case PSCI_VERSION:
-	case PSCI_FEATURES:
-	case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int64_t arch_features(uint32_t fid)
 {
 	int w = workaround_index(fid);
@@ -96,8 +82,11 @@ static int64_t hv_puts(struct vcpu *vcpu, uint64_t ipa, uint64_t len)
 static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
 {
 	uint64_t *x = vcpu->ctx.x;
+	int64_t ret;
 	char c;
 
+	if (psci_call(vcpu, fid, &ret))
+		return ret;
 	switch (fid) {
 	case SMCCC_VERSION:
 		return SMCCC_VERSION_1_1;
@@ -114,16 +103,6 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
 		hal_firmware_call(fid, x[1], 0, 0, res);
 		return (int64_t)res[0];
 	}
-	case PSCI_VERSION:
-		return PSCI_VERSION_1_1;
-	case PSCI_FEATURES:
-		return psci_implemented((uint32_t)x[1]) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
-	case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET:
-		log_info("%s: PSCI %s", vcpu->vm->name,
-			 fid == PSCI_SYSTEM_OFF ? "SYSTEM_OFF" : "SYSTEM_RESET");
-		vm_stop(vcpu->vm, 0);
-		return PSCI_RET_SUCCESS;
 	case HV_CALL_VERSION:
 		return HV_CALL_ABI_VERSION;
 	case HV_CALL_PUTC:

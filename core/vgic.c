@@ -127,6 +127,15 @@ void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid)
 	spin_unlock(&vm->vgic.lock);
 }
 
+/* The physical interrupt behind a HW=1 one is no longer the guest's to end: release it. */
+static void release_hw(struct vgic_irq *irq)
+{
+	if (irq->hw) {
+		hal_gic_deactivate(irq->hw_intid);
+		irq->hw = false;
+	}
+}
+
 void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid)
 {
 	struct vm *vm = vcpu->vm;
@@ -137,7 +146,7 @@ void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid)
 	if (irq && irq->hw && irq->pending_latch && !irq->active) {
 		irq->pending_latch = false;
 		mark(irq);
-		hal_gic_deactivate(irq->hw_intid);
+		release_hw(irq);
 	}
 	spin_unlock(&vm->vgic.lock);
 }
@@ -149,11 +158,10 @@ void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid)
 
 	spin_lock(&vm->vgic.lock);
 	irq = vgic_irq_locked(vm, vcpu, intid);
-	if (irq && irq->hw) {
-		if (irq->active || irq->pending_latch)
-			hal_gic_deactivate(irq->hw_intid);
+	if (irq && irq->hw && (irq->active || irq->pending_latch))
+		release_hw(irq);
+	else if (irq)
 		irq->hw = false;
-	}
 	spin_unlock(&vm->vgic.lock);
 }
 
@@ -165,6 +173,8 @@ void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled)
 void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending)
 {
 	/* GICD_ICPENDR clears the latch only: a level input that is still high stays pending. */
+	if (!pending && irq->pending_latch && !irq->active)
+		release_hw(irq);
 	irq->pending_latch = pending;
 	mark(irq);
 }
@@ -176,8 +186,10 @@ void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active)
 		irq->target->vgic.nr_spilled--;
 	}
 	/* Deactivating a hardware-backed interrupt by register also ends the physical one. */
-	if (!active && irq->active && irq->hw)
-		hal_gic_deactivate(irq->hw_intid);
+	if (!active && irq->active)
+		release_hw(irq);
+	if (active && !irq->active)
+		irq->active_priority = irq->priority;
 	irq->active = active;
 	mark(irq);
 	settle_route(vm, irq);
@@ -309,7 +321,12 @@ void vgic_fold(struct vcpu *vcpu)
 		if (!irq)
 			continue;
 		state = lr >> ICH_LR_STATE_SHIFT;
+		if ((state & ICH_LR_STATE_ACTIVE) && !irq->active)
+			irq->active_priority = (uint8_t)(lr >> ICH_LR_PRIORITY_SHIFT);
 		irq->active = state & ICH_LR_STATE_ACTIVE;
+		/* HW=1 and now inactive: the guest's deactivation ended the physical one too. */
+		if (irq->hw && !state)
+			irq->hw = false;
 		/* Still pending: not acknowledged yet, so the latch it took is still owed. */
 		if ((state & ICH_LR_STATE_PENDING) && irq->latch_in_lr)
 			irq->pending_latch = true;
@@ -336,12 +353,21 @@ static bool before(const struct vgic_irq *a, const struct vgic_irq *b)
 	return a->priority != b->priority ? a->priority < b->priority : a->intid < b->intid;
 }
 
-static uint64_t lr_value(struct vgic_irq *irq)
+/* Pending as far as the guest may see it: enabled, and its group enabled. */
+static bool deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
-	uint64_t state = (vgic_irq_pending(irq) ? ICH_LR_STATE_PENDING : 0) |
-			 (irq->active ? ICH_LR_STATE_ACTIVE : 0);
-	uint64_t lr = irq->intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT |
-		      state << ICH_LR_STATE_SHIFT;
+	return vgic_irq_pending(irq) && irq->enabled && group_enabled(d, irq);
+}
+
+static uint64_t lr_value(const struct vgic_dist *d, struct vgic_irq *irq)
+{
+	bool pending = deliverable(d, irq);
+	uint64_t state =
+	    (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
+	/* An active interrupt keeps the priority it was taken at, or its EOI would not match. */
+	uint8_t prio = irq->active ? irq->active_priority : irq->priority;
+	uint64_t lr =
+	    irq->intid | (uint64_t)prio << ICH_LR_PRIORITY_SHIFT | state << ICH_LR_STATE_SHIFT;
 
 	if (irq->group)
 		lr |= ICH_LR_GROUP;
@@ -356,7 +382,9 @@ static uint64_t lr_value(struct vgic_irq *irq)
 void vgic_flush(struct vcpu *vcpu)
 {
 	struct vgic_irq *cand[VGIC_MAX_INTID];
+	uint64_t lrs[HAL_VGIC_MAX_LRS];
 	struct vm *vm = vcpu->vm;
+	bool placed_pending = false, waiting = false;
 	unsigned n = 0, placed;
 	uint64_t hcr = ICH_HCR_EN;
 
@@ -372,8 +400,7 @@ void vgic_flush(struct vcpu *vcpu)
 			unsigned i;
 
 			bits &= bits - 1;
-			if (!irq || !(irq->active || (vgic_irq_pending(irq) && irq->enabled &&
-						      group_enabled(&vm->vgic, irq))))
+			if (!irq || !(irq->active || deliverable(&vm->vgic, irq)))
 				continue;
 			/* Insertion sort: a handful of candidates at a time in practice. */
 			for (i = n; i > 0 && before(irq, cand[i - 1]); i--)
@@ -386,15 +413,19 @@ void vgic_flush(struct vcpu *vcpu)
 	placed = MIN(n, (unsigned)vcpu->vgic.nr_lrs);
 	for (unsigned i = 0; i < placed; i++) {
 		struct vgic_irq *irq = cand[i];
+		bool pending = deliverable(&vm->vgic, irq);
 
 		if (irq->spilled) {
 			irq->spilled = false;
 			vcpu->vgic.nr_spilled--;
 		}
-		hal_vgic_lr_write(&vcpu->ctx, i, lr_value(irq));
+		lrs[i] = lr_value(&vm->vgic, irq);
+		placed_pending |= pending;
 		irq->lr = (int8_t)i;
-		irq->latch_in_lr = irq->pending_latch;
-		irq->pending_latch = false;
+		/* Only a pending state the guest can see moves into the list register. */
+		irq->latch_in_lr = pending && irq->pending_latch;
+		if (pending)
+			irq->pending_latch = false;
 		vcpu->vgic.lr_used |= (uint16_t)BIT(i);
 	}
 	for (unsigned i = placed; i < n; i++) {
@@ -404,9 +435,21 @@ void vgic_flush(struct vcpu *vcpu)
 			irq->spilled = true;
 			vcpu->vgic.nr_spilled++;
 		}
-		if (!irq->active)
-			hcr |= ICH_HCR_NPIE; /* refill once the guest took what is there */
+		waiting |= !irq->active;
 	}
+	if (waiting && placed_pending) {
+		hcr |= ICH_HCR_NPIE; /* refill once the guest took what is there */
+	} else if (waiting) {
+		/* Every list register is active: come back when the guest ends one (EOI
+		 * maintenance for the software ones, underflow for the rest), not at once. */
+		for (unsigned i = 0; i < placed; i++) {
+			if (!(lrs[i] & ICH_LR_HW))
+				lrs[i] |= ICH_LR_EOI;
+		}
+		hcr |= ICH_HCR_UIE;
+	}
+	for (unsigned i = 0; i < placed; i++)
+		hal_vgic_lr_write(&vcpu->ctx, i, lrs[i]);
 	if (vcpu->vgic.nr_spilled)
 		hcr |= ICH_HCR_LRENPIE; /* tell us when the guest ends a spilled one */
 	hal_vgic_hcr_write(&vcpu->ctx, hcr);

@@ -144,20 +144,28 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 	memset(v, 0, sizeof(*v));
 	v->id = vm->vcpu_count;
 	v->vm = vm;
+	v->ctx.vttbr = pgt_vttbr(&vm->s2);
+	v->ctx.vtcr = pgt_tcr(&vm->s2, vm->pa_bits);
+	/* Aff0 numbers vCPUs, 16 per cluster as QEMU virt does (GICv3 targets 16 per Aff1). */
+	v->ctx.vmpidr = (v->id % 16) | (uint64_t)(v->id / 16) << 8;
+	v->ctx.cntvoff = vm->cntvoff;
+	vcpu_reset(v, entry, arg);
 	v->state = VCPU_RUNNABLE;
+	vm->vcpu_count++;
+	*out = v;
+	return HV_OK;
+}
+
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	memset(v->ctx.x, 0, sizeof(v->ctx.x));
+	memset(v->ctx.el1, 0, sizeof(v->ctx.el1));
 	v->ctx.pc = entry;
 	v->ctx.x[0] = arg;
 	/* Linux boot protocol and PSCI CPU_ON alike: EL1h, all exceptions masked, MMU off. */
 	v->ctx.pstate = PSTATE_M_EL1H | PSTATE_DAIF;
 	v->ctx.el1[HAL_SCTLR_EL1] = SCTLR_EL1_RESET;
-	v->ctx.vttbr = pgt_vttbr(&vm->s2);
-	v->ctx.vtcr = pgt_tcr(&vm->s2, vm->pa_bits);
-	v->ctx.vmpidr = v->id;
-	v->ctx.cntvoff = vm->cntvoff;
 	debug_regs_reset(&v->debug);
-	vm->vcpu_count++;
-	*out = v;
-	return HV_OK;
 }
 
 void vm_stop(struct vm *vm, int status)

@@ -13,9 +13,11 @@
 #include <core/palloc.h>
 #include <core/pcpu.h>
 #include <core/pgtable.h>
+#include <core/sched.h>
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
+#include <core/vm_boot.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/firmware.h>
@@ -218,51 +220,95 @@ static uint64_t guest_mem_bytes(void)
 
 /* Until VMs come from a configuration: the first kernel module runs as vm0 with one vCPU,
  * and the run ends with its status. */
+static unsigned guest_vcpus(void)
+{
+	uint64_t n = 1;
+	int ret = args_get_u64(hw.bootargs, "hv.vcpus", &n);
+
+	if (ret == HV_EINVAL || n == 0 || n > VM_MAX_VCPUS) {
+		log_err("boot: hv.vcpus= must be between 1 and %u", VM_MAX_VCPUS);
+		hal_machine_exit(1);
+	}
+	return (unsigned)n;
+}
+
+static void log_stats(const struct vm *vm)
+{
+	struct vcpu_stats t = {0};
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu_stats *st = &vm->vcpus[i].stats;
+
+		t.exits += st->exits;
+		t.hvc += st->hvc;
+		t.smc += st->smc;
+		t.mmio += st->mmio;
+		t.sysreg += st->sysreg;
+		t.wfx += st->wfx;
+		t.irq += st->irq;
+		t.abort_injected += st->abort_injected;
+		t.undef_injected += st->undef_injected;
+	}
+	log_info("%s: stopped with status %d after %llu exits (hvc %llu, smc %llu, mmio %llu, "
+		 "sysreg %llu, wfx %llu, irq %llu, injected aborts %llu, undefs %llu)",
+		 vm->name, vm->exit_status, (unsigned long long)t.exits, (unsigned long long)t.hvc,
+		 (unsigned long long)t.smc, (unsigned long long)t.mmio,
+		 (unsigned long long)t.sysreg, (unsigned long long)t.wfx, (unsigned long long)t.irq,
+		 (unsigned long long)t.abort_injected, (unsigned long long)t.undef_injected);
+}
+
+/* Until VMs come from a configuration: the first kernel module (with the first ramdisk, if any)
+ * runs as vm0, all its vCPUs time-sliced on this pCPU, and the run ends with its status. */
 static void run_first_guest(void)
 {
 	const struct bootmod *kernel = bootmod_find(&modules, BOOTMOD_KERNEL, 0);
+	const struct bootmod *initrd = bootmod_find(&modules, BOOTMOD_RAMDISK, 0);
 	uint64_t mem = guest_mem_bytes();
-	struct image_info img;
-	struct vcpu *vcpu;
+	struct vm_boot_layout layout;
+	struct vm_boot_config cfg;
 	struct vm *vm;
 	int ret;
 
 	if (!kernel)
 		return;
+	cfg = (struct vm_boot_config){
+	    .vcpus = guest_vcpus(),
+	    .kernel = hal_phys_to_ptr(kernel->base),
+	    .kernel_size = kernel->size,
+	    .initrd = initrd ? hal_phys_to_ptr(initrd->base) : NULL,
+	    .initrd_size = initrd ? initrd->size : 0,
+	    .bootargs = kernel->args,
+	    .nr_spis = GUEST_NR_SPIS,
+	};
 	ret = vm_create(&vm, "vm0", MIN(GUEST_IPA_BITS, hal_pa_bits()), hal_pa_bits(), &page_alloc);
 	if (!ret)
 		ret = vm_add_ram(vm, VM_RAM_BASE, mem);
 	if (!ret)
 		ret = vpl011_attach(vm, VM_PL011_BASE);
 	if (!ret)
-		ret = image_load(vm, hal_phys_to_ptr(kernel->base), kernel->size, VM_RAM_BASE, mem,
-				 &img);
+		ret = vm_boot_prepare(vm, &cfg, &layout);
 	if (!ret)
-		ret = vm_add_vcpu(vm, img.load_ipa, 0, &vcpu);
-	if (!ret) {
-		vgic_init(vm, GUEST_NR_SPIS);
 		ret = vgic_dist_attach(vm, VM_GICD_BASE);
-	}
 	if (!ret)
 		ret = vgic_redist_attach(vm, VM_GICR_BASE);
+	for (unsigned i = 0; !ret && i < vm->vcpu_count; i++)
+		ret = sched_assign(&vm->vcpus[i], hal_cpu_id());
 	if (ret)
 		boot_fail("creating vm0", ret);
 	irq_set_console_focus(vm);
-	log_info("vm0: %llu MiB RAM at 0x%llx, %s image of %llu bytes at 0x%llx, 1 vCPU",
-		 (unsigned long long)(mem >> 20), (unsigned long long)VM_RAM_BASE,
-		 img.has_header ? "Image" : "raw", (unsigned long long)img.size,
-		 (unsigned long long)img.load_ipa);
+	log_info("vm0: %llu MiB RAM at 0x%llx, %u vCPU(s), %s image of %llu bytes at 0x%llx, "
+		 "DTB at 0x%llx",
+		 (unsigned long long)(mem >> 20), (unsigned long long)VM_RAM_BASE, vm->vcpu_count,
+		 layout.kernel_has_header ? "Image" : "raw", (unsigned long long)layout.kernel_size,
+		 (unsigned long long)layout.kernel_ipa, (unsigned long long)layout.dtb_ipa);
+	if (initrd)
+		log_info("vm0: initramfs of %llu bytes at 0x%llx",
+			 (unsigned long long)layout.initrd_size,
+			 (unsigned long long)layout.initrd_ipa);
 
-	vcpu_run(vcpu);
+	sched_run();
 
-	const struct vcpu_stats *st = &vcpu->stats;
-
-	log_info("vm0: stopped with status %d after %llu exits (hvc %llu, smc %llu, mmio %llu, "
-		 "sysreg %llu, wfx %llu, injected aborts %llu, undefs %llu)",
-		 vm->exit_status, (unsigned long long)st->exits, (unsigned long long)st->hvc,
-		 (unsigned long long)st->smc, (unsigned long long)st->mmio,
-		 (unsigned long long)st->sysreg, (unsigned long long)st->wfx,
-		 (unsigned long long)st->abort_injected, (unsigned long long)st->undef_injected);
+	log_stats(vm);
 	hal_machine_exit(vm->exit_status);
 }
 

@@ -78,7 +78,7 @@ failed() {
 trap 'rm -rf "$tmp"' EXIT
 
 say "building Linux $src_ver for arm64 with $cc_ver"
-say "cache entry $entry (not there yet); about 5 minutes on 2 cores"
+say "cache entry $entry (not there yet): 5-10 minutes on 2 cores"
 say "unpacking $tarball"
 mkdir "$tmp/src"
 tar -xJf "$tarball" -C "$tmp/src" --strip-components=1

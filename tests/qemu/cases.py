@@ -88,3 +88,8 @@ CASES = [
 from guest_cases import GUEST_CASES  # noqa: E402
 
 CASES += GUEST_CASES
+
+# Linux under the hypervisor (guests/linux/).
+from linux_cases import LINUX_CASES  # noqa: E402
+
+CASES += LINUX_CASES

@@ -189,11 +189,12 @@ static void assert_one_line(const char *line)
 		fail_msg("expected the single line\n  %s\nconsole:\n%s", line, sim_hal.console);
 }
 
-/* Decompile `blob` with dtc; its output (stdout and stderr) in `out`, the exit status back. */
-static int dtc_decompile(const uint8_t *blob, size_t size, char *out, size_t out_size)
+/* Run a device-tree tool on `blob` saved to a temporary file: `cmd` is a command line whose
+ * one "%s" is the file's path. Its output (stdout and stderr) in `out`; returns the exit status. */
+static int run_tool(const char *cmd, const uint8_t *blob, size_t size, char *out, size_t out_size)
 {
 	char path[] = "/tmp/test_guest_dtb_XXXXXX";
-	char cmd[128];
+	char line[256];
 	size_t n = 0;
 	FILE *fp;
 	int fd = mkstemp(path), status;
@@ -201,10 +202,11 @@ static int dtc_decompile(const uint8_t *blob, size_t size, char *out, size_t out
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, blob, size), (ssize_t)size);
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts %s 2>&1", path);
-	fp = popen(cmd, "r");
+	snprintf(line, sizeof(line), cmd, path);
+	strncat(line, " 2>&1", sizeof(line) - strlen(line) - 1);
+	fp = popen(line, "r");
 	assert_non_null(fp);
-	while (n + 1 < out_size && !feof(fp))
+	while (n + 1 < out_size && !feof(fp) && !ferror(fp))
 		n += fread(out + n, 1, out_size - 1 - n, fp);
 	out[n] = '\0';
 	status = pclose(fp);
@@ -489,13 +491,46 @@ static void test_guest_dtb_decompiles_with_dtc(void **state)
 
 	board(&cfg, 4, 2);
 	blob = build(&cfg, &size);
-	if (dtc_decompile(blob, size, dts, sizeof(dts)) != 0)
+	if (run_tool("dtc -I dtb -O dts %s", blob, size, dts, sizeof(dts)) != 0)
 		fail_msg("dtc failed:\n%s", dts);
 	/* dtc's own checks (unit addresses, cells, phandles) find nothing to warn about. */
 	if (strstr(dts, "Warning") || strstr(dts, "ERROR"))
 		fail_msg("dtc complained:\n%s", dts);
 	for (i = 0; i < ARRAY_SIZE(lines); i++)
 		assert_dts_has(dts, lines[i]);
+	free(blob);
+}
+
+/* libfdt (what Linux parses the DTB with, here inside fdtget) reads the same values. */
+static void test_guest_dtb_reads_back_with_libfdt_fdtget(void **state)
+{
+	static const struct {
+		const char *args, *want;
+	} cases[] = {
+	    {"-t s %s /chosen bootargs", BOOTARGS "\n"},
+	    {"-t s %s /chosen stdout-path", PL011_NODE "\n"},
+	    {"-t x %s /intc@8000000 reg", "0 8000000 0 10000 0 80a0000 0 20000\n"},
+	    {"-t x %s /cpus/cpu@0 reg", "0\n"},
+	    {"-t x %s /pl011@9000000 interrupts", "0 1 4\n"},
+	    {"-t s %s /psci method", "hvc\n"},
+	    {"-l %s /", "cpus\nmemory@40000000\nintc@8000000\ntimer\npsci\napb-pclk\n"
+			"pl011@9000000\nvirtio_mmio@a000000\naliases\nchosen\n"},
+	};
+	static char out[DTC_OUTPUT_MAX];
+	struct guest_dtb_config cfg;
+	char cmd[64];
+	size_t size;
+	uint8_t *blob;
+	unsigned i;
+
+	board(&cfg, 1, 1);
+	blob = build(&cfg, &size);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(cmd, sizeof(cmd), "fdtget %s", cases[i].args);
+		if (run_tool(cmd, blob, size, out, sizeof(out)) != 0)
+			fail_msg("%s failed:\n%s", cmd, out);
+		assert_string_equal(out, cases[i].want);
+	}
 	free(blob);
 }
 
@@ -847,6 +882,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_guest_dtb_uart_clock_and_virtio_read_back, setup),
 	    cmocka_unit_test_setup(test_guest_dtb_chosen_and_aliases_read_back, setup),
 	    cmocka_unit_test_setup(test_guest_dtb_decompiles_with_dtc, setup),
+	    cmocka_unit_test_setup(test_guest_dtb_reads_back_with_libfdt_fdtget, setup),
 	    cmocka_unit_test_setup(test_guest_dtb_without_uart_initrd_or_bootargs_leaves_them_out,
 				   setup),
 	    cmocka_unit_test_setup(test_guest_dtb_writes_one_memory_node_per_bank, setup),

@@ -208,12 +208,12 @@ static void test_smccc_workaround_the_firmware_lacks_is_not_supported(void **sta
 
 static void test_smccc_psci_features_lists_exactly_the_implemented_calls(void **state)
 {
-	static const uint32_t yes[] = {PSCI_VERSION, PSCI_FEATURES, PSCI_SYSTEM_OFF,
-				       PSCI_SYSTEM_RESET};
-	static const uint32_t no[] = {
-	    PSCI_CPU_ON_32,	 PSCI_CPU_ON_64, 0x84000001, 0x84000002,
-	    0x84000004,		 0xc4000008,	 0x8400ffff, HV_CALL_VERSION,
-	    SMCCC_ARCH_FEATURES, 0x12345678,	 0};
+	static const uint32_t yes[] = {
+	    PSCI_VERSION,	 PSCI_FEATURES,		PSCI_SYSTEM_OFF,      PSCI_SYSTEM_RESET,
+	    PSCI_CPU_ON_32,	 PSCI_CPU_ON_64,	PSCI_CPU_OFF,	      PSCI_CPU_SUSPEND_32,
+	    PSCI_CPU_SUSPEND_64, PSCI_AFFINITY_INFO_32, PSCI_AFFINITY_INFO_64};
+	static const uint32_t no[] = {0x84000005,	   0xc4000008, 0x8400ffff, HV_CALL_VERSION,
+				      SMCCC_ARCH_FEATURES, 0x12345678, 0};
 
 	for (unsigned i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		assert_int_equal(hvc(PSCI_FEATURES, yes[i], 0), PSCI_RET_SUCCESS);
@@ -232,8 +232,8 @@ static void test_smccc_psci_features_reports_smccc_version(void **state)
 
 static void test_smccc_unknown_function_ids_are_not_supported(void **state)
 {
-	static const uint32_t ids[] = {0x00000000, 0x80000002, 0x8000ffff, 0x84000001,
-				       0x84000003, 0xc4000003, 0x8400000b, 0x86000000,
+	static const uint32_t ids[] = {0x00000000, 0x80000002, 0x8000ffff, 0x84000005,
+				       0x84000006, 0xc4000005, 0x8400000b, 0x86000000,
 				       0xc6000004, 0xc600ffff, 0xbf000000, 0xffffffff};
 
 	for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)

@@ -471,6 +471,23 @@ static void test_vgic_write_from_another_vcpu_is_not_undone_by_the_fold(void **s
 	assert_false(active(0, SPI));
 }
 
+static void test_vgic_ignores_nonexistent_intids_and_routes_of_private_ones(void **state)
+{
+	const uint32_t beyond = VGIC_NR_PRIVATE + NR_SPIS;
+
+	assert_null(vgic_irq_locked(vm, cpu(0), beyond));
+	assert_null(vgic_irq_locked(vm, NULL, 20)); /* a PPI needs its vCPU */
+	vgic_pulse(vm, NULL, beyond);
+	vgic_set_line(vm, NULL, 20, true);
+	vgic_inject_hw(cpu(0), beyond);
+	assert_int_equal(cpu(0)->vgic.interesting[0] | cpu(0)->vgic.interesting[1], 0);
+	config(0, 20, 0xa0, 1, true);
+	reg_write(0, 20, IROUTER, 1); /* PPIs are not routed */
+	vgic_pulse(vm, cpu(0), 20);
+	assert_int_equal(take_one(1), VGIC_SPURIOUS);
+	assert_int_equal(take_one(0), 20);
+}
+
 /* --- WFI wake-up ----------------------------------------------------------------------- */
 
 static void test_vgic_wants_wakeup_only_for_a_deliverable_pending_interrupt(void **state)
@@ -580,6 +597,7 @@ int main(void)
 	    T4(test_vgic_spi_rerouted_while_pending_is_delivered_to_the_new_target),
 	    T4(test_vgic_spi_rerouted_while_active_is_ended_by_the_acknowledging_vcpu),
 	    T4(test_vgic_write_from_another_vcpu_is_not_undone_by_the_fold),
+	    T4(test_vgic_ignores_nonexistent_intids_and_routes_of_private_ones),
 	    T4(test_vgic_wants_wakeup_only_for_a_deliverable_pending_interrupt),
 	    T(test_vgic_no_list_register_access_with_nothing_pending_or_active),
 	    T(test_vgic_hypercall_exits_touch_no_list_register),

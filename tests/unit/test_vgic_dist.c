@@ -523,6 +523,7 @@ static void test_vgic_dist_each_vm_has_its_own_distributor(void **state)
 struct ref_irq {
 	bool group, enabled, latch, line, active, edge;
 	uint8_t priority;
+	uint8_t active_priority; /* taken at: what its list register carries while active */
 	uint64_t irouter;
 };
 
@@ -635,8 +636,12 @@ static void ref_write(uint64_t off, unsigned size, uint64_t val)
 				r->enabled = reg == 1;
 			else if (reg <= 4)
 				r->latch = reg == 3;
-			else
+			else {
+				/* ISACTIVER: it counts as taken at its current priority. */
+				if (reg == 5 && !r->active)
+					r->active_priority = r->priority;
 				r->active = reg == 5;
+			}
 		}
 	} else if (off >= IPRIORITYR && off < ITARGETSR && (size == 1 || size == 4)) {
 		for (unsigned i = 0; i < size; i++) {
@@ -715,9 +720,12 @@ static void run_vcpu(uint64_t *seed, unsigned v)
 		/* An active SPI stays with the vCPU that took it until it is deactivated. */
 		if (!r->active)
 			assert_int_equal(ref_target(r->irouter), v);
-		assert_int_equal(!!(state & ICH_LR_STATE_PENDING), ref_pending(r));
+		/* The guest only sees the pending state of an interrupt it could take. */
+		assert_int_equal(!!(state & ICH_LR_STATE_PENDING),
+				 ref_pending(r) && r->enabled && (r->group ? ref_grp1 : ref_grp0));
 		assert_int_equal(!!(state & ICH_LR_STATE_ACTIVE), r->active);
-		assert_int_equal((lr[n] >> ICH_LR_PRIORITY_SHIFT) & 0xff, r->priority);
+		assert_int_equal((lr[n] >> ICH_LR_PRIORITY_SHIFT) & 0xff,
+				 r->active ? r->active_priority : r->priority);
 		assert_int_equal(!!(lr[n] & ICH_LR_GROUP), r->group);
 		if (rng_below(seed, 2))
 			continue;
@@ -725,6 +733,7 @@ static void run_vcpu(uint64_t *seed, unsigned v)
 			state = ICH_LR_STATE_ACTIVE;
 			r->latch = false;
 			r->active = true;
+			r->active_priority = r->priority;
 		} else { /* deactivate (EOI) */
 			state &= ~ICH_LR_STATE_ACTIVE;
 			r->active = false;

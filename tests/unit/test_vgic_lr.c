@@ -150,8 +150,6 @@ static void test_vgic_nesting_sixteen_deep_with_four_lrs(void **state)
 
 static void test_vgic_four_active_lrs_and_a_lower_pending_one_do_not_storm(void **state)
 {
-	KNOWN_BUG("vgic_flush() arms NPIE when every list register holds an active interrupt: "
-		  "ICH_MISR_EL2.NP is true at entry, so the vCPU exits again at once, forever");
 	for (unsigned i = 0; i < 4; i++) {
 		config(0, SPI + i, (uint8_t)(0x80 - 0x20 * i), 1, true);
 		nest(0, SPI + i);
@@ -313,8 +311,6 @@ static void test_vgic_hw_timer_icactiver_ends_the_physical_interrupt(void **stat
 
 static void test_vgic_hw_timer_icpendr_does_not_keep_the_physical_one_active(void **state)
 {
-	KNOWN_BUG("vgic_set_pending_locked(false) on a pending HW=1 interrupt leaves the physical "
-		  "timer PPI active for ever: the virtual timer never fires again");
 	hw_setup(0xa0);
 	timer_fires();
 	reg_write(0, VTIMER, ICPENDR, 0);
@@ -346,11 +342,38 @@ static void test_vgic_hw_timer_withdrawn_before_it_is_taken_releases_the_physica
 	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
 }
 
+/* vtimer_put(): the vCPU leaves the pCPU holding a timer interrupt, pending or active. */
+static void test_vgic_hw_timer_unmapped_at_put_frees_the_physical_one(void **state)
+{
+	hw_setup(0xa0);
+	for (unsigned taken = 0; taken < 2; taken++) {
+		timer_fires();
+		if (taken) {
+			enter(0);
+			assert_int_equal(sim_icv_iar(&vif[0], 1), VTIMER);
+			leave(0);
+		}
+		vgic_unmap_hw(cpu(0), VTIMER);
+		assert_false(sim_hal.gic.active[VTIMER]);
+		assert_int_equal(pending(0, VTIMER), !taken);
+		assert_int_equal(active(0, VTIMER), taken);
+		/* The guest ends the virtual one later; the physical one is not its any more. */
+		enter(0);
+		if (!taken)
+			assert_int_equal(sim_icv_iar(&vif[0], 1), VTIMER);
+		assert_true(lr_of(0, VTIMER) >= 0);
+		assert_false(cpu(0)->ctx.vgic.lr[lr_of(0, VTIMER)] & ICH_LR_HW);
+		sim_icv_eoir(&vif[0], 1, VTIMER);
+		leave(0);
+		assert_false(active(0, VTIMER));
+	}
+	assert_int_equal(vif[0].nr_hw_deactivated, 0);
+	assert_int_equal(sim_hal.gic.deactivates, 2);
+	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
+}
+
 static void test_vgic_software_pend_of_the_timer_ppi_leaves_the_physical_one_alone(void **state)
 {
-	KNOWN_BUG("irq->hw stays set once the physical timer interrupt was deactivated: a later "
-		  "GICR_ISPENDR0 instance goes in with HW=1 and its EOI deactivates a physical "
-		  "interrupt that is not active (or one that fired again meanwhile)");
 	hw_setup(0xa0);
 	timer_fires();
 	assert_int_equal(take_one(0), VTIMER);
@@ -364,9 +387,6 @@ static void test_vgic_software_pend_of_the_timer_ppi_leaves_the_physical_one_alo
 
 static void test_vgic_disabled_interrupt_is_not_taken_after_its_active_instance(void **state)
 {
-	KNOWN_BUG("lr_value() puts the pending state of a disabled (or group-disabled) active "
-		  "interrupt in the list register: once the guest ends the active instance the "
-		  "hardware lets it acknowledge the disabled interrupt");
 	for (unsigned group_off = 0; group_off < 2; group_off++) {
 		config(0, SPI, 0xa0, 1, true);
 		vgic_pulse(vm, NULL, SPI);
@@ -441,9 +461,6 @@ static void test_vgic_actives_without_a_running_priority_do_not_hide_a_pending_o
 
 static void test_vgic_priority_change_of_an_active_interrupt_keeps_its_eoi(void **state)
 {
-	KNOWN_BUG("lr_value() writes the new priority of an active interrupt into its list "
-		  "register; the EOI then drops the old priority and QEMU's GICv3 (like the "
-		  "pseudocode's check) leaves the interrupt active");
 	config(0, SPI, 0xa0, 1, true);
 	vgic_pulse(vm, NULL, SPI);
 	enter(0);
@@ -574,6 +591,7 @@ int main(void)
 	    T(test_vgic_hw_timer_icactiver_ends_the_physical_interrupt),
 	    T(test_vgic_hw_timer_icpendr_does_not_keep_the_physical_one_active),
 	    T(test_vgic_hw_timer_withdrawn_before_it_is_taken_releases_the_physical_one),
+	    T(test_vgic_hw_timer_unmapped_at_put_frees_the_physical_one),
 	    T(test_vgic_software_pend_of_the_timer_ppi_leaves_the_physical_one_alone),
 	    T(test_vgic_disabled_interrupt_is_not_taken_after_its_active_instance),
 	    T(test_vgic_group_disabled_at_the_cpu_interface_does_not_hide_the_other),

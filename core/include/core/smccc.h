@@ -25,16 +25,30 @@
 #define SMCCC_RET_NOT_REQUIRED	    (-2)
 #define SMCCC_RET_INVALID_PARAMETER (-3)
 
-#define PSCI_VERSION	  0x84000000U
-#define PSCI_CPU_ON_32	  0x84000003U
-#define PSCI_CPU_ON_64	  0xc4000003U
-#define PSCI_SYSTEM_OFF	  0x84000008U
-#define PSCI_SYSTEM_RESET 0x84000009U
-#define PSCI_FEATURES	  0x8400000aU
-#define PSCI_VERSION_1_1  0x10001
+#define PSCI_VERSION	      0x84000000U
+#define PSCI_CPU_SUSPEND_32   0x84000001U
+#define PSCI_CPU_SUSPEND_64   0xc4000001U
+#define PSCI_CPU_OFF	      0x84000002U
+#define PSCI_CPU_ON_32	      0x84000003U
+#define PSCI_CPU_ON_64	      0xc4000003U
+#define PSCI_AFFINITY_INFO_32 0x84000004U
+#define PSCI_AFFINITY_INFO_64 0xc4000004U
+#define PSCI_SYSTEM_OFF	      0x84000008U
+#define PSCI_SYSTEM_RESET     0x84000009U
+#define PSCI_FEATURES	      0x8400000aU
+#define PSCI_VERSION_1_1      0x10001
 
-#define PSCI_RET_SUCCESS       0
-#define PSCI_RET_NOT_SUPPORTED (-1)
+#define PSCI_RET_SUCCESS	    0
+#define PSCI_RET_NOT_SUPPORTED	    (-1)
+#define PSCI_RET_INVALID_PARAMETERS (-2)
+#define PSCI_RET_DENIED		    (-3)
+#define PSCI_RET_ALREADY_ON	    (-4)
+#define PSCI_RET_ON_PENDING	    (-5)
+#define PSCI_RET_INTERNAL_FAILURE   (-6)
+#define PSCI_RET_INVALID_ADDRESS    (-9)
+
+#define PSCI_AFFINITY_ON  0
+#define PSCI_AFFINITY_OFF 1
 
 /* Vendor-specific hypervisor service (owner 6), fast SMC64 calls. */
 #define HV_CALL_VERSION	    0xc6000000U
@@ -43,5 +57,13 @@
 #define HV_CALL_EXIT	    0xc6000003U
 #define HV_CALL_ABI_VERSION 0x10000
 #define HV_CALL_PUTS_MAX    4096
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* PSCI calls from a guest (core/psci.c): true, with the result in *ret, if `fid` is PSCI. */
+bool psci_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret);
 
 #endif

@@ -52,6 +52,7 @@ struct vgic_irq {
 	int8_t lr;	     /* list register it is in on `target` after vgic_flush(), -1 if none */
 	bool latch_in_lr;    /* the LR's pending state came from pending_latch */
 	bool spilled;	     /* active but pushed out of the list registers (nesting) */
+	uint8_t active_priority; /* the priority it was taken at: its EOI drops this one */
 };
 
 /* Per vCPU. */

@@ -123,6 +123,10 @@ struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa);
 /* Add vCPU number `vm->vcpu_count` starting at `entry` in EL1h with x0 = `arg`. */
 int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);
 
+/* Reset `vcpu` to its power-on state, to start at `entry` in EL1h with x0 = `arg` (the boot
+ * vCPU at creation, the others by PSCI CPU_ON). Its state is left to the caller. */
+void vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
+
 /* Stop the VM (from any of its vCPUs): it runs no more, status recorded once. */
 void vm_stop(struct vm *vm, int status);
 bool vm_running(struct vm *vm);

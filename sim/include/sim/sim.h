@@ -232,4 +232,53 @@ bool sim_vif_maintenance(const struct sim_vif *vif);
  * priority mask) on its vCPU. Sets up the VM's vGIC. */
 void sim_machine_wfi_wakes(struct sim_machine *m);
 
+/* --- Scripted guests on several vCPUs (sim/smp.c) ----------------------------------------- */
+
+/* Every vCPU of the machine's VM plays its own script under the real scheduler (core/sched.c);
+ * the hook tells them apart by the context it is entered with. As on hardware, an entry ends
+ * at once in an IRQ exit, without playing a step, while the simulated GIC would signal a
+ * physical interrupt: the EL2 timer past its deadline, a raised INTID, or the virtual timer
+ * (PPI 27) of the vCPU being entered, whose level follows CNTV_CTL/CVAL, CNTVOFF and
+ * sim_hal.counter. (Each needs its INTID enabled at the GIC, e.g. by irq_cpu_init().) Time
+ * passes while a step is played (ticks_per_entry), so an interrupt that fires meanwhile is
+ * taken at the next entry. A vCPU whose script runs out calls HV_CALL_EXIT(SIM_GUEST_RAN_OUT),
+ * which stops the VM. */
+
+#define SIM_SMP_MAX_STEPS   64	/* per vCPU */
+#define SIM_SMP_MAX_ENTRIES 512 /* entries whose vCPU is logged in order[] */
+
+struct sim_smp_vcpu {
+	struct sim_step steps[SIM_SMP_MAX_STEPS];
+	unsigned count, next;
+	/* The context when step n was about to be played: entry n + 1 shows the answer to n. */
+	struct hal_vcpu_ctx seen[SIM_SMP_MAX_STEPS + 1];
+	unsigned seen_count;
+};
+
+struct sim_smp {
+	struct sim_machine *m;
+	struct sim_smp_vcpu vcpu[VM_MAX_VCPUS];
+	unsigned order[SIM_SMP_MAX_ENTRIES]; /* the vCPU of each entry, IRQ exits included */
+	unsigned entries, irq_exits;
+	uint64_t ticks_per_entry; /* sim_hal.counter advances this much per step played */
+	/* Called when vCPU `vcpu` is about to play its step `n` (not for IRQ exits). */
+	void (*on_entry)(unsigned vcpu, unsigned n);
+	bool ran_out;
+};
+
+extern struct sim_smp sim_smp;
+
+/* Empty every script and make sim_hal.vcpu_enter_hook play them on `m`'s vCPUs. */
+void sim_smp_attach(struct sim_machine *m);
+/* Append a step to vCPU `vcpu`'s script; returns it for further changes. */
+struct sim_step *sim_smp_push(unsigned vcpu, struct sim_step step);
+/* Put every vCPU of the VM on one run queue and sched_run() it until the VM stops; returns the
+ * VM's exit status. core/sched.c cannot take vCPUs off a queue, so each run uses a pCPU whose
+ * queue is still empty (sim_smp_fresh_pcpu()). */
+int sim_smp_run(void);
+/* Make sim_hal.cpu_id a pCPU no earlier run in this process used, and return it. */
+unsigned sim_smp_fresh_pcpu(void);
+/* The context vCPU `vcpu` saw when it was about to play step `n`; NULL if it never got there. */
+const struct hal_vcpu_ctx *sim_smp_seen(unsigned vcpu, unsigned n);
+
 #endif

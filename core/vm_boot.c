@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/* Kernel, initramfs and device tree placement for a guest (see core/vm_boot.h). */
+#include <core/err.h>
+#include <core/gmem.h>
+#include <core/guest_dtb.h>
+#include <core/image.h>
+#include <core/lib.h>
+#include <core/log.h>
+#include <core/vgic.h>
+#include <core/vm.h>
+#include <core/vm_boot.h>
+
+/* Linux wants the DTB 8-byte aligned, at most 2 MiB, not crossing a 2 MiB boundary: the top
+ * 2 MiB of RAM is its slot. */
+#define DTB_SLOT     SZ_2M
+#define DTB_BUF_SIZE 0x8000
+
+/* Boot runs on one pCPU before any guest: one buffer is enough. */
+static uint8_t dtb_buf[DTB_BUF_SIZE];
+
+static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
+		      struct guest_dtb_config *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->vcpu_count = vm->vcpu_count;
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		d->mpidr[i] = vm->vcpus[i].ctx.vmpidr;
+	d->ram[0] = (struct guest_dtb_range){vm->ram[0].ipa, vm->ram[0].size};
+	d->ram_count = 1;
+	d->gic.dist = (struct guest_dtb_range){VM_GICD_BASE, VM_GICD_SIZE};
+	d->gic.redist = (struct guest_dtb_range){VM_GICR_BASE, VM_GICR_STRIDE * vm->vcpu_count};
+	d->gic.nr_spis = vm->vgic.nr_spis;
+	d->gic.maint_intid = VGIC_PPI_MAINTENANCE;
+	d->uart.reg = (struct guest_dtb_range){VM_PL011_BASE, VM_PL011_SIZE};
+	d->uart.intid = VM_PL011_INTID;
+	d->timer.sec_phys = 29;
+	d->timer.phys = 30;
+	d->timer.virt = VGIC_PPI_VTIMER;
+	d->timer.hyp_phys = 26;
+	d->bootargs = cfg->bootargs;
+	d->psci = GUEST_DTB_PSCI_HVC;
+}
+
+static int fail(const struct vm *vm, const char *what, int err)
+{
+	log_err("%s: %s (%s)", vm->name, what, hv_strerror(err));
+	return err;
+}
+
+int vm_boot_prepare(struct vm *vm, const struct vm_boot_config *cfg, struct vm_boot_layout *out)
+{
+	uint64_t ram = vm->ram[0].ipa, ram_end = vm->ram[0].ipa + vm->ram[0].size;
+	struct guest_dtb_config dtb;
+	struct image_info img;
+	size_t dtb_size;
+	int ret;
+
+	if (vm->ram_count != 1 || cfg->vcpus == 0 || cfg->vcpus > VM_MAX_VCPUS ||
+	    vm->ram[0].size <= DTB_SLOT)
+		return fail(vm, "needs one RAM region over 2 MiB and 1..8 vCPUs", HV_EINVAL);
+	memset(out, 0, sizeof(*out));
+	out->dtb_ipa = ram_end - DTB_SLOT;
+
+	ret = image_place(cfg->kernel, cfg->kernel_size, ram, out->dtb_ipa - ram, &img);
+	if (ret != HV_OK)
+		return fail(vm, "the kernel image does not fit below the DTB", ret);
+	out->kernel_ipa = img.load_ipa;
+	out->kernel_size = img.size;
+	out->kernel_has_header = img.has_header;
+	if (cfg->initrd) {
+		uint64_t kernel_end = img.load_ipa + img.reserve;
+
+		out->initrd_size = cfg->initrd_size;
+		out->initrd_ipa = align_down(out->dtb_ipa - cfg->initrd_size, PAGE_SIZE);
+		if (cfg->initrd_size > out->dtb_ipa - ram || out->initrd_ipa < kernel_end)
+			return fail(vm, "the initramfs does not fit between kernel and DTB",
+				    HV_ERANGE);
+	}
+
+	for (unsigned i = 0; i < cfg->vcpus; i++) {
+		struct vcpu *v;
+
+		ret = vm_add_vcpu(vm, img.load_ipa, out->dtb_ipa, &v);
+		if (ret != HV_OK)
+			return fail(vm, "adding vCPUs", ret);
+		/* Only the boot vCPU starts; the others wait for PSCI CPU_ON. */
+		if (i)
+			v->state = VCPU_OFF;
+	}
+	vgic_init(vm, cfg->nr_spis);
+
+	board_dtb(vm, cfg, &dtb);
+	if (cfg->initrd) {
+		dtb.initrd_start = out->initrd_ipa;
+		dtb.initrd_end = out->initrd_ipa + out->initrd_size;
+	}
+	ret = guest_dtb_build(&dtb, dtb_buf, sizeof(dtb_buf), &dtb_size);
+	if (ret != HV_OK)
+		return fail(vm, "writing the device tree", ret);
+	out->dtb_size = dtb_size;
+
+	ret = gmem_write(vm, img.load_ipa, cfg->kernel, cfg->kernel_size);
+	if (ret == HV_OK && cfg->initrd)
+		ret = gmem_write(vm, out->initrd_ipa, cfg->initrd, cfg->initrd_size);
+	if (ret == HV_OK)
+		ret = gmem_write(vm, out->dtb_ipa, dtb_buf, dtb_size);
+	if (ret != HV_OK)
+		return fail(vm, "copying the boot images", ret);
+	return HV_OK;
+}

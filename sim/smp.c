@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/* Scripted guests on several vCPUs of one VM, run by the real scheduler (core/sched.c): each
+ * vCPU plays its own script, told apart by the context hal_vcpu_enter() is given. Before a
+ * step is played the guest may be interrupted, as on hardware: a physical interrupt the
+ * simulated GIC would signal (the EL2 timer past its deadline, a raised INTID) makes the entry
+ * end in an IRQ exit at once, and the entered vCPU's virtual timer drives PPI 27 while its
+ * condition holds. See sim/include/sim/sim.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <core/arch.h>
+#include <core/gmem.h>
+#include <core/hwinfo.h>
+#include <core/sched.h>
+#include <core/smccc.h>
+#include <hal-sim/sim_hal.h>
+#include <sim/sim.h>
+
+#define HYP_TIMER	 26
+#define VTIMER		 27
+#define PRIO_IDLE	 0x100u
+#define PMR		 0xffu
+#define CNTV_CTL_ENABLE	 (1ULL << 0)
+#define CNTV_CTL_IMASK	 (1ULL << 1)
+#define ENTRY_LIMIT	 100000 /* a run this long is a scheduler that never stops */
+#define FIRST_SPARE_PCPU 1
+
+struct sim_smp sim_smp;
+
+static const struct sim_step ran_out_step = {
+    .esr = (uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | ESR_IL,
+    .x_set = SIM_X(0) | SIM_X(1),
+    .x = {[0] = HV_CALL_EXIT, [1] = SIM_GUEST_RAN_OUT},
+};
+
+static int vcpu_of(const struct hal_vcpu_ctx *ctx)
+{
+	struct vm *vm = sim_smp.m->vm;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (&vm->vcpus[i].ctx == ctx)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The timer output of the vCPU being entered, as the hardware computes it from the live
+ * registers: virtual count = physical count - CNTVOFF. */
+static bool vtimer_level(const struct hal_vcpu_ctx *ctx)
+{
+	uint64_t ctl = ctx->el1[HAL_CNTV_CTL_EL0];
+
+	return (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK) &&
+	       sim_hal.counter - ctx->cntvoff >= ctx->el1[HAL_CNTV_CVAL_EL0];
+}
+
+/* Whether hal_gic_ack() would hand out an interrupt now (the same rules as hal-sim/gic_sim.c),
+ * after the level inputs (EL2 timer, virtual timer) have been sampled. */
+static bool irq_signalled(const struct hal_vcpu_ctx *ctx)
+{
+	struct sim_gic *g = &sim_hal.gic;
+	unsigned rpr = PRIO_IDLE;
+	unsigned n = g->nr_intids ? g->nr_intids : SIM_GIC_NR_INTIDS;
+
+	if (g->hyp_timer_armed && sim_hal.counter >= g->hyp_timer_deadline)
+		g->pending[HYP_TIMER] = true;
+	g->pending[VTIMER] = vtimer_level(ctx);
+	if (g->nr_running)
+		rpr = g->priority[g->running[g->nr_running - 1]];
+	for (unsigned i = 0; i < n && i < SIM_GIC_MAX_INTIDS; i++) {
+		if (g->pending[i] && g->enabled[i] && !g->active[i] && g->priority[i] < rpr &&
+		    g->priority[i] < PMR)
+			return true;
+	}
+	return false;
+}
+
+static void play(struct hal_vcpu_ctx *ctx, const struct sim_step *s)
+{
+	uint64_t at = s->at ? s->at : ctx->pc;
+
+	if (s->insn)
+		(void)gmem_write(sim_smp.m->vm, at, &s->insn, sizeof(s->insn));
+	for (unsigned n = 0; n < 31; n++) {
+		if (s->x_set & SIM_X(n))
+			ctx->x[n] = s->x[n];
+	}
+	for (unsigned r = 0; r < HAL_EL1_NR; r++) {
+		if (s->el1_set & SIM_X(r))
+			ctx->el1[r] = s->el1[r];
+	}
+	if (s->set_pstate)
+		ctx->pstate = s->pstate;
+	ctx->esr = s->esr;
+	ctx->far = s->far;
+	ctx->hpfar = s->hpfar;
+	ctx->pc =
+	    s->kind == HAL_EXIT_SYNC && esr_ec(s->esr) == ESR_EC_HVC64 ? at + A64_INSN_SIZE : at;
+}
+
+static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
+{
+	int id = vcpu_of(ctx);
+	struct sim_smp_vcpu *v;
+	const struct sim_step *s;
+
+	if (id < 0 || sim_smp.entries >= ENTRY_LIMIT) {
+		fprintf(stderr, "sim: %s\n",
+			id < 0 ? "a context of no vCPU of the machine was entered"
+			       : "the run never ends");
+		abort();
+	}
+	v = &sim_smp.vcpu[id];
+	if (sim_smp.entries < SIM_SMP_MAX_ENTRIES)
+		sim_smp.order[sim_smp.entries] = (unsigned)id;
+	sim_smp.entries++;
+	if (irq_signalled(ctx)) {
+		/* Pending at entry: the guest is interrupted before it reaches its next trap. */
+		sim_smp.irq_exits++;
+		return HAL_EXIT_IRQ;
+	}
+	if (sim_smp.on_entry)
+		sim_smp.on_entry((unsigned)id, v->next);
+	if (v->next < SIM_SMP_MAX_STEPS + 1) {
+		v->seen[v->next] = *ctx;
+		v->seen_count = v->next + 1;
+	}
+	/* The guest runs up to its trap; what fires meanwhile is taken at the next entry. */
+	sim_hal.counter += sim_smp.ticks_per_entry;
+	if (v->next < v->count) {
+		s = &v->steps[v->next++];
+	} else {
+		sim_smp.ran_out = true;
+		s = &ran_out_step;
+	}
+	play(ctx, s);
+	return s->kind;
+}
+
+void sim_smp_attach(struct sim_machine *m)
+{
+	memset(&sim_smp, 0, sizeof(sim_smp));
+	sim_smp.m = m;
+	sim_hal.vcpu_enter_hook = smp_enter;
+}
+
+struct sim_step *sim_smp_push(unsigned vcpu, struct sim_step step)
+{
+	struct sim_smp_vcpu *v = vcpu < VM_MAX_VCPUS ? &sim_smp.vcpu[vcpu] : NULL;
+
+	if (!v || v->count == SIM_SMP_MAX_STEPS) {
+		fprintf(stderr, "sim: no room for a step of vCPU %u\n", vcpu);
+		abort();
+	}
+	v->steps[v->count] = step;
+	return &v->steps[v->count++];
+}
+
+unsigned sim_smp_fresh_pcpu(void)
+{
+	static unsigned next = FIRST_SPARE_PCPU;
+
+	if (next >= HV_MAX_CPUS) {
+		fprintf(stderr, "sim: out of run queues (one per sim_smp_run())\n");
+		abort();
+	}
+	sim_hal.cpu_id = next;
+	return next++;
+}
+
+int sim_smp_run(void)
+{
+	struct vm *vm = sim_smp.m->vm;
+	unsigned pcpu = sim_smp_fresh_pcpu();
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (sched_assign(&vm->vcpus[i], pcpu) != 0) {
+			fprintf(stderr, "sim: sched_assign() of vCPU %u failed\n", i);
+			abort();
+		}
+	}
+	sched_run();
+	return vm->exit_status;
+}
+
+const struct hal_vcpu_ctx *sim_smp_seen(unsigned vcpu, unsigned n)
+{
+	if (vcpu >= VM_MAX_VCPUS || n >= sim_smp.vcpu[vcpu].seen_count)
+		return NULL;
+	return &sim_smp.vcpu[vcpu].seen[n];
+}

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+"""End-to-end cases with Linux under the hypervisor: the kernel and initramfs that `make linux
+initramfs` build (guests/linux/), driven through the console like a user at the shell."""
+
+IMAGE = "build/guests/linux/Image"
+INITRD = "build/guests/linux/initramfs.cpio.gz"
+SHELL = r"guest: init done, BusyBox shell on the console"
+# Each job sums 1..3000 in the shell: 4501500, a result that needs every job to run to the end.
+WORKLOAD = ("seq 1 4 | xargs -P 4 -I J sh -c "
+            "'i=0; s=0; while [ $i -lt 3000 ]; do i=$((i+1)); s=$((s+i)); done; echo job-J=$s'\n")
+NO_ERRORS = [r"^error:", r"PANIC", r"Kernel panic", r"Oops", r"BUG:", r"Unable to handle"]
+
+
+def linux_case(name, vcpus, steps, timeout=240):
+    """`steps`: (regex to wait for, text to type then) pairs; the case passes once every regex
+    in `expect` has been seen in order and QEMU exited with status 0 (after poweroff)."""
+    expect = [r"^vm0: .* %d vCPU" % vcpus, SHELL]
+    inputs = []
+    for wait_for, typed in steps:
+        inputs.append((wait_for, typed))
+    return {
+        "name": name,
+        "smp": 1,
+        "mem": "2G",
+        "bootargs": ["hv.vcpus=%d" % vcpus, "hv.guest_mem=512"],
+        "guest": IMAGE,
+        "guest_bootargs": "console=ttyAMA0 rdinit=/init",
+        "qemu_args": ["-device", "guest-loader,addr=0x54000000,initrd=%s" % INITRD],
+        "expect": expect,
+        "input": inputs,
+        "forbid": NO_ERRORS,
+        "exit": 0,
+        "timeout": timeout,
+    }
+
+
+LINUX_CASES = []
+
+
+def _add(case, more_expect):
+    case["expect"] += more_expect
+    LINUX_CASES.append(case)
+
+
+_add(linux_case("linux-4vcpu-shell", 4, [
+    (SHELL, "nproc\n"),
+    (r"^4$", WORKLOAD),
+    (r"^job-\d=4501500", ""),
+    (r"^job-\d=4501500", ""),
+    (r"^job-\d=4501500", ""),
+    (r"^job-\d=4501500", "cat /proc/interrupts; echo interrupts-done\n"),
+    (r"^interrupts-done", "poweroff\n"),
+]), [r"^4$", r"^job-\d=4501500", r"^job-\d=4501500", r"^job-\d=4501500",
+     r"^job-\d=4501500",
+     # Timer ticks on every CPU: four non-zero counts on the virtual timer's line.
+     r"^\s*\d+:\s+[1-9]\d*\s+[1-9]\d*\s+[1-9]\d*\s+[1-9]\d*\s+GICv3\s+27 ",
+     # Rescheduling IPIs reached every CPU.
+     r"^\s*IPI0:\s+[1-9]\d*\s+[1-9]\d*\s+[1-9]\d*\s+[1-9]\d*\s",
+     r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
+
+_add(linux_case("linux-1vcpu-shell", 1, [
+    (SHELL, "nproc\n"),
+    (r"^1$", "poweroff\n"),
+]), [r"^1$", r"vm0: PSCI SYSTEM_OFF"])

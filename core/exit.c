@@ -80,6 +80,12 @@ void vcpu_run_slice(struct vcpu *vcpu)
 
 	vcpu->state = VCPU_RUNNING;
 	hal_vcpu_load(&vcpu->ctx);
+	vtimer_load(vcpu);
+	if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
+		if (vm->last_vcpu_on[vcpu->pcpu])
+			hal_vcpu_flush_local_tlb(&vcpu->ctx);
+		vm->last_vcpu_on[vcpu->pcpu] = (uint8_t)(vcpu->id + 1);
+	}
 	while (vm_running(vm) && vcpu->state == VCPU_RUNNING && !sched_should_yield()) {
 		enum hal_exit_kind kind;
 

@@ -9,6 +9,7 @@
 /* op0=3, op1=0, CRn=0: CRm/op2 of the registers we edit. */
 #define ID_AA64PFR0  (4 * 8 + 0)
 #define ID_AA64PFR1  (4 * 8 + 1)
+#define ID_AA64PFR2  (4 * 8 + 2)
 #define ID_AA64ZFR0  (4 * 8 + 4)
 #define ID_AA64SMFR0 (4 * 8 + 5)
 #define ID_AA64DFR0  (5 * 8 + 0)
@@ -17,11 +18,12 @@
 #define PFR0_HIDDEN (GENMASK(35, 32) /* SVE */ | GENMASK(43, 40) /* MPAM */)
 #define PFR1_HIDDEN                                                                               \
 	(GENMASK(11, 8) /* MTE */ | GENMASK(19, 16) /* MPAM_frac */ | GENMASK(27, 24) /* SME */ | \
-	 GENMASK(43, 40) /* MTE_frac */)
+	 GENMASK(43, 40) /* MTE_frac */ | GENMASK(55, 52) /* MTEX */)
+#define PFR2_HIDDEN GENMASK(11, 0) /* MTEPERM, MTESTOREONLY, MTEFAR */
 #define DFR0_HIDDEN                                                       \
 	(GENMASK(35, 32) /* PMSVer */ | GENMASK(43, 40) /* TraceFilt */ | \
 	 GENMASK(47, 44) /* TraceBuffer */ | GENMASK(55, 52) /* BRBE */ | \
-	 GENMASK(7, 4) /* TraceVer */)
+	 GENMASK(7, 4) /* TraceVer */ | GENMASK(59, 56) /* ExtTrcBuff */)
 
 uint64_t id_reg_guest_value(unsigned crm, unsigned op2)
 {
@@ -32,6 +34,8 @@ uint64_t id_reg_guest_value(unsigned crm, unsigned op2)
 		return val & ~PFR0_HIDDEN;
 	case ID_AA64PFR1:
 		return val & ~PFR1_HIDDEN;
+	case ID_AA64PFR2:
+		return val & ~PFR2_HIDDEN;
 	case ID_AA64ZFR0:
 	case ID_AA64SMFR0:
 		return 0;

@@ -26,10 +26,14 @@ static void mark(struct vgic_irq *irq)
 
 	if (!t)
 		return;
-	if (vgic_irq_pending(irq) || irq->active)
+	if (vgic_irq_pending(irq) || irq->active) {
 		t->vgic.interesting[irq->intid / 64] |= bit;
-	else
+		/* A vCPU blocked in WFI, or waiting for the pCPU, gets its turn soon. */
+		if (vgic_irq_pending(irq))
+			sched_kick(t);
+	} else {
 		t->vgic.interesting[irq->intid / 64] &= ~bit;
+	}
 }
 
 static void retarget(struct vgic_irq *irq, struct vcpu *target)
@@ -264,8 +268,6 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 			continue;
 		irq->pending_latch = true;
 		mark(irq);
-		if (t != vcpu)
-			sched_kick(t);
 	}
 	spin_unlock(&vm->vgic.lock);
 }

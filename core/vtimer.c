@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include <core/log.h>
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <core/vtimer.h>
+#include <hal/gic.h>
 #include <hal/time.h>
 #include <hal/vcpu.h>
 
@@ -20,14 +22,38 @@ uint64_t vtimer_deadline(struct vcpu *vcpu)
 {
 	uint64_t ctl = timer_reg(vcpu, HAL_CNTV_CTL_EL0);
 
+	uint64_t cval;
+
 	if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
 		return UINT64_MAX;
-	return timer_reg(vcpu, HAL_CNTV_CVAL_EL0) + vcpu->ctx.cntvoff;
+	cval = timer_reg(vcpu, HAL_CNTV_CVAL_EL0);
+	/* A CVAL the physical counter can never reach means "never", not a wrapped past. */
+	if (cval > UINT64_MAX - vcpu->ctx.cntvoff)
+		return UINT64_MAX;
+	return cval + vcpu->ctx.cntvoff;
 }
 
 bool vtimer_asserted(struct vcpu *vcpu)
 {
-	return hal_counter_now() >= vtimer_deadline(vcpu);
+	uint64_t deadline = vtimer_deadline(vcpu);
+
+	return deadline != UINT64_MAX && hal_counter_now() >= deadline;
+}
+
+void vtimer_load(struct vcpu *vcpu)
+{
+	static struct log_ratelimit leak_log;
+
+	/* No vCPU holds the physical timer interrupt between put and load (vtimer_put released
+	 * it). One left active would keep this vCPU's timer from ever firing: end it, and say so,
+	 * since it means a path that should have released it did not. */
+	if (hal_gic_active(VGIC_PPI_VTIMER)) {
+		log_ratelimited(&leak_log, LOG_WARN,
+				"vtimer: physical timer interrupt was left "
+				"active; released for %s vcpu %u",
+				vcpu->vm->name, vcpu->id);
+		hal_gic_deactivate(VGIC_PPI_VTIMER);
+	}
 }
 
 void vtimer_put(struct vcpu *vcpu)

@@ -210,3 +210,8 @@ void sim_console_feed(const char *s)
 	memcpy(rx->buf + rx->len, s, n);
 	rx->len += n;
 }
+
+bool hal_gic_active(uint32_t intid)
+{
+	return INTID_IMPLEMENTED(intid) && sim_hal.gic.active[intid];
+}

@@ -229,6 +229,11 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	sim_hal.loaded_vcpu = ctx;
 }
 
+void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx)
+{
+	sim_hal.vcpu_local_flushes++;
+}
+
 void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 {
 	sim_hal.vcpu_puts++;

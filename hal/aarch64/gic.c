@@ -287,6 +287,13 @@ void hal_gic_enable(uint32_t intid, bool enable)
 		(void)dist_wait_rwp();
 }
 
+bool hal_gic_active(uint32_t intid)
+{
+	uintptr_t regs = regs_for(intid);
+
+	return regs && (rd32(regs, GICD_ISACTIVER + intid / 32 * 4) & (1u << (intid % 32)));
+}
+
 void hal_gic_set_priority(uint32_t intid, uint8_t priority)
 {
 	uintptr_t regs = regs_for(intid);

@@ -93,6 +93,12 @@ static uint64_t mdcr_guest(void)
 #define CNTHCTL_EL1PCTEN (1ULL << 0)
 #define CNTHCTL_GUEST	 CNTHCTL_EL1PCTEN
 
+/* hal/aarch64/fpsimd.S */
+void hal_fpsimd_save(struct hal_fpsimd *st);
+void hal_fpsimd_load(const struct hal_fpsimd *st);
+
+_Static_assert(sizeof(struct hal_fpsimd) >= 528, "fpsimd.S stores 528 bytes");
+
 uint64_t hal_cpu_midr(void)
 {
 	return read_sysreg(midr_el1);
@@ -110,9 +116,20 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	hal_vgic_load(&ctx->vgic);
+	hal_fpsimd_load(&ctx->fpsimd);
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)
 #undef LOAD
+	isb();
+}
+
+void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx)
+{
+	/* VTTBR_EL2 already holds this VM's VMID (hal_vcpu_load()). */
+	dsb(nshst);
+	__asm__ volatile("tlbi vmalle1" : : : "memory");
+	__asm__ volatile("ic iallu" : : : "memory");
+	dsb(nsh);
 	isb();
 }
 
@@ -122,6 +139,7 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 	EL1_REGS(SAVE)
 #undef SAVE
 	hal_vgic_save(&ctx->vgic);
+	hal_fpsimd_save(&ctx->fpsimd);
 	/* The guest's timer must not fire into whatever runs next. */
 	write_sysreg(cntv_ctl_el0, 0);
 	/* Stage 2 off until the next guest: a stale VTTBR must not be left pointing at a VM

@@ -49,13 +49,14 @@ static const struct edited edited[] = {
     {"ID_AA64PFR0_EL1", 4, 0, GENMASK(35, 32) /* SVE */ | GENMASK(43, 40) /* MPAM */},
     {"ID_AA64PFR1_EL1", 4, 1,
      GENMASK(11, 8) /* MTE */ | GENMASK(19, 16) /* MPAM_frac */ | GENMASK(27, 24) /* SME */ |
-	 GENMASK(43, 40) /* MTE_frac */},
+	 GENMASK(43, 40) /* MTE_frac */ | GENMASK(55, 52) /* MTEX */},
+    {"ID_AA64PFR2_EL1", 4, 2, GENMASK(11, 0) /* MTEPERM, MTESTOREONLY, MTEFAR */},
     {"ID_AA64ZFR0_EL1", 4, 4, ONES /* SVE features */},
     {"ID_AA64SMFR0_EL1", 4, 5, ONES /* SME features */},
     {"ID_AA64DFR0_EL1", 5, 0,
      GENMASK(7, 4) /* TraceVer */ | GENMASK(35, 32) /* PMSVer (SPE) */ |
 	 GENMASK(43, 40) /* TraceFilt */ | GENMASK(47, 44) /* TraceBuffer */ |
-	 GENMASK(55, 52) /* BRBE */},
+	 GENMASK(55, 52) /* BRBE */ | GENMASK(59, 56) /* ExtTrcBuff */},
 };
 
 static struct sim_machine m;
@@ -207,8 +208,6 @@ static void test_id_regs_writes_are_undefined(void **state)
  * MTESTOREONLY [7:4], MTEFAR [11:8]; ID_AA64DFR0_EL1.ExtTrcBuff [59:56]. */
 static void test_id_regs_mte_and_trace_extension_fields_are_hidden_too(void **state)
 {
-	KNOWN_BUG("ID_AA64PFR1.MTEX, ID_AA64PFR2.MTE{PERM,STOREONLY,FAR} and "
-		  "ID_AA64DFR0.ExtTrcBuff pass through while MTE and trace are hidden");
 	cpu_id_regs(all_ones);
 	assert_int_equal(mrs(4, 1, 1) & GENMASK(55, 52), 0);
 	assert_int_equal(mrs(4, 2, 1) & GENMASK(11, 0), 0);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <core/hwinfo.h>
 #include <core/log.h>
 #include <core/pgtable.h>
 #include <core/spinlock.h>
@@ -96,6 +97,9 @@ struct vm {
 	unsigned vcpu_count;
 
 	struct vgic_dist vgic;
+	/* The vCPU of this VM that ran last on each pCPU, + 1 (0: none yet): a different one
+	 * next means the pCPU's TLB holds the other's per-CPU view (hal_vcpu_flush_local_tlb). */
+	uint8_t last_vcpu_on[HV_MAX_CPUS];
 	uint64_t cntvoff; /* CNTVOFF_EL2 of every vCPU: the virtual counter starts near 0 */
 
 	/* Console input for this VM (set by the device that takes it, e.g. the vPL011). */

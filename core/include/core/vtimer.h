@@ -19,6 +19,9 @@ bool vtimer_asserted(struct vcpu *vcpu);
  * a blocked vCPU that is not loaded. */
 uint64_t vtimer_deadline(struct vcpu *vcpu);
 
+/* After the vCPU is loaded: the physical timer interrupt starts inactive. */
+void vtimer_load(struct vcpu *vcpu);
+
 /* Before the vCPU is put: release the physical timer interrupt (core/vgic.c vgic_unmap_hw()). */
 void vtimer_put(struct vcpu *vcpu);
 

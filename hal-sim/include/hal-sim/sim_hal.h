@@ -65,6 +65,7 @@ struct sim_hal {
 	 * (sets ctx->esr/far/hpfar, changes registers) and returns the exit kind. */
 	struct hal_vcpu_ctx *loaded_vcpu;
 	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
+	unsigned vcpu_local_flushes; /* hal_vcpu_flush_local_tlb() calls */
 	enum hal_exit_kind (*vcpu_enter_hook)(struct hal_vcpu_ctx *ctx);
 	bool va_to_ipa_fails;	/* make the guest's stage 1 "not map" the PC */
 	unsigned vgic_nr_lrs;	/* ICH_VTR_EL2.ListRegs + 1, default 4 */

@@ -53,6 +53,9 @@ uint32_t hal_gic_ack(void);
 void hal_gic_eoi(uint32_t intid);
 void hal_gic_deactivate(uint32_t intid);
 
+/* True if `intid` is active (acknowledged, not deactivated) on the calling pCPU. */
+bool hal_gic_active(uint32_t intid);
+
 /* Send SGI `sgi` (0..15) to the pCPU with `mpidr`. What the caller wrote to memory before is
  * visible to the target by the time it acknowledges the SGI. */
 void hal_gic_send_sgi(uint64_t mpidr, unsigned sgi);

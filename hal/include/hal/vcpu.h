@@ -52,6 +52,12 @@ struct hal_vgic_regs {
 	uint64_t ap0r[4], ap1r[4];
 };
 
+/* FP/SIMD registers of a vCPU (saved at put, loaded at load). 16-byte aligned for STP Q. */
+struct hal_fpsimd {
+	uint64_t v[64]; /* V0-V31, 128 bits each, little endian */
+	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+
 /* The layout of the first fields is shared with the world-switch assembly (target/). */
 struct hal_vcpu_ctx {
 	uint64_t x[31];
@@ -66,12 +72,19 @@ struct hal_vcpu_ctx {
 	uint64_t vmpidr;  /* MPIDR the guest reads (affinity fields) */
 	uint64_t cntvoff; /* CNTVOFF_EL2: the VM's virtual counter = physical - cntvoff */
 	struct hal_vgic_regs vgic;
+	struct hal_fpsimd fpsimd;
 };
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };
 
 void hal_vcpu_load(struct hal_vcpu_ctx *ctx);
 void hal_vcpu_put(struct hal_vcpu_ctx *ctx);
+
+/* Forget this pCPU's stage-1 TLB entries and instruction cache contents of the loaded vCPU's
+ * VMID (local, not broadcast). Needed when another vCPU of the same VM ran here last: the
+ * guest keeps per-CPU TLB state (local TLBIs, lazily flushed ASIDs) that a shared physical
+ * TLB would otherwise mix up between its vCPUs. */
+void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx);
 
 /* Run the loaded vCPU until it traps to EL2; the syndrome is in ctx->esr/far/hpfar. */
 enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx);

@@ -228,7 +228,7 @@ test-qemu: $(BUILD)/hypervisor.bin guests linux initramfs
 	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin
 
 # Trap-path costs from inside a guest, deterministic (-icount) and wall time: not a test.
-bench: $(BUILD)/hypervisor.bin guests
+bench: $(BUILD)/hypervisor.bin guests linux initramfs
 	$(PYTHON) tools/bench.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin \
 		--guest $(BUILD)/guests/bench.bin
 

@@ -392,6 +392,11 @@ void vgic_flush(struct vcpu *vcpu)
 
 	if (!(vcpu->vgic.interesting[0] | vcpu->vgic.interesting[1]))
 		return;
+	/* The guest's own CPU-interface group enables: a pending interrupt of a group it has
+	 * switched off waits in software (with a maintenance interrupt armed for when it switches
+	 * the group on) instead of taking a list register from one it could take now. */
+	uint64_t vmcr = hal_vgic_vmcr(&vcpu->ctx);
+
 	spin_lock(&vm->vgic.lock);
 	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting); w++) {
 		uint64_t bits = vcpu->vgic.interesting[w];
@@ -404,6 +409,11 @@ void vgic_flush(struct vcpu *vcpu)
 			bits &= bits - 1;
 			if (!irq || !(irq->active || deliverable(&vm->vgic, irq)))
 				continue;
+			if (!irq->active &&
+			    !(vmcr & (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0))) {
+				hcr |= irq->group ? ICH_HCR_VGRP1EIE : ICH_HCR_VGRP0EIE;
+				continue;
+			}
 			/* Insertion sort: a handful of candidates at a time in practice. */
 			for (i = n; i > 0 && before(irq, cand[i - 1]); i--)
 				cand[i] = cand[i - 1];

@@ -411,11 +411,6 @@ static void test_vgic_disabled_interrupt_is_not_taken_after_its_active_instance(
 
 static void test_vgic_group_disabled_at_the_cpu_interface_does_not_hide_the_other(void **state)
 {
-	KNOWN_BUG(
-	    "vgic_flush() fills the list registers without looking at ICH_VMCR_EL2: "
-	    "interrupts of a group the guest disabled at its CPU interface can take every list "
-	    "register while one of the other group it could take waits, with no maintenance "
-	    "interrupt armed, until some unrelated exit");
 	for (unsigned i = 0; i < 4; i++) {
 		config(0, SPI + i, 0x40, 0, true);
 		vgic_pulse(vm, NULL, SPI + i);

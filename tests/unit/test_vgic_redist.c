@@ -78,6 +78,9 @@ static struct mmio_device *vgic_vm_up(struct sim_machine *mm, unsigned vcpus)
 		v->ctx.vmpidr = mpidr[i];
 	}
 	vgic_init(mm->vm, 32);
+	/* Each guest has switched both groups on at its CPU interface (ICC_IGRPEN0/1_EL1). */
+	for (unsigned i = 0; i < mm->vm->vcpu_count; i++)
+		mm->vm->vcpus[i].ctx.vgic.vmcr = ICH_VMCR_VENG0 | ICH_VMCR_VENG1;
 	assert_int_equal(vgic_dist_attach(mm->vm, VM_GICD_BASE), HV_OK);
 	assert_int_equal(vgic_redist_attach(mm->vm, VM_GICR_BASE), HV_OK);
 	dev = vm_find_mmio(mm->vm, VM_GICR_BASE);

@@ -22,6 +22,8 @@
 #define ICH_HCR_UIE	       (1ULL << 1)
 #define ICH_HCR_LRENPIE	       (1ULL << 2)
 #define ICH_HCR_NPIE	       (1ULL << 3)
+#define ICH_HCR_VGRP0EIE       (1ULL << 4) /* maintenance while the guest has Group 0 enabled */
+#define ICH_HCR_VGRP1EIE       (1ULL << 6) /* maintenance while the guest has Group 1 enabled */
 #define ICH_HCR_EOICOUNT_SHIFT 27
 #define ICH_HCR_EOICOUNT_MASK  0x1fULL
 

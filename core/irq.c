@@ -14,6 +14,10 @@
 
 static struct irq_config cfg;
 static struct vm *console_focus;
+/* Console input waits in the physical UART while the focus VM's device is full: one byte
+ * already read is held here and the UART's receive interrupt is off until there is room. */
+static int console_held = -1;
+static bool console_paused;
 static struct log_ratelimit unexpected_log;
 
 void irq_init(const struct irq_config *config)
@@ -48,14 +52,29 @@ void irq_set_console_focus(struct vm *vm)
 
 static void console_input(void)
 {
+	struct vm *vm = console_focus;
 	int c;
 
-	while ((c = hal_console_getc()) >= 0) {
-		struct vm *vm = console_focus;
-
-		if (vm && vm->console_rx)
-			vm->console_rx(vm, (char)c);
+	while ((c = console_held >= 0 ? console_held : hal_console_getc()) >= 0) {
+		console_held = -1;
+		if (!vm || !vm->console_rx)
+			continue; /* nobody listens: input is dropped, as on a bare UART */
+		if (!vm->console_rx(vm, (char)c)) {
+			console_held = c;
+			console_paused = true;
+			hal_console_rx_irq(false);
+			return;
+		}
 	}
+}
+
+void irq_console_drained(struct vm *vm)
+{
+	if (vm != console_focus || !console_paused)
+		return;
+	console_paused = false;
+	hal_console_rx_irq(true);
+	console_input();
 }
 
 void irq_handle_physical(struct vcpu *running)

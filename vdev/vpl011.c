@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Emulated PL011 (see vdev/vpl011.h and docs/guest-abi.md). */
 #include <core/err.h>
+#include <core/irq.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/vgic.h>
@@ -163,8 +164,10 @@ static int vpl011_read(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off,
 		       uint64_t *val)
 {
 	struct vpl011 *u = dev->priv;
+	unsigned before;
 
 	spin_lock(&u->lock);
+	before = u->rx_count;
 	if (size == 8)
 		*val = read_reg(u, off) | (uint64_t)read_reg(u, off + 4) << 32;
 	else
@@ -172,6 +175,9 @@ static int vpl011_read(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off,
 		       (uint32_t)GENMASK(size * 8 - 1, 0);
 	update_line(u); /* a DR read may have emptied the FIFO */
 	spin_unlock(&u->lock);
+	/* Room again after a full FIFO: let held-back input in (outside our lock: it re-enters). */
+	if (before == RX_FIFO_SIZE && u->rx_count < RX_FIFO_SIZE)
+		irq_console_drained(u->vm);
 	return HV_OK;
 }
 
@@ -194,19 +200,23 @@ static int vpl011_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off
 	return HV_OK;
 }
 
-/* Console input for this VM: into the receive FIFO; a full FIFO drops the character, as the
- * PL011 does on overrun. */
-static void vpl011_console_rx(struct vm *vm, char c)
+/* Console input for this VM: into the receive FIFO. A full FIFO refuses the character and the
+ * hypervisor holds the rest back (no overrun: the host side waits, like a terminal with flow
+ * control). */
+static bool vpl011_console_rx(struct vm *vm, char c)
 {
 	struct vpl011 *u = vm->console_rx_priv;
+	bool room;
 
 	spin_lock(&u->lock);
-	if (u->rx_count < RX_FIFO_SIZE) {
+	room = u->rx_count < RX_FIFO_SIZE;
+	if (room) {
 		u->rx_fifo[(u->rx_head + u->rx_count) % RX_FIFO_SIZE] = (uint8_t)c;
 		u->rx_count++;
 	}
 	update_line(u);
 	spin_unlock(&u->lock);
+	return room;
 }
 
 static const struct mmio_ops vpl011_ops = {.read = vpl011_read, .write = vpl011_write};

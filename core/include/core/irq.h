@@ -30,4 +30,8 @@ void irq_handle_physical(struct vcpu *running);
 struct vm;
 void irq_set_console_focus(struct vm *vm);
 
+/* The device of `vm` that takes console input has room again (the guest read from it): input
+ * held back while it was full flows again. Call without the device's own lock held. */
+void irq_console_drained(struct vm *vm);
+
 #endif

@@ -102,8 +102,10 @@ struct vm {
 	uint8_t last_vcpu_on[HV_MAX_CPUS];
 	uint64_t cntvoff; /* CNTVOFF_EL2 of every vCPU: the virtual counter starts near 0 */
 
-	/* Console input for this VM (set by the device that takes it, e.g. the vPL011). */
-	void (*console_rx)(struct vm *vm, char c);
+	/* Console input for this VM (set by the device that takes it, e.g. the vPL011): false if
+	 * the device has no room, and then core/irq.c holds input back until the device calls
+	 * irq_console_drained(). */
+	bool (*console_rx)(struct vm *vm, char c);
 	void *console_rx_priv;
 
 	struct log_ratelimit guest_log; /* what this VM's misbehaviour may print */

@@ -154,13 +154,13 @@ static int check_rsvmap(struct fdt *f)
  * depth within FDT_MAX_DEPTH, and an FDT_END after the root. */
 static int check_structure(struct fdt *f)
 {
-	const uint64_t fdt_max_tokens = f->struct_size / FDT_TAG_SIZE + 1;
+	const uint64_t limit = fdt_max_tokens(f);
 	bool seen_root = false, props_ok = false;
 	int depth = -1;
 	uint32_t off = 0;
 	uint64_t n;
 
-	for (n = 0; n < fdt_max_tokens && off < f->struct_size; n++) {
+	for (n = 0; n < limit && off < f->struct_size; n++) {
 		const char *why = NULL;
 		struct fdt_tok t;
 
@@ -288,4 +288,21 @@ int fdt_mem_rsv(const struct fdt *f, unsigned idx, uint64_t *addr, uint64_t *siz
 uint64_t fdt_max_tokens(const struct fdt *f)
 {
 	return f->struct_size / FDT_TAG_SIZE + 1;
+}
+
+int fdt_skip_nops(const struct fdt *f, uint32_t off, uint32_t *tag)
+{
+	for (uint64_t n = 0; n < fdt_max_tokens(f); n++) {
+		struct fdt_tok t;
+		int err = fdt_read_tok(f, (int)off, &t, NULL);
+
+		if (err < 0)
+			return err;
+		if (t.tag != FDT_NOP) {
+			*tag = t.tag;
+			return (int)off;
+		}
+		off = t.next;
+	}
+	return HV_EINVAL;
 }

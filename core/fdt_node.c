@@ -9,22 +9,12 @@
 
 int fdt_root(const struct fdt *f)
 {
-	uint32_t off = 0;
-	uint64_t n;
+	uint32_t tag;
+	int off = fdt_skip_nops(f, 0, &tag);
 
-	for (n = 0; n < fdt_max_tokens(f); n++) {
-		struct fdt_tok t;
-		int err = fdt_read_tok(f, (int)off, &t, NULL);
-
-		if (err < 0)
-			return err;
-		if (t.tag == FDT_BEGIN_NODE)
-			return (int)off;
-		if (t.tag != FDT_NOP)
-			return HV_EINVAL;
-		off = t.next;
-	}
-	return HV_EINVAL;
+	if (off < 0)
+		return off;
+	return tag == FDT_BEGIN_NODE ? off : HV_EINVAL;
 }
 
 int fdt_node_body(const struct fdt *f, int node, uint32_t *body)

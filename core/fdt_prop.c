@@ -9,21 +9,12 @@
 /* The first PROP token at or after `off`, skipping NOPs; HV_ENOENT at a node boundary. */
 static int prop_at(const struct fdt *f, uint32_t off)
 {
-	uint64_t n;
+	uint32_t tag;
+	int at = fdt_skip_nops(f, off, &tag);
 
-	for (n = 0; n < fdt_max_tokens(f); n++) {
-		struct fdt_tok t;
-		int err = fdt_read_tok(f, (int)off, &t, NULL);
-
-		if (err < 0)
-			return err;
-		if (t.tag == FDT_PROP)
-			return (int)off;
-		if (t.tag != FDT_NOP)
-			return HV_ENOENT;
-		off = t.next;
-	}
-	return HV_EINVAL;
+	if (at < 0)
+		return at;
+	return tag == FDT_PROP ? at : HV_ENOENT;
 }
 
 int fdt_first_prop(const struct fdt *f, int node)

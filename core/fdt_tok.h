@@ -38,6 +38,10 @@ int fdt_read_tok(const struct fdt *f, int off, struct fdt_tok *t, const char **w
 /* Upper bound on the tokens of the structure block: every walk runs at most this many steps. */
 uint64_t fdt_max_tokens(const struct fdt *f);
 
+/* The offset of the first token at or after `off` that is not a NOP, with its tag in *tag;
+ * a negative HV_E* for a malformed block (or one that is all NOPs). */
+int fdt_skip_nops(const struct fdt *f, uint32_t off, uint32_t *tag);
+
 /* The offset of the token after `node`'s BEGIN_NODE and name, checking `node` is one. */
 int fdt_node_body(const struct fdt *f, int node, uint32_t *body);
 

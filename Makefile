@@ -76,7 +76,7 @@ all: $(BUILD)/hypervisor.bin
 help:
 	@echo "make                 build build/hypervisor.elf and build/hypervisor.bin (EL2 image)"
 	@echo "make run             boot the hypervisor on QEMU virt (SMP=$(SMP), MEM=$(MEM))"
-	@echo "make run-linux       boot Linux (VCPUS=2 vCPUs on 1 pCPU) to a BusyBox shell"
+	@echo "make run-linux       boot Linux (VCPUS=4 vCPUs on 1 pCPU) to a BusyBox shell"
 	@echo "make debug           like run, but QEMU waits for gdb on :1234"
 	@echo "make test            deps, lint, fmt-check, test-host, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
@@ -212,9 +212,9 @@ linux: | $(DEPS_STAMP)
 initramfs: | $(DEPS_STAMP)
 	@guests/linux/build-initramfs.sh $(LINUX_DIR)
 
-# `make run-linux`: Linux with VCPUS vCPUs (default 2; 4 still hits RCU stalls) time-sliced on one pCPU, BusyBox shell on
+# `make run-linux`: Linux with VCPUS vCPUs (default 4) time-sliced on one pCPU, BusyBox shell on
 # this terminal; `poweroff` in the guest ends the run.
-VCPUS          ?= 2
+VCPUS          ?= 4
 LINUX_MEM      ?= 512
 LINUX_BOOTARGS ?= console=ttyAMA0 rdinit=/init
 LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp 1 -m 2G -kernel $(BUILD)/hypervisor.bin \

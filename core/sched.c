@@ -73,13 +73,20 @@ static bool wakes(struct vcpu *v)
 
 static struct vcpu *pick(struct sched_queue *q)
 {
+	/* Wake every blocked vCPU whose time has come before choosing, not just those ahead of
+	 * the choice: a past deadline left behind would arm the EL2 timer in the past and end the
+	 * chosen vCPU's slice before it ran a single instruction. */
+	for (unsigned i = 0; i < q->count; i++) {
+		struct vcpu *v = q->vcpus[i];
+
+		if (v->state == VCPU_BLOCKED && vm_alive(v->vm) && wakes(v))
+			v->state = VCPU_RUNNABLE;
+	}
 	for (unsigned i = 0; i < q->count; i++) {
 		struct vcpu *v = q->vcpus[(q->next + i) % q->count];
 
 		if (!vm_alive(v->vm))
 			continue;
-		if (v->state == VCPU_BLOCKED && wakes(v))
-			v->state = VCPU_RUNNABLE;
 		if (v->state == VCPU_RUNNABLE) {
 			q->next = (q->next + i + 1) % q->count;
 			return v;

@@ -47,21 +47,21 @@ def _add(case, more_expect):
     LINUX_CASES.append(case)
 
 
-# 4 vCPUs on one pCPU still hits RCU stalls (issue 5, open): 2 vCPUs is the SMP case for now.
-_add(linux_case("linux-2vcpu-shell", 2, [
+# 4 vCPUs time-sliced on one pCPU: the SMP case.
+_add(linux_case("linux-4vcpu-shell", 4, [
     (SHELL, "nproc\n"),
-    (r"^2$", WORKLOAD),
+    (r"^4$", WORKLOAD),
     (r"^job-\d=4501500", ""),
     (r"^job-\d=4501500", ""),
     (r"^job-\d=4501500", ""),
     (r"^job-\d=4501500", "cat /proc/interrupts; echo interrupts-done\n"),
     (r"^interrupts-done", "poweroff\n"),
-]), [r"^2$", r"^job-\d=4501500", r"^job-\d=4501500", r"^job-\d=4501500",
+]), [r"^4$", r"^job-\d=4501500", r"^job-\d=4501500", r"^job-\d=4501500",
      r"^job-\d=4501500",
      # Timer ticks on every CPU: non-zero counts on the virtual timer's line.
-     r"^\s*\d+:" + per_cpu(2) + r"\s+GICv3\s+27 ",
+     r"^\s*\d+:" + per_cpu(4) + r"\s+GICv3\s+27 ",
      # Rescheduling IPIs reached every CPU.
-     r"^\s*IPI0:" + per_cpu(2) + r"\s",
+     r"^\s*IPI0:" + per_cpu(4) + r"\s",
      r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
 
 _add(linux_case("linux-1vcpu-shell", 1, [

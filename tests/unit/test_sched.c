@@ -290,6 +290,23 @@ static void test_sched_slice_timer_is_the_earlier_of_slice_end_and_a_blocked_dea
 	assert_int_equal(armed_at_first_entry, BOOT_COUNT + SLICE / 2);
 }
 
+/* Regression (4 vCPUs of Linux livelocked): a blocked vCPU whose deadline has passed but which
+ * comes after the chosen one in round-robin order must be woken, not left to arm CNTHP in the
+ * past, which ended every slice of the chosen vCPU before its first instruction. */
+static void
+test_sched_a_passed_deadline_behind_the_chosen_vcpu_wakes_it_not_ending_the_slice(void **state)
+{
+	cpu(2)->state = VCPU_BLOCKED;
+	cpu(2)->ctx.el1[HAL_CNTV_CTL_EL0] = CTL_ENABLE;
+	cpu(2)->ctx.el1[HAL_CNTV_CVAL_EL0] = 0; /* long past */
+	sim_smp.on_entry = record_timer;
+	busy(1, 1);
+	exit_step(0, 0);
+	assert_int_equal(sim_smp_run(), 0);
+	assert_true(armed_seen);
+	assert_int_equal(armed_at_first_entry, BOOT_COUNT + SLICE);
+}
+
 static void end_slice_at_step_1(unsigned vcpu, unsigned step)
 {
 	if (vcpu == 0 && step == 1)
@@ -707,6 +724,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 		test_sched_slice_timer_is_the_earlier_of_slice_end_and_a_blocked_deadline, setup3,
 		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_a_passed_deadline_behind_the_chosen_vcpu_wakes_it_not_ending_the_slice,
+		setup3, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_timer_interrupt_ends_the_slice_at_the_next_exit, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -73,6 +73,10 @@ static int map_all(struct pgt *pgt, const struct hw_info *hw, const struct el2_i
 		ret = map_device(pgt, &hw->gicr[i]);
 	if (!ret && hw->uart.present)
 		ret = map_device(pgt, &hw->uart.reg);
+	/* QEMU packs eight transports into a page: mapping it again rewrites identical entries,
+	 * which the table builder skips. */
+	for (unsigned i = 0; !ret && i < hw->virtio_count; i++)
+		ret = map_device(pgt, &hw->virtio[i].reg);
 	return ret;
 }
 
@@ -95,6 +99,8 @@ int el2map_build(struct pgt *pgt, struct palloc *alloc, const struct hw_info *hw
 		top = MAX(top, hw->gicr[i].base + hw->gicr[i].size);
 	if (hw->uart.present)
 		top = MAX(top, hw->uart.reg.base + hw->uart.reg.size);
+	for (unsigned i = 0; i < hw->virtio_count; i++)
+		top = MAX(top, hw->virtio[i].reg.base + hw->virtio[i].reg.size);
 
 	bits = bits_to_cover(top);
 	if (bits > pa_bits || bits > EL2_MAX_VA_BITS) {

@@ -22,6 +22,8 @@ const char *hv_strerror(int err)
 		return "not supported";
 	case HV_ETIMEDOUT:
 		return "timed out";
+	case HV_EIO:
+		return "I/O error";
 	default:
 		return "unknown error";
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Hardware discovery from the host DTB: memory, CPUs, GICv3, PL011, timer PPIs, PSCI and
- * /chosen. Each failure logs exactly one line, naming the node and property at fault. */
+/* Hardware discovery from the host DTB: memory, CPUs, GICv3, PL011, timer PPIs, virtio-mmio
+ * transports, PSCI and /chosen. Each failure logs exactly one line, naming the node and property at fault. */
 #include <core/err.h>
 #include <core/fdt.h>
 #include <core/hwinfo.h>
@@ -348,6 +348,64 @@ static int discover_timer(const struct fdt *f, struct hw_info *hw, int gic)
 	return 0;
 }
 
+/* --- virtio-mmio transports --- */
+
+/* Insert keeping hw->virtio sorted by base; transports never overlap in a sane DTB. */
+static int add_virtio(const struct fdt *f, int node, struct hw_info *hw,
+		      const struct hw_virtio_mmio *t)
+{
+	unsigned i;
+
+	for (i = hw->virtio_count; i > 0 && hw->virtio[i - 1].reg.base > t->reg.base; i--)
+		;
+	if ((i > 0 && hw->virtio[i - 1].reg.base + hw->virtio[i - 1].reg.size > t->reg.base) ||
+	    (i < hw->virtio_count && t->reg.base + t->reg.size > hw->virtio[i].reg.base))
+		return hw_fail(f, node, NULL, "reg", HV_EINVAL,
+			       "overlaps another virtio-mmio node");
+	memmove(&hw->virtio[i + 1], &hw->virtio[i], (hw->virtio_count - i) * sizeof(hw->virtio[0]));
+	hw->virtio[i] = *t;
+	hw->virtio_count++;
+	return 0;
+}
+
+/* Every available "virtio,mmio" node: its registers, and its interrupt when the GIC takes it
+ * (the hypervisor's own driver polls, so an interrupt elsewhere is no error). */
+static int discover_virtio(const struct fdt *f, struct hw_info *hw, int gic, unsigned *left_out)
+{
+	int node = -1, err;
+
+	while ((node = find_available(f, node, "virtio,mmio")) >= 0) {
+		struct hw_virtio_mmio t = {0};
+		unsigned cells, count;
+		struct fdt_reg reg;
+		struct fdt_prop p;
+
+		err = fdt_reg_open(f, node, &reg);
+		if (err == 0)
+			err = fdt_reg_get(&reg, 0, &t.reg.base, &t.reg.size);
+		if (err == 0 && t.reg.size == 0)
+			err = HV_EINVAL;
+		if (err < 0)
+			return hw_fail(f, node, NULL, "reg", err, "missing, empty or malformed");
+		err = get_interrupts(f, node, gic, &p, &cells, &count);
+		if (err == 0)
+			err = gic_spec_intid(p.val, &t.intid);
+		if (err < 0 && err != HV_ENOTSUP && err != HV_ENOENT)
+			return hw_fail(f, node, NULL, "interrupts", err,
+				       "not a GIC SPI/PPI specifier list");
+		t.dma_coherent = fdt_get_prop(f, node, "dma-coherent", &p) == 0;
+		if (hw->virtio_count == HW_MAX_VIRTIO_MMIO) {
+			(*left_out)++;
+			continue;
+		}
+		if ((err = add_virtio(f, node, hw, &t)) < 0)
+			return err;
+	}
+	if (node != HV_ENOENT)
+		return hw_fail(f, -1, "/", "compatible", node, "malformed");
+	return 0;
+}
+
 /* --- PSCI, /chosen --- */
 
 static int discover_psci(const struct fdt *f, struct hw_info *hw)
@@ -397,6 +455,7 @@ static int discover_bootargs(const struct fdt *f, struct hw_info *hw, int chosen
 int hw_discover(const void *blob, size_t max_size, struct hw_info *hw)
 {
 	bool uart_irq_unrouted = false;
+	unsigned virtio_left_out = 0;
 	int chosen, gic = -1, err;
 	struct fdt f;
 
@@ -411,12 +470,16 @@ int hw_discover(const void *blob, size_t max_size, struct hw_info *hw)
 	if ((err = discover_memory(&f, hw)) < 0 || (err = discover_cpus(&f, hw)) < 0 ||
 	    (err = discover_gic(&f, hw, &gic)) < 0 ||
 	    (err = discover_uart(&f, hw, gic, chosen, &uart_irq_unrouted)) < 0 ||
-	    (err = discover_timer(&f, hw, gic)) < 0 || (err = discover_psci(&f, hw)) < 0 ||
-	    (err = discover_bootargs(&f, hw, chosen)) < 0)
+	    (err = discover_timer(&f, hw, gic)) < 0 ||
+	    (err = discover_virtio(&f, hw, gic, &virtio_left_out)) < 0 ||
+	    (err = discover_psci(&f, hw)) < 0 || (err = discover_bootargs(&f, hw, chosen)) < 0)
 		return err;
 	/* Warn only once discovery succeeded: a failure logs exactly one line. */
 	if (uart_irq_unrouted)
 		log_warn("hw: UART interrupt not routed to the GIC; console input polled");
+	if (virtio_left_out)
+		log_warn("hw: %u virtio-mmio transport(s) beyond HW_MAX_VIRTIO_MMIO (64) ignored",
+			 virtio_left_out);
 	return 0;
 }
 
@@ -495,6 +558,12 @@ void hw_print(const struct hw_info *hw)
 	else
 		log_info("timer: ppi intids phys %u virt %u hyp %u", hw->timer.phys, hw->timer.virt,
 			 hw->timer.hyp_phys);
+
+	if (hw->virtio_count)
+		log_info("virtio-mmio: %u transport(s) 0x%llx-0x%llx", hw->virtio_count,
+			 (unsigned long long)hw->virtio[0].reg.base,
+			 (unsigned long long)(hw->virtio[hw->virtio_count - 1].reg.base +
+					      hw->virtio[hw->virtio_count - 1].reg.size - 1));
 
 	log_info("psci: %s", hw->psci == HW_PSCI_SMC   ? "smc"
 			     : hw->psci == HW_PSCI_HVC ? "hvc"

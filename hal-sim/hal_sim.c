@@ -29,7 +29,7 @@ void sim_console_clear(void)
 	sim_hal.console[0] = '\0';
 }
 
-static _Noreturn void sim_exit(const char *reason, int status)
+_Noreturn void sim_exit(const char *reason, int status)
 {
 	sim_hal.exit_reason = reason;
 	sim_hal.exit_status = status;

@@ -21,6 +21,7 @@
 
 #define isb()	 __asm__ volatile("isb" : : : "memory")
 #define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
+#define dmb(opt) __asm__ volatile("dmb " #opt : : : "memory")
 
 /* MPIDR_EL1: the affinity fields, without U/MT bits (Arm ARM D17.2.101). */
 #define MPIDR_AFF_MASK 0xff00ffffffULL

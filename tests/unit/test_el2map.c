@@ -116,6 +116,51 @@ static void test_el2map_device_smaller_than_a_page_is_widened(void **state)
 	pgt_destroy(&pgt);
 }
 
+static void add_qemu_virtio_transports(void)
+{
+	for (unsigned i = 0; i < 32; i++)
+		hw.virtio[i] =
+		    (struct hw_virtio_mmio){{0x0a000000 + 0x200 * i, 0x200}, 48 + i, true};
+	hw.virtio_count = 32;
+}
+
+static void test_el2map_virtio_transports_are_device_memory(void **state)
+{
+	add_qemu_virtio_transports();
+	assert_int_equal(el2map_build(&pgt, &alloc, &hw, &img, 40), HV_OK);
+	for (uint64_t pa = 0x0a000000; pa < 0x0a004000; pa += PAGE_SIZE)
+		expect_identity(pa, PGT_RW | PGT_DEVICE);
+	expect_unmapped(0x0a000000 - PAGE_SIZE);
+	expect_unmapped(0x0a004000);
+	pgt_destroy(&pgt);
+}
+
+static void test_el2map_virtio_transports_apart_are_mapped_apart(void **state)
+{
+	hw.virtio[0] = (struct hw_virtio_mmio){{0x0a000000, 0x200}, 48, true};
+	hw.virtio[1] = (struct hw_virtio_mmio){{0x0a000e00, 0x400}, 49, true}; /* crosses a page */
+	hw.virtio[2] = (struct hw_virtio_mmio){{0x1c130000, 0x1000}, 74, true};
+	hw.virtio_count = 3;
+	assert_int_equal(el2map_build(&pgt, &alloc, &hw, &img, 40), HV_OK);
+	expect_identity(0x0a000000, PGT_RW | PGT_DEVICE);
+	expect_identity(0x0a001000, PGT_RW | PGT_DEVICE);
+	expect_unmapped(0x0a002000);
+	expect_identity(0x1c130000, PGT_RW | PGT_DEVICE);
+	expect_unmapped(0x1c12f000);
+	expect_unmapped(0x1c131000);
+	pgt_destroy(&pgt);
+}
+
+static void test_el2map_input_bits_cover_a_high_virtio_transport(void **state)
+{
+	hw.virtio[0] = (struct hw_virtio_mmio){{0x1000000000ULL, 0x200}, 0, true};
+	hw.virtio_count = 1;
+	assert_int_equal(el2map_build(&pgt, &alloc, &hw, &img, 40), HV_OK);
+	assert_int_equal(pgt.ia_bits, 37);
+	expect_identity(0x1000000000ULL, PGT_RW | PGT_DEVICE);
+	pgt_destroy(&pgt);
+}
+
 static void test_el2map_input_bits_cover_high_ram(void **state)
 {
 	hw.mem[1] = (struct hw_range){0x8000000000ULL, SZ_2M};
@@ -175,6 +220,9 @@ int main(void)
 	    T(test_el2map_ram_is_writable_never_executable),
 	    T(test_el2map_devices_are_device_memory_and_nothing_else_is_mapped),
 	    T(test_el2map_device_smaller_than_a_page_is_widened),
+	    T(test_el2map_virtio_transports_are_device_memory),
+	    T(test_el2map_virtio_transports_apart_are_mapped_apart),
+	    T(test_el2map_input_bits_cover_a_high_virtio_transport),
 	    T(test_el2map_input_bits_cover_high_ram),
 	    T(test_el2map_rejects_ram_beyond_pa_size),
 	    T(test_el2map_rejects_unaligned_or_misplaced_image),

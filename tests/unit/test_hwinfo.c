@@ -425,6 +425,157 @@ static void test_hw_warns_when_the_uart_interrupt_parent_is_not_the_gic(void **s
 	assert_one_line("warning: hw: UART interrupt not routed to the GIC; console input polled");
 }
 
+/* --- virtio-mmio transports --- */
+
+static void test_hw_lists_the_32_virtio_mmio_transports_of_qemu_virt(void **state)
+{
+	struct hw_info hw;
+	unsigned i;
+
+	assert_int_equal(discover_fixture("hw_qemu_virt_4cpu.dtb", &hw), 0);
+	assert_int_equal(hw.virtio_count, 32);
+	for (i = 0; i < 32; i++) {
+		assert_int_equal(hw.virtio[i].reg.base, 0x0a000000 + 0x200 * i);
+		assert_int_equal(hw.virtio[i].reg.size, 0x200);
+		assert_int_equal(hw.virtio[i].intid, 48 + i); /* SPI 16 + n */
+		assert_true(hw.virtio[i].dma_coherent);
+	}
+}
+
+static void test_hw_sorts_virtio_transports_and_skips_disabled_ones(void **state)
+{
+	static const struct {
+		uint64_t base, size;
+		unsigned intid;
+		bool coherent;
+	} want[] = {
+	    {0x0a000000, 0x200, 48, true},  {0x0a000200, 0x200, 49, true},
+	    {0x0a000600, 0x200, 0, false},  /* no interrupts, no dma-coherent */
+	    {0x0a000800, 0x200, 0, true},   /* interrupt to another controller */
+	    {0x1c130000, 0x1000, 74, true}, /* one-cell bus */
+	};
+	struct hw_info hw;
+	unsigned i;
+
+	assert_int_equal(discover_fixture("hw_virtio_mmio.dtb", &hw), 0);
+	assert_int_equal(hw.virtio_count, ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(hw.virtio[i].reg.base, want[i].base);
+		assert_int_equal(hw.virtio[i].reg.size, want[i].size);
+		assert_int_equal(hw.virtio[i].intid, want[i].intid);
+		assert_int_equal(hw.virtio[i].dma_coherent, want[i].coherent);
+	}
+	assert_int_equal(sim_hal.console_len, 0);
+}
+
+static void board_virtio(struct fdtb *b, uint32_t base, uint32_t size)
+{
+	char name[40];
+
+	snprintf(name, sizeof(name), "virtio_mmio@%x", base);
+	fdtb_begin_node(b, name);
+	fdtb_prop_str(b, "compatible", "virtio,mmio");
+	FDTB_CELLS(b, "reg", 0, base, 0, size);
+}
+
+static void test_hw_rejects_virtio_nodes_with_a_bad_reg(void **state)
+{
+	struct fdtb *b = board_minimal(1);
+	struct hw_info hw;
+
+	board_virtio(b, 0x0a000000, 0);
+	fdtb_end_node(b);
+	assert_int_equal(board_discover(b, &hw), HV_EINVAL);
+	assert_one_line("error: hw: /virtio_mmio@a000000: property 'reg': missing, empty or "
+			"malformed (invalid argument)");
+
+	sim_console_clear();
+	b = board_minimal(1);
+	fdtb_begin_node(b, "virtio_mmio@a000000");
+	fdtb_prop_str(b, "compatible", "virtio,mmio");
+	fdtb_end_node(b);
+	assert_int_equal(board_discover(b, &hw), HV_ENOENT);
+	assert_one_line("error: hw: /virtio_mmio@a000000: property 'reg': missing, empty or "
+			"malformed (not found)");
+}
+
+static void test_hw_rejects_virtio_interrupts_that_are_not_gic_specifiers(void **state)
+{
+	struct fdtb *b = board_minimal(1);
+	struct hw_info hw;
+
+	board_virtio(b, 0x0a000000, 0x200);
+	FDTB_CELLS(b, "interrupts", 0, 16);
+	fdtb_end_node(b);
+	assert_int_equal(board_discover(b, &hw), HV_EINVAL);
+	assert_one_line("error: hw: /virtio_mmio@a000000: property 'interrupts': not a GIC "
+			"SPI/PPI specifier list (invalid argument)");
+}
+
+static void test_hw_rejects_overlapping_virtio_transports(void **state)
+{
+	struct fdtb *b = board_minimal(1);
+	struct hw_info hw;
+
+	board_virtio(b, 0x0a000000, 0x200);
+	fdtb_end_node(b);
+	board_virtio(b, 0x0a000400, 0x200);
+	fdtb_end_node(b);
+	board_virtio(b, 0x0a000100, 0x200);
+	fdtb_end_node(b);
+	assert_int_equal(board_discover(b, &hw), HV_EINVAL);
+	assert_one_line("error: hw: /virtio_mmio@a000100: property 'reg': overlaps another "
+			"virtio-mmio node (invalid argument)");
+
+	sim_console_clear();
+	b = board_minimal(1);
+	board_virtio(b, 0x0a000400, 0x200);
+	fdtb_end_node(b);
+	board_virtio(b, 0x0a000300, 0x200);
+	fdtb_end_node(b);
+	assert_int_equal(board_discover(b, &hw), HV_EINVAL);
+	assert_true(
+	    console_has_prefix("error: hw: /virtio_mmio@a000300: property 'reg': overlaps"));
+}
+
+static void test_hw_rejects_a_malformed_compatible_met_while_looking_for_virtio(void **state)
+{
+	struct fdtb *b = board_minimal(1);
+	struct hw_info hw;
+
+	/* The UART and timer searches stop at their nodes; only the virtio search goes on. */
+	board_uart(b, "pl011@9000000", 0x09000000);
+	fdtb_end_node(b);
+	fdtb_begin_node(b, "timer");
+	fdtb_prop_str(b, "compatible", "arm,armv8-timer");
+	FDTB_CELLS(b, "interrupts", 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4);
+	fdtb_end_node(b);
+	fdtb_begin_node(b, "odd");
+	fdtb_prop(b, "compatible", "virtio,mmio", 11); /* no NUL */
+	fdtb_end_node(b);
+	assert_int_equal(board_discover(b, &hw), HV_EINVAL);
+	assert_one_line("error: hw: /: property 'compatible': malformed (invalid argument)");
+}
+
+static void test_hw_keeps_hw_max_virtio_mmio_transports_and_warns_about_more(void **state)
+{
+	struct fdtb *b = board_minimal(1);
+	struct hw_info hw;
+	unsigned i;
+
+	/* Highest first: every insertion goes to the front. */
+	for (i = HW_MAX_VIRTIO_MMIO + 2; i > 0; i--) {
+		board_virtio(b, 0x10000000 + 0x200 * i, 0x200);
+		fdtb_end_node(b);
+	}
+	assert_int_equal(board_discover(b, &hw), 0);
+	assert_int_equal(hw.virtio_count, HW_MAX_VIRTIO_MMIO);
+	for (i = 0; i < HW_MAX_VIRTIO_MMIO; i++)
+		assert_int_equal(hw.virtio[i].reg.base, 0x10000000 + 0x200 * (i + 3));
+	assert_one_line("warning: hw: 2 virtio-mmio transport(s) beyond HW_MAX_VIRTIO_MMIO (64) "
+			"ignored");
+}
+
 /* --- the banner --- */
 
 static void test_hw_print_writes_the_banner_lines(void **state)
@@ -439,9 +590,10 @@ static void test_hw_print_writes_the_banner_lines(void **state)
 	assert_console_line("gic: v3 dist 0x8000000 redist 0x80a0000+0xf60000");
 	assert_console_line("uart: pl011 0x9000000 intid 33");
 	assert_console_line("timer: ppi intids phys 30 virt 27 hyp 26");
+	assert_console_line("virtio-mmio: 32 transport(s) 0xa000000-0xa003fff");
 	assert_console_line("psci: smc");
 	assert_console_line("bootargs: console=ttyAMA0 hv.exit=semihosting");
-	assert_int_equal(console_line_count(), 8);
+	assert_int_equal(console_line_count(), 9);
 }
 
 static void test_hw_print_has_the_lines_end_to_end_tests_grep(void **state)
@@ -487,6 +639,7 @@ static void test_hw_print_says_none_for_absent_devices(void **state)
 	assert_console_line("timer: none");
 	assert_console_line("psci: hvc");
 	assert_false(console_has_prefix("bootargs:"));
+	assert_false(console_has_prefix("virtio-mmio:"));
 }
 
 static void test_hw_print_shows_sizes_below_a_mib_in_kib(void **state)
@@ -855,15 +1008,14 @@ static void test_hw_rejects_an_invalid_blob_with_one_line(void **state)
 	free(blob);
 }
 
-static void test_hw_never_logs_more_than_one_line_for_a_damaged_blob(void **state)
+static void damage_blob_and_check_one_line(const char *fixture, uint32_t seed)
 {
-	uint32_t seed = 0xc0ffee01;
 	size_t size;
-	uint8_t *blob = fixture_load("hw_multi_mem.dtb", &size);
+	uint8_t *blob = fixture_load(fixture, &size);
 	uint8_t *copy = malloc(size);
 	unsigned i, failed = 0;
 
-	print_message("random seed 0x%08x\n", seed);
+	print_message("%s: random seed 0x%08x\n", fixture, seed);
 	for (i = 0; i < 2000; i++) {
 		struct hw_info hw;
 		uint32_t r;
@@ -890,6 +1042,12 @@ static void test_hw_never_logs_more_than_one_line_for_a_damaged_blob(void **stat
 	free(blob);
 }
 
+static void test_hw_never_logs_more_than_one_line_for_a_damaged_blob(void **state)
+{
+	damage_blob_and_check_one_line("hw_multi_mem.dtb", 0xc0ffee01);
+	damage_blob_and_check_one_line("hw_virtio_mmio.dtb", 0xc0ffee02);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -912,6 +1070,16 @@ int main(void)
 	    cmocka_unit_test_setup(test_hw_accepts_exactly_hw_max_mem_banks, setup),
 	    cmocka_unit_test_setup(test_hw_cuts_long_bootargs_to_fit, setup),
 	    cmocka_unit_test_setup(test_hw_warns_when_the_uart_interrupt_parent_is_not_the_gic,
+				   setup),
+	    cmocka_unit_test_setup(test_hw_lists_the_32_virtio_mmio_transports_of_qemu_virt, setup),
+	    cmocka_unit_test_setup(test_hw_sorts_virtio_transports_and_skips_disabled_ones, setup),
+	    cmocka_unit_test_setup(test_hw_rejects_virtio_nodes_with_a_bad_reg, setup),
+	    cmocka_unit_test_setup(test_hw_rejects_virtio_interrupts_that_are_not_gic_specifiers,
+				   setup),
+	    cmocka_unit_test_setup(test_hw_rejects_overlapping_virtio_transports, setup),
+	    cmocka_unit_test_setup(
+		test_hw_rejects_a_malformed_compatible_met_while_looking_for_virtio, setup),
+	    cmocka_unit_test_setup(test_hw_keeps_hw_max_virtio_mmio_transports_and_warns_about_more,
 				   setup),
 	    cmocka_unit_test_setup(test_hw_print_writes_the_banner_lines, setup),
 	    cmocka_unit_test_setup(test_hw_print_has_the_lines_end_to_end_tests_grep, setup),

@@ -10,8 +10,8 @@
 /* The hypervisor's own EL2 stage-1 map: an identity map (VA == PA) of
  *   - every RAM bank: read/write, never executable;
  *   - the image: text read-only + executable, rodata read-only, data and bss read/write;
- *   - the devices the hypervisor drives (GIC distributor and redistributors, UART):
- *     Device-nGnRE, read/write, never executable.
+ *   - the devices the hypervisor drives (GIC distributor and redistributors, UART, every
+ *     virtio-mmio transport): Device-nGnRE, read/write, never executable.
  * Nothing else is mapped, so a stray pointer faults instead of touching a device. */
 
 struct el2_image {

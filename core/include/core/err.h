@@ -13,6 +13,7 @@ enum hv_err {
 	HV_EFAULT = -6,	 /* bad address */
 	HV_ENOTSUP = -7, /* valid but not supported */
 	HV_ETIMEDOUT = -8,
+	HV_EIO = -9, /* a device reported an error or stopped working */
 };
 
 /* A short name for an error code, for log lines. */

@@ -12,6 +12,7 @@
 #define HW_MAX_MEM_BANKS    16
 #define HW_MAX_GICR_REGIONS 8
 #define HW_BOOTARGS_MAX	    256
+#define HW_MAX_VIRTIO_MMIO  64 /* QEMU virt has 32 */
 
 struct hw_range {
 	uint64_t base;
@@ -19,6 +20,14 @@ struct hw_range {
 };
 
 enum hw_psci_method { HW_PSCI_NONE, HW_PSCI_SMC, HW_PSCI_HVC };
+
+/* One virtio-mmio transport ("virtio,mmio" node). Most of QEMU virt's 32 are empty: what sits
+ * behind one is only known by reading its DeviceID register (vdev/hostblk.c does). */
+struct hw_virtio_mmio {
+	struct hw_range reg;
+	unsigned intid;	   /* GIC INTID; 0 when absent or not routed to the GIC */
+	bool dma_coherent; /* "dma-coherent": the device's memory accesses snoop the CPU caches */
+};
 
 struct hw_info {
 	struct hw_range mem[HW_MAX_MEM_BANKS]; /* sorted by base */
@@ -43,13 +52,17 @@ struct hw_info {
 		unsigned sec_phys, phys, virt, hyp_phys, hyp_virt;
 	} timer;
 
+	struct hw_virtio_mmio virtio[HW_MAX_VIRTIO_MMIO]; /* sorted by base */
+	unsigned virtio_count;
+
 	enum hw_psci_method psci;
 	char bootargs[HW_BOOTARGS_MAX]; /* /chosen/bootargs, "" if none, cut to fit */
 };
 
 /* Read `blob` (at most `max_size` bytes are valid) into `hw`. Every offset, length, string and
  * nesting depth is bound-checked. On a malformed blob or missing required hardware (memory,
- * CPUs, GICv3), logs one line naming the node and property and returns a negative HV_E*. */
+ * CPUs, GICv3), logs one line naming the node and property and returns a negative HV_E*.
+ * Transports beyond HW_MAX_VIRTIO_MMIO are left out with a warning once discovery succeeded. */
 int hw_discover(const void *blob, size_t max_size, struct hw_info *hw);
 
 /* Log the discovered hardware, one line per item (the `make run` banner). */

@@ -24,6 +24,15 @@
 #define SIM_GIC_MAX_SGIS	64 /* sent SGIs recorded; sgis_sent keeps counting */
 #define SIM_GIC_MAX_RUNNING	16 /* nested acknowledges before an EOI */
 #define SIM_CONSOLE_RX_SIZE	4096
+#define SIM_MMIO_MAX_REGIONS	64 /* simulated devices behind hal/io.h */
+
+/* A simulated device's registers: hal_mmio_read32()/_write32() at base + off land here. */
+struct sim_mmio_region {
+	uint64_t base, size;
+	uint32_t (*read)(void *dev, uint64_t off);
+	void (*write)(void *dev, uint64_t off, uint32_t val);
+	void *dev;
+};
 
 struct sim_hal {
 	unsigned cpu_id;
@@ -114,6 +123,16 @@ struct sim_hal {
 		bool irq_enabled; /* hal_console_rx_irq() */
 	} console_rx;
 
+	/* --- Device registers and DMA ordering: hal/io.h (hal-sim/io_sim.c). An access goes to
+	 * the region sim_mmio_attach() registered around its address; an access no region
+	 * claims (a wild pointer on real hardware) ends the run through the exit path below. */
+	struct sim_mmio {
+		struct sim_mmio_region region[SIM_MMIO_MAX_REGIONS];
+		unsigned count;
+		unsigned reads, writes;	     /* register accesses */
+		unsigned dma_wmbs, dma_rmbs; /* hal_dma_wmb() / hal_dma_rmb() calls */
+	} mmio;
+
 	/* _Noreturn HAL calls (halt, system off/reset, machine exit) record why and longjmp here
 	 * when set; without it they abort() the test. */
 	jmp_buf *exit_jmp;
@@ -130,5 +149,11 @@ void sim_console_clear(void);
 void sim_gic_raise(uint32_t intid);
 /* Queue console input for hal_console_getc(); raising the UART's INTID is the test's job. */
 void sim_console_feed(const char *s);
+/* Put a device's registers at [base, base+size) for hal/io.h; regions must not overlap and
+ * at most SIM_MMIO_MAX_REGIONS exist (both checked: a broken test aborts). */
+void sim_mmio_attach(uint64_t base, uint64_t size, uint32_t (*read)(void *dev, uint64_t off),
+		     void (*write)(void *dev, uint64_t off, uint32_t val), void *dev);
+/* The exit path of the _Noreturn HAL calls, for the other hal-sim models. */
+_Noreturn void sim_exit(const char *reason, int status);
 
 #endif

@@ -14,16 +14,18 @@
 #define ID_AA64SMFR0 (4 * 8 + 5)
 #define ID_AA64DFR0  (5 * 8 + 0)
 
-/* SVE and SME trap (CPTR_EL2.TZ/TSM); MPAM, MTE, SPE, trace and BRBE are not virtualised. */
+/* SVE and SME trap (CPTR_EL2.TZ/TSM); MPAM, MTE, the PMU, SPE, trace and BRBE are not
+ * virtualised. */
 #define PFR0_HIDDEN (GENMASK(35, 32) /* SVE */ | GENMASK(43, 40) /* MPAM */)
 #define PFR1_HIDDEN                                                                               \
 	(GENMASK(11, 8) /* MTE */ | GENMASK(19, 16) /* MPAM_frac */ | GENMASK(27, 24) /* SME */ | \
 	 GENMASK(43, 40) /* MTE_frac */ | GENMASK(55, 52) /* MTEX */)
 #define PFR2_HIDDEN GENMASK(11, 0) /* MTEPERM, MTESTOREONLY, MTEFAR */
-#define DFR0_HIDDEN                                                       \
-	(GENMASK(35, 32) /* PMSVer */ | GENMASK(43, 40) /* TraceFilt */ | \
-	 GENMASK(47, 44) /* TraceBuffer */ | GENMASK(55, 52) /* BRBE */ | \
-	 GENMASK(7, 4) /* TraceVer */ | GENMASK(59, 56) /* ExtTrcBuff */)
+#define DFR0_HIDDEN                                                        \
+	(GENMASK(35, 32) /* PMSVer */ | GENMASK(43, 40) /* TraceFilt */ |  \
+	 GENMASK(47, 44) /* TraceBuffer */ | GENMASK(55, 52) /* BRBE */ |  \
+	 GENMASK(7, 4) /* TraceVer */ | GENMASK(59, 56) /* ExtTrcBuff */ | \
+	 GENMASK(11, 8) /* PMUVer: PMU accesses trap (MDCR_EL2.TPM) */)
 
 uint64_t id_reg_guest_value(unsigned crm, unsigned op2)
 {

@@ -128,7 +128,7 @@ def main():
           " shift=0 includes the guest's own loop)" % (next(iter(det.values()))[0],
                                                         next(iter(det.values()))[2]))
     print()
-    for vcpus in (1, 2):
+    for vcpus in (1, 4):
         linux_boot(args, vcpus, args.boot_reps)
 
 

@@ -45,8 +45,12 @@
 #define CPTR_EL2_TZ   (1ULL << 8)
 #define CPTR_EL2_TSM  (1ULL << 12)
 
-/* MDCR_EL2: debug register accesses trap (core/trap_debug.c keeps them per vCPU); the
- * performance monitors stay the guest's, all counters (HPMN = PMCR_EL0.N). */
+/* MDCR_EL2: debug register accesses trap (core/trap_debug.c keeps them per vCPU), and so do
+ * the performance monitors (TPM, TPMCR): their counters are not switched per vCPU, so a guest
+ * could read what other VMs did. The ID registers hide the PMU (core/id_regs.c), and a trapped
+ * access is UNDEFINED. HPMN keeps its reset meaning (all counters) for when a vPMU comes. */
+#define MDCR_EL2_TPMCR	 (1ULL << 5)
+#define MDCR_EL2_TPM	 (1ULL << 6)
 #define MDCR_EL2_TDA	 (1ULL << 9)
 #define MDCR_EL2_TDOSA	 (1ULL << 10)
 #define MDCR_EL2_TDRA	 (1ULL << 11)
@@ -57,7 +61,7 @@ static uint64_t mdcr_guest(void)
 {
 	uint64_t hpmn = (read_sysreg(pmcr_el0) >> PMCR_EL0_N_SHIFT) & PMCR_EL0_N_MASK;
 
-	return MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | hpmn;
+	return MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | hpmn;
 }
 
 /* Every EL1 register of enum hal_el1_reg with its system register name. */
@@ -87,6 +91,39 @@ static uint64_t mdcr_guest(void)
 	X(HAL_CSSELR_EL1, csselr_el1)         \
 	X(HAL_CNTV_CTL_EL0, cntv_ctl_el0)     \
 	X(HAL_CNTV_CVAL_EL0, cntv_cval_el0)
+
+/* The pointer-authentication keys (APIA, APIB, APDA, APDB, APGA, low and high halves) as
+ * S3_0_C2_C<1..3>_<n>: the guest's own (HCR_EL2.APK), so they move with the vCPU, on a CPU
+ * that has them. Linux keeps per-task keys: vCPUs sharing a pCPU must not share keys. */
+#define PAUTH_KEYS(X)      \
+	X(0, S3_0_C2_C1_0) \
+	X(1, S3_0_C2_C1_1) \
+	X(2, S3_0_C2_C1_2) \
+	X(3, S3_0_C2_C1_3) \
+	X(4, S3_0_C2_C2_0) \
+	X(5, S3_0_C2_C2_1) \
+	X(6, S3_0_C2_C2_2) \
+	X(7, S3_0_C2_C2_3) \
+	X(8, S3_0_C2_C3_0) \
+	X(9, S3_0_C2_C3_1)
+
+_Static_assert(sizeof(((struct hal_vcpu_ctx *)0)->pauth_keys) == 10 * sizeof(uint64_t),
+	       "one slot per key half");
+
+/* ID_AA64ISAR1_EL1 APA [7:4], API [11:8], GPA [27:24], GPI [31:28]; ID_AA64ISAR2_EL1 (as
+ * S3_0_C0_C6_2) GPA3 [11:8], APA3 [15:12]: any of them means the keys exist. */
+static bool cpu_has_pauth(void)
+{
+	static int known = -1; /* every CPU of the machine is the same */
+
+	if (known < 0) {
+		uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
+		uint64_t isar2 = read_sysreg(S3_0_C0_C6_2);
+
+		known = (isar1 & 0xff000ff0ULL) || (isar2 & 0xff00ULL);
+	}
+	return known;
+}
 
 /* CNTHCTL_EL2 (E2H=0): the physical counter is readable at EL1 (EL1PCTEN), the physical
  * timer is not (EL1PCEN clear: its registers trap); guests time with the virtual timer. */
@@ -120,6 +157,11 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)
 #undef LOAD
+	if (cpu_has_pauth()) {
+#define LOAD_KEY(i, name) write_sysreg(name, ctx->pauth_keys[i]);
+		PAUTH_KEYS(LOAD_KEY)
+#undef LOAD_KEY
+	}
 	isb();
 }
 
@@ -138,6 +180,11 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 #define SAVE(id, name) ctx->el1[id] = read_sysreg(name);
 	EL1_REGS(SAVE)
 #undef SAVE
+	if (cpu_has_pauth()) {
+#define SAVE_KEY(i, name) ctx->pauth_keys[i] = read_sysreg(name);
+		PAUTH_KEYS(SAVE_KEY)
+#undef SAVE_KEY
+	}
 	hal_vgic_save(&ctx->vgic);
 	hal_fpsimd_save(&ctx->fpsimd);
 	/* The guest's timer must not fire into whatever runs next. */

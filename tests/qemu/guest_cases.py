@@ -25,7 +25,7 @@ GUEST_CHECKS = {
     "mmio": 131,
     "sysreg": 34,
     "debug": 17,
-    "extensions": 15,
+    "extensions": 18,
     "abort": 22,
     "wfi": 5,
     "vtimer": 23,

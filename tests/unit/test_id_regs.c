@@ -2,7 +2,7 @@
 /* Tests of core/id_regs.c, reached as a guest reaches it: a trapped MRS (EC 0x18, HCR_EL2.TID3)
  * through exit_handle() and core/trap_sysreg.c. With a CPU whose feature ID registers read as
  * all ones (sim_hal.id_regs), the guest sees ID_AA64PFR0/PFR1/ZFR0/SMFR0/DFR0 without SVE,
- * MPAM, MTE, SME, SPE, trace and BRBE and with every other field intact; every other ID register
+ * MPAM, MTE, SME, the PMU, SPE, trace and BRBE and with every other field intact; every other ID register
  * of the TID3 space is the CPU's own; writing any of them is UNDEFINED. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,9 +54,10 @@ static const struct edited edited[] = {
     {"ID_AA64ZFR0_EL1", 4, 4, ONES /* SVE features */},
     {"ID_AA64SMFR0_EL1", 4, 5, ONES /* SME features */},
     {"ID_AA64DFR0_EL1", 5, 0,
-     GENMASK(7, 4) /* TraceVer */ | GENMASK(35, 32) /* PMSVer (SPE) */ |
-	 GENMASK(43, 40) /* TraceFilt */ | GENMASK(47, 44) /* TraceBuffer */ |
-	 GENMASK(55, 52) /* BRBE */ | GENMASK(59, 56) /* ExtTrcBuff */},
+     GENMASK(7, 4) /* TraceVer */ | GENMASK(11, 8) /* PMUVer */ |
+	 GENMASK(35, 32) /* PMSVer (SPE) */ | GENMASK(43, 40) /* TraceFilt */ |
+	 GENMASK(47, 44) /* TraceBuffer */ | GENMASK(55, 52) /* BRBE */ |
+	 GENMASK(59, 56) /* ExtTrcBuff */},
 };
 
 static struct sim_machine m;
@@ -120,7 +121,7 @@ static const struct edited *edited_at(unsigned crm, unsigned op2)
 	return NULL;
 }
 
-static void test_id_regs_hide_sve_mpam_mte_sme_spe_trace_and_brbe_fields(void **state)
+static void test_id_regs_hide_sve_mpam_mte_sme_pmu_spe_trace_and_brbe_fields(void **state)
 {
 	cpu_id_regs(all_ones);
 	for (unsigned i = 0; i < ARRAY_SIZE(edited); i++) {
@@ -218,7 +219,7 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_id_regs_hide_sve_mpam_mte_sme_spe_trace_and_brbe_fields),
+	    T(test_id_regs_hide_sve_mpam_mte_sme_pmu_spe_trace_and_brbe_fields),
 	    T(test_id_regs_edited_registers_keep_every_other_field_of_the_cpu),
 	    T(test_id_regs_every_other_id_register_reads_as_the_cpus_own),
 	    T(test_id_regs_read_into_xzr_changes_no_register),

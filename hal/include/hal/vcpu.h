@@ -73,6 +73,7 @@ struct hal_vcpu_ctx {
 	uint64_t cntvoff; /* CNTVOFF_EL2: the VM's virtual counter = physical - cntvoff */
 	struct hal_vgic_regs vgic;
 	struct hal_fpsimd fpsimd;
+	uint64_t pauth_keys[10]; /* APIA, APIB, APDA, APDB, APGA key halves (if implemented) */
 };
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* CPU extensions (docs/guest-abi.md, "Traps"): FP/SIMD and pointer authentication are the
- * guest's own, so their registers survive exits to the hypervisor untouched; SVE and SME trap
- * to the hypervisor and are UNDEFINED. */
+ * guest's own, so their registers survive exits to the hypervisor untouched; SVE, SME and the
+ * PMU trap to the hypervisor and are UNDEFINED. */
 #include "board.h"
 #include "check.h"
 #include "exception.h"
@@ -141,6 +141,29 @@ static void check_sve_sme(void)
 	check_eq(read_sysreg(S3_0_C0_C4_4), 0, "extensions: ID_AA64ZFR0_EL1 reads 0");
 }
 
+/* The PMU's counters are not switched per vCPU, so a guest gets none: hidden in
+ * ID_AA64DFR0_EL1.PMUVer and its registers UNDEFINED. */
+static void check_pmu(void)
+{
+	uint64_t at, after;
+
+	if (hvc_call(HV_CALL_VERSION, 0, 0, 0) != 0x10000) {
+		check_skip("no hypervisor: the CPU really has a PMU", "extensions: PMU hidden");
+		check_skip("no hypervisor: the CPU really has a PMU", "extensions: PMCR_EL0");
+		check_skip("no hypervisor: the CPU really has a PMU", "extensions: PMCCNTR_EL0");
+		return;
+	}
+	check_eq((read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf, 0,
+		 "extensions: ID_AA64DFR0_EL1.PMUVer reads 0");
+	exc_expect(EXC_RESUME_DEFAULT);
+	at = PROBE_INSN("mrs x0, S3_3_C9_C12_0", after);
+	check_undefined("mrs PMCR_EL0", at, after);
+	exc_expect(EXC_RESUME_DEFAULT);
+	at = PROBE_INSN("mrs x0, S3_3_C9_C13_0", after);
+	check_undefined("mrs PMCCNTR_EL0", at, after);
+	exc_expect_none();
+}
+
 int main(void)
 {
 	/* FP/SIMD is the guest's: enable it at EL1 like any kernel does. */
@@ -149,5 +172,6 @@ int main(void)
 	check_fp_simd();
 	check_pointer_auth();
 	check_sve_sme();
+	check_pmu();
 	return 0;
 }

@@ -39,6 +39,19 @@ static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
 	d->timer.hyp_phys = 26;
 	d->bootargs = cfg->bootargs;
 	d->psci = GUEST_DTB_PSCI_HVC;
+	/* The virtio-mmio slots that have a device on the MMIO bus, and only those. */
+	for (unsigned i = 0; i < vm->mmio_count; i++) {
+		const struct mmio_device *dev = &vm->mmio[i];
+		uint64_t slot = (dev->base - VM_VIRTIO_BASE) / VM_VIRTIO_STRIDE;
+
+		if (dev->base < VM_VIRTIO_BASE || slot >= VM_VIRTIO_SLOTS ||
+		    d->virtio_count == GUEST_DTB_MAX_VIRTIO)
+			continue;
+		d->virtio[d->virtio_count++] = (struct guest_dtb_virtio){
+		    .reg = {VM_VIRTIO_BASE + slot * VM_VIRTIO_STRIDE, VM_VIRTIO_STRIDE},
+		    .intid = VM_VIRTIO_INTID((unsigned)slot),
+		};
+	}
 }
 
 static int fail(const struct vm *vm, const char *what, int err)

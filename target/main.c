@@ -25,7 +25,10 @@
 #include <hal/mmu.h>
 #include <hal/time.h>
 #include <hal/vcpu.h>
+#include <vdev/blk_mem.h>
+#include <vdev/hostblk.h>
 #include <vdev/vgic_mmio.h>
+#include <vdev/virtio_blk.h>
 #include <vdev/vpl011.h>
 
 #include "gic_setup.h"
@@ -257,12 +260,103 @@ static void log_stats(const struct vm *vm)
 		 (unsigned long long)t.abort_injected, (unsigned long long)t.undef_injected);
 }
 
+/* The disks of vm0, until VMs come from a configuration. Each adds one in the next virtio-mmio
+ * slot (/dev/vda, vdb, ...):
+ *   hv.disk=host       the machine's first virtio-blk disk (a file on the QEMU host: persistent)
+ *   hv.memdisk=ADDR    the ramdisk module loaded at ADDR, served from memory (writes are lost at
+ *                      power-off); read-only with the word hv.memdisk.ro */
+static struct hostblk host_disk;
+static struct blk_backend mem_disk;
+
+/* The ramdisk module at `addr`, or (addr 0) the first one: the initramfs. The memory disk's
+ * module is never taken for the initramfs. */
+static const struct bootmod *ramdisk_module(uint64_t addr, uint64_t not_addr)
+{
+	for (unsigned i = 0; i < modules.count; i++) {
+		const struct bootmod *m = &modules.mod[i];
+
+		if (m->kind == BOOTMOD_RAMDISK && m->base != not_addr && (!addr || m->base == addr))
+			return m;
+	}
+	return NULL;
+}
+
+static uint64_t memdisk_addr(void)
+{
+	uint64_t addr = 0;
+
+	if (args_get_u64(hw.bootargs, "hv.memdisk", &addr) == HV_EINVAL) {
+		log_err("boot: hv.memdisk= must be the address of a ramdisk module");
+		hal_machine_exit(1);
+	}
+	return addr;
+}
+
+static struct blk_backend *host_disk_backend(void)
+{
+	int ret = hostblk_probe(&host_disk, &hw, 0, &page_alloc);
+
+	if (ret == HV_ENOENT)
+		log_err("boot: hv.disk=host, but the machine has no virtio-blk disk");
+	if (ret)
+		boot_fail("host disk", ret);
+	return &host_disk.backend;
+}
+
+static struct blk_backend *memory_disk_backend(uint64_t addr)
+{
+	const struct bootmod *image = ramdisk_module(addr, 0);
+	int ret;
+
+	if (!image) {
+		log_err("boot: hv.memdisk=0x%llx: no ramdisk module there",
+			(unsigned long long)addr);
+		return NULL;
+	}
+	ret = blk_mem_init(&mem_disk, hal_phys_to_ptr(image->base), image->size,
+			   args_has(hw.bootargs, "hv.memdisk.ro"));
+	if (ret) {
+		log_err("boot: the memory disk's size must be a multiple of 512 bytes");
+		return NULL;
+	}
+	return &mem_disk;
+}
+
+static int attach_disk(struct vm *vm, unsigned slot, struct blk_backend *b)
+{
+	uint64_t base = VM_VIRTIO_BASE + slot * VM_VIRTIO_STRIDE;
+	int ret = virtio_blk_attach(vm, base, VM_VIRTIO_INTID(slot), b);
+
+	if (!ret)
+		log_info("%s: disk vd%c: %s, %llu MiB%s (virtio-mmio 0x%llx, INTID %u)", vm->name,
+			 'a' + slot, b->name, (unsigned long long)(b->sectors >> 11),
+			 b->read_only ? ", read-only" : "", (unsigned long long)base,
+			 VM_VIRTIO_INTID(slot));
+	return ret;
+}
+
+static int attach_disks(struct vm *vm)
+{
+	uint64_t memdisk = memdisk_addr();
+	unsigned slot = 0;
+	int ret = HV_OK;
+
+	if (args_has(hw.bootargs, "hv.disk=host"))
+		ret = attach_disk(vm, slot++, host_disk_backend());
+	if (!ret && memdisk) {
+		struct blk_backend *b = memory_disk_backend(memdisk);
+
+		ret = b ? attach_disk(vm, slot++, b) : HV_EINVAL;
+	}
+	return ret;
+}
+
 /* Until VMs come from a configuration: the first kernel module (with the first ramdisk, if any)
  * runs as vm0, all its vCPUs time-sliced on this pCPU, and the run ends with its status. */
 static void run_first_guest(void)
 {
 	const struct bootmod *kernel = bootmod_find(&modules, BOOTMOD_KERNEL, 0);
-	const struct bootmod *initrd = bootmod_find(&modules, BOOTMOD_RAMDISK, 0);
+	const struct bootmod *initrd = ramdisk_module(0, memdisk_addr());
 	uint64_t mem = guest_mem_bytes();
 	struct vm_boot_layout layout;
 	struct vm_boot_config cfg;
@@ -285,6 +379,8 @@ static void run_first_guest(void)
 		ret = vm_add_ram(vm, VM_RAM_BASE, mem);
 	if (!ret)
 		ret = vpl011_attach(vm, VM_PL011_BASE);
+	if (!ret)
+		ret = attach_disks(vm);
 	if (!ret)
 		ret = vm_boot_prepare(vm, &cfg, &layout);
 	if (!ret)

@@ -225,6 +225,42 @@ static void test_vm_boot_dtb_describes_the_vm_to_hw_discover(void **state)
 	free(blob);
 }
 
+static int no_access(struct mmio_device *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+		     uint64_t *val)
+{
+	return HV_EINVAL;
+}
+
+/* Devices in virtio-mmio slots 0 and 5 (and one outside the window): exactly those two slots
+ * are in the DTB, each with the board's SPI. */
+static void test_vm_boot_dtb_lists_the_virtio_slots_that_have_devices(void **state)
+{
+	static const struct mmio_ops ops = {.read = no_access};
+	const uint64_t bases[] = {VM_VIRTIO_BASE + 5 * VM_VIRTIO_STRIDE, VM_VIRTIO_BASE,
+				  VM_VIRTIO_BASE + VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE};
+	struct vm_boot_config cfg;
+	struct hw_info hw;
+	uint8_t *blob;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(bases); i++) {
+		const struct mmio_device dev = {"dev", bases[i], VM_VIRTIO_STRIDE, &ops, NULL};
+
+		assert_int_equal(vm_add_mmio(vm, &dev), HV_OK);
+	}
+	make_kernel(0x1000, 0, 0);
+	cfg = config(1, 0x1000, 0);
+	assert_int_equal(vm_boot_prepare(vm, &cfg, &layout), HV_OK);
+	blob = read_dtb();
+	assert_int_equal(hw_discover(blob, layout.dtb_size, &hw), HV_OK);
+	assert_int_equal(hw.virtio_count, 2);
+	assert_int_equal(hw.virtio[0].reg.base, VM_VIRTIO_BASE);
+	assert_int_equal(hw.virtio[0].reg.size, VM_VIRTIO_STRIDE);
+	assert_int_equal(hw.virtio[0].intid, VM_VIRTIO_INTID(0));
+	assert_int_equal(hw.virtio[1].reg.base, VM_VIRTIO_BASE + 5 * VM_VIRTIO_STRIDE);
+	assert_int_equal(hw.virtio[1].intid, VM_VIRTIO_INTID(5));
+	free(blob);
+}
+
 static void test_vm_boot_eight_vcpus_are_all_in_the_dtb(void **state)
 {
 	struct vm_boot_config cfg;
@@ -479,6 +515,7 @@ int main(void)
 	    T(test_vm_boot_raw_kernel_lands_at_ram_base_plus_0x80000),
 	    T(test_vm_boot_dtb_sits_in_the_last_2mib_and_reads_back),
 	    T(test_vm_boot_dtb_describes_the_vm_to_hw_discover),
+	    T(test_vm_boot_dtb_lists_the_virtio_slots_that_have_devices),
 	    T(test_vm_boot_eight_vcpus_are_all_in_the_dtb),
 	    T(test_vm_boot_initramfs_sits_page_aligned_between_kernel_and_dtb),
 	    T(test_vm_boot_initramfs_may_end_right_at_the_kernels_reservation),

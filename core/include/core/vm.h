@@ -31,6 +31,11 @@
 #define VM_GICD_SIZE   0x10000ULL
 #define VM_GICR_BASE   0x080a0000ULL
 #define VM_GICR_STRIDE 0x20000ULL /* RD_base + SGI_base frames per vCPU */
+/* virtio-mmio slot n: registers at VM_VIRTIO_BASE + n * VM_VIRTIO_STRIDE, SPI 16 + n. */
+#define VM_VIRTIO_BASE	   0x0a000000ULL
+#define VM_VIRTIO_STRIDE   0x200ULL
+#define VM_VIRTIO_SLOTS	   32
+#define VM_VIRTIO_INTID(n) (48 + (n))
 
 struct vm;
 struct vcpu;

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VDEV_VIRTIO_BLK_H
+#define VDEV_VIRTIO_BLK_H
+
+#include <stdint.h>
+
+struct blk_backend;
+struct vm;
+
+/* A virtio block device (virtio 1.2, 5.2) on the virtio-mmio transport, its sectors in a
+ * `struct blk_backend` (vdev/blk_backend.h). One request queue; requests are served
+ * synchronously when the driver notifies it, their data moved between guest RAM and the
+ * backend through a per-device bounce buffer of VIRTIO_BLK_BOUNCE bytes. What the guest sees
+ * (features, configuration, status codes) is in docs/guest-abi.md. */
+
+#define VIRTIO_BLK_MAX	  8    /* devices, over all VMs */
+#define VIRTIO_BLK_BOUNCE 4096 /* bytes moved per backend call */
+
+/* virtio-blk request types and status bytes (virtio 1.2, 5.2.6). */
+#define VIRTIO_BLK_T_IN	    0
+#define VIRTIO_BLK_T_OUT    1
+#define VIRTIO_BLK_T_FLUSH  4
+#define VIRTIO_BLK_T_GET_ID 8
+#define VIRTIO_BLK_S_OK	    0
+#define VIRTIO_BLK_S_IOERR  1
+#define VIRTIO_BLK_S_UNSUPP 2
+#define VIRTIO_BLK_ID_BYTES 20
+
+/* Feature bits (5.2.3). */
+#define VIRTIO_BLK_F_SEG_MAX  2
+#define VIRTIO_BLK_F_RO	      5
+#define VIRTIO_BLK_F_BLK_SIZE 6
+#define VIRTIO_BLK_F_FLUSH    9
+
+/* Create a virtio-blk device on `vm`'s MMIO bus at `base` (VIRTIO_MMIO_SIZE bytes, e.g. a
+ * virtio-mmio slot of the board) with its interrupt on SPI `intid`, serving `backend`, which
+ * the caller keeps alive and does not use elsewhere while the VM lives. The device's serial
+ * (VIRTIO_BLK_T_GET_ID) is the backend's name, cut to 20 bytes. HV_EINVAL for a backend
+ * without sectors or read/write ops or an INTID that is not an SPI, HV_ENOMEM when all
+ * VIRTIO_BLK_MAX devices are in use (a device is free again once its VM is destroyed),
+ * HV_EBUSY / HV_ENOMEM from the MMIO bus. Call before the VM runs. */
+int virtio_blk_attach(struct vm *vm, uint64_t base, uint32_t intid, struct blk_backend *backend);
+
+#endif

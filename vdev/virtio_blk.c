@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/* virtio-blk over virtio-mmio (see vdev/virtio_blk.h and docs/guest-abi.md). */
+#include <core/err.h>
+#include <core/lib.h>
+#include <core/log.h>
+#include <core/spinlock.h>
+#include <core/vm.h>
+#include <vdev/blk_backend.h>
+#include <vdev/virtio_blk.h>
+#include <vdev/virtio_mmio.h>
+#include <vdev/virtqueue.h>
+
+#define VIRTIO_ID_BLOCK 2
+#define SECTOR_SIZE	512
+#define REQ_HDR_SIZE	16 /* le32 type, le32 reserved, le64 sector */
+
+/* struct virtio_blk_config (5.2.4), up to num_queues; the rest reads 0. */
+#define CFG_CAPACITY 0x00
+#define CFG_SEG_MAX  0x0c
+#define CFG_BLK_SIZE 0x14
+#define CFG_SIZE     0x24
+
+/* Data buffers per request: the chain also holds the header and the status byte. */
+#define BLK_SEG_MAX (VIRTQ_CHAIN_MAX - 2)
+
+/* Requests served per notify. A driver never has more than the queue size outstanding, so only
+ * a guest that keeps refilling the ring from another vCPU while we serve gets here; we stop so
+ * that it cannot hold this pCPU in the hypervisor for ever. What is left waits for its next
+ * notification (with EVENT_IDX, one it may never send: it only hurts its own disk). */
+#define NOTIFY_BUDGET 65536
+
+/* The largest transfer: its byte count plus the status byte must fit the used length. */
+#define MAX_TRANSFER (UINT32_MAX - SECTOR_SIZE)
+
+struct virtio_blk {
+	struct virtio_mmio t;
+	struct blk_backend *backend;
+	struct virtq_chain chain; /* the request being served */
+	_Alignas(64) uint8_t bounce[VIRTIO_BLK_BOUNCE];
+};
+
+static struct virtio_blk blks[VIRTIO_BLK_MAX];
+static struct spinlock blks_lock = SPINLOCK_INIT; /* claiming a slot */
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint8_t request_error(struct virtio_blk *d, const char *why, uint64_t sector)
+{
+	log_ratelimited(&d->t.vm->guest_log, LOG_WARN,
+			"%s: virtio-blk@0x%llx: %s (sector %llu); IOERR", d->t.vm->name,
+			(unsigned long long)d->t.base, why, (unsigned long long)sector);
+	return VIRTIO_BLK_S_IOERR;
+}
+
+/* IN (out == false) or OUT: the data is the writable stream before the status byte, or the
+ * readable stream after the header; moved through the bounce buffer. */
+static uint8_t transfer(struct virtio_blk *d, uint64_t sector, bool out, uint32_t *written)
+{
+	const struct virtq_chain *c = &d->chain;
+	struct blk_backend *b = d->backend;
+	struct vm *vm = d->t.vm;
+	uint64_t len = out ? c->readable - REQ_HDR_SIZE : c->writable - 1;
+	uint32_t n;
+
+	if (out && b->read_only)
+		return request_error(d, "write to a read-only disk", sector);
+	if (len % SECTOR_SIZE || len > MAX_TRANSFER)
+		return request_error(d, "data length not a multiple of 512 or over 4 GiB", sector);
+	if (sector > b->sectors || len / SECTOR_SIZE > b->sectors - sector)
+		return request_error(d, "beyond the end of the disk", sector);
+	for (uint64_t done = 0; done < len; done += n) {
+		uint64_t at = sector + done / SECTOR_SIZE;
+
+		n = (uint32_t)MIN(len - done, VIRTIO_BLK_BOUNCE);
+		if (out) {
+			if (virtq_chain_read(vm, c, REQ_HDR_SIZE + done, d->bounce, n) ||
+			    b->write(b, at, d->bounce, n / SECTOR_SIZE))
+				return request_error(d, "write failed", at);
+		} else {
+			if (b->read(b, at, d->bounce, n / SECTOR_SIZE) ||
+			    virtq_chain_write(vm, c, done, d->bounce, n))
+				return request_error(d, "read failed", at);
+			*written += n;
+		}
+	}
+	return VIRTIO_BLK_S_OK;
+}
+
+/* GET_ID: the serial, NUL-padded to 20 bytes (no NUL when it is 20 long), cut to the room the
+ * driver gave. */
+static uint8_t get_id(struct virtio_blk *d, uint32_t *written)
+{
+	const char *name = d->backend->name ? d->backend->name : "";
+	uint8_t id[VIRTIO_BLK_ID_BYTES] = {0};
+	uint32_t n = (uint32_t)MIN(d->chain.writable - 1, sizeof(id));
+
+	memcpy(id, name, strnlen(name, sizeof(id)));
+	if (virtq_chain_write(d->t.vm, &d->chain, 0, id, n))
+		return request_error(d, "GET_ID buffer failed", 0);
+	*written = n;
+	return VIRTIO_BLK_S_OK;
+}
+
+static uint8_t dispatch(struct virtio_blk *d, const uint8_t *hdr, uint32_t *written)
+{
+	struct blk_backend *b = d->backend;
+	uint64_t sector = get32(hdr + 8) | (uint64_t)get32(hdr + 12) << 32;
+
+	switch (get32(hdr)) {
+	case VIRTIO_BLK_T_IN:
+		return transfer(d, sector, false, written);
+	case VIRTIO_BLK_T_OUT:
+		return transfer(d, sector, true, written);
+	case VIRTIO_BLK_T_FLUSH:
+		if (b->flush && b->flush(b))
+			return request_error(d, "flush failed", 0);
+		return VIRTIO_BLK_S_OK;
+	case VIRTIO_BLK_T_GET_ID:
+		return get_id(d, written);
+	default:
+		return VIRTIO_BLK_S_UNSUPP;
+	}
+}
+
+/* Serve the request in d->chain; returns the bytes written into its writable buffers. */
+static uint32_t serve(struct virtio_blk *d)
+{
+	const struct virtq_chain *c = &d->chain;
+	uint8_t hdr[REQ_HDR_SIZE], status;
+	uint32_t written = 0;
+
+	if (!c->writable) {
+		log_ratelimited(&d->t.vm->guest_log, LOG_WARN,
+				"%s: virtio-blk@0x%llx: request without a status byte; returned "
+				"unanswered",
+				d->t.vm->name, (unsigned long long)d->t.base);
+		return 0;
+	}
+	if (virtq_chain_read(d->t.vm, c, 0, hdr, sizeof(hdr)))
+		status = request_error(d, "request header shorter than 16 bytes", 0);
+	else
+		status = dispatch(d, hdr, &written);
+	/* The status byte is the last writable byte, after any data. */
+	if (virtq_chain_write(d->t.vm, c, c->writable - 1, &status, 1))
+		return written;
+	return written + 1;
+}
+
+static void blk_queue_notify(struct virtio_mmio *t, unsigned index)
+{
+	struct virtio_blk *d = t->priv;
+	struct virtq *q = &t->queues[index];
+	int ret = 0;
+
+	for (unsigned n = 0; n < NOTIFY_BUDGET; n++) {
+		ret = virtq_pop(t->vm, q, &d->chain);
+		if (ret <= 0)
+			break;
+		ret = virtq_push(t->vm, q, d->chain.head, serve(d));
+		if (ret)
+			break;
+	}
+	if (ret < 0)
+		virtio_mmio_needs_reset(t, q->error);
+	if (virtq_should_interrupt(t->vm, q))
+		virtio_mmio_used(t);
+}
+
+static void blk_config_read(struct virtio_mmio *t, uint32_t off, uint8_t *buf, unsigned len)
+{
+	struct virtio_blk *d = t->priv;
+	uint8_t cfg[CFG_SIZE] = {0};
+
+	put32(cfg + CFG_CAPACITY, (uint32_t)d->backend->sectors);
+	put32(cfg + CFG_CAPACITY + 4, (uint32_t)(d->backend->sectors >> 32));
+	put32(cfg + CFG_SEG_MAX, BLK_SEG_MAX);
+	put32(cfg + CFG_BLK_SIZE, SECTOR_SIZE);
+	memcpy(buf, cfg + off, len);
+}
+
+static const struct virtio_device_ops blk_ops = {
+    .name = "virtio-blk",
+    .device_id = VIRTIO_ID_BLOCK,
+    .num_queues = 1,
+    .queue_num_max = VIRTQ_MAX_SIZE,
+    .config_size = CFG_SIZE,
+    .config_read = blk_config_read,
+    .queue_notify = blk_queue_notify,
+};
+
+/* A slot is taken while its device is on the bus of a VM that exists: destroying the VM (or
+ * reusing its slot, which empties the bus) frees it. Slot lock held. */
+static bool in_use(struct virtio_blk *d)
+{
+	struct vm *vm = d->t.vm;
+	struct mmio_device *dev;
+
+	if (!vm || vm->state == VM_FREE)
+		return false;
+	dev = vm_find_mmio(vm, d->t.base);
+	return dev && dev->priv == &d->t;
+}
+
+int virtio_blk_attach(struct vm *vm, uint64_t base, uint32_t intid, struct blk_backend *backend)
+{
+	uint64_t features = BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_BLK_F_SEG_MAX) |
+			    BIT(VIRTIO_BLK_F_BLK_SIZE) | BIT(VIRTIO_BLK_F_FLUSH) |
+			    BIT(VIRTIO_RING_F_EVENT_IDX) | BIT(VIRTIO_RING_F_INDIRECT_DESC);
+	struct virtio_blk *d = NULL;
+	int ret;
+
+	if (!backend || !backend->sectors || !backend->read ||
+	    (!backend->write && !backend->read_only))
+		return HV_EINVAL;
+	if (backend->read_only)
+		features |= BIT(VIRTIO_BLK_F_RO);
+	spin_lock(&blks_lock);
+	for (unsigned i = 0; i < VIRTIO_BLK_MAX && !d; i++)
+		d = in_use(&blks[i]) ? NULL : &blks[i];
+	ret = d ? virtio_mmio_attach(&d->t, vm, base, intid, &blk_ops, features, d) : HV_ENOMEM;
+	if (!ret)
+		d->backend = backend;
+	spin_unlock(&blks_lock);
+	return ret;
+}

@@ -213,16 +213,30 @@ initramfs: | $(DEPS_STAMP)
 	@guests/linux/build-initramfs.sh $(LINUX_DIR)
 
 # `make run-linux`: Linux with VCPUS vCPUs (default 4) time-sliced on one pCPU, BusyBox shell on
-# this terminal; `poweroff` in the guest ends the run.
+# this terminal; `poweroff` in the guest ends the run. DISK (a raw image file, made blank and
+# sparse with DISK_MIB MiB if missing) is the guest's persistent /dev/vda, served by the
+# hypervisor through QEMU's virtio-blk; `mke2fs /dev/vda` once, and later boots mount it on
+# /mnt. DISK= (empty) runs without a disk.
 VCPUS          ?= 4
 LINUX_MEM      ?= 512
 LINUX_BOOTARGS ?= console=ttyAMA0 rdinit=/init
+DISK           ?= $(BUILD)/disk.img
+DISK_MIB       ?= 256
+# Modern (version 2) virtio-mmio transports: the only kind the hypervisor drives.
+LINUX_DISK_ARGS = $(if $(DISK),-global virtio-mmio.force-legacy=false \
+	-drive file=$(DISK)$(comma)if=none$(comma)format=raw$(comma)id=hd0 \
+	-device virtio-blk-device$(comma)drive=hd0)
 LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp 1 -m 2G -kernel $(BUILD)/hypervisor.bin \
-	-append "hv.exit=semihosting hv.vcpus=$(VCPUS) hv.guest_mem=$(LINUX_MEM)" \
+	-append "hv.exit=semihosting hv.vcpus=$(VCPUS) hv.guest_mem=$(LINUX_MEM)$(if $(DISK), hv.disk=host)" \
 	-device guest-loader,addr=0x50000000,kernel=$(LINUX_IMAGE),bootargs="$(LINUX_BOOTARGS)" \
-	-device guest-loader,addr=0x54000000,initrd=$(LINUX_INITRD)
-run-linux: $(BUILD)/hypervisor.bin linux initramfs
+	-device guest-loader,addr=0x54000000,initrd=$(LINUX_INITRD) $(LINUX_DISK_ARGS)
+run-linux: $(BUILD)/hypervisor.bin linux initramfs $(DISK)
 	$(QEMU) $(LINUX_QEMU_ARGS)
+ifneq ($(DISK),)
+$(DISK):
+	@mkdir -p $(@D) && truncate -s $(DISK_MIB)M $@
+	@echo "disk: $@ is a new blank $(DISK_MIB) MiB disk (in the guest: mke2fs /dev/vda)"
+endif
 
 test-qemu: $(BUILD)/hypervisor.bin guests linux initramfs
 	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin

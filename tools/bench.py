@@ -99,6 +99,86 @@ def linux_boot(args, vcpus, reps):
           "   ratio %.2fx" % (vcpus, m_hv, m_direct, m_hv / m_direct))
 
 
+DISK_MIB = 96
+DISK_IO_MIB = 64
+# The guest times its own sequential I/O (BusyBox `time`): 64 MiB written to the raw disk and
+# synced, then read back after dropping the page cache.
+DISK_SCRIPT = ("time dd if=/dev/zero of=/dev/vda bs=1M count=%d conv=fsync; "
+               "echo 3 > /proc/sys/vm/drop_caches; "
+               "time dd if=/dev/vda of=/dev/null bs=1M count=%d; echo bench-done\n"
+               % (DISK_IO_MIB, DISK_IO_MIB))
+REAL = re.compile(rb"real\s+(\d+)m\s*([\d.]+)s")
+
+
+def guest_io_times(cmd, timeout):
+    """(write seconds, read seconds) the guest measured, or None."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    seen, typed, start = b"", False, time.monotonic()
+    try:
+        while time.monotonic() - start < timeout:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+            if not ready:
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            seen += chunk
+            if not typed and SHELL_MARKER in seen:
+                os.write(proc.stdin.fileno(), DISK_SCRIPT.encode())
+                typed = True
+            if typed and b"\nbench-done" in seen:
+                times = [int(m) * 60 + float(s) for m, s in REAL.findall(seen)]
+                return tuple(times[:2]) if len(times) >= 2 else None
+        return None
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def disk_throughput(args, reps):
+    """Sequential write and read in the guest (1 vCPU), its disk a file on this machine:
+    served by the hypervisor through QEMU's virtio-blk, vs the same guest directly on QEMU
+    with QEMU's virtio-blk as its own disk. Interleaved, `reps` times each."""
+    if not (os.path.exists(LINUX_IMAGE) and os.path.exists(LINUX_INITRD)):
+        return
+    disk = os.path.join(os.path.dirname(args.image), "bench-disk.img")
+    drive = ["-global", "virtio-mmio.force-legacy=false",
+             "-drive", "file=%s,if=none,format=raw,id=hd0" % disk,
+             "-device", "virtio-blk-device,drive=hd0"]
+    bootargs = "console=ttyAMA0 rdinit=/init"
+    hv = [args.qemu] + MACHINE[:-4] + ["-smp", "1", "-m", "2G", "-kernel", args.image,
+                                       "-append", "hv.vcpus=1 hv.guest_mem=512 hv.disk=host",
+                                       "-device", "guest-loader,addr=0x50000000,kernel=%s,"
+                                       "bootargs=%s" % (LINUX_IMAGE, bootargs),
+                                       "-device", "guest-loader,addr=0x54000000,initrd=%s"
+                                       % LINUX_INITRD] + drive
+    direct = [args.qemu, "-M", "virt,gic-version=3", "-cpu", "max", "-nographic", "-nic",
+              "none", "-smp", "1", "-m", "512M", "-kernel", LINUX_IMAGE, "-initrd",
+              LINUX_INITRD, "-append", bootargs] + drive
+    results = {"hv": [], "direct": []}
+    for _ in range(reps):
+        for name, cmd in (("hv", hv), ("direct", direct)):
+            with open(disk, "wb") as f:
+                f.truncate(DISK_MIB << 20)
+            t = guest_io_times(cmd, args.timeout)
+            if t:
+                results[name].append(t)
+    os.remove(disk)
+    if not results["hv"] or not results["direct"]:
+        print("virtio-blk throughput: no result (hv %d, direct %d runs)" % (
+            len(results["hv"]), len(results["direct"])))
+        return
+    print("virtio-blk sequential I/O in the guest, %d MiB, 1 vCPU (%d runs each, median):"
+          % (DISK_IO_MIB, reps))
+    for i, what in enumerate(("write + fsync", "read (cold)")):
+        hv_s = statistics.median(t[i] for t in results["hv"])
+        direct_s = statistics.median(t[i] for t in results["direct"])
+        print("  %-14s under the hypervisor %6.1f MiB/s   directly on QEMU %6.1f MiB/s"
+              "   ratio %.2fx" % (what, DISK_IO_MIB / hv_s, DISK_IO_MIB / direct_s,
+                                  (DISK_IO_MIB / hv_s) / (DISK_IO_MIB / direct_s)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--qemu", default="qemu-system-aarch64")
@@ -130,6 +210,8 @@ def main():
     print()
     for vcpus in (1, 4):
         linux_boot(args, vcpus, args.boot_reps)
+    print()
+    disk_throughput(args, args.boot_reps)
 
 
 if __name__ == "__main__":

@@ -93,3 +93,7 @@ CASES += GUEST_CASES
 from linux_cases import LINUX_CASES  # noqa: E402
 
 CASES += LINUX_CASES
+
+from disk_cases import DISK_CASES  # noqa: E402
+
+CASES += DISK_CASES

@@ -5,7 +5,8 @@ for the case's expected lines (in order), enforces a timeout, always stops QEMU,
 pass/fail per case. On a failure it names the step that failed and shows the last console
 lines. A case may type on the console: its optional "input" is a list of (regex, text) pairs
 used in order; once a complete console line matches the next pair's regex, its text is
-written to QEMU's stdin, which -nographic connects to the serial console.
+written to QEMU's stdin, which -nographic connects to the serial console. An optional
+"prepare" callable makes the files a case needs (disk images) and returns an error or None.
 
     tests/qemu/run.py --image build/hypervisor.bin [--qemu qemu-system-aarch64] [-k NAME]
 """
@@ -80,6 +81,11 @@ def run_case(case, args):
 
 
 def run_case_in(case, args, workdir):
+    if "prepare" in case:
+        # Files the case needs (disk images): an error here fails the case before QEMU starts.
+        problem = case["prepare"]()
+        if problem:
+            return problem, []
     board = ["-smp", str(case.get("smp", 1)), "-m", case.get("mem", "512M")]
     cmd = [args.qemu] + MACHINE + board + [
         "-kernel", args.image,

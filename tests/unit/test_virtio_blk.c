@@ -31,13 +31,13 @@
 
 #define BASE	   0x0a000000ULL
 #define INTID	   48
-#define SECTORS	   128
+#define SECTORS	   512
 #define DISK_BYTES (SECTORS * 512)
 #define NUM	   16
 #define HDR	   (VD_DATA)
 #define STS	   (VD_DATA + 0x100)
 #define IND	   (VD_DATA + 0x1000)
-#define DATA	   (VD_DATA + 0x10000) /* data buffers: up to 192 KiB */
+#define DATA	   (VD_DATA + 0x10000) /* data buffers: up to 512 KiB */
 #define RAND_ITERS 400
 
 #define F_SEG_MAX  (1ULL << 2)
@@ -318,7 +318,7 @@ static void test_virtio_blk_bad_requests_get_ioerr_and_change_nothing(void **sta
 	}
 	assert_memory_equal(image, copy, DISK_BYTES);
 	assert_true(console_has_prefix("warning: sim: virtio-blk@0xa000000: beyond the end of the "
-				       "disk (sector 128); IOERR"));
+				       "disk (sector 512); IOERR"));
 	/* The last sector itself is fine. */
 	assert_int_equal(rq(0, SECTORS - 1, DATA, 512, true, &used), 0);
 	free(copy);
@@ -414,9 +414,9 @@ static void test_virtio_blk_backend_errors_become_ioerr(void **state)
 	assert_int_equal(rq(4, 0, 0, 0, false, NULL), 1);
 	fail_io = false;
 	io_calls = 0;
-	assert_int_equal(rq(0, 0, DATA, 8192, true, &used), 0);
-	assert_int_equal(io_calls, 8192 / VIRTIO_BLK_BOUNCE);
-	assert_int_equal(g_byte(m.vm, DATA + 8191), 0x42);
+	assert_int_equal(rq(0, 0, DATA, 2 * VIRTIO_BLK_BOUNCE, true, &used), 0);
+	assert_int_equal(io_calls, 2);
+	assert_int_equal(g_byte(m.vm, DATA + 2 * VIRTIO_BLK_BOUNCE - 1), 0x42);
 	disk.flush = NULL; /* no flush op: nothing to flush */
 	assert_int_equal(rq(4, 0, 0, 0, false, NULL), 0);
 }

@@ -14,7 +14,7 @@ struct vm;
  * (features, configuration, status codes) is in docs/guest-abi.md. */
 
 #define VIRTIO_BLK_MAX	  8	  /* devices, over all VMs */
-#define VIRTIO_BLK_BOUNCE 0x10000 /* bytes moved per backend call: one host request each */
+#define VIRTIO_BLK_BOUNCE 0x40000 /* bytes moved per backend call: one host request each */
 
 /* virtio-blk request types and status bytes (virtio 1.2, 5.2.6). */
 #define VIRTIO_BLK_T_IN	    0

@@ -7,18 +7,22 @@
 #include <core/vm.h>
 #include <hal/mem.h>
 
-/* The host pointer behind the guest page holding `ipa`, or NULL if it is not RAM. */
-static void *page_ptr(struct vm *vm, uint64_t ipa)
+/* The host pointer behind `ipa` and how many bytes from there the same stage-2 leaf (a page
+ * or a block: contiguous memory) maps, or NULL if `ipa` is not RAM. */
+static void *leaf_ptr(struct vm *vm, uint64_t ipa, uint64_t *room)
 {
-	uint64_t pa;
+	uint64_t pa, size;
 	unsigned flags;
 
-	if (!pgt_lookup(&vm->s2, ipa, &pa, &flags) || (flags & PGT_DEVICE))
+	if (!pgt_lookup_leaf(&vm->s2, ipa, &pa, &flags, &size) || (flags & PGT_DEVICE))
 		return NULL;
+	*room = size - (ipa & (size - 1));
 	return hal_phys_to_ptr(pa);
 }
 
-/* Walk [ipa, ipa+len) page by page: copy into (to_guest) or out of the guest. */
+/* Walk [ipa, ipa+len) a stage-2 leaf at a time (guest RAM is mostly 2 MiB blocks, so checking
+ * a huge buffer costs a lookup per block, not per page): copy into (to_guest) or out of the
+ * guest. */
 static int gmem_copy(struct vm *vm, uint64_t ipa, void *buf, size_t len, bool to_guest)
 {
 	uint8_t *b = buf;
@@ -26,8 +30,9 @@ static int gmem_copy(struct vm *vm, uint64_t ipa, void *buf, size_t len, bool to
 	if (!range_ok(ipa, len))
 		return HV_EFAULT;
 	while (len) {
-		size_t chunk = MIN(len, PAGE_SIZE - (ipa & (PAGE_SIZE - 1)));
-		uint8_t *p = page_ptr(vm, ipa);
+		uint64_t room = 0;
+		uint8_t *p = leaf_ptr(vm, ipa, &room);
+		size_t chunk = (size_t)MIN(len, room);
 
 		if (!p)
 			return HV_EFAULT;

@@ -427,6 +427,12 @@ int pgt_protect(struct pgt *pgt, uint64_t ia, uint64_t size, unsigned flags)
 
 bool pgt_lookup(const struct pgt *pgt, uint64_t ia, uint64_t *pa, unsigned *flags)
 {
+	return pgt_lookup_leaf(pgt, ia, pa, flags, NULL);
+}
+
+bool pgt_lookup_leaf(const struct pgt *pgt, uint64_t ia, uint64_t *pa, unsigned *flags,
+		     uint64_t *leaf_size)
+{
 	uint64_t table_pa = pgt->root_pa;
 
 	if (table_pa == 0 || (ia >> pgt->ia_bits) != 0)
@@ -445,6 +451,8 @@ bool pgt_lookup(const struct pgt *pgt, uint64_t ia, uint64_t *pa, unsigned *flag
 			*pa = (desc & PTE_ADDR_MASK & ~offset_mask) | (ia & offset_mask);
 		if (flags)
 			*flags = attrs_to_flags(pgt, desc);
+		if (leaf_size)
+			*leaf_size = level_size(level);
 		return true;
 	}
 	return false;

@@ -23,11 +23,13 @@
 /* Data buffers per request: the chain also holds the header and the status byte. */
 #define BLK_SEG_MAX (VIRTQ_CHAIN_MAX - 2)
 
-/* Requests served per notify. A driver never has more than the queue size outstanding, so only
- * a guest that keeps refilling the ring from another vCPU while we serve gets here; we stop so
- * that it cannot hold this pCPU in the hypervisor for ever. What is left waits for its next
- * notification (with EVENT_IDX, one it may never send: it only hurts its own disk). */
-#define NOTIFY_BUDGET 65536
+/* Requests served per notify: four times the largest queue. A driver never has more than the
+ * queue size outstanding, so only a guest that keeps refilling the ring from another vCPU while
+ * we serve gets here; we stop so that it cannot hold this pCPU in the hypervisor for long (each
+ * request costs at most 2048 stage-2 lookups to check, vdev/virtqueue.c). What is left waits
+ * for its next notification (with EVENT_IDX, one it may never send: it only hurts its own
+ * disk). */
+#define NOTIFY_BUDGET (4 * VIRTQ_MAX_SIZE)
 
 /* The largest transfer: its byte count plus the status byte must fit the used length. */
 #define MAX_TRANSFER (UINT32_MAX - SECTOR_SIZE)

@@ -46,6 +46,24 @@ static void test_pgt_map_uses_pages_when_pa_not_block_aligned(void **state)
 	pgtfx_check_tables(f);
 }
 
+static void test_pgt_lookup_leaf_reports_the_size_of_the_page_or_block(void **state)
+{
+	struct pgtfx *f = *state;
+	struct pgt *pgt = pgtfx_make(f, PGT_EL2_STAGE1, 39);
+	const uint64_t ia = SZ_2M - 2 * P, size = 2 * SZ_2M + 4 * P;
+	uint64_t pa = 0, leaf = 0;
+	unsigned flags = 0;
+
+	assert_int_equal(pgt_map(pgt, ia, ia, size, PGT_RW), HV_OK);
+	assert_true(pgt_lookup_leaf(pgt, ia + 5, &pa, &flags, &leaf));
+	assert_int_equal(leaf, P);
+	assert_int_equal(pa, ia + 5);
+	assert_true(pgt_lookup_leaf(pgt, SZ_2M + 0x1234, &pa, NULL, &leaf));
+	assert_int_equal(leaf, SZ_2M);
+	assert_int_equal(pa, SZ_2M + 0x1234);
+	assert_false(pgt_lookup_leaf(pgt, ia - P, &pa, NULL, &leaf));
+}
+
 static void test_pgt_map_uses_blocks_inside_and_pages_at_unaligned_edges(void **state)
 {
 	struct pgtfx *f = *state;
@@ -310,6 +328,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    PGTFX_TEST(test_pgt_map_uses_2m_block_when_ia_pa_and_size_aligned),
 	    PGTFX_TEST(test_pgt_map_uses_pages_when_pa_not_block_aligned),
+	    PGTFX_TEST(test_pgt_lookup_leaf_reports_the_size_of_the_page_or_block),
 	    PGTFX_TEST(test_pgt_map_uses_blocks_inside_and_pages_at_unaligned_edges),
 	    PGTFX_TEST(test_pgt_map_uses_1g_block_when_aligned),
 	    PGTFX_TEST(test_pgt_unmap_splits_block_on_partial_unmap),

@@ -309,7 +309,7 @@ static void test_virtqueue_buffers_outside_ram_break_it(void **state)
 	    {(uint64_t)(uintptr_t)hv_memory, 64}, /* hypervisor memory, by host address */
 	    {(uint64_t)(uintptr_t)sim_ram_ptr(&other, VD_DATA), 64}, /* the other VM's RAM */
 	    {0xfffffffffffffff0ULL, 0x20},			     /* wraps */
-	    {VM_RAM_BASE, 0xffffffff},				     /* huge */
+	    {VM_RAM_BASE, 0xffffffff - 16}, /* huge: the chain is exactly 4 GiB - 1 */
 	};
 
 	memset(hv_memory, 0x77, sizeof(hv_memory));
@@ -393,6 +393,35 @@ static void test_virtqueue_chain_longer_than_the_limit_breaks_it(void **state)
 	for (uint16_t i = 0; i < VIRTQ_CHAIN_MAX; i++)
 		vdrv_desc(&drv, IND, i, BUF(1), 1, i + 1 < VIRTQ_CHAIN_MAX ? D_NEXT : 0, i + 1);
 	expect_broken(0, "descriptor chain longer than VIRTQ_CHAIN_MAX");
+}
+
+/* An indirect table of 255 buffers each covering all of RAM (4080 MiB), then `last`. */
+static void aliased_chain(uint64_t last_addr, uint32_t last_len)
+{
+	enable(false, true);
+	drv.avail_idx = 0;
+	vdrv_desc(&drv, VD_DESC, 0, IND, 16 * VIRTQ_CHAIN_MAX, D_INDIRECT, 0);
+	for (uint16_t i = 0; i + 1 < VIRTQ_CHAIN_MAX; i++)
+		vdrv_desc(&drv, IND, i, VM_RAM_BASE, SIM_RAM_SIZE, D_NEXT | D_WRITE, i + 1);
+	vdrv_desc(&drv, IND, VIRTQ_CHAIN_MAX - 1, last_addr, last_len, D_WRITE, 0);
+}
+
+/* Aliased buffers describe terabytes cheaply: what lies past 4 GiB in all is not checked (the
+ * device refuses such a chain by its length), so checking a chain costs at most 4 GiB of
+ * lookups; a device access to an unchecked buffer still fails cleanly. */
+static void test_virtqueue_buffers_past_4gib_in_all_are_left_to_the_device(void **state)
+{
+	const uint64_t aliased = (VIRTQ_CHAIN_MAX - 1) * (uint64_t)SIM_RAM_SIZE;
+
+	aliased_chain(0, 16); /* ends at 4080 MiB + 16: checked */
+	expect_broken(0, "buffer outside the VM's RAM");
+
+	aliased_chain(0, SIM_RAM_SIZE + 1); /* ends past 4 GiB: left alone */
+	vdrv_publish(&drv, 0);
+	assert_int_equal(virtq_pop(m.vm, &q, &chain), 1);
+	assert_false(q.broken);
+	assert_int_equal(chain.writable, aliased + SIM_RAM_SIZE + 1);
+	assert_int_equal(virtq_chain_write(m.vm, &chain, aliased, "x", 1), HV_EFAULT);
 }
 
 static void test_virtqueue_descriptor_table_in_the_used_ring_is_just_guest_memory(void **state)
@@ -673,6 +702,7 @@ int main(void)
 	    T(test_virtqueue_indirect_needs_the_feature),
 	    T(test_virtqueue_indirect_inside_indirect_breaks_it),
 	    T(test_virtqueue_chain_longer_than_the_limit_breaks_it),
+	    T(test_virtqueue_buffers_past_4gib_in_all_are_left_to_the_device),
 	    T(test_virtqueue_descriptor_table_in_the_used_ring_is_just_guest_memory),
 	    T(test_virtqueue_ram_that_goes_away_breaks_it),
 	    T(test_virtqueue_ring_entry_or_table_that_goes_away_breaks_it),

@@ -76,6 +76,11 @@ int pgt_protect(struct pgt *pgt, uint64_t ia, uint64_t size, unsigned flags);
  * be NULL). Stage 1 mappings always report PGT_R. */
 bool pgt_lookup(const struct pgt *pgt, uint64_t ia, uint64_t *pa, unsigned *flags);
 
+/* pgt_lookup(), and the size of the leaf that maps `ia` (a page or a block: 4 KiB, 2 MiB or
+ * 1 GiB), so a walk over a range can step a whole block at a time. */
+bool pgt_lookup_leaf(const struct pgt *pgt, uint64_t ia, uint64_t *pa, unsigned *flags,
+		     uint64_t *leaf_size);
+
 /* Free every table page, root included; no CPU may still use the tables (stage 2: the VM
  * is stopped). Stage 2 also invalidates the VMID's TLB entries, as the VMID may be reused. */
 void pgt_destroy(struct pgt *pgt);

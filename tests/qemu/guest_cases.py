@@ -13,7 +13,12 @@ The interrupt guests (vtimer, sgi, prio, spi, lr_overflow, gicd, uart_rx) progra
 on hardware and pass on plain QEMU too (`make guests`, then
 `qemu-system-aarch64 -M virt,gic-version=3 -cpu max -nographic -nic none -m 128M -kernel
 build/guests/<name>.bin`); uart_rx waits for a typed line, which its case's "input" types.
+
+virtio_hostile drives the virtio-blk device as a well-formed driver and then as a hostile one,
+over a memory disk (hv.memdisk) whose bytes both sides compute: guest-virtio_hostile on a
+writable disk, guest-virtio_hostile-ro on the same image read-only.
 """
+import os
 
 GUEST_FORBID = [r"not ok", r"PANIC", r"^error:", r"# SKIP no hypervisor"]
 
@@ -35,6 +40,7 @@ GUEST_CHECKS = {
     "lr_overflow": 10,
     "gicd": 45,
     "uart_rx": 7,
+    "virtio_hostile": 200,
 }
 
 
@@ -80,6 +86,54 @@ def smccc_markers(conduit):
             r"%s: ram end ok$" % conduit]
 
 
+# virtio_hostile's disk: 1 MiB, byte `off` = image_byte(off) of tests/qemu/guests/virtio_hostile.c,
+# loaded by QEMU's guest-loader as a ramdisk module clear of the guest image (run.py
+# GUEST_LOAD_ADDR) and of QEMU's DTB (RAM base + 128 MiB).
+HOSTILE_DISK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build",
+                            "e2e", "virtio_hostile.img")
+HOSTILE_DISK_BYTES = 1 << 20
+HOSTILE_DISK_ADDR = 0x58000000
+
+
+def hostile_disk_bytes():
+    return bytes(((off >> 9) * 37 + (off & 511) * 13 + 0xa5) & 0xff
+                 for off in range(HOSTILE_DISK_BYTES))
+
+
+def make_hostile_disk():
+    """The image, written afresh: the guest writes only the hypervisor's copy in memory."""
+    os.makedirs(os.path.dirname(HOSTILE_DISK), exist_ok=True)
+    with open(HOSTILE_DISK, "wb") as f:
+        f.write(hostile_disk_bytes())
+    return None
+
+
+def hostile_virtio_guest(read_only):
+    """virtio_hostile on the memory disk, writable or read-only. The hypervisor logs its first
+    warnings (a buffer outside RAM) and, after the guest's quiet second, how many it held
+    back."""
+    mode = "read-only" if read_only else "read-write"
+    case = checking_guest("virtio_hostile", [
+        r"^vm0: disk vda: mem, 1 MiB%s \(virtio-mmio 0xa000000, INTID 48\)"
+        % (", read-only" if read_only else ""),
+        r"virtio_hostile: %s disk$" % mode,
+        r"^warning: vm0: virtio-blk@0xa000000: buffer outside the VM's RAM; device needs reset",
+        r"virtio_hostile: quiet for 1.1 s, then one more hostile request",
+        r"^warning: \d+ similar message\(s\) suppressed",
+        r"^warning: vm0: virtio-blk@0xa000000: buffer outside the VM's RAM; device needs reset",
+    ])
+    if read_only:
+        case["name"] += "-ro"
+    # 512 MiB would leave no 128 MiB of contiguous host RAM for the VM around the modules.
+    case["mem"] = "1G"
+    case["bootargs"] = ["hv.memdisk=0x%x" % HOSTILE_DISK_ADDR] + (
+        ["hv.memdisk.ro"] if read_only else [])
+    case["qemu_args"] = ["-device", "guest-loader,addr=0x%x,initrd=%s" % (HOSTILE_DISK_ADDR,
+                                                                          HOSTILE_DISK)]
+    case["prepare"] = make_hostile_disk
+    return case
+
+
 GUEST_CASES = [
     checking_guest("boot", [r"boot: entered at 0x40080000 with x0 "]),
     checking_guest("hvc", smccc_markers("hvc")),
@@ -107,5 +161,8 @@ GUEST_CASES = [
     stopping_guest("psci_off", r"psci_off: calling PSCI SYSTEM_OFF", r"SYSTEM_OFF returned", 0),
     stopping_guest("psci_reset", r"psci_reset: calling PSCI SYSTEM_RESET",
                    r"SYSTEM_RESET returned", 0),
+    # virtio-blk: a well-formed driver, then a hostile one (tests/qemu/guests/virtio_hostile.c).
+    hostile_virtio_guest(False),
+    hostile_virtio_guest(True),
     # bench has no case: `make bench` runs it.
 ]

@@ -21,9 +21,9 @@
 #define GUEST_VTIMER_INTID 27
 #define GUEST_CNTFRQ	   62500000UL
 
-/* SPIs with no device behind them on either board (the virtio-mmio slots; no virtio device is
- * attached in these runs), so tests can pend them by software only. They exist whenever
- * GICD_TYPER.ITLinesNumber >= 1. */
+/* SPIs with no device behind them on either board (the virtio-mmio slots; only virtio_hostile's
+ * runs attach a virtio device, in slot 0), so tests can pend them by software only. They exist
+ * whenever GICD_TYPER.ITLinesNumber >= 1. */
 #define GUEST_FREE_SPI_BASE  48
 #define GUEST_FREE_SPI_COUNT 16
 

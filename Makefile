@@ -167,7 +167,7 @@ FUZZ_SECONDS ?= 60
 FCFLAGS := -std=gnu11 -O1 -g $(INCLUDES) -Ihal-sim/include -Isim/include \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(patsubst fuzz/%.c,$(FB)/%,$(FUZZERS))
-$(FB)/%: fuzz/%.c $(PORTABLE_SRCS) $(HOST_SRCS) | $(DEPS_STAMP)
+$(FB)/%: fuzz/%.c $(wildcard fuzz/*.h) $(PORTABLE_SRCS) $(HOST_SRCS) | $(DEPS_STAMP)
 	$(call say,FUZZCC,$@)
 	@mkdir -p $(@D)
 	$(Q)clang $(FCFLAGS) $< $(PORTABLE_SRCS) $(HOST_SRCS) -o $@

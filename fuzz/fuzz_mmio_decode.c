@@ -15,13 +15,9 @@
 #include <core/err.h>
 #include <core/mmio.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_check.h"
 
-#define CHECK(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define ESR_DABT_LOW (((uint64_t)0x24 << 26) | (1ULL << 25)) /* EC, IL */
 #define ESR_ISS_MASK 0x1ffffffULL

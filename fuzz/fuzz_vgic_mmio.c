@@ -30,13 +30,9 @@
 #include <sim/sim.h>
 #include <vdev/vgic_mmio.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_check.h"
 
-#define CHECK(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NR_VCPUS  4
 #define STEP_SIZE 8

@@ -30,13 +30,9 @@
 #include <vdev/virtio_blk.h>
 #include <vdev/virtio_mmio.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_check.h"
 
-#define CHECK(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Invariant checks: keep libFuzzer's comparison tracing out of them. */
 #define NO_COVERAGE __attribute__((no_sanitize("coverage")))

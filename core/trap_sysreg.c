@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Trapped MSR/MRS (EC 0x18). HCR_EL2.TACR/TIDCP/TSW and MDCR_EL2.TDA/TDOSA/TDRA make some
- * accesses trap; those the hypervisor emulates are listed here and in core/trap_debug.c, every
- * other one is UNDEFINED for the guest, which is what hardware without the register gives. */
+/* Trapped MSR/MRS (EC 0x18). HCR_EL2.TACR/TIDCP/TSW/IMO/FMO, ICH_HCR_EL2.TDIR and
+ * MDCR_EL2.TDA/TDOSA/TDRA make some accesses trap; those the hypervisor emulates are listed
+ * here and in core/trap_debug.c, every other one is UNDEFINED for the guest, which is what
+ * hardware without the register gives. */
 #include <core/arch.h>
 #include <core/log.h>
 #include <core/sysreg.h>
@@ -50,6 +51,11 @@ static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 		if (read)
 			return false; /* write-only */
 		vgic_send_sgi(vcpu, *val, reg == SYSREG_ICC_SGI0R_EL1 ? 0 : 1);
+		return true;
+	case SYSREG_ICC_DIR_EL1:
+		if (read)
+			return false; /* write-only */
+		vgic_emulate_dir(vcpu, *val);
 		return true;
 	default:
 		return debug_reg_access(vcpu, reg, read, val);

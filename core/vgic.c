@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Virtual GICv3 interrupt state and list-register management (see core/vgic.h). */
+/* Virtual GICv3 interrupt state: inputs, the distributor's setters, routing, SGIs and the WFI
+ * wake-up test (see core/vgic.h). The list registers are core/vgic_lr.c. */
 #include <core/gicv3.h>
 #include <core/lib.h>
 #include <core/sched.h>
@@ -7,6 +8,8 @@
 #include <core/vm.h>
 #include <hal/gic.h>
 #include <hal/vcpu.h>
+
+#include "vgic_internal.h"
 
 static uint8_t priority_mask(const struct vcpu *vcpu)
 {
@@ -18,8 +21,7 @@ bool vgic_irq_pending(const struct vgic_irq *irq)
 	return irq->pending_latch || (!irq->edge && irq->line);
 }
 
-/* Keep `irq`'s bit in its target's "interesting" set equal to pending || active. */
-static void mark(struct vgic_irq *irq)
+void vgic_mark(struct vgic_irq *irq)
 {
 	struct vcpu *t = irq->target;
 	uint64_t bit = BIT(irq->intid % 64);
@@ -43,10 +45,8 @@ static void retarget(struct vgic_irq *irq, struct vcpu *target)
 	if (irq->target)
 		irq->target->vgic.interesting[irq->intid / 64] &= ~BIT(irq->intid % 64);
 	irq->target = target;
-	mark(irq);
+	vgic_mark(irq);
 }
-
-static void settle_route(struct vm *vm, struct vgic_irq *irq);
 
 static void irq_reset(struct vgic_irq *irq, uint16_t intid, struct vcpu *target)
 {
@@ -97,7 +97,7 @@ void vgic_set_line(struct vm *vm, struct vcpu *vcpu, uint32_t intid, bool level)
 		if (irq->edge && level && !irq->line)
 			irq->pending_latch = true;
 		irq->line = level;
-		mark(irq);
+		vgic_mark(irq);
 	}
 	spin_unlock(&vm->vgic.lock);
 }
@@ -110,7 +110,7 @@ void vgic_pulse(struct vm *vm, struct vcpu *vcpu, uint32_t intid)
 	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq) {
 		irq->pending_latch = true;
-		mark(irq);
+		vgic_mark(irq);
 	}
 	spin_unlock(&vm->vgic.lock);
 }
@@ -126,7 +126,7 @@ void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid)
 		irq->hw = true;
 		irq->hw_intid = (uint16_t)intid;
 		irq->pending_latch = true;
-		mark(irq);
+		vgic_mark(irq);
 	}
 	spin_unlock(&vm->vgic.lock);
 }
@@ -149,7 +149,7 @@ void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid)
 	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq && irq->hw && irq->pending_latch && !irq->active) {
 		irq->pending_latch = false;
-		mark(irq);
+		vgic_mark(irq);
 		release_hw(irq);
 	}
 	spin_unlock(&vm->vgic.lock);
@@ -169,9 +169,22 @@ void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid)
 	spin_unlock(&vm->vgic.lock);
 }
 
+/* A register write for an interrupt that sits in the list registers of a running vCPU (on
+ * another pCPU: the writer's own were folded at its exit). Note what it changed, so that
+ * vCPU's fold keeps it instead of the list register's older view, and kick that vCPU so it
+ * exits and takes the change into its list registers. */
+static void changed_under_lr(struct vgic_irq *irq, uint8_t stale)
+{
+	if (irq->lr < 0)
+		return;
+	irq->lr_stale |= stale;
+	sched_kick(irq->target);
+}
+
 void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled)
 {
 	irq->enabled = enabled;
+	changed_under_lr(irq, 0);
 }
 
 void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending)
@@ -180,7 +193,9 @@ void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending)
 	if (!pending && irq->pending_latch && !irq->active)
 		release_hw(irq);
 	irq->pending_latch = pending;
-	mark(irq);
+	/* A latch the running vCPU was given is withdrawn; a new one needs nothing more. */
+	changed_under_lr(irq, pending ? 0 : VGIC_STALE_PENDING);
+	vgic_mark(irq);
 }
 
 void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active)
@@ -192,11 +207,14 @@ void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active)
 	/* Deactivating a hardware-backed interrupt by register also ends the physical one. */
 	if (!active && irq->active)
 		release_hw(irq);
-	if (active && !irq->active)
+	/* Active again while the guest still holds the running priority it took it at (EOImode
+	 * 0, ended by ICACTIVER meanwhile): keep that priority, which its EOI will drop. */
+	if (active && !irq->active && !(irq->target && vgic_is_running(irq->target, irq->intid)))
 		irq->active_priority = irq->priority;
 	irq->active = active;
-	mark(irq);
-	settle_route(vm, irq);
+	changed_under_lr(irq, VGIC_STALE_ACTIVE);
+	vgic_mark(irq);
+	vgic_settle_route(vm, irq);
 }
 
 void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t priority)
@@ -204,6 +222,7 @@ void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t prior
 	struct vcpu *v = irq->target ? irq->target : &vm->vcpus[0];
 
 	irq->priority = priority & priority_mask(v);
+	changed_under_lr(irq, 0);
 }
 
 /* The vCPU an IROUTER value names: affinity match, or vCPU 0 for "any participating PE". */
@@ -219,11 +238,12 @@ static struct vcpu *route_target(struct vm *vm, uint64_t irouter)
 	return NULL; /* no such PE: the interrupt is not forwarded anywhere */
 }
 
-/* Move an SPI to the vCPU its IROUTER names, unless it is active: the vCPU that acknowledged
- * it keeps it (and its spill bookkeeping) until it is deactivated, then it follows the route. */
-static void settle_route(struct vm *vm, struct vgic_irq *irq)
+/* The vCPU that acknowledged an SPI keeps it (and its spill bookkeeping) until it is
+ * deactivated, and the vCPU whose list registers hold it until its next fold; then it follows
+ * the route. */
+void vgic_settle_route(struct vm *vm, struct vgic_irq *irq)
 {
-	if (irq->intid >= VGIC_NR_PRIVATE && !irq->active)
+	if (irq->intid >= VGIC_NR_PRIVATE && !irq->active && irq->lr < 0)
 		retarget(irq, route_target(vm, irq->irouter));
 }
 
@@ -232,9 +252,8 @@ void vgic_set_route_locked(struct vm *vm, struct vgic_irq *irq, uint64_t irouter
 	if (irq->intid < VGIC_NR_PRIVATE)
 		return;
 	irq->irouter = irouter & (GICD_IROUTER_AFF_MASK | GICD_IROUTER_IRM);
-	/* Only the vCPU making this access is folded: an interrupt live in another running
-	 * vCPU's list registers needs that vCPU kicked first (multi-pCPU work). */
-	settle_route(vm, irq);
+	changed_under_lr(irq, 0);
+	vgic_settle_route(vm, irq);
 }
 
 void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
@@ -267,204 +286,8 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 		if (irq->group != group)
 			continue;
 		irq->pending_latch = true;
-		mark(irq);
+		vgic_mark(irq);
 	}
-	spin_unlock(&vm->vgic.lock);
-}
-
-/* --- list registers --- */
-
-/* Deactivate `count` spilled interrupts after the guest's EOIs that matched no list register:
- * a well-behaved guest ends them highest priority first. */
-static void retire_spilled(struct vcpu *vcpu, unsigned count)
-{
-	struct vm *vm = vcpu->vm;
-
-	while (count-- && vcpu->vgic.nr_spilled) {
-		struct vgic_irq *best = NULL;
-
-		for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting); w++) {
-			uint64_t bits = vcpu->vgic.interesting[w];
-
-			while (bits) {
-				unsigned intid = w * 64 + (unsigned)__builtin_ctzll(bits);
-				struct vgic_irq *irq = vgic_irq_locked(vm, vcpu, intid);
-
-				bits &= bits - 1;
-				if (irq && irq->spilled &&
-				    (!best || irq->priority < best->priority))
-					best = irq;
-			}
-		}
-		if (!best)
-			break;
-		vgic_set_active_locked(vm, best, false);
-	}
-}
-
-void vgic_fold(struct vcpu *vcpu)
-{
-	struct hal_vcpu_ctx *ctx = &vcpu->ctx;
-	struct vm *vm = vcpu->vm;
-	uint64_t hcr;
-
-	if (!vcpu->vgic.lr_used && !vcpu->vgic.nr_spilled)
-		return;
-	spin_lock(&vm->vgic.lock);
-	for (unsigned n = 0; n < vcpu->vgic.nr_lrs; n++) {
-		uint64_t lr, state;
-		struct vgic_irq *irq;
-
-		if (!(vcpu->vgic.lr_used & BIT(n)))
-			continue;
-		lr = hal_vgic_lr_read(ctx, n);
-		hal_vgic_lr_write(ctx, n, 0);
-		irq = vgic_irq_locked(vm, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
-		if (!irq)
-			continue;
-		state = lr >> ICH_LR_STATE_SHIFT;
-		if ((state & ICH_LR_STATE_ACTIVE) && !irq->active)
-			irq->active_priority = (uint8_t)(lr >> ICH_LR_PRIORITY_SHIFT);
-		irq->active = state & ICH_LR_STATE_ACTIVE;
-		/* HW=1 and now inactive: the guest's deactivation ended the physical one too. */
-		if (irq->hw && !state)
-			irq->hw = false;
-		/* Still pending: not acknowledged yet, so the latch it took is still owed. */
-		if ((state & ICH_LR_STATE_PENDING) && irq->latch_in_lr)
-			irq->pending_latch = true;
-		irq->latch_in_lr = false;
-		irq->lr = -1;
-		mark(irq);
-		settle_route(vm, irq);
-	}
-	vcpu->vgic.lr_used = 0;
-	hcr = hal_vgic_hcr_read(ctx);
-	retire_spilled(vcpu, (unsigned)((hcr >> ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK));
-	hal_vgic_hcr_write(ctx, ICH_HCR_EN);
-	spin_unlock(&vm->vgic.lock);
-}
-
-static bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
-{
-	return irq->group ? d->enable_grp1 : d->enable_grp0;
-}
-
-/* Higher priority first (lower value), then lower INTID: the GIC's own tie-break. */
-static bool before(const struct vgic_irq *a, const struct vgic_irq *b)
-{
-	return a->priority != b->priority ? a->priority < b->priority : a->intid < b->intid;
-}
-
-/* Pending as far as the guest may see it: enabled, and its group enabled. */
-static bool deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
-{
-	return vgic_irq_pending(irq) && irq->enabled && group_enabled(d, irq);
-}
-
-static uint64_t lr_value(const struct vgic_dist *d, struct vgic_irq *irq)
-{
-	bool pending = deliverable(d, irq);
-	uint64_t state =
-	    (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
-	/* An active interrupt keeps the priority it was taken at, or its EOI would not match. */
-	uint8_t prio = irq->active ? irq->active_priority : irq->priority;
-	uint64_t lr =
-	    irq->intid | (uint64_t)prio << ICH_LR_PRIORITY_SHIFT | state << ICH_LR_STATE_SHIFT;
-
-	if (irq->group)
-		lr |= ICH_LR_GROUP;
-	if (irq->hw)
-		lr |= ICH_LR_HW | (uint64_t)(irq->hw_intid & ICH_LR_PINTID_MASK)
-				      << ICH_LR_PINTID_SHIFT;
-	else if (!irq->edge)
-		lr |= ICH_LR_EOI; /* re-sample the level as soon as the guest deactivates */
-	return lr;
-}
-
-void vgic_flush(struct vcpu *vcpu)
-{
-	struct vgic_irq *cand[VGIC_MAX_INTID];
-	uint64_t lrs[HAL_VGIC_MAX_LRS];
-	struct vm *vm = vcpu->vm;
-	bool placed_pending = false, waiting = false;
-	unsigned n = 0, placed;
-	uint64_t hcr = ICH_HCR_EN;
-
-	if (!(vcpu->vgic.interesting[0] | vcpu->vgic.interesting[1]))
-		return;
-	/* The guest's own CPU-interface group enables: a pending interrupt of a group it has
-	 * switched off waits in software (with a maintenance interrupt armed for when it switches
-	 * the group on) instead of taking a list register from one it could take now. */
-	uint64_t vmcr = hal_vgic_vmcr(&vcpu->ctx);
-
-	spin_lock(&vm->vgic.lock);
-	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting); w++) {
-		uint64_t bits = vcpu->vgic.interesting[w];
-
-		while (bits) {
-			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(bits);
-			struct vgic_irq *irq = vgic_irq_locked(vm, vcpu, intid);
-			unsigned i;
-
-			bits &= bits - 1;
-			if (!irq || !(irq->active || deliverable(&vm->vgic, irq)))
-				continue;
-			if (!irq->active &&
-			    !(vmcr & (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0))) {
-				hcr |= irq->group ? ICH_HCR_VGRP1EIE : ICH_HCR_VGRP0EIE;
-				continue;
-			}
-			/* Insertion sort: a handful of candidates at a time in practice. */
-			for (i = n; i > 0 && before(irq, cand[i - 1]); i--)
-				cand[i] = cand[i - 1];
-			cand[i] = irq;
-			n++;
-		}
-	}
-
-	placed = MIN(n, (unsigned)vcpu->vgic.nr_lrs);
-	for (unsigned i = 0; i < placed; i++) {
-		struct vgic_irq *irq = cand[i];
-		bool pending = deliverable(&vm->vgic, irq);
-
-		if (irq->spilled) {
-			irq->spilled = false;
-			vcpu->vgic.nr_spilled--;
-		}
-		lrs[i] = lr_value(&vm->vgic, irq);
-		placed_pending |= pending;
-		irq->lr = (int8_t)i;
-		/* Only a pending state the guest can see moves into the list register. */
-		irq->latch_in_lr = pending && irq->pending_latch;
-		if (pending)
-			irq->pending_latch = false;
-		vcpu->vgic.lr_used |= (uint16_t)BIT(i);
-	}
-	for (unsigned i = placed; i < n; i++) {
-		struct vgic_irq *irq = cand[i];
-
-		if (irq->active && !irq->spilled) {
-			irq->spilled = true;
-			vcpu->vgic.nr_spilled++;
-		}
-		waiting |= !irq->active;
-	}
-	if (waiting && placed_pending) {
-		hcr |= ICH_HCR_NPIE; /* refill once the guest took what is there */
-	} else if (waiting) {
-		/* Every list register is active: come back when the guest ends one (EOI
-		 * maintenance for the software ones, underflow for the rest), not at once. */
-		for (unsigned i = 0; i < placed; i++) {
-			if (!(lrs[i] & ICH_LR_HW))
-				lrs[i] |= ICH_LR_EOI;
-		}
-		hcr |= ICH_HCR_UIE;
-	}
-	for (unsigned i = 0; i < placed; i++)
-		hal_vgic_lr_write(&vcpu->ctx, i, lrs[i]);
-	if (vcpu->vgic.nr_spilled)
-		hcr |= ICH_HCR_LRENPIE; /* tell us when the guest ends a spilled one */
-	hal_vgic_hcr_write(&vcpu->ctx, hcr);
 	spin_unlock(&vm->vgic.lock);
 }
 
@@ -487,7 +310,7 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 
 			bits &= bits - 1;
 			wake = irq && vgic_irq_pending(irq) && irq->enabled &&
-			       group_enabled(&vm->vgic, irq) &&
+			       vgic_group_enabled(&vm->vgic, irq) &&
 			       (vmcr & (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0)) &&
 			       irq->priority < pmr;
 		}

@@ -275,11 +275,15 @@ bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, uint64_t *ipa)
 #define SIM_HCR_LRENPIE	       (1ULL << 2)
 #define SIM_HCR_NPIE	       (1ULL << 3)
 #define SIM_HCR_VGRP0EIE       (1ULL << 4)
+#define SIM_HCR_VGRP0DIE       (1ULL << 5)
 #define SIM_HCR_VGRP1EIE       (1ULL << 6)
+#define SIM_HCR_VGRP1DIE       (1ULL << 7)
 #define SIM_VMCR_VENG0	       (1ULL << 0)
 #define SIM_VMCR_VENG1	       (1ULL << 1)
 #define SIM_MISR_VGRP0E	       (1ULL << 4)
+#define SIM_MISR_VGRP0D	       (1ULL << 5)
 #define SIM_MISR_VGRP1E	       (1ULL << 6)
+#define SIM_MISR_VGRP1D	       (1ULL << 7)
 #define SIM_HCR_EOICOUNT_SHIFT 27
 #define SIM_MISR_EOI	       (1ULL << 0)
 #define SIM_MISR_U	       (1ULL << 1)
@@ -369,5 +373,9 @@ uint64_t hal_vgic_misr(struct hal_vcpu_ctx *ctx)
 		misr |= SIM_MISR_VGRP0E;
 	if ((hcr & SIM_HCR_VGRP1EIE) && (ctx->vgic.vmcr & SIM_VMCR_VENG1))
 		misr |= SIM_MISR_VGRP1E;
+	if ((hcr & SIM_HCR_VGRP0DIE) && !(ctx->vgic.vmcr & SIM_VMCR_VENG0))
+		misr |= SIM_MISR_VGRP0D;
+	if ((hcr & SIM_HCR_VGRP1DIE) && !(ctx->vgic.vmcr & SIM_VMCR_VENG1))
+		misr |= SIM_MISR_VGRP1D;
 	return misr;
 }

@@ -259,11 +259,15 @@ void sim_icv_eoir(struct sim_vif *vif, unsigned group, uint32_t intid)
 	}
 	n = find_active(vif, intid);
 	if (n < 0) {
-		/* Only a deactivating EOI counts (QEMU 7.2 also counts it with EOImode 1). */
-		if (!split)
+		/* Only a deactivating EOI counts, unless the model plays QEMU. */
+		if (!split || vif->split_eoi_counts)
 			count_eoi(vif);
 		return;
 	}
+	/* EOImode 1: a priority drop, nothing else (QEMU compares the list register with the
+	 * dropped priority only to decide on a deactivation it would not make). */
+	if (split)
+		return;
 	/* Not the interrupt whose priority was dropped: UNPREDICTABLE; the hardware (and QEMU)
 	 * then leaves the list register active. */
 	if (lr_group(vif->ctx->vgic.lr[n]) != group ||
@@ -271,23 +275,26 @@ void sim_icv_eoir(struct sim_vif *vif, unsigned group, uint32_t intid)
 		vif->unpredictable++;
 		return;
 	}
-	if (!split)
-		deactivate(vif, (unsigned)n);
+	deactivate(vif, (unsigned)n);
 }
 
-void sim_icv_dir(struct sim_vif *vif, uint32_t intid)
+bool sim_icv_dir(struct sim_vif *vif, uint32_t intid)
 {
 	int n;
 
+	/* ICH_HCR_EL2.TDIR: the write traps to EL2 before it does anything. */
+	if (vif->ctx->vgic.hcr & ICH_HCR_TDIR)
+		return false;
 	if (intid >= INTID_SPECIAL)
-		return;
+		return true;
 	if (!(vif->ctx->vgic.vmcr & ICH_VMCR_VEOIM)) {
 		vif->unpredictable++; /* DIR with EOImode 0 */
-		return;
+		return true;
 	}
 	n = find_active(vif, intid);
 	if (n < 0)
 		count_eoi(vif);
 	else
 		deactivate(vif, (unsigned)n);
+	return true;
 }

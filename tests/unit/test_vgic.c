@@ -450,11 +450,10 @@ static void test_vgic_spi_rerouted_while_active_is_ended_by_the_acknowledging_vc
 	assert_int_equal(take_one(1), SPI);
 }
 
+/* Several pCPUs: vCPU 1's trapped write lands while vCPU 0 runs with the SPI in a list
+ * register (in this harness, between vCPU 0's entry and its exit). */
 static void test_vgic_write_from_another_vcpu_is_not_undone_by_the_fold(void **state)
 {
-	KNOWN_BUG("a GICD write from vCPU 1 for an SPI that sits in running vCPU 0's list "
-		  "registers changes only the software state; vCPU 0's next vgic_fold() writes the "
-		  "list register's view back over it (no kick, no synchronisation with vCPU 0)");
 	config(0, SPI, 0xa0, 1, true);
 	vgic_pulse(vm, NULL, SPI);
 	enter(0);		       /* vCPU 0 runs with the SPI pending in a list register */
@@ -469,6 +468,41 @@ static void test_vgic_write_from_another_vcpu_is_not_undone_by_the_fold(void **s
 	reg_write(1, SPI, ICACTIVER, 0);
 	leave(0);
 	assert_false(active(0, SPI));
+	/* Set active while vCPU 0 holds it pending: active and still pending. */
+	vgic_pulse(vm, NULL, SPI);
+	enter(0);
+	reg_write(1, SPI, ISACTIVER, 0);
+	leave(0);
+	assert_true(active(0, SPI));
+	assert_true(pending(0, SPI));
+}
+
+/* Rerouted while pending in running vCPU 0's list registers: it moves at vCPU 0's exit, and is
+ * never in two vCPUs' list registers at once. */
+static void test_vgic_spi_rerouted_from_another_vcpu_moves_after_the_owners_fold(void **state)
+{
+	config(0, SPI, 0xa0, 1, true);
+	vgic_pulse(vm, NULL, SPI);
+	enter(0);
+	reg_write(1, SPI, IROUTER, 1);
+	assert_int_equal(take_one(1), VGIC_SPURIOUS); /* still in vCPU 0's list register */
+	leave(0);				      /* vCPU 0 did not take it */
+	assert_int_equal(take_one(0), VGIC_SPURIOUS);
+	assert_int_equal(take_one(1), SPI);
+	/* Taken by vCPU 0 before it saw the new route: it stays vCPU 0's until deactivated. */
+	reg_write(1, SPI, IROUTER, 0);
+	vgic_pulse(vm, NULL, SPI);
+	enter(0);
+	reg_write(1, SPI, IROUTER, 1);
+	assert_int_equal(sim_icv_iar(&vif[0], 1), SPI);
+	leave(0);
+	assert_true(active(0, SPI));
+	assert_int_equal(take_one(1), VGIC_SPURIOUS);
+	enter(0);
+	sim_icv_eoir(&vif[0], 1, SPI);
+	leave(0);
+	vgic_pulse(vm, NULL, SPI);
+	assert_int_equal(take_one(1), SPI);
 }
 
 static void test_vgic_ignores_nonexistent_intids_and_routes_of_private_ones(void **state)
@@ -597,6 +631,7 @@ int main(void)
 	    T4(test_vgic_spi_rerouted_while_pending_is_delivered_to_the_new_target),
 	    T4(test_vgic_spi_rerouted_while_active_is_ended_by_the_acknowledging_vcpu),
 	    T4(test_vgic_write_from_another_vcpu_is_not_undone_by_the_fold),
+	    T4(test_vgic_spi_rerouted_from_another_vcpu_moves_after_the_owners_fold),
 	    T4(test_vgic_ignores_nonexistent_intids_and_routes_of_private_ones),
 	    T4(test_vgic_wants_wakeup_only_for_a_deliverable_pending_interrupt),
 	    T(test_vgic_no_list_register_access_with_nothing_pending_or_active),

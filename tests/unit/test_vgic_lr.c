@@ -171,9 +171,6 @@ static void test_vgic_eoimode1_spilled_interrupts_deactivated_in_any_order(void 
 {
 	uint32_t order[6];
 
-	KNOWN_BUG("retire_spilled() guesses that a DIR which matched no list register was for the "
-		  "highest-priority spilled interrupt; with EOImode 1 the guest deactivates in any "
-		  "order, so the wrong one is deactivated and the other stays active for ever");
 	sim_vif_set_eoimode(&vif[0], true);
 	for (unsigned i = 0; i < 6; i++)
 		config(0, SPI + i, (uint8_t)(0x50 - 0x10 * i), 1, true);
@@ -186,6 +183,7 @@ static void test_vgic_eoimode1_spilled_interrupts_deactivated_in_any_order(void 
 		sim_icv_eoir(&vif[0], 1, order[i]);
 	}
 	leave(0);
+	assert_false(cpu(0)->ctx.vgic.hcr & ICH_HCR_TDIR); /* nothing spilled: DIR runs free */
 	vgic_pulse(vm, NULL, SPI + 4);
 	vgic_pulse(vm, NULL, SPI + 5);
 	enter(0);
@@ -193,13 +191,12 @@ static void test_vgic_eoimode1_spilled_interrupts_deactivated_in_any_order(void 
 		order[i] = sim_icv_iar(&vif[0], 1);
 		sim_icv_eoir(&vif[0], 1, order[i]);
 	}
-	/* A (0x50) and B (0x40) are spilled. The guest deactivates A first: no list register
-	 * matches, EOIcount brings us back. */
+	/* A (0x50) and B (0x40) are spilled, so a deactivation traps and says which one it is
+	 * for. The guest deactivates A first. */
 	assert_int_equal(lr_of(0, SPI + 0), -1);
 	assert_int_equal(lr_of(0, SPI + 1), -1);
-	sim_icv_dir(&vif[0], SPI + 0);
-	assert_true(sim_vif_maintenance(&vif[0]));
-	leave(0);
+	assert_false(sim_icv_dir(&vif[0], SPI + 0));
+	trap_dir(0, SPI + 0);
 	assert_false(active(0, SPI + 0));
 	assert_true(active(0, SPI + 1)); /* still the guest's: must not be taken again */
 	vgic_pulse(vm, NULL, SPI + 0);
@@ -207,12 +204,172 @@ static void test_vgic_eoimode1_spilled_interrupts_deactivated_in_any_order(void 
 	enter(0);
 	for (unsigned i = 1; i < 6; i++) {
 		maybe_maintenance(0);
-		sim_icv_dir(&vif[0], SPI + i);
+		guest_dir(0, SPI + i);
 	}
-	maybe_maintenance(0);
+	leave(0);
+	for (unsigned i = 1; i < 6; i++)
+		assert_false(active(0, SPI + i));
+	enter(0);
 	assert_int_equal(sim_icv_iar(&vif[0], 1), SPI + 1);
 	sim_icv_eoir(&vif[0], 1, SPI + 1);
+	guest_dir(0, SPI + 1);
+	maybe_maintenance(0);
 	assert_int_equal(sim_icv_iar(&vif[0], 1), SPI + 0);
+	sim_icv_eoir(&vif[0], 1, SPI + 0);
+	guest_dir(0, SPI + 0);
+	leave(0);
+	for (unsigned i = 0; i < 6; i++)
+		assert_false(active(0, SPI + i));
+	assert_int_equal(vif[0].unpredictable, 0);
+	assert_int_equal(cpu(0)->vgic.nr_spilled, 0);
+}
+
+/* The emulated ICC_DIR_EL1 ends only what the CPU interface would: an interrupt active on this
+ * vCPU; a special INTID, an inactive interrupt or one another vCPU took are left alone, and
+ * the register is write-only. */
+static void test_vgic_trapped_dir_ends_only_an_interrupt_active_here(void **state)
+{
+	uint64_t esr_read =
+	    sim_esr_sysreg(SYSREG_OP0(SYSREG_ICC_DIR_EL1), SYSREG_OP1(SYSREG_ICC_DIR_EL1),
+			   SYSREG_CRN(SYSREG_ICC_DIR_EL1), SYSREG_CRM(SYSREG_ICC_DIR_EL1),
+			   SYSREG_OP2(SYSREG_ICC_DIR_EL1), 3, true);
+
+	sim_vif_set_eoimode(&vif[0], true);
+	sim_vif_set_eoimode(&vif[1], true);
+	config(0, SPI, 0xa0, 1, true);
+	config(0, SPI + 1, 0xa0, 1, true);
+	reg_write(0, SPI + 1, IROUTER, 1);
+	nest(0, SPI);
+	vgic_pulse(vm, NULL, SPI + 1);
+	enter(1);
+	assert_int_equal(sim_icv_iar(&vif[1], 1), SPI + 1);
+	leave(1);
+	trap_dir(0, SPI + 1);	     /* vCPU 1's */
+	trap_dir(0, VGIC_SPURIOUS);  /* special */
+	trap_dir(0, SPI + 2);	     /* not active */
+	trap_dir(0, 1u << 24 | SPI); /* INTID bits only */
+	assert_true(active(1, SPI + 1));
+	assert_false(active(0, SPI));
+	trap_dir(1, SPI + 1);
+	assert_false(active(1, SPI + 1));
+	assert_int_equal(cpu(0)->stats.undef_injected, 0);
+	trap_sysreg(cpu(0), esr_read);
+	assert_int_equal(cpu(0)->stats.undef_injected, 1);
+}
+
+/* With EOImode 1 the hypervisor learns about a spilled interrupt's deactivation only through
+ * the trap: an EOIcount (QEMU counts EOImode 1 priority drops in it too) must not retire
+ * anything. */
+static void test_vgic_eoimode1_eoi_count_of_a_priority_drop_deactivates_nothing(void **state)
+{
+	sim_vif_set_eoimode(&vif[0], true);
+	vif[0].split_eoi_counts = true;
+	for (unsigned i = 0; i < 5; i++) {
+		config(0, SPI + i, (uint8_t)(0xc0 - 0x20 * i), 1, true);
+		nest(0, SPI + i);
+	}
+	enter(0);
+	assert_int_equal(lr_of(0, SPI + 0), -1); /* spilled */
+	for (unsigned i = 5; i-- > 0;) {
+		maybe_maintenance(0);
+		sim_icv_eoir(&vif[0], 1, SPI + i); /* priority drops only */
+	}
+	maybe_maintenance(0);
+	leave(0);
+	for (unsigned i = 0; i < 5; i++)
+		assert_true(active(0, SPI + i));
+	assert_int_equal(sim_icv_rpr(&vif[0]), 0xff);
+	enter(0);
+	for (unsigned i = 0; i < 5; i++) {
+		maybe_maintenance(0);
+		guest_dir(0, SPI + i);
+	}
+	leave(0);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(active(0, SPI + i));
+	assert_int_equal(vif[0].unpredictable, 0);
+}
+
+/* EOImode 0: an EOI that matches no list register is for the newest running interrupt outside
+ * them, not for the highest-priority spilled one (here an active one the guest never took). */
+static void test_vgic_eoi_count_retires_the_running_interrupt_not_an_isactiver_one(void **state)
+{
+	config(0, SPI + 9, 0x80, 1, true);
+	nest(0, SPI + 9); /* running at 0x80 */
+	config(0, SPI + 8, 0x60, 1, true);
+	reg_write(0, SPI + 8, ISACTIVER, 0); /* active, but no running priority */
+	for (unsigned i = 0; i < 4; i++) {
+		config(0, SPI + i, (uint8_t)(0x40 - 0x10 * i), 1, true);
+		nest(0, SPI + i);
+	}
+	/* Six active: SPI + 9 and SPI + 8, the lowest, are spilled. */
+	enter(0);
+	assert_int_equal(lr_of(0, SPI + 9), -1);
+	assert_int_equal(lr_of(0, SPI + 8), -1);
+	for (unsigned i = 4; i-- > 0;) {
+		maybe_maintenance(0);
+		sim_icv_eoir(&vif[0], 1, SPI + i);
+	}
+	maybe_maintenance(0);
+	sim_icv_eoir(&vif[0], 1, SPI + 9);
+	maybe_maintenance(0);
+	leave(0);
+	assert_false(active(0, SPI + 9));
+	assert_true(active(0, SPI + 8));
+	assert_int_equal(sim_icv_rpr(&vif[0]), 0xff);
+	assert_int_equal(cpu(0)->vgic.nr_running, 0);
+	assert_int_equal(vif[0].unpredictable, 0);
+}
+
+/* A running interrupt ended by ICACTIVER: the guest's EOI later only drops its priority and
+ * must not retire a spilled interrupt in its place. */
+static void test_vgic_eoi_of_an_icactiver_ended_interrupt_retires_nothing_else(void **state)
+{
+	for (unsigned i = 0; i < 6; i++) {
+		config(0, SPI + i, (uint8_t)(0xc0 - 0x20 * i), 1, true);
+		nest(0, SPI + i);
+	}
+	reg_write(0, SPI + 5, ICACTIVER, 0); /* the newest, in a list register */
+	enter(0);
+	assert_int_equal(lr_of(0, SPI + 5), -1);
+	sim_icv_eoir(&vif[0], 1, SPI + 5); /* matches no list register */
+	maybe_maintenance(0);
+	for (unsigned i = 0; i < 5; i++)
+		assert_true(active(0, SPI + i));
+	for (unsigned i = 5; i-- > 0;) {
+		maybe_maintenance(0);
+		sim_icv_eoir(&vif[0], 1, SPI + i);
+	}
+	maybe_maintenance(0);
+	leave(0);
+	for (unsigned i = 0; i < 6; i++)
+		assert_false(active(0, SPI + i));
+	assert_int_equal(sim_icv_rpr(&vif[0]), 0xff);
+	assert_int_equal(cpu(0)->vgic.nr_running, 0);
+	assert_int_equal(vif[0].unpredictable, 0);
+}
+
+/* EOImode 0: ended by ICACTIVER, reprioritised and set active again while the guest still
+ * holds the priority it took it at: its EOI drops that priority, so the list register must
+ * carry it for the EOI to match and end the interrupt. */
+static void test_vgic_running_interrupt_set_active_again_keeps_its_eoi(void **state)
+{
+	config(0, SPI, 0x80, 1, true);
+	nest(0, SPI);
+	reg_write(0, SPI, ICACTIVER, 0);
+	reg_write(0, SPI, IPRIORITYR, 0x40);
+	reg_write(0, SPI, ISACTIVER, 0);
+	enter(0);
+	sim_icv_eoir(&vif[0], 1, SPI);
+	leave(0);
+	assert_false(active(0, SPI));
+	assert_int_equal(sim_icv_rpr(&vif[0]), 0xff);
+	assert_int_equal(vif[0].unpredictable, 0);
+	/* Set active by ISACTIVER alone it counts as taken at its current priority. */
+	reg_write(0, SPI, ISACTIVER, 0);
+	enter(0);
+	assert_int_equal((cpu(0)->ctx.vgic.lr[lr_of(0, SPI)] >> ICH_LR_PRIORITY_SHIFT) & 0xff,
+			 0x40);
 	leave(0);
 }
 
@@ -424,34 +581,100 @@ static void test_vgic_group_disabled_at_the_cpu_interface_does_not_hide_the_othe
 	leave(0);
 }
 
+/* A maintenance enable armed for a group the guest had off must not outlive the exit it
+ * caused: here the interrupt it waited for is gone by the next entry, which has nothing to
+ * put in the list registers. */
+static void test_vgic_group_enable_maintenance_does_not_outlive_its_exit(void **state)
+{
+	config(0, SPI, 0x40, 0, true);
+	vgic_pulse(vm, NULL, SPI);
+	sim_vif_set_grpen(&vif[0], 0, false);
+	enter(0);
+	assert_int_equal(lr_of(0, SPI), -1);
+	sim_vif_set_grpen(&vif[0], 0, true); /* ICC_IGRPEN0_EL1 does not trap */
+	assert_true(sim_vif_maintenance(&vif[0]));
+	leave(0);
+	reg_write(0, SPI, ICPENDR, 0);
+	enter(0); /* asserts no maintenance at entry */
+	assert_int_equal(sim_icv_iar(&vif[0], 0), VGIC_SPURIOUS);
+	leave(0);
+}
+
+/* ICC_IGRPEN<n>_EL1 does not trap: a guest that switches off the group of the pending
+ * interrupt in the list registers must still get the other group's waiting one. */
+static void test_vgic_group_disabled_after_entry_does_not_hide_the_other(void **state)
+{
+	config(0, SPI, 0x40, 0, true); /* Group 0, the best: it goes in */
+	vgic_pulse(vm, NULL, SPI);
+	for (unsigned i = 1; i <= 4; i++) {
+		config(0, SPI + i, (uint8_t)(0x40 + 0x10 * i), 1, true);
+		vgic_pulse(vm, NULL, SPI + i);
+	}
+	enter(0);
+	assert_true(lr_of(0, SPI) >= 0);
+	assert_int_equal(lr_of(0, SPI + 4), -1);
+	sim_vif_set_grpen(&vif[0], 0, false);
+	for (unsigned i = 1; i <= 4; i++) {
+		maybe_maintenance(0);
+		assert_int_equal(sim_icv_iar(&vif[0], 1), SPI + i);
+		sim_icv_eoir(&vif[0], 1, SPI + i);
+	}
+	leave(0);
+	assert_true(pending(0, SPI));
+}
+
 static void test_vgic_actives_without_a_running_priority_do_not_hide_a_pending_one(void **state)
 {
-	KNOWN_BUG("vgic_flush() ranks active interrupts with the pending ones by priority alone; "
-		  "actives that hold no running priority (set by ISACTIVER, or priority dropped "
-		  "with EOImode 1) fill the list registers and a pending interrupt the guest could "
-		  "take stays in software (today with NPIE armed at entry: a maintenance storm)");
 	for (unsigned split = 0; split < 2; split++) {
 		machine(1);
 		sim_vif_set_eoimode(&vif[0], split);
-		for (unsigned i = 0; i < 4; i++) {
+		for (unsigned i = 0; i < 4; i++)
 			config(0, SPI + i, (uint8_t)(0x20 + 0x10 * i), 1, true);
-			if (split)
-				nest(0, SPI + 3 - i);
-			else
+		/* Four active, none holding a running priority: set active by ISACTIVER, or taken
+		 * and priority-dropped with EOImode 1. */
+		for (unsigned i = 0; i < 4; i++) {
+			if (!split) {
 				reg_write(0, SPI + i, ISACTIVER, 0);
-			if (split) {
-				enter(0);
-				sim_icv_eoir(&vif[0], 1, SPI + 3 - i); /* drop, stay active */
-				leave(0);
+				continue;
 			}
+			nest(0, SPI + 3 - i);
+			enter(0);
+			sim_icv_eoir(&vif[0], 1, SPI + 3 - i); /* drop, stay active */
+			leave(0);
 		}
 		config(0, SPI + 4, 0x80, 1, true);
 		vgic_pulse(vm, NULL, SPI + 4);
 		enter(0);
 		assert_int_equal(sim_icv_rpr(&vif[0]), 0xff);
 		assert_int_equal(sim_icv_iar(&vif[0], 1), SPI + 4);
+		sim_icv_eoir(&vif[0], 1, SPI + 4);
+		if (split)
+			guest_dir(0, SPI + 4);
 		leave(0);
+		assert_false(active(0, SPI + 4));
+		for (unsigned i = 0; i < 4; i++)
+			assert_true(active(0, SPI + i));
+		assert_int_equal(vif[0].unpredictable, 0);
 	}
+}
+
+/* Active and pending again: the list register holds it active+pending, which is not a pending
+ * one the guest could take, so "no pending" maintenance must not be armed for it alone. */
+static void test_vgic_active_and_pending_lrs_do_not_arm_an_np_storm(void **state)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		config(0, SPI + i, (uint8_t)(0x80 - 0x20 * i), 1, true);
+		nest(0, SPI + i);
+		vgic_pulse(vm, NULL, SPI + i); /* pending again while active */
+	}
+	config(0, SPI + 4, 0x20, 1, true);
+	reg_write(0, SPI + 4, ISACTIVER, 0);
+	vgic_pulse(vm, NULL, SPI + 4);
+	config(0, SPI + 5, 0xc0, 1, true);
+	vgic_pulse(vm, NULL, SPI + 5); /* lower than everything running */
+	enter(0);		       /* asserts no maintenance at entry */
+	assert_int_equal(sim_icv_iar(&vif[0], 1), VGIC_SPURIOUS);
+	leave(0);
 }
 
 static void test_vgic_priority_change_of_an_active_interrupt_keeps_its_eoi(void **state)
@@ -581,6 +804,11 @@ int main(void)
 	    T(test_vgic_nesting_sixteen_deep_with_four_lrs),
 	    T(test_vgic_four_active_lrs_and_a_lower_pending_one_do_not_storm),
 	    T(test_vgic_eoimode1_spilled_interrupts_deactivated_in_any_order),
+	    T2(test_vgic_trapped_dir_ends_only_an_interrupt_active_here),
+	    T(test_vgic_eoimode1_eoi_count_of_a_priority_drop_deactivates_nothing),
+	    T(test_vgic_eoi_count_retires_the_running_interrupt_not_an_isactiver_one),
+	    T(test_vgic_eoi_of_an_icactiver_ended_interrupt_retires_nothing_else),
+	    T(test_vgic_running_interrupt_set_active_again_keeps_its_eoi),
 	    T(test_vgic_hw_timer_is_deactivated_by_the_guest_eoi),
 	    T(test_vgic_hw_timer_spilled_by_nesting_is_deactivated_on_its_eoi),
 	    T(test_vgic_hw_timer_icactiver_ends_the_physical_interrupt),
@@ -590,7 +818,10 @@ int main(void)
 	    T(test_vgic_software_pend_of_the_timer_ppi_leaves_the_physical_one_alone),
 	    T(test_vgic_disabled_interrupt_is_not_taken_after_its_active_instance),
 	    T(test_vgic_group_disabled_at_the_cpu_interface_does_not_hide_the_other),
+	    T(test_vgic_group_enable_maintenance_does_not_outlive_its_exit),
+	    T(test_vgic_group_disabled_after_entry_does_not_hide_the_other),
 	    T(test_vgic_actives_without_a_running_priority_do_not_hide_a_pending_one),
+	    T(test_vgic_active_and_pending_lrs_do_not_arm_an_np_storm),
 	    T(test_vgic_priority_change_of_an_active_interrupt_keeps_its_eoi),
 	    T2(test_vgic_rerouting_a_spilled_spi_keeps_the_spill_counts),
 	    T2(test_vgic_icactiver_of_a_spilled_spi_routed_nowhere_is_safe),

@@ -15,6 +15,8 @@
 #include <core/err.h>
 #include <core/gicv3.h>
 #include <core/lib.h>
+#include <core/sysreg.h>
+#include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <hal-sim/sim_hal.h>
@@ -205,6 +207,28 @@ static inline uint32_t take(unsigned c, unsigned group)
 	if (id != VGIC_SPURIOUS)
 		sim_icv_eoir(&vif[c], group, id);
 	return id;
+}
+
+/* The exit for a guest's ICC_DIR_EL1 write of `intid` that trapped (ICH_HCR_EL2.TDIR): the
+ * fold, then core/trap_sysreg.c emulates the write, as vcpu_run() would. */
+static inline void trap_dir(unsigned c, uint32_t intid)
+{
+	leave(c);
+	cpu(c)->ctx.x[2] = intid;
+	trap_sysreg(cpu(c),
+		    sim_esr_sysreg(SYSREG_OP0(SYSREG_ICC_DIR_EL1), SYSREG_OP1(SYSREG_ICC_DIR_EL1),
+				   SYSREG_CRN(SYSREG_ICC_DIR_EL1), SYSREG_CRM(SYSREG_ICC_DIR_EL1),
+				   SYSREG_OP2(SYSREG_ICC_DIR_EL1), 2, false));
+}
+
+/* The guest's deactivation (EOImode 1) through ICC_DIR_EL1, whether the CPU interface does it
+ * or it traps and the hypervisor does (then the vCPU is entered again). */
+static inline void guest_dir(unsigned c, uint32_t intid)
+{
+	if (sim_icv_dir(&vif[c], intid))
+		return;
+	trap_dir(c, intid);
+	enter(c);
 }
 
 /* One entry in which the guest tries to take one Group 1 interrupt. */

@@ -22,14 +22,18 @@
 #define ICH_HCR_UIE	       (1ULL << 1)
 #define ICH_HCR_LRENPIE	       (1ULL << 2)
 #define ICH_HCR_NPIE	       (1ULL << 3)
-#define ICH_HCR_VGRP0EIE       (1ULL << 4) /* maintenance while the guest has Group 0 enabled */
-#define ICH_HCR_VGRP1EIE       (1ULL << 6) /* maintenance while the guest has Group 1 enabled */
+#define ICH_HCR_VGRP0EIE       (1ULL << 4)  /* maintenance while the guest has Group 0 enabled */
+#define ICH_HCR_VGRP0DIE       (1ULL << 5)  /* maintenance while the guest has Group 0 disabled */
+#define ICH_HCR_VGRP1EIE       (1ULL << 6)  /* maintenance while the guest has Group 1 enabled */
+#define ICH_HCR_VGRP1DIE       (1ULL << 7)  /* maintenance while the guest has Group 1 disabled */
+#define ICH_HCR_TDIR	       (1ULL << 14) /* ICC_DIR_EL1 writes trap (with ICH_VTR_EL2.TDS) */
 #define ICH_HCR_EOICOUNT_SHIFT 27
 #define ICH_HCR_EOICOUNT_MASK  0x1fULL
 
 /* ICH_VMCR_EL2 */
 #define ICH_VMCR_VENG0	    (1ULL << 0)
 #define ICH_VMCR_VENG1	    (1ULL << 1)
+#define ICH_VMCR_VEOIM	    (1ULL << 9) /* the guest's ICC_CTLR_EL1.EOImode */
 #define ICH_VMCR_VPMR_SHIFT 24
 #define ICH_VMCR_VPMR_MASK  0xffULL
 
@@ -43,6 +47,9 @@
 #define ICC_SGIR_RS_SHIFT	 44
 #define ICC_SGIR_RS_MASK	 0xfULL
 #define ICC_SGIR_AFF3_SHIFT	 48
+
+/* ICC_DIR_EL1 / ICC_EOIR<n>_EL1: the INTID field */
+#define ICC_INTID_MASK 0xffffffULL
 
 /* GICD_IROUTER<n> */
 #define GICD_IROUTER_IRM      (1ULL << 31)

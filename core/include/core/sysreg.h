@@ -27,6 +27,9 @@
 #define SYSREG_ICC_SGI1R_EL1  SYSREG(3, 0, 12, 11, 5)
 #define SYSREG_ICC_ASGI1R_EL1 SYSREG(3, 0, 12, 11, 6)
 #define SYSREG_ICC_SGI0R_EL1  SYSREG(3, 0, 12, 11, 7)
+/* Deactivation, trapped while the vGIC holds active interrupts outside the list registers
+ * (ICH_HCR_EL2.TDIR). */
+#define SYSREG_ICC_DIR_EL1 SYSREG(3, 0, 12, 11, 1)
 
 /* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA). */
 #define SYSREG_MDCCINT_EL1	 SYSREG(2, 0, 0, 2, 0)

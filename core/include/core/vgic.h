@@ -7,28 +7,44 @@
 
 #include <core/spinlock.h>
 
-/* The virtual GICv3: interrupt state of a VM and its vCPUs, and the list registers.
+/* The virtual GICv3: interrupt state of a VM and its vCPUs (core/vgic.c), and the list
+ * registers (core/vgic_lr.c).
  *
  * Software state is the truth between an exit and the next entry: vgic_fold() (after every
  * exit) moves what the list registers say back into it and empties them; vgic_flush() (before
  * every entry) fills them again with the best candidates for this vCPU. A vCPU with nothing
  * pending or active costs neither a list-register read nor a write.
  *
- * More candidates than list registers: the highest priorities go in; the rest wait in software
- * with the "no pending" maintenance interrupt armed, and a higher-priority newcomer evicts the
- * lowest-priority pending-only entry. Nesting deeper than the list registers: when every list
- * register holds an active interrupt and a higher-priority one is pending, the lowest-priority
- * active one is spilled to software and the "EOI count" maintenance interrupt tells us when the
- * guest has deactivated it. (DESIGN.md section 12.)
+ * More candidates than list registers: the highest priorities go in, and the highest-priority
+ * pending one always does (an active interrupt makes room for it), so the guest always sees
+ * what it could take; the rest wait in software with the "no pending" maintenance interrupt
+ * armed. Active interrupts that do not fit are spilled to software: with EOImode 0 the guest's
+ * EOI of one matches no list register and counts in ICH_HCR_EL2.EOIcount, and the vCPU's
+ * running priorities (which interrupts it acknowledged and has not EOId yet, in order) say
+ * which one it was; with EOImode 1 its deactivations trap (ICH_HCR_EL2.TDIR) and are
+ * emulated by vgic_emulate_dir(). (DESIGN.md section 12.)
  *
  * Locking: one lock per VM (struct vgic_dist.lock) covers the distributor and every vCPU's
- * interrupt state; functions named *_locked expect it held. Lock order: docs/locking.md. */
+ * interrupt state; functions named *_locked expect it held. Lock order: docs/locking.md.
+ *
+ * Several pCPUs: a register write for an interrupt that sits in the list registers of a vCPU
+ * running elsewhere changes the software state, marks what it changed (lr_stale) so that
+ * vCPU's fold keeps it instead of the list register's older view, and sched_kick()s it so it
+ * takes the change into its list registers. */
 
 #define VGIC_NR_SGIS	16
 #define VGIC_NR_PRIVATE 32 /* SGIs 0-15, PPIs 16-31: one set per vCPU */
 #define VGIC_MAX_SPIS	96 /* INTIDs 32..127 */
 #define VGIC_MAX_INTID	(VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
 #define VGIC_SPURIOUS	1023u
+
+/* Preemption levels of the virtual CPU interface: at most 7 group-priority bits. */
+#define VGIC_MAX_RUNNING 128
+
+/* struct vgic_irq.lr_stale: state a register write changed while the interrupt sat in the
+ * list registers of a running vCPU; that vCPU's fold keeps the software value. */
+#define VGIC_STALE_PENDING (1u << 0)
+#define VGIC_STALE_ACTIVE  (1u << 1)
 
 #define VGIC_PPI_MAINTENANCE 25
 #define VGIC_PPI_VTIMER	     27
@@ -50,6 +66,8 @@ struct vgic_irq {
 	uint64_t irouter;    /* SPIs: GICD_IROUTER */
 	struct vcpu *target; /* the vCPU it is delivered to (private: its owner) */
 	int8_t lr;	     /* list register it is in on `target` after vgic_flush(), -1 if none */
+	uint8_t lr_state;    /* the ICH_LR_STATE_* bits vgic_flush() wrote there */
+	uint8_t lr_stale;    /* VGIC_STALE_*: changed by a register write while in there */
 	bool latch_in_lr;    /* the LR's pending state came from pending_latch */
 	bool spilled;	     /* active but pushed out of the list registers (nesting) */
 	uint8_t active_priority; /* the priority it was taken at: its EOI drops this one */
@@ -61,7 +79,15 @@ struct vgic_cpu {
 	/* INTIDs that are pending or active for this vCPU: what vgic_flush() looks at. */
 	uint64_t interesting[VGIC_MAX_INTID / 64];
 	uint16_t lr_used; /* bitmap of list registers vgic_flush() filled */
+	/* The next vgic_fold() has work: vgic_flush() wrote ICH_HCR_EL2 (and list registers), or
+	 * running priorities are outside the list registers. */
+	bool fold_pending;
 	uint16_t nr_spilled;
+	/* EOImode 0: the INTIDs the guest acknowledged and has not EOId yet, oldest (lowest
+	 * priority) first, as its active priority registers hold them. An EOI that matches no
+	 * list register is for the newest of these that is not in one. */
+	uint16_t running[VGIC_MAX_RUNNING];
+	uint8_t nr_running;
 	uint8_t nr_lrs, pri_bits;
 	bool redist_waker_sleep; /* GICR_WAKER.ProcessorSleep */
 	bool lpis_enabled;	 /* GICR_CTLR.EnableLPIs (no LPIs: always false) */
@@ -118,6 +144,11 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group);
 /* The list registers around a guest entry (see above); both take the VM's lock. */
 void vgic_fold(struct vcpu *vcpu);
 void vgic_flush(struct vcpu *vcpu);
+
+/* A trapped ICC_DIR_EL1 write of `val` by `vcpu` (ICH_HCR_EL2.TDIR is set while it has active
+ * interrupts spilled; the exit's fold has already run): deactivate the INTID if it is active
+ * on `vcpu`, as the CPU interface would. Takes the VM's lock. */
+void vgic_emulate_dir(struct vcpu *vcpu, uint64_t val);
 
 /* True if `vcpu` has an interrupt that would wake it from WFI: pending, enabled, its group
  * enabled in the distributor and in ICH_VMCR, and above the guest's priority mask. */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <core/gicv3.h>
 #include <core/image.h>
 #include <core/palloc.h>
 #include <core/vm.h>
@@ -175,16 +176,14 @@ uint32_t sim_a64_ldxr(bool x64, unsigned rt, unsigned rn);
 /* What the hardware does with a vCPU's ICH_LR<n>_EL2, ICH_AP0R/AP1R<n>_EL2, ICH_VMCR_EL2 and
  * ICH_HCR_EL2 (all in its struct hal_vcpu_ctx) when the guest uses the ICC_* registers that
  * HCR_EL2.IMO/FMO turn into ICV_* (GICv3 IHI 0069, chapter 12; QEMU's GICv3 model, DESIGN's
- * reference, behaves the same). A test plays the guest with these between the hypervisor's
- * vgic_flush() and vgic_fold(); they touch the registers directly, never through the HAL, so
- * sim_hal's list-register counters count only the hypervisor's accesses.
+ * reference, behaves the same, but see split_eoi_counts); ICH_HCR_EL2.TDIR makes DIR trap. A
+ * test plays the guest with these between the hypervisor's vgic_flush() and vgic_fold(); they
+ * touch the registers directly, never through the HAL, so sim_hal's list-register counters
+ * count only the hypervisor's accesses.
  *
  * Simplifications: the binary points stay at their reset minimum (every implemented priority
  * bit is group priority, so any higher priority preempts); no LPIs, no NMIs, no vLPIs. */
 
-#ifndef ICH_VMCR_VEOIM
-#define ICH_VMCR_VEOIM (1ULL << 9) /* ICH_VMCR_EL2.VEOIM: the guest's ICC_CTLR_EL1.EOImode */
-#endif
 #define SIM_VIF_LOG 64
 
 struct sim_vif {
@@ -197,6 +196,9 @@ struct sim_vif {
 	/* Guest accesses the specification calls UNPREDICTABLE (EOI with nothing active, EOI of
 	 * an interrupt that is not the running one, DIR with EOImode 0): a test expects 0. */
 	unsigned unpredictable;
+	/* Play QEMU 7.2 (hw/intc/arm_gicv3_cpuif.c): an EOImode 1 EOI that matches no list
+	 * register also counts in ICH_HCR_EL2.EOIcount, although it deactivates nothing. */
+	bool split_eoi_counts;
 };
 
 /* Attach the model to `ctx` (its registers are left as they are). */
@@ -215,8 +217,10 @@ uint32_t sim_icv_iar(struct sim_vif *vif, unsigned group);
 /* ICV_EOIR0/1_EL1: drop the highest active priority; with EOImode 0 also deactivate `intid`'s
  * list register, or count the EOI in ICH_HCR_EL2.EOIcount if no list register holds it. */
 void sim_icv_eoir(struct sim_vif *vif, unsigned group, uint32_t intid);
-/* ICV_DIR_EL1 (EOImode 1): deactivate `intid`'s list register, or count it in EOIcount. */
-void sim_icv_dir(struct sim_vif *vif, uint32_t intid);
+/* ICV_DIR_EL1 (EOImode 1): deactivate `intid`'s list register, or count it in EOIcount.
+ * Returns false, having changed nothing, if ICH_HCR_EL2.TDIR makes the write trap: the caller
+ * plays the exit (a trapped MSR ICC_DIR_EL1, see sim_esr_sysreg()). */
+bool sim_icv_dir(struct sim_vif *vif, uint32_t intid);
 /* ICV_RPR_EL1: the running priority (0xff when idle). */
 uint8_t sim_icv_rpr(const struct sim_vif *vif);
 /* ICV_HPPIR0/1_EL1: the highest-priority pending vINTID if it is of `group`, else 1023. */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_VGIC_INTERNAL_H
+#define CORE_VGIC_INTERNAL_H
+
+/* Private to core/vgic*.c: what the interrupt state (vgic.c) and the list registers
+ * (vgic_lr.c) share. Every function here expects the VM's vGIC lock held. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <core/vgic.h>
+
+/* Keep `irq`'s bit in its target's "interesting" set equal to pending || active, and kick the
+ * target when it became pending. */
+void vgic_mark(struct vgic_irq *irq);
+
+/* Move an SPI to the vCPU its IROUTER names once it is neither active nor in a list register. */
+void vgic_settle_route(struct vm *vm, struct vgic_irq *irq);
+
+/* True if `intid` is among `vcpu`'s running priorities (struct vgic_cpu.running). */
+bool vgic_is_running(const struct vcpu *vcpu, uint32_t intid);
+
+static inline bool vgic_group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	return irq->group ? d->enable_grp1 : d->enable_grp0;
+}
+
+#endif

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+/* The list registers of the virtual GICv3 (see core/vgic.h): vgic_flush() fills them before an
+ * entry, vgic_fold() reads them back after the exit, and the guest's EOIs and deactivations of
+ * active interrupts that did not fit (spilled) are matched up here. */
+#include <core/gicv3.h>
+#include <core/lib.h>
+#include <core/vgic.h>
+#include <core/vm.h>
+#include <hal/vcpu.h>
+
+#include "vgic_internal.h"
+
+#define LR_STATE_MASK (ICH_LR_STATE_PENDING | ICH_LR_STATE_ACTIVE)
+
+/* A set of INTIDs, one bit each. */
+struct intid_set {
+	uint64_t w[VGIC_MAX_INTID / 64];
+};
+
+static void set_add(struct intid_set *s, unsigned intid)
+{
+	s->w[intid / 64] |= BIT(intid % 64);
+}
+
+static bool set_has(const struct intid_set *s, unsigned intid)
+{
+	return s->w[intid / 64] & BIT(intid % 64);
+}
+
+/* --- running priorities (EOImode 0) ---------------------------------------------------- */
+
+bool vgic_is_running(const struct vcpu *vcpu, uint32_t intid)
+{
+	for (unsigned i = 0; i < vcpu->vgic.nr_running; i++) {
+		if (vcpu->vgic.running[i] == intid)
+			return true;
+	}
+	return false;
+}
+
+static void running_remove(struct vgic_cpu *c, unsigned i)
+{
+	c->nr_running--;
+	memmove(&c->running[i], &c->running[i + 1], (c->nr_running - i) * sizeof(c->running[0]));
+}
+
+static void running_push(struct vgic_cpu *c, uint16_t intid)
+{
+	/* Only a guest that writes its active priority registers can outgrow the preemption
+	 * levels; the oldest entry is the one least likely to be EOId next. */
+	if (c->nr_running == VGIC_MAX_RUNNING)
+		running_remove(c, 0);
+	c->running[c->nr_running++] = intid;
+}
+
+/* The guest's EOI deactivated `intid` in a list register: it dropped that running priority,
+ * the newest one of that INTID. */
+static void running_drop(struct vgic_cpu *c, uint32_t intid)
+{
+	for (unsigned i = c->nr_running; i-- > 0;) {
+		if (c->running[i] == intid) {
+			running_remove(c, i);
+			return;
+		}
+	}
+}
+
+/* `count` EOIs matched no list register (ICH_HCR_EL2.EOIcount). A guest EOIs its running
+ * interrupts newest first, so these were the newest running priorities that were not in a
+ * list register: every entry but the newest of an INTID that `held` (active in a list register
+ * at the exit). Their EOI also deactivated the interrupt, which lived in software. */
+static void retire_eois(struct vcpu *vcpu, unsigned count, const struct intid_set *held)
+{
+	struct vgic_cpu *c = &vcpu->vgic;
+	struct intid_set seen = {0};
+
+	for (unsigned i = c->nr_running; i-- > 0 && count;) {
+		unsigned intid = c->running[i];
+		bool in_lr = set_has(held, intid) && !set_has(&seen, intid);
+		struct vgic_irq *irq;
+
+		set_add(&seen, intid);
+		if (in_lr)
+			continue;
+		running_remove(c, i);
+		count--;
+		irq = vgic_irq_locked(vcpu->vm, vcpu, intid);
+		/* Inactive already if ICACTIVER ended it: the EOI only dropped the priority. */
+		if (irq && irq->active && irq->target == vcpu)
+			vgic_set_active_locked(vcpu->vm, irq, false);
+	}
+}
+
+/* Interrupts the guest acknowledged during the run, each preempting the one before: pushed
+ * lowest priority first. */
+static void push_acked(struct vgic_cpu *c, struct vgic_irq **acked, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct vgic_irq *irq = acked[i];
+		unsigned j;
+
+		for (j = i; j > 0 && acked[j - 1]->active_priority < irq->active_priority; j--)
+			acked[j] = acked[j - 1];
+		acked[j] = irq;
+	}
+	for (unsigned i = 0; i < n; i++)
+		running_push(c, acked[i]->intid);
+}
+
+/* --- fold -------------------------------------------------------------------------------- */
+
+/* The slow path of vgic_fold(), kept out of line so that an exit with nothing in flight does
+ * not pay for its stack frame. */
+static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
+{
+	struct hal_vcpu_ctx *ctx = &vcpu->ctx;
+	struct vgic_cpu *c = &vcpu->vgic;
+	struct vm *vm = vcpu->vm;
+	struct vgic_irq *acked[HAL_VGIC_MAX_LRS];
+	struct intid_set held = {0};
+	unsigned nr_acked = 0;
+	uint64_t hcr;
+	bool split;
+
+	split = hal_vgic_vmcr(ctx) & ICH_VMCR_VEOIM;
+	spin_lock(&vm->vgic.lock);
+	for (unsigned n = 0; n < c->nr_lrs; n++) {
+		uint64_t lr;
+		unsigned was, now;
+		struct vgic_irq *irq;
+
+		if (!(c->lr_used & BIT(n)))
+			continue;
+		lr = hal_vgic_lr_read(ctx, n);
+		hal_vgic_lr_write(ctx, n, 0);
+		irq = vgic_irq_locked(vm, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
+		if (!irq)
+			continue;
+		was = irq->lr_state;
+		now = (unsigned)(lr >> ICH_LR_STATE_SHIFT) & LR_STATE_MASK;
+		if (!(was & ICH_LR_STATE_ACTIVE) && (now & ICH_LR_STATE_ACTIVE)) {
+			/* Acknowledged: its EOI will drop the priority it was taken at. */
+			irq->active_priority = (uint8_t)(lr >> ICH_LR_PRIORITY_SHIFT);
+			acked[nr_acked++] = irq;
+		} else if ((was & ICH_LR_STATE_ACTIVE) && !(now & ICH_LR_STATE_ACTIVE) && !split) {
+			running_drop(c, irq->intid); /* EOId */
+		}
+		if (now & ICH_LR_STATE_ACTIVE)
+			set_add(&held, irq->intid);
+		/* A register write from another pCPU meanwhile is newer than the list register. */
+		if (!(irq->lr_stale & VGIC_STALE_ACTIVE))
+			irq->active = now & ICH_LR_STATE_ACTIVE;
+		/* HW=1 and now inactive: the guest's deactivation ended the physical one too. */
+		if ((lr & ICH_LR_HW) && irq->hw && !now)
+			irq->hw = false;
+		/* Still pending: not acknowledged yet, so the latch it took is still owed. */
+		if ((now & ICH_LR_STATE_PENDING) && irq->latch_in_lr &&
+		    !(irq->lr_stale & VGIC_STALE_PENDING))
+			irq->pending_latch = true;
+		irq->latch_in_lr = false;
+		irq->lr = -1;
+		irq->lr_state = 0;
+		irq->lr_stale = 0;
+		vgic_mark(irq);
+		vgic_settle_route(vm, irq);
+	}
+	c->lr_used = 0;
+	hcr = hal_vgic_hcr_read(ctx);
+	if (split) {
+		/* Deactivations trap while anything is spilled (vgic_emulate_dir()); EOIcount then
+		 * counts nothing we need (QEMU also counts priority drops in it). The running
+		 * priorities are not followed: their drops do not show. */
+		c->nr_running = 0;
+	} else {
+		/* First, so that an older entry of an INTID acknowledged again is not the one
+		 * taken for the instance in the list register. */
+		push_acked(c, acked, nr_acked);
+		retire_eois(vcpu,
+			    (unsigned)((hcr >> ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK),
+			    &held);
+	}
+	hal_vgic_hcr_write(ctx, ICH_HCR_EN);
+	/* Running priorities outside the list registers: an EOI may count without an entry
+	 * having written anything. */
+	c->fold_pending = c->nr_running != 0;
+	spin_unlock(&vm->vgic.lock);
+}
+
+void vgic_fold(struct vcpu *vcpu)
+{
+	/* Nothing to read back unless vgic_flush() wrote the list registers or ICH_HCR_EL2 (a
+	 * maintenance enable it armed must not outlive this exit), or an EOI may have counted. */
+	if (vcpu->vgic.fold_pending)
+		fold_lrs(vcpu);
+}
+
+/* --- flush ------------------------------------------------------------------------------- */
+
+/* Higher priority first (lower value), then lower INTID: the GIC's own tie-break. */
+static bool before(const struct vgic_irq *a, const struct vgic_irq *b)
+{
+	return a->priority != b->priority ? a->priority < b->priority : a->intid < b->intid;
+}
+
+/* Pending as far as the guest may see it: enabled, and its group enabled. */
+static bool deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	return vgic_irq_pending(irq) && irq->enabled && vgic_group_enabled(d, irq);
+}
+
+/* The list register for `irq` in `state`. `eoi`: a maintenance interrupt when the guest
+ * deactivates it, which a level input needs anyway (to re-sample the line at once). */
+static uint64_t lr_value(struct vgic_irq *irq, unsigned state, bool eoi)
+{
+	/* An active interrupt keeps the priority it was taken at, or its EOI would not match. */
+	uint8_t prio = irq->active ? irq->active_priority : irq->priority;
+	uint64_t lr = irq->intid | (uint64_t)prio << ICH_LR_PRIORITY_SHIFT |
+		      (uint64_t)state << ICH_LR_STATE_SHIFT;
+
+	if (irq->group)
+		lr |= ICH_LR_GROUP;
+	if (irq->hw)
+		lr |= ICH_LR_HW | (uint64_t)(irq->hw_intid & ICH_LR_PINTID_MASK)
+				      << ICH_LR_PINTID_SHIFT;
+	else if (eoi || !irq->edge)
+		lr |= ICH_LR_EOI;
+	return lr;
+}
+
+/* This vCPU's candidates for the list registers, best first: active, or deliverable and of a
+ * group the guest has on at its CPU interface (the other group's wait with VGrp<n>EIE armed
+ * in *hcr, so they neither take a list register the guest could use nor wait for an
+ * unrelated exit once it switches the group on). Returns how many. */
+static unsigned candidates(struct vcpu *vcpu, uint64_t vmcr, struct vgic_irq **cand, uint64_t *hcr)
+{
+	struct vm *vm = vcpu->vm;
+	unsigned n = 0;
+
+	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting); w++) {
+		uint64_t bits = vcpu->vgic.interesting[w];
+
+		while (bits) {
+			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(bits);
+			struct vgic_irq *irq = vgic_irq_locked(vm, vcpu, intid);
+			unsigned i;
+
+			bits &= bits - 1;
+			if (!irq || !(irq->active || deliverable(&vm->vgic, irq)))
+				continue;
+			if (!irq->active &&
+			    !(vmcr & (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0))) {
+				*hcr |= irq->group ? ICH_HCR_VGRP1EIE : ICH_HCR_VGRP0EIE;
+				continue;
+			}
+			/* Insertion sort: a handful of candidates at a time in practice. */
+			for (i = n; i > 0 && before(irq, cand[i - 1]); i--)
+				cand[i] = cand[i - 1];
+			cand[i] = irq;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The best `placed` of the `n` candidates go in, and the highest-priority pending one always
+ * does, even below active ones: an active interrupt need not hold the running priority
+ * (ISACTIVER, or priority dropped with EOImode 1), so the guest may be able to take it now.
+ * The active one it displaces is spilled like any other. */
+static void reserve_pending(struct vgic_irq **cand, unsigned n, unsigned placed)
+{
+	unsigned first = 0;
+
+	while (first < n && cand[first]->active)
+		first++;
+	if (first >= placed && first < n) {
+		struct vgic_irq *t = cand[placed - 1];
+
+		cand[placed - 1] = cand[first];
+		cand[first] = t;
+	}
+}
+
+/* The slow path of vgic_flush(), out of line like fold_lrs(). */
+static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
+{
+	struct vgic_irq *cand[VGIC_MAX_INTID];
+	uint64_t lrs[HAL_VGIC_MAX_LRS];
+	struct vgic_cpu *c = &vcpu->vgic;
+	struct vm *vm = vcpu->vm;
+	unsigned n, placed, shown = 0, waiting = 0; /* groups (bit n: Group n) pending */
+	uint64_t hcr = ICH_HCR_EN, vmcr;
+
+	vmcr = hal_vgic_vmcr(&vcpu->ctx);
+	spin_lock(&vm->vgic.lock);
+	n = candidates(vcpu, vmcr, cand, &hcr);
+	placed = MIN(n, (unsigned)c->nr_lrs);
+	if (n > placed)
+		reserve_pending(cand, n, placed);
+	for (unsigned i = placed; i < n; i++) {
+		struct vgic_irq *irq = cand[i];
+
+		if (irq->active && !irq->spilled) {
+			irq->spilled = true;
+			c->nr_spilled++;
+		}
+		if (!irq->active)
+			waiting |= BIT(irq->group);
+	}
+	for (unsigned i = 0; i < placed; i++) {
+		struct vgic_irq *irq = cand[i];
+		/* While some wait outside, an active interrupt's pending state stays out too:
+		 * once the guest deactivated it, it would be presented ahead of them whatever
+		 * its priority, and "no pending" would not fire. The deactivation exits instead
+		 * (EOI maintenance; HW=1 has none, so there it waits for the next exit) and the
+		 * next entry ranks them all. */
+		bool held_back = irq->active && waiting;
+		bool pending = deliverable(&vm->vgic, irq) && !held_back;
+		unsigned state =
+		    (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
+
+		if (irq->spilled) {
+			irq->spilled = false;
+			c->nr_spilled--;
+		}
+		lrs[i] = lr_value(irq, state, held_back && deliverable(&vm->vgic, irq));
+		if (pending)
+			shown |= BIT(irq->group);
+		irq->lr = (int8_t)i;
+		irq->lr_state = (uint8_t)state;
+		/* Only a pending state the guest can see moves into the list register. */
+		irq->latch_in_lr = pending && irq->pending_latch;
+		if (pending)
+			irq->pending_latch = false;
+		c->lr_used |= (uint16_t)BIT(i);
+	}
+	/* A pending one waits only behind a pending one that went in: come back once the guest
+	 * has taken what is there, or has switched off the group of what is there while one of
+	 * the other group waits (ICC_IGRPEN<n>_EL1 does not trap; the list register stays
+	 * pending, so "no pending" would not fire). The group is on now, so neither fires at
+	 * entry. (QEMU's source tests VENG1 for VGrp0DIE: there it fires when the guest switches
+	 * Group 1 off instead, which the waiting Group 1 interrupt keeps from being so now.) */
+	if (waiting)
+		hcr |= ICH_HCR_NPIE;
+	if ((shown & BIT(0)) && (waiting & BIT(1)))
+		hcr |= ICH_HCR_VGRP0DIE;
+	if ((shown & BIT(1)) && (waiting & BIT(0)))
+		hcr |= ICH_HCR_VGRP1DIE;
+	if (c->nr_spilled)
+		hcr |= ICH_HCR_TDIR; /* which one a deactivation is for: see vgic_emulate_dir() */
+	/* EOImode 0: an EOI of a spilled interrupt (or of one ICACTIVER ended) matches no list
+	 * register; the EOIcount it leaves brings us back to retire it. */
+	if (!(vmcr & ICH_VMCR_VEOIM) && (c->nr_spilled || c->nr_running))
+		hcr |= ICH_HCR_LRENPIE;
+	for (unsigned i = 0; i < placed; i++)
+		hal_vgic_lr_write(&vcpu->ctx, i, lrs[i]);
+	hal_vgic_hcr_write(&vcpu->ctx, hcr);
+	if (placed || hcr != ICH_HCR_EN)
+		c->fold_pending = true;
+	spin_unlock(&vm->vgic.lock);
+}
+
+void vgic_flush(struct vcpu *vcpu)
+{
+	if (vcpu->vgic.interesting[0] | vcpu->vgic.interesting[1])
+		flush_lrs(vcpu);
+}
+
+/* --- trapped deactivation ---------------------------------------------------------------- */
+
+void vgic_emulate_dir(struct vcpu *vcpu, uint64_t val)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_irq *irq;
+
+	spin_lock(&vm->vgic.lock);
+	/* The special INTIDs (1020-1023) name nothing and are ignored, as by the hardware. */
+	irq = vgic_irq_locked(vm, vcpu, (uint32_t)(val & ICC_INTID_MASK));
+	/* An SPI another vCPU acknowledged is in none of this one's list registers: the CPU
+	 * interface would find nothing to deactivate. */
+	if (irq && irq->active && irq->target == vcpu)
+		vgic_set_active_locked(vm, irq, false);
+	spin_unlock(&vm->vgic.lock);
+}

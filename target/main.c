@@ -207,6 +207,10 @@ static void interrupts_init(void)
 		boot_fail("GIC", ret);
 	irq_init(&cfg);
 	irq_cpu_init();
+	if (!hal_vgic_can_trap_dir())
+		log_warn("gic: ICC_DIR_EL1 cannot be trapped (ICH_VTR_EL2.TDS = 0): an EOImode 1 "
+			 "guest nesting more than %u interrupts may see the wrong one deactivated",
+			 hal_vgic_nr_lrs());
 }
 
 static uint64_t guest_mem_bytes(void)

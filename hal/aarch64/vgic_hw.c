@@ -8,6 +8,7 @@
 #include "vgic_hw.h"
 
 #define ICH_VTR_LISTREGS_MASK 0x1fULL
+#define ICH_VTR_TDS	      (1ULL << 19)
 #define ICH_VTR_PRIBITS_SHIFT 29
 #define ICH_VTR_PRIBITS_MASK  0x7ULL
 
@@ -84,6 +85,11 @@ static void ap_set(unsigned group, unsigned n, uint64_t val)
 unsigned hal_vgic_nr_lrs(void)
 {
 	return (unsigned)(read_sysreg(S3_4_C12_C11_1) & ICH_VTR_LISTREGS_MASK) + 1;
+}
+
+bool hal_vgic_can_trap_dir(void)
+{
+	return read_sysreg(S3_4_C12_C11_1) & ICH_VTR_TDS;
 }
 
 unsigned hal_vgic_pri_bits(void)

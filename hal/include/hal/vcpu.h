@@ -102,6 +102,9 @@ bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, uint64_t *ipa);
  * written live; the status registers are read-only. Counts come from ICH_VTR_EL2. */
 unsigned hal_vgic_nr_lrs(void);
 unsigned hal_vgic_pri_bits(void);
+/* ICH_VTR_EL2.TDS: ICH_HCR_EL2.TDIR can trap the guest's ICC_DIR_EL1 (core/vgic_lr.c needs it
+ * for EOImode 1 guests that nest deeper than the list registers). */
+bool hal_vgic_can_trap_dir(void);
 uint64_t hal_vgic_lr_read(struct hal_vcpu_ctx *ctx, unsigned n);
 void hal_vgic_lr_write(struct hal_vcpu_ctx *ctx, unsigned n, uint64_t val);
 uint64_t hal_vgic_hcr_read(struct hal_vcpu_ctx *ctx);

@@ -9,11 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <core/arch.h>
-#include <core/gmem.h>
 #include <core/hwinfo.h>
 #include <core/sched.h>
-#include <core/smccc.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 
@@ -27,12 +24,6 @@
 #define FIRST_SPARE_PCPU 1
 
 struct sim_smp sim_smp;
-
-static const struct sim_step ran_out_step = {
-    .esr = (uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | ESR_IL,
-    .x_set = SIM_X(0) | SIM_X(1),
-    .x = {[0] = HV_CALL_EXIT, [1] = SIM_GUEST_RAN_OUT},
-};
 
 static int vcpu_of(const struct hal_vcpu_ctx *ctx)
 {
@@ -76,29 +67,6 @@ static bool irq_signalled(const struct hal_vcpu_ctx *ctx)
 	return false;
 }
 
-static void play(struct hal_vcpu_ctx *ctx, const struct sim_step *s)
-{
-	uint64_t at = s->at ? s->at : ctx->pc;
-
-	if (s->insn)
-		(void)gmem_write(sim_smp.m->vm, at, &s->insn, sizeof(s->insn));
-	for (unsigned n = 0; n < 31; n++) {
-		if (s->x_set & SIM_X(n))
-			ctx->x[n] = s->x[n];
-	}
-	for (unsigned r = 0; r < HAL_EL1_NR; r++) {
-		if (s->el1_set & SIM_X(r))
-			ctx->el1[r] = s->el1[r];
-	}
-	if (s->set_pstate)
-		ctx->pstate = s->pstate;
-	ctx->esr = s->esr;
-	ctx->far = s->far;
-	ctx->hpfar = s->hpfar;
-	ctx->pc =
-	    s->kind == HAL_EXIT_SYNC && esr_ec(s->esr) == ESR_EC_HVC64 ? at + A64_INSN_SIZE : at;
-}
-
 static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
 {
 	int id = vcpu_of(ctx);
@@ -132,9 +100,9 @@ static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
 		s = &v->steps[v->next++];
 	} else {
 		sim_smp.ran_out = true;
-		s = &ran_out_step;
+		s = &sim_ran_out_step;
 	}
-	play(ctx, s);
+	sim_step_play(sim_smp.m->vm, ctx, s);
 	return s->kind;
 }
 

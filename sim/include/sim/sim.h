@@ -91,6 +91,13 @@ struct sim_step {
  * always ends; sim_guest.ran_out tells a test it happened. */
 #define SIM_GUEST_RAN_OUT 0xee
 
+/* The step a vCPU plays once its script has run out: HV_CALL_EXIT(SIM_GUEST_RAN_OUT). */
+extern const struct sim_step sim_ran_out_step;
+
+/* Play step `s` on the entered context, as if the guest had run up to the trap: registers it
+ * changed, the syndrome, ELR_EL2 (and the trapping instruction written into `vm`'s RAM). */
+void sim_step_play(struct vm *vm, struct hal_vcpu_ctx *ctx, const struct sim_step *s);
+
 struct sim_guest {
 	struct sim_machine *m;
 	struct sim_step steps[SIM_GUEST_MAX_STEPS];

@@ -3,7 +3,7 @@
  * in the distributor and at the CPU interface, priority mask), edge and level inputs with the
  * pending latch, SGIs (target list, RS, Aff1-3, IRM, groups, other VMs), SPI routing, the WFI
  * wake-up test and the fast path (no list-register access with nothing to deliver).
- * Part 2, test_vgic_lr.c: more interrupts than list registers, nesting, HW=1. Part 3,
+ * Part 2, test_vgic_lr_*.c: more interrupts than list registers, nesting, HW=1. Part 3,
  * test_vgic_model.c: the model-based random test. The harness (vgic_harness.h) runs the
  * hypervisor side as core/exit.c's vcpu_run() does and plays the guest through the virtual
  * CPU interface model of sim/vcpu_if.c, which acts on the list registers as hardware does. */

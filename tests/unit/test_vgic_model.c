@@ -7,7 +7,7 @@
  * interface and unlimited list registers. Every acknowledge must return what the reference
  * returns (so nothing is lost, duplicated or out of order), and after every exit the vGIC's
  * software state must show the reference's pending and active state. Parts 1 and 2 are
- * test_vgic.c and test_vgic_lr.c; the harness is vgic_harness.h. TEST_SEED, TEST_RUNS and
+ * test_vgic.c and test_vgic_lr_*.c; the harness is vgic_harness.h. TEST_SEED, TEST_RUNS and
  * TEST_STEPS (see below) replay a seed or play many. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,7 +55,7 @@ struct ref {
 /* What a run may do. The well-behaved guest is the plain one: EOImode 0, at most nr_lrs - 1
  * interrupts active at once, no ISACTIVER/ICACTIVER, no disabling of active interrupts or of
  * the group of one, no ICC_IGRPEN changes. Any guest does all of that; the tests of
- * test_vgic_lr.c named here show each case on its own. No run changes the priority of an
+ * test_vgic_lr_*.c named here show each case on its own. No run changes the priority of an
  * active interrupt (test_vgic_priority_change_of_an_active_interrupt_keeps_its_eoi). */
 struct grammar {
 	bool split; /* EOImode 1: ..._eoimode1_spilled_interrupts_deactivated_in_any_order */

@@ -369,7 +369,7 @@ static void test_vgic_redist_attach_needs_vcpus_and_alignment(void **state)
 /* A reference written from vdev/vgic_mmio.h and the GICv3 spec: per vCPU and private INTID
  * the group, enable, pending latch, input line, active and priority bits, and GICR_WAKER;
  * SGIs are edge, PPIs level. Accesses land anywhere in the four frame pairs; between them
- * input lines change and a vCPU runs, as in test_vgic_dist.c. */
+ * input lines change and a vCPU runs, as in test_vgic_dist_random.c. */
 struct ref_irq {
 	bool group, enabled, latch, line, active;
 	uint8_t priority;

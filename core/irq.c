@@ -41,6 +41,8 @@ void irq_cpu_init(void)
 		hal_gic_set_edge(ppis[i], false);
 		hal_gic_enable(ppis[i], true);
 	}
+	hal_gic_set_priority(IRQ_KICK_SGI, IRQ_PRIORITY_HYP);
+	hal_gic_enable(IRQ_KICK_SGI, true);
 }
 
 void irq_set_console_focus(struct vm *vm)
@@ -92,12 +94,15 @@ void irq_handle_physical(struct vcpu *running)
 			console_input();
 		else if (intid == cfg.hyp_timer)
 			sched_timer_interrupt();
+		else if (intid == IRQ_KICK_SGI)
+			sched_kick_interrupt();
 		else if (intid != cfg.maintenance && intid != cfg.hyp_timer &&
 			 intid >= HAL_GIC_SGI_COUNT && intid != cfg.vtimer)
 			log_ratelimited(&unexpected_log, LOG_WARN, "irq: unexpected INTID %u",
 					(unsigned)intid);
-		/* Maintenance: the condition is re-evaluated by the next vgic_fold/flush. SGIs
-		 * are kicks: their work is in the state the sender changed. */
+		/* Maintenance: the condition is re-evaluated by the next vgic_fold/flush. The
+		 * kick's work is in the state the sender changed: the exit alone makes the next
+		 * entry take it into the list registers. */
 		hal_gic_deactivate(intid);
 	}
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Per-pCPU round-robin scheduling of vCPUs (see core/sched.h). */
+#include <stdatomic.h>
+
 #include <core/err.h>
 #include <core/hwinfo.h>
 #include <core/irq.h>
 #include <core/lib.h>
+#include <core/pcpu.h>
 #include <core/sched.h>
 #include <core/trap.h>
 #include <core/vgic.h>
@@ -21,6 +24,8 @@ struct sched_queue {
 };
 
 static struct sched_queue queues[HV_MAX_CPUS];
+/* Per pCPU: another pCPU kicked a vCPU here that was not running (set before its SGI). */
+static atomic_bool kicked_waiting[HV_MAX_CPUS];
 /* The queue each pCPU is running (its own, or a one-vCPU queue of sched_run_one()). */
 static struct sched_queue *active[HV_MAX_CPUS];
 
@@ -49,11 +54,32 @@ void sched_timer_interrupt(void)
 
 void sched_kick(struct vcpu *target)
 {
-	/* Same pCPU: end the running slice at its next exit so the target gets its turn. (Other
-	 * pCPUs would need an SGI: vCPUs do not span pCPUs yet.) */
-	struct sched_queue *q = active[hal_cpu_id()];
+	unsigned here = hal_cpu_id();
+	struct sched_queue *q = active[here];
+	const struct pcpu *p;
 
-	if (q && target->pcpu == hal_cpu_id() && target->state != VCPU_RUNNING)
+	if (target->pcpu == here) {
+		/* End the running slice at its next exit so the target gets its turn. */
+		if (q && target->state != VCPU_RUNNING)
+			q->yield = true;
+		return;
+	}
+	p = pcpu_get(target->pcpu);
+	if (!p)
+		return;
+	/* Read without its pCPU's say: a stale answer costs one slice ended early, or the
+	 * target waiting for its turn in the round robin, never the new state itself. */
+	if (target->state != VCPU_RUNNING)
+		atomic_store_explicit(&kicked_waiting[target->pcpu], true, memory_order_release);
+	hal_gic_send_sgi(p->mpidr, IRQ_KICK_SGI);
+}
+
+void sched_kick_interrupt(void)
+{
+	unsigned here = hal_cpu_id();
+	struct sched_queue *q = active[here];
+
+	if (atomic_exchange_explicit(&kicked_waiting[here], false, memory_order_acquire) && q)
 		q->yield = true;
 }
 

@@ -21,6 +21,7 @@
 #include <core/hwinfo.h>
 #include <core/irq.h>
 #include <core/lib.h>
+#include <core/pcpu.h>
 #include <core/sched.h>
 #include <core/smccc.h>
 #include <core/vgic.h>
@@ -511,6 +512,63 @@ static void test_sched_idle_pcpu_without_deadlines_waits_until_an_interrupt(void
 	assert_false(sim_hal.gic.hyp_timer_armed);
 }
 
+/* --- kicks across pCPUs -------------------------------------------------------------------- */
+
+/* A machine of HV_MAX_CPUS pCPUs, pCPU n at MPIDR 0x100 + n. */
+static void pcpus(void)
+{
+	struct hw_info hw = {.cpu_count = HV_MAX_CPUS};
+
+	for (unsigned i = 0; i < HV_MAX_CPUS; i++)
+		hw.cpu_mpidr[i] = 0x100 + i;
+	assert_int_equal(pcpu_init(&hw, 0x100), HV_OK);
+}
+
+static void test_sched_kick_of_a_vcpu_on_another_pcpu_sends_that_pcpu_the_kick_sgi(void **state)
+{
+	pcpus();
+	cpu(1)->pcpu = 3;
+	cpu(1)->state = VCPU_BLOCKED;
+	sim_hal.cpu_id = 0;
+	vgic_pulse(vm, cpu(1), WAKE_SGI);
+	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+	assert_int_equal(sim_hal.gic.sgi[0].mpidr, 0x103);
+	assert_int_equal(sim_hal.gic.sgi[0].sgi, IRQ_KICK_SGI);
+	/* A vCPU of this pCPU needs no SGI. */
+	cpu(1)->pcpu = 0;
+	vgic_pulse(vm, cpu(1), WAKE_SGI);
+	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+}
+
+/* At vCPU 0's third entry, "pCPU 0" makes blocked vCPU 1 pending, and its SGI arrives here. */
+static void kick_1_from_another_pcpu(unsigned vcpu, unsigned step)
+{
+	unsigned here = sim_hal.cpu_id;
+
+	if (vcpu != 0 || step != 2)
+		return;
+	sim_hal.cpu_id = 0;
+	vgic_pulse(vm, cpu(1), WAKE_SGI);
+	sim_hal.cpu_id = here;
+	sim_gic_raise(IRQ_KICK_SGI);
+}
+
+static void test_sched_kick_sgi_ends_the_slice_so_the_woken_vcpu_runs(void **state)
+{
+	pcpus();
+	cpu(1)->state = VCPU_BLOCKED; /* in WFI without a timer: only the kick wakes it */
+	sim_smp.on_entry = kick_1_from_another_pcpu;
+	busy(0, 20);
+	exit_step(0, 7);
+	exit_step(1, 0);
+	assert_int_equal(sim_smp_run(), 0);
+	/* vCPU 0 played steps 0-2 and was interrupted before step 3. */
+	assert_int_equal(sim_smp.vcpu[0].next, 3);
+	assert_int_equal(sim_smp.irq_exits, 1);
+	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
+}
+
 /* --- the end of the run -------------------------------------------------------------------- */
 
 static void test_sched_run_returns_when_the_vm_stops_and_leaves_every_vcpu_off(void **state)
@@ -752,6 +810,11 @@ int main(void)
 		test_sched_idle_pcpu_waits_with_cnthp_at_the_earliest_deadline, setup4, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_idle_pcpu_without_deadlines_waits_until_an_interrupt, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_kick_of_a_vcpu_on_another_pcpu_sends_that_pcpu_the_kick_sgi, setup2,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_kick_sgi_ends_the_slice_so_the_woken_vcpu_runs, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_run_returns_when_the_vm_stops_and_leaves_every_vcpu_off, setup4,
 		teardown),

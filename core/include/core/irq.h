@@ -17,9 +17,13 @@ struct irq_config {
 	uint32_t uart;	      /* the console UART's SPI, 0 if none */
 };
 
+/* The SGI one pCPU sends another to make it look at a vCPU's new state (sched_kick()). */
+#define IRQ_KICK_SGI 1
+
 void irq_init(const struct irq_config *cfg);
 
-/* Enable this pCPU's private interrupts (maintenance, virtual timer, hypervisor timer). */
+/* Enable this pCPU's private interrupts (maintenance, virtual timer, hypervisor timer, the
+ * kick SGI). */
 void irq_cpu_init(void);
 
 /* Handle every pending physical interrupt; `running` is the vCPU loaded on this pCPU (NULL if

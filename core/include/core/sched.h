@@ -31,8 +31,13 @@ void sched_run_one(struct vcpu *vcpu);
 /* The EL2 timer fired on this pCPU (core/irq.c): end the current slice. */
 void sched_timer_interrupt(void);
 
-/* `target` has something new to do (an SGI, PSCI CPU_ON): let it run soon. */
+/* `target` has something new to do (an SGI, PSCI CPU_ON): let it run soon. On another pCPU
+ * that pCPU gets IRQ_KICK_SGI, which makes it leave the guest (or its idle WFI) and, when the
+ * target is not the vCPU it runs, end the slice. */
 void sched_kick(struct vcpu *target);
+
+/* This pCPU took IRQ_KICK_SGI (core/irq.c). */
+void sched_kick_interrupt(void);
 
 /* True once the current slice should end (the running vCPU is left at its next exit). */
 bool sched_should_yield(void);

@@ -14,9 +14,9 @@ on hardware and pass on plain QEMU too (`make guests`, then
 `qemu-system-aarch64 -M virt,gic-version=3 -cpu max -nographic -nic none -m 128M -kernel
 build/guests/<name>.bin`); uart_rx waits for a typed line, which its case's "input" types.
 
-virtio_hostile drives the virtio-blk device as a well-formed driver and then as a hostile one,
-over a memory disk (hv.memdisk) whose bytes both sides compute: guest-virtio_hostile on a
-writable disk, guest-virtio_hostile-ro on the same image read-only.
+virtio_good drives the virtio-blk device as a well-formed driver and virtio_hostile as a hostile
+one, each over a memory disk (hv.memdisk) whose bytes both sides compute: guest-<name> on a
+writable disk, guest-<name>-ro on the same image read-only.
 """
 import os
 
@@ -41,7 +41,8 @@ GUEST_CHECKS = {
     "lr_overflow": 10,
     "gicd": 45,
     "uart_rx": 7,
-    "virtio_hostile": 200,
+    "virtio_good": 33,
+    "virtio_hostile": 169,
 }
 
 
@@ -87,52 +88,58 @@ def smccc_markers(conduit):
             r"%s: ram end ok$" % conduit]
 
 
-# virtio_hostile's disk: 1 MiB, byte `off` = image_byte(off) of tests/qemu/guests/virtio_hostile.c,
-# loaded by QEMU's guest-loader as a ramdisk module clear of the guest image (run.py
-# GUEST_LOAD_ADDR) and of QEMU's DTB (RAM base + 128 MiB).
-HOSTILE_DISK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build",
-                            "e2e", "virtio_hostile.img")
-HOSTILE_DISK_BYTES = 1 << 20
-HOSTILE_DISK_ADDR = 0x58000000
+# The virtio guests' disk: 1 MiB, byte `off` = image_byte(off) of
+# tests/qemu/guests/lib/virtio_test.c, loaded by QEMU's guest-loader as a ramdisk module clear of
+# the guest image (run.py GUEST_LOAD_ADDR) and of QEMU's DTB (RAM base + 128 MiB).
+VIRTIO_DISK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build",
+                           "e2e", "virtio_disk.img")
+VIRTIO_DISK_BYTES = 1 << 20
+VIRTIO_DISK_ADDR = 0x58000000
 
 
-def hostile_disk_bytes():
+def virtio_disk_bytes():
     return bytes(((off >> 9) * 37 + (off & 511) * 13 + 0xa5) & 0xff
-                 for off in range(HOSTILE_DISK_BYTES))
+                 for off in range(VIRTIO_DISK_BYTES))
 
 
-def make_hostile_disk():
-    """The image, written afresh: the guest writes only the hypervisor's copy in memory."""
-    os.makedirs(os.path.dirname(HOSTILE_DISK), exist_ok=True)
-    with open(HOSTILE_DISK, "wb") as f:
-        f.write(hostile_disk_bytes())
+def make_virtio_disk():
+    """The image, written afresh: the guests write only the hypervisor's copy in memory."""
+    os.makedirs(os.path.dirname(VIRTIO_DISK), exist_ok=True)
+    with open(VIRTIO_DISK, "wb") as f:
+        f.write(virtio_disk_bytes())
     return None
 
 
-def hostile_virtio_guest(read_only):
-    """virtio_hostile on the memory disk, writable or read-only. The hypervisor logs its first
-    warnings (a buffer outside RAM) and, after the guest's quiet second, how many it held
-    back."""
+def virtio_guest(name, read_only, markers=()):
+    """A virtio-blk guest on the memory disk, writable or read-only: the hypervisor's disk line,
+    the mode the guest saw, then `markers`."""
     mode = "read-only" if read_only else "read-write"
-    case = checking_guest("virtio_hostile", [
+    case = checking_guest(name, [
         r"^vm0: disk vda: mem, 1 MiB%s \(virtio-mmio 0xa000000, INTID 48\)"
         % (", read-only" if read_only else ""),
-        r"virtio_hostile: %s disk$" % mode,
+        r"%s: %s disk$" % (name, mode),
+    ] + list(markers))
+    if read_only:
+        case["name"] += "-ro"
+    # 512 MiB would leave no 128 MiB of contiguous host RAM for the VM around the modules.
+    case["mem"] = "1G"
+    case["bootargs"] = ["hv.memdisk=0x%x" % VIRTIO_DISK_ADDR] + (
+        ["hv.memdisk.ro"] if read_only else [])
+    case["qemu_args"] = ["-device", "guest-loader,addr=0x%x,initrd=%s" % (VIRTIO_DISK_ADDR,
+                                                                          VIRTIO_DISK)]
+    case["prepare"] = make_virtio_disk
+    return case
+
+
+def hostile_virtio_guest(read_only):
+    """virtio_hostile: the hypervisor logs its first warnings (a buffer outside RAM) and, after
+    the guest's quiet second, how many it held back."""
+    return virtio_guest("virtio_hostile", read_only, [
         r"^warning: vm0: virtio-blk@0xa000000: buffer outside the VM's RAM; device needs reset",
         r"virtio_hostile: quiet for 1.1 s, then one more hostile request",
         r"^warning: \d+ similar message\(s\) suppressed",
         r"^warning: vm0: virtio-blk@0xa000000: buffer outside the VM's RAM; device needs reset",
     ])
-    if read_only:
-        case["name"] += "-ro"
-    # 512 MiB would leave no 128 MiB of contiguous host RAM for the VM around the modules.
-    case["mem"] = "1G"
-    case["bootargs"] = ["hv.memdisk=0x%x" % HOSTILE_DISK_ADDR] + (
-        ["hv.memdisk.ro"] if read_only else [])
-    case["qemu_args"] = ["-device", "guest-loader,addr=0x%x,initrd=%s" % (HOSTILE_DISK_ADDR,
-                                                                          HOSTILE_DISK)]
-    case["prepare"] = make_hostile_disk
-    return case
 
 
 GUEST_CASES = [
@@ -163,7 +170,10 @@ GUEST_CASES = [
     stopping_guest("psci_off", r"psci_off: calling PSCI SYSTEM_OFF", r"SYSTEM_OFF returned", 0),
     stopping_guest("psci_reset", r"psci_reset: calling PSCI SYSTEM_RESET",
                    r"SYSTEM_RESET returned", 0),
-    # virtio-blk: a well-formed driver, then a hostile one (tests/qemu/guests/virtio_hostile.c).
+    # virtio-blk: a well-formed driver (virtio_good.c), then a hostile one (virtio_hostile.c);
+    # virtio_good's write reads back unchanged on the read-only disk.
+    virtio_guest("virtio_good", False),
+    virtio_guest("virtio_good", True),
     hostile_virtio_guest(False),
     hostile_virtio_guest(True),
     # bench has no case: `make bench` runs it.

@@ -21,7 +21,7 @@
 #define GUEST_VTIMER_INTID 27
 #define GUEST_CNTFRQ	   62500000UL
 
-/* SPIs with no device behind them on either board (the virtio-mmio slots; only virtio_hostile's
+/* SPIs with no device behind them on either board (the virtio-mmio slots; only the virtio guests'
  * runs attach a virtio device, in slot 0), so tests can pend them by software only. They exist
  * whenever GICD_TYPER.ITLinesNumber >= 1. */
 #define GUEST_FREE_SPI_BASE  48

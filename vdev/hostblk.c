@@ -10,47 +10,8 @@
 #include <hal/mem.h>
 #include <hal/time.h>
 #include <vdev/hostblk.h>
+#include <vdev/virtio_spec.h>
 
-/* virtio 1.2 4.2.2: the MMIO device register layout (version 2). */
-#define VIRTIO_MMIO_MAGIC_VALUE		0x000
-#define VIRTIO_MMIO_VERSION		0x004
-#define VIRTIO_MMIO_DEVICE_ID		0x008
-#define VIRTIO_MMIO_DEVICE_FEATURES	0x010
-#define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
-#define VIRTIO_MMIO_DRIVER_FEATURES	0x020
-#define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_MMIO_QUEUE_SEL		0x030
-#define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034
-#define VIRTIO_MMIO_QUEUE_NUM		0x038
-#define VIRTIO_MMIO_QUEUE_READY		0x044
-#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
-#define VIRTIO_MMIO_INTERRUPT_ACK	0x064
-#define VIRTIO_MMIO_STATUS		0x070
-#define VIRTIO_MMIO_QUEUE_DESC_LOW	0x080
-#define VIRTIO_MMIO_QUEUE_DRIVER_LOW	0x090
-#define VIRTIO_MMIO_QUEUE_DEVICE_LOW	0x0a0
-#define VIRTIO_MMIO_CONFIG_GENERATION	0x0fc
-#define VIRTIO_MMIO_CONFIG		0x100
-/* Each 64-bit queue address is a Low register with its High half 4 bytes above. */
-
-#define VIRTIO_MMIO_MAGIC     0x74726976 /* "virt", little-endian */
-#define VIRTIO_MMIO_VERSION_2 2
-#define VIRTIO_MMIO_INT_VRING (1u << 0) /* InterruptStatus: used buffer notification */
-
-#define VIRTIO_ID_BLOCK 2
-
-/* virtio 1.2 2.1: device status bits. */
-#define VIRTIO_STATUS_ACKNOWLEDGE 1u
-#define VIRTIO_STATUS_DRIVER	  2u
-#define VIRTIO_STATUS_DRIVER_OK	  4u
-#define VIRTIO_STATUS_FEATURES_OK 8u
-#define VIRTIO_STATUS_FAILED	  128u
-
-/* Feature bits: virtio-blk (5.2.3) and the device-independent VERSION_1 (6). */
-#define VIRTIO_BLK_F_SIZE_MAX 1
-#define VIRTIO_BLK_F_RO	      5
-#define VIRTIO_BLK_F_FLUSH    9
-#define VIRTIO_F_VERSION_1    32
 #define HOSTBLK_FEATURES                                                            \
 	(BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_BLK_F_RO) | BIT(VIRTIO_BLK_F_FLUSH) | \
 	 BIT(VIRTIO_BLK_F_SIZE_MAX))
@@ -60,14 +21,8 @@
 #define VIRTIO_BLK_CFG_SIZE_MAX 0x08
 #define HOSTBLK_MIN_REG_SIZE	(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_SIZE_MAX + 4)
 
-/* virtio-blk requests (5.2.6). */
-#define VIRTIO_BLK_T_IN	    0
-#define VIRTIO_BLK_T_OUT    1
-#define VIRTIO_BLK_T_FLUSH  4
-#define VIRTIO_BLK_S_OK	    0
-#define VIRTIO_BLK_S_IOERR  1
-#define VIRTIO_BLK_S_UNSUPP 2
-#define SECTOR_SIZE	    512
+/* virtio-blk data moves in 512-byte sectors (5.2.6). */
+#define SECTOR_SIZE 512
 
 /* Split virtqueue (2.7). */
 #define VIRTQ_DESC_F_NEXT	   1

@@ -10,9 +10,8 @@
 #include <vdev/virtio_mmio.h>
 #include <vdev/virtqueue.h>
 
-#define VIRTIO_ID_BLOCK 2
-#define SECTOR_SIZE	512
-#define REQ_HDR_SIZE	16 /* le32 type, le32 reserved, le64 sector */
+#define SECTOR_SIZE  512
+#define REQ_HDR_SIZE 16 /* le32 type, le32 reserved, le64 sector */
 
 /* struct virtio_blk_config (5.2.4), up to num_queues; the rest reads 0. */
 #define CFG_CAPACITY 0x00

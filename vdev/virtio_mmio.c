@@ -8,33 +8,6 @@
 #include <vdev/virtio_mmio.h>
 
 /* Register offsets (virtio 1.2, 4.2.2). */
-#define REG_MAGIC_VALUE		0x000
-#define REG_VERSION		0x004
-#define REG_DEVICE_ID		0x008
-#define REG_VENDOR_ID		0x00c
-#define REG_DEVICE_FEATURES	0x010
-#define REG_DEVICE_FEATURES_SEL 0x014
-#define REG_DRIVER_FEATURES	0x020
-#define REG_DRIVER_FEATURES_SEL 0x024
-#define REG_QUEUE_SEL		0x030
-#define REG_QUEUE_NUM_MAX	0x034
-#define REG_QUEUE_NUM		0x038
-#define REG_QUEUE_READY		0x044
-#define REG_QUEUE_NOTIFY	0x050
-#define REG_INTERRUPT_STATUS	0x060
-#define REG_INTERRUPT_ACK	0x064
-#define REG_STATUS		0x070
-#define REG_QUEUE_DESC_LOW	0x080
-#define REG_QUEUE_DESC_HIGH	0x084
-#define REG_QUEUE_DRIVER_LOW	0x090
-#define REG_QUEUE_DRIVER_HIGH	0x094
-#define REG_QUEUE_DEVICE_LOW	0x0a0
-#define REG_QUEUE_DEVICE_HIGH	0x0a4
-#define REG_CONFIG_GENERATION	0x0fc
-
-#define VIRTIO_MMIO_MAGIC   0x74726976 /* "virt" */
-#define VIRTIO_MMIO_VERSION 2
-
 /* The status bits the driver writes; DEVICE_NEEDS_RESET is the device's own. */
 #define STATUS_DRIVER_BITS                                                              \
 	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | \
@@ -180,9 +153,9 @@ static void queue_addr_write(struct virtio_mmio *t, uint64_t off, uint32_t val)
 
 	if (!queue_writable(t, q))
 		return;
-	addr = off < REG_QUEUE_DRIVER_LOW   ? &q->desc
-	       : off < REG_QUEUE_DEVICE_LOW ? &q->avail
-					    : &q->used;
+	addr = off < VIRTIO_MMIO_QUEUE_DRIVER_LOW   ? &q->desc
+	       : off < VIRTIO_MMIO_QUEUE_DEVICE_LOW ? &q->avail
+						    : &q->used;
 	if (off & 4)
 		*addr = (*addr & GENMASK(31, 0)) | (uint64_t)val << 32;
 	else
@@ -227,36 +200,36 @@ static bool read_reg(struct virtio_mmio *t, uint64_t off, uint32_t *val)
 	struct virtq *q = selected_queue(t);
 
 	switch (off) {
-	case REG_MAGIC_VALUE:
+	case VIRTIO_MMIO_MAGIC_VALUE:
 		*val = VIRTIO_MMIO_MAGIC;
 		return true;
-	case REG_VERSION:
-		*val = VIRTIO_MMIO_VERSION;
+	case VIRTIO_MMIO_VERSION:
+		*val = VIRTIO_MMIO_VERSION_2;
 		return true;
-	case REG_DEVICE_ID:
+	case VIRTIO_MMIO_DEVICE_ID:
 		*val = t->ops->device_id;
 		return true;
-	case REG_VENDOR_ID:
+	case VIRTIO_MMIO_VENDOR:
 		*val = VIRTIO_MMIO_VENDOR_ID;
 		return true;
-	case REG_DEVICE_FEATURES:
+	case VIRTIO_MMIO_DEVICE_FEATURES:
 		*val = t->device_features_sel < 2
 			   ? (uint32_t)(t->device_features >> (32 * t->device_features_sel))
 			   : 0;
 		return true;
-	case REG_QUEUE_NUM_MAX:
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
 		*val = q ? t->ops->queue_num_max : 0; /* 0: no such queue */
 		return true;
-	case REG_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_READY:
 		*val = q && q->ready;
 		return true;
-	case REG_INTERRUPT_STATUS:
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
 		*val = t->interrupt_status;
 		return true;
-	case REG_STATUS:
+	case VIRTIO_MMIO_STATUS:
 		*val = t->status;
 		return true;
-	case REG_CONFIG_GENERATION:
+	case VIRTIO_MMIO_CONFIG_GENERATION:
 		*val = 0; /* the configuration never changes while the device lives */
 		return true;
 	default:
@@ -270,40 +243,41 @@ static bool write_reg(struct virtio_mmio *t, uint64_t off, uint32_t val)
 	struct virtq *q = selected_queue(t);
 
 	switch (off) {
-	case REG_DEVICE_FEATURES_SEL:
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
 		t->device_features_sel = val;
 		return true;
-	case REG_DRIVER_FEATURES:
+	case VIRTIO_MMIO_DRIVER_FEATURES:
 		driver_features_write(t, val);
 		return true;
-	case REG_DRIVER_FEATURES_SEL:
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
 		t->driver_features_sel = val;
 		return true;
-	case REG_QUEUE_SEL:
+	case VIRTIO_MMIO_QUEUE_SEL:
 		t->queue_sel = val;
 		return true;
-	case REG_QUEUE_NUM:
+	case VIRTIO_MMIO_QUEUE_NUM:
 		if (queue_writable(t, q))
 			q->num = val;
 		return true;
-	case REG_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_READY:
 		queue_ready_write(t, val);
 		return true;
-	case REG_QUEUE_NOTIFY:
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		queue_notify_write(t, val);
 		return true;
-	case REG_INTERRUPT_ACK:
+	case VIRTIO_MMIO_INTERRUPT_ACK:
 		t->interrupt_status &= ~val;
 		update_line(t);
 		return true;
-	case REG_STATUS:
+	case VIRTIO_MMIO_STATUS:
 		status_write(t, val);
 		return true;
 	default:
 		break;
 	}
 	/* The six address registers: 0x10 apart, each a low and a high word. */
-	if (off >= REG_QUEUE_DESC_LOW && off <= REG_QUEUE_DEVICE_HIGH && !(off & 8)) {
+	if (off >= VIRTIO_MMIO_QUEUE_DESC_LOW && off <= VIRTIO_MMIO_QUEUE_DEVICE_HIGH &&
+	    !(off & 8)) {
 		queue_addr_write(t, off, val);
 		return true;
 	}

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include <vdev/virtio_spec.h>
+
 struct blk_backend;
 struct vm;
 
@@ -16,21 +18,7 @@ struct vm;
 #define VIRTIO_BLK_MAX	  8	  /* devices, over all VMs */
 #define VIRTIO_BLK_BOUNCE 0x40000 /* bytes moved per backend call: one host request each */
 
-/* virtio-blk request types and status bytes (virtio 1.2, 5.2.6). */
-#define VIRTIO_BLK_T_IN	    0
-#define VIRTIO_BLK_T_OUT    1
-#define VIRTIO_BLK_T_FLUSH  4
-#define VIRTIO_BLK_T_GET_ID 8
-#define VIRTIO_BLK_S_OK	    0
-#define VIRTIO_BLK_S_IOERR  1
-#define VIRTIO_BLK_S_UNSUPP 2
 #define VIRTIO_BLK_ID_BYTES 20
-
-/* Feature bits (5.2.3). */
-#define VIRTIO_BLK_F_SEG_MAX  2
-#define VIRTIO_BLK_F_RO	      5
-#define VIRTIO_BLK_F_BLK_SIZE 6
-#define VIRTIO_BLK_F_FLUSH    9
 
 /* Create a virtio-blk device on `vm`'s MMIO bus at `base` (VIRTIO_MMIO_SIZE bytes, e.g. a
  * virtio-mmio slot of the board) with its interrupt on SPI `intid`, serving `backend`, which

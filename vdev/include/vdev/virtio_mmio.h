@@ -8,6 +8,8 @@
 #include <core/spinlock.h>
 #include <vdev/virtqueue.h>
 
+#include <vdev/virtio_spec.h>
+
 struct vm;
 
 /* The virtio-mmio transport, version 2 (virtio 1.2, 4.2.2), for any device type: the register
@@ -28,24 +30,8 @@ struct vm;
  * taken before the VM's vGIC lock (docs/locking.md). */
 
 #define VIRTIO_MMIO_SIZE       0x200
-#define VIRTIO_MMIO_CONFIG     0x100 /* device configuration space, to VIRTIO_MMIO_SIZE */
 #define VIRTIO_MMIO_MAX_QUEUES 4
 #define VIRTIO_MMIO_VENDOR_ID  0x00005648 /* "HV" as little-endian bytes: ours */
-
-/* Device status bits (virtio 1.2, 2.1). */
-#define VIRTIO_STATUS_ACKNOWLEDGE	 1
-#define VIRTIO_STATUS_DRIVER		 2
-#define VIRTIO_STATUS_DRIVER_OK		 4
-#define VIRTIO_STATUS_FEATURES_OK	 8
-#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64
-#define VIRTIO_STATUS_FAILED		 128
-
-/* InterruptStatus bits (4.2.2). */
-#define VIRTIO_MMIO_INT_VRING  1
-#define VIRTIO_MMIO_INT_CONFIG 2
-
-/* Reserved feature bits (virtio 1.2, 6). */
-#define VIRTIO_F_VERSION_1 32
 
 struct virtio_mmio;
 

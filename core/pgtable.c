@@ -15,6 +15,7 @@
  * translation table entries") writes it invalid, invalidates the TLB for its address, then
  * writes the new value.
  */
+#include <core/check.h>
 #include <core/err.h>
 #include <core/lib.h>
 #include <core/palloc.h>
@@ -113,6 +114,9 @@ static bool pte_is_leaf(uint64_t desc, unsigned level)
 
 static uint64_t make_leaf(unsigned level, uint64_t oa, uint64_t attrs)
 {
+	/* leaf_fits() chose the level; a misaligned output address would map someone else's
+	 * memory into the low bits. */
+	CHECK(level >= 1 && level <= PGT_LAST_LEVEL && is_aligned(oa, level_size(level)));
 	return oa | attrs | PTE_VALID | (level == PGT_LAST_LEVEL ? PTE_PAGE : 0);
 }
 

@@ -2,6 +2,7 @@
 /* The list registers of the virtual GICv3 (see core/vgic.h): vgic_flush() fills them before an
  * entry, vgic_fold() reads them back after the exit, and the guest's EOIs and deactivations of
  * active interrupts that did not fit (spilled) are matched up here. */
+#include <core/check.h>
 #include <core/gicv3.h>
 #include <core/lib.h>
 #include <core/vgic.h>
@@ -136,6 +137,8 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 		irq = vgic_irq_locked(vm, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
 		if (!irq)
 			continue;
+		/* Only fill() writes list registers, and it records where each interrupt went. */
+		CHECK(irq->lr == (int8_t)n);
 		was = irq->lr_state;
 		now = (unsigned)(lr >> ICH_LR_STATE_SHIFT) & LR_STATE_MASK;
 		if (!(was & ICH_LR_STATE_ACTIVE) && (now & ICH_LR_STATE_ACTIVE)) {
@@ -319,6 +322,7 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 		    (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
 
 		if (irq->spilled) {
+			CHECK(c->nr_spilled > 0);
 			irq->spilled = false;
 			c->nr_spilled--;
 		}

@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 
+#include <core/check.h>
 #include <hal/cpu.h>
 
 /* A ticket lock: FIFO fair, so no pCPU starves another on a contended vGIC or console.
@@ -30,6 +31,8 @@ static inline void spin_unlock(struct spinlock *l)
 {
 	unsigned owner = atomic_load_explicit(&l->owner, memory_order_relaxed);
 
+	/* Released while nobody holds it: the next locker would run with the lock "free". */
+	CHECK(atomic_load_explicit(&l->next, memory_order_relaxed) != owner);
 	atomic_store_explicit(&l->owner, owner + 1, memory_order_release);
 }
 

@@ -48,10 +48,27 @@ static int workaround_index(uint32_t fid)
 	return -1;
 }
 
+/* SMCCC_ARCH_WORKAROUND_2 (DEN0028 7.6) would let the caller switch the Speculative Store
+ * Bypass mitigation off for the whole physical CPU, for every VM and the hypervisor that run
+ * there after it. Guests never get that switch: the firmware keeps its default (mitigation
+ * on) and a guest is told the call is not required. A firmware without the call leaves the
+ * guest as exposed as the CPU is, which NOT_SUPPORTED says. */
+static int64_t workaround_2_answer(void)
+{
+	int64_t fw_answer = fw.workaround[1];
+
+	if (fw_answer == SMCCC_RET_SUCCESS || fw_answer == SMCCC_ARCH_WORKAROUND_2_ALWAYS_ON ||
+	    fw_answer == SMCCC_RET_NOT_REQUIRED)
+		return SMCCC_RET_NOT_REQUIRED;
+	return SMCCC_RET_NOT_SUPPORTED;
+}
+
 static int64_t arch_features(uint32_t fid)
 {
 	int w = workaround_index(fid);
 
+	if (fid == SMCCC_ARCH_WORKAROUND_2)
+		return workaround_2_answer();
 	if (w >= 0)
 		return fw.workaround[w];
 	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES)
@@ -92,15 +109,18 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
 		return SMCCC_VERSION_1_1;
 	case SMCCC_ARCH_FEATURES:
 		return arch_features((uint32_t)x[1]);
-	case SMCCC_ARCH_WORKAROUND_1:
 	case SMCCC_ARCH_WORKAROUND_2:
+		/* Never forwarded: x1 is the guest's wish for the whole pCPU. */
+		return workaround_2_answer();
+	case SMCCC_ARCH_WORKAROUND_1:
 	case SMCCC_ARCH_WORKAROUND_3: {
 		uint64_t res[4];
 
-		/* Run the mitigation where it lives, when the firmware has one. */
+		/* Run the mitigation where it lives, when the firmware has one. These calls take
+		 * no argument, so nothing of the guest reaches the firmware. */
 		if (fw.workaround[workaround_index(fid)] != SMCCC_RET_SUCCESS)
 			return SMCCC_RET_NOT_SUPPORTED;
-		hal_firmware_call(fid, x[1], 0, 0, res);
+		hal_firmware_call(fid, 0, 0, 0, res);
 		return (int64_t)res[0];
 	}
 	case HV_CALL_VERSION:

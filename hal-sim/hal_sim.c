@@ -190,6 +190,7 @@ void hal_firmware_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint
 {
 	sim_hal.fw_calls++;
 	sim_hal.fw_last_fid = fid;
+	sim_hal.fw_last_a1 = a1;
 	res[1] = a1;
 	res[2] = a2;
 	res[3] = a3;

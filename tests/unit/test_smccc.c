@@ -13,6 +13,7 @@
 
 #include <core/err.h>
 #include <core/gmem.h>
+#include <core/lib.h>
 #include <core/smccc.h>
 #include <core/trap.h>
 #include <hal-sim/sim_hal.h>
@@ -138,7 +139,6 @@ static void test_smccc_arch_features_passes_on_the_firmwares_workaround_answers(
 {
 	probe(0, 1, SMCCC_RET_NOT_REQUIRED);
 	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0), 0);
-	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2, 0), 1);
 	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0),
 			 SMCCC_RET_NOT_REQUIRED);
 	/* Answered from the boot-time probe, not by asking the firmware again. */
@@ -189,19 +189,51 @@ static void test_smccc_workaround_is_forwarded_when_the_firmware_has_it(void **s
 	assert_int_equal(sim_hal.fw_calls, 1);
 	assert_int_equal(sim_hal.fw_last_fid, SMCCC_ARCH_WORKAROUND_1);
 	/* The firmware's own x0 comes back, whatever it is. */
-	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0), -1);
-	assert_int_equal(sim_hal.fw_last_fid, SMCCC_ARCH_WORKAROUND_2);
 	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0), -1);
 	assert_int_equal(sim_hal.fw_last_fid, SMCCC_ARCH_WORKAROUND_3);
-	assert_int_equal(sim_hal.fw_calls, 3);
+	assert_int_equal(sim_hal.fw_calls, 2);
+}
+
+/* WORKAROUND_1/3 take no argument: whatever the guest left in x1 never reaches firmware. */
+static void test_smccc_workaround_1_forwards_no_guest_argument(void **state)
+{
+	probe(0, 0, 0);
+	sim_hal.fw_last_a1 = 0x5a5a;
+	hvc(SMCCC_ARCH_WORKAROUND_1, 0xbad, 0);
+	assert_int_equal(sim_hal.fw_last_a1, 0);
+}
+
+/* DEN0028 7.6: WORKAROUND_2 with x1 = 0 turns the SSB mitigation off for the physical CPU.
+ * A guest must never reach the firmware with it, whatever the firmware offers; it is told
+ * the call is not required (the mitigation stays on). */
+static void test_smccc_workaround_2_is_never_forwarded(void **state)
+{
+	static const int64_t fw_answers[] = {0, 1, SMCCC_RET_NOT_REQUIRED};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(fw_answers); i++) {
+		probe(0, fw_answers[i], 0);
+		assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2, 0),
+				 SMCCC_RET_NOT_REQUIRED);
+		assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_2, 0, 0), SMCCC_RET_NOT_REQUIRED);
+		assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0), SMCCC_RET_NOT_REQUIRED);
+		assert_int_equal(sim_hal.fw_calls, 0);
+	}
+}
+
+/* A firmware without the mitigation: the guest learns its CPU is not protected. */
+static void test_smccc_workaround_2_without_firmware_support_is_not_supported(void **state)
+{
+	probe(0, SMCCC_RET_NOT_SUPPORTED, 0);
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2, 0),
+			 SMCCC_RET_NOT_SUPPORTED);
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_2, 0, 0), SMCCC_RET_NOT_SUPPORTED);
+	assert_int_equal(sim_hal.fw_calls, 0);
 }
 
 static void test_smccc_workaround_the_firmware_lacks_is_not_supported(void **state)
 {
 	probe(-1, 1, -1);
 	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_1, 0, 0), SMCCC_RET_NOT_SUPPORTED);
-	/* 1 is "not required": nothing to run either. */
-	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0), SMCCC_RET_NOT_SUPPORTED);
 	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0), SMCCC_RET_NOT_SUPPORTED);
 	assert_int_equal(sim_hal.fw_calls, 0);
 }
@@ -369,6 +401,9 @@ int main(void)
 	    T(test_smccc_function_id_is_w0_upper_half_ignored),
 	    T(test_smccc_arch_features_reports_what_is_implemented),
 	    T(test_smccc_arch_features_passes_on_the_firmwares_workaround_answers),
+	    T(test_smccc_workaround_1_forwards_no_guest_argument),
+	    T(test_smccc_workaround_2_is_never_forwarded),
+	    T(test_smccc_workaround_2_without_firmware_support_is_not_supported),
 	    T(test_smccc_probe_asks_psci_features_then_version_then_each_workaround),
 	    T(test_smccc_probe_stops_when_firmware_lacks_smccc_version),
 	    T(test_smccc_probe_stops_at_an_smccc_1_0_firmware),

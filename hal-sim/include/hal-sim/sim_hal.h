@@ -68,6 +68,7 @@ struct sim_hal {
 	 * to a call; without fw_answer every call gets NOT_SUPPORTED (-1). */
 	unsigned fw_calls;
 	uint32_t fw_last_fid;
+	uint64_t fw_last_a1;
 	uint64_t (*fw_answer)(uint32_t fid, uint64_t a1);
 
 	/* vCPUs: hal_vcpu_enter() calls the hook, which plays the guest up to its next exit

@@ -30,6 +30,11 @@ void irq_init(const struct irq_config *config)
 	}
 }
 
+uint32_t irq_vtimer_intid(void)
+{
+	return cfg.vtimer;
+}
+
 void irq_cpu_init(void)
 {
 	const uint32_t ppis[] = {cfg.maintenance, cfg.vtimer, cfg.hyp_timer};
@@ -86,8 +91,9 @@ void irq_handle_physical(struct vcpu *running)
 	while ((intid = hal_gic_ack()) != HAL_GIC_SPURIOUS) {
 		hal_gic_eoi(intid);
 		if (intid == cfg.vtimer && running) {
-			/* The guest's EOI deactivates it (HW=1): until then it cannot re-fire. */
-			vgic_inject_hw(running, intid);
+			/* The guest's EOI deactivates it (HW=1): until then it cannot re-fire. The
+			 * guest knows it by the number its own DTB gives (VGIC_PPI_VTIMER). */
+			vgic_inject_hw(running, VGIC_PPI_VTIMER, intid);
 			continue;
 		}
 		if (intid == cfg.uart && cfg.uart)

@@ -115,7 +115,7 @@ void vgic_pulse(struct vm *vm, struct vcpu *vcpu, uint32_t intid)
 	spin_unlock(&vm->vgic.lock);
 }
 
-void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid)
+void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid, uint32_t hw_intid)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_irq *irq;
@@ -124,7 +124,7 @@ void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid)
 	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq) {
 		irq->hw = true;
-		irq->hw_intid = (uint16_t)intid;
+		irq->hw_intid = (uint16_t)hw_intid;
 		irq->pending_latch = true;
 		vgic_mark(irq);
 	}

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <core/irq.h>
 #include <core/log.h>
 #include <core/vgic.h>
 #include <core/vm.h>
@@ -43,16 +44,17 @@ bool vtimer_asserted(struct vcpu *vcpu)
 void vtimer_load(struct vcpu *vcpu)
 {
 	static struct log_ratelimit leak_log;
+	uint32_t pintid = irq_vtimer_intid();
 
 	/* No vCPU holds the physical timer interrupt between put and load (vtimer_put released
 	 * it). One left active would keep this vCPU's timer from ever firing: end it, and say so,
 	 * since it means a path that should have released it did not. */
-	if (hal_gic_active(VGIC_PPI_VTIMER)) {
+	if (pintid && hal_gic_active(pintid)) {
 		log_ratelimited(&leak_log, LOG_WARN,
 				"vtimer: physical timer interrupt was left "
 				"active; released for %s vcpu %u",
 				vcpu->vm->name, vcpu->id);
-		hal_gic_deactivate(VGIC_PPI_VTIMER);
+		hal_gic_deactivate(pintid);
 	}
 }
 

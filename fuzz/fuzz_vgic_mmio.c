@@ -276,7 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vgic_send_sgi(v, le(s + 2, 6), s[1] >> 7);
 			break;
 		case HW:
-			vgic_inject_hw(v, VGIC_PPI_VTIMER);
+			vgic_inject_hw(v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER);
 			break;
 		default:
 			access(s);

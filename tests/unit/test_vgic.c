@@ -513,7 +513,7 @@ static void test_vgic_ignores_nonexistent_intids_and_routes_of_private_ones(void
 	assert_null(vgic_irq_locked(vm, NULL, 20)); /* a PPI needs its vCPU */
 	vgic_pulse(vm, NULL, beyond);
 	vgic_set_line(vm, NULL, 20, true);
-	vgic_inject_hw(cpu(0), beyond);
+	vgic_inject_hw(cpu(0), beyond, beyond);
 	assert_int_equal(cpu(0)->vgic.interesting[0] | cpu(0)->vgic.interesting[1], 0);
 	config(0, 20, 0xa0, 1, true);
 	reg_write(0, 20, IROUTER, 1); /* PPIs are not routed */

@@ -307,6 +307,55 @@ static void test_vtimer_put_without_a_physical_interrupt_deactivates_nothing(voi
 	assert_true(vt()->pending_latch);
 }
 
+/* --- the physical PPI comes from the host DTB ------------------------------------------------ */
+
+/* A board whose DTB gives the EL1 virtual timer another PPI than 27: the guest still sees 27
+ * (its own DTB says so), backed with HW=1 by the physical PPI the host named. */
+#define HOST_VTIMER 30
+
+static void use_host_vtimer(void)
+{
+	static const struct irq_config irqs = {
+	    .maintenance = VGIC_PPI_MAINTENANCE, .vtimer = HOST_VTIMER, .hyp_timer = 26};
+
+	irq_init(&irqs);
+	irq_cpu_init();
+}
+
+static void test_vtimer_physical_ppi_from_the_host_dtb_reaches_the_guest_as_27(void **state)
+{
+	use_host_vtimer();
+	timer(CTL_ENABLE, 10);
+	sim_hal.counter = CNTVOFF + 10;
+	sim_gic_raise(HOST_VTIMER);
+	irq_handle_physical(v);
+	assert_true(sim_hal.gic.active[HOST_VTIMER]);
+	assert_true(vt()->hw);
+	assert_int_equal(vt()->hw_intid, HOST_VTIMER);
+	assert_false(v->vgic.private_irqs[HOST_VTIMER].pending_latch);
+	vgic_flush(v);
+	assert_int_equal((v->ctx.vgic.lr[0] >> ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK,
+			 HOST_VTIMER);
+	assert_int_equal(sim_icv_iar(&vif, 1), VTIMER);
+	sim_icv_eoir(&vif, 1, VTIMER);
+	vgic_fold(v);
+	/* The guest's EOI of 27 ended the physical 30. */
+	assert_false(sim_hal.gic.active[HOST_VTIMER]);
+	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
+}
+
+static void test_vtimer_load_releases_the_host_dtbs_physical_ppi_left_active(void **state)
+{
+	use_host_vtimer();
+	sim_gic_raise(HOST_VTIMER);
+	assert_int_equal(hal_gic_ack(), HOST_VTIMER);
+	hal_gic_eoi(HOST_VTIMER);
+	assert_true(sim_hal.gic.active[HOST_VTIMER]);
+	vtimer_load(v);
+	assert_false(sim_hal.gic.active[HOST_VTIMER]);
+	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -325,6 +374,8 @@ int main(void)
 	    T(test_vtimer_put_releases_a_pending_physical_interrupt),
 	    T(test_vtimer_put_releases_an_active_physical_interrupt),
 	    T(test_vtimer_put_without_a_physical_interrupt_deactivates_nothing),
+	    T(test_vtimer_physical_ppi_from_the_host_dtb_reaches_the_guest_as_27),
+	    T(test_vtimer_load_releases_the_host_dtbs_physical_ppi_left_active),
 	};
 #undef T
 

@@ -12,7 +12,7 @@ struct vcpu;
 
 struct irq_config {
 	uint32_t maintenance; /* vGIC maintenance PPI (25) */
-	uint32_t vtimer;      /* EL1 virtual timer PPI (27): handed to the running vCPU, HW=1 */
+	uint32_t vtimer;      /* EL1 virtual timer PPI (host DTB): to the running vCPU, HW=1 */
 	uint32_t hyp_timer;   /* EL2 physical timer PPI (26): the hypervisor's tick */
 	uint32_t uart;	      /* the console UART's SPI, 0 if none */
 };
@@ -21,6 +21,10 @@ struct irq_config {
 #define IRQ_KICK_SGI 1
 
 void irq_init(const struct irq_config *cfg);
+
+/* The physical INTID of the EL1 virtual timer (the host DTB's), 0 before irq_init(). Guests
+ * see it as VGIC_PPI_VTIMER whatever this is. */
+uint32_t irq_vtimer_intid(void);
 
 /* Enable this pCPU's private interrupts (maintenance, virtual timer, hypervisor timer, the
  * kick SGI). */

@@ -114,9 +114,10 @@ struct vgic_irq *vgic_irq_locked(struct vm *vm, struct vcpu *vcpu, uint32_t inti
  * `vcpu` names the target of a private INTID and is ignored for SPIs. */
 void vgic_set_line(struct vm *vm, struct vcpu *vcpu, uint32_t intid, bool level);
 void vgic_pulse(struct vm *vm, struct vcpu *vcpu, uint32_t intid);
-/* A hardware interrupt taken at EL2 for the running vCPU (the virtual timer): made pending with
- * HW=1 so the guest's deactivation deactivates physical `intid` (same INTID). */
-void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid);
+/* A hardware interrupt taken at EL2 for the running vCPU (the virtual timer): virtual `intid`
+ * is made pending with HW=1 so the guest's deactivation deactivates physical `hw_intid` (the
+ * guest's number comes from its DTB, the physical one from the host's). */
+void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid, uint32_t hw_intid);
 
 /* The hardware source of a HW=1 interrupt that the guest has not acknowledged yet went quiet
  * (the guest disabled or reprogrammed its timer): drop the pending state and deactivate the

@@ -8,7 +8,8 @@
 struct vcpu;
 
 /* The EL1 virtual timer of a loaded vCPU (CNTV_*_EL0 live in the hardware, CNTVOFF per VM).
- * Its interrupt reaches the guest as PPI 27 with HW=1 (core/irq.c); this keeps that level
+ * Its interrupt reaches the guest as PPI 27 (VGIC_PPI_VTIMER, whatever physical PPI the host
+ * DTB names) with HW=1 (core/irq.c); this keeps that level
  * honest. */
 
 /* The timer's output: enabled, not masked, and the virtual count has reached CVAL. Computed

@@ -181,10 +181,66 @@ static void changed_under_lr(struct vgic_irq *irq, uint8_t stale)
 	sched_kick(irq->target);
 }
 
+/* Whether `irq` could be taken by its target now, as far as the distributor decides (the
+ * target's own CPU interface - priority mask, group enables - is the scheduler's question:
+ * vgic_wants_wakeup()). */
+static bool deliverable(const struct vm *vm, const struct vgic_irq *irq)
+{
+	return irq->target && irq->enabled && vgic_irq_pending(irq) &&
+	       vgic_group_enabled(&vm->vgic, irq);
+}
+
+/* A register write that can make an already pending interrupt deliverable (enable, priority,
+ * group, the distributor's group enables) is a wake-up event like the interrupt arriving:
+ * its target may sit in WFI with no timer armed, possibly on another pCPU, and nothing else
+ * would ever look at it again. */
+static void wake_if_deliverable(const struct vm *vm, struct vgic_irq *irq)
+{
+	if (deliverable(vm, irq))
+		sched_kick(irq->target);
+}
+
 void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled)
 {
 	irq->enabled = enabled;
 	changed_under_lr(irq, 0);
+	wake_if_deliverable(vm, irq);
+}
+
+void vgic_set_group_locked(struct vm *vm, struct vgic_irq *irq, unsigned group)
+{
+	/* No derived state depends on the group (the "interesting" set is pending || active);
+	 * vgic_flush() reads it on every entry. */
+	irq->group = (uint8_t)(group & 1);
+	wake_if_deliverable(vm, irq);
+}
+
+void vgic_set_group_enables_locked(struct vm *vm, bool grp0, bool grp1)
+{
+	bool opened = (grp0 && !vm->vgic.enable_grp0) || (grp1 && !vm->vgic.enable_grp1);
+
+	vm->vgic.enable_grp0 = grp0;
+	vm->vgic.enable_grp1 = grp1;
+	if (!opened)
+		return;
+	for (unsigned c = 0; c < vm->vcpu_count; c++) {
+		struct vcpu *v = &vm->vcpus[c];
+		bool kick = false;
+
+		for (unsigned w = 0; w < ARRAY_SIZE(v->vgic.interesting) && !kick; w++) {
+			uint64_t bits = v->vgic.interesting[w];
+
+			while (bits && !kick) {
+				struct vgic_irq *irq = vgic_irq_locked(
+				    vm, v, w * 64 + (unsigned)__builtin_ctzll(bits));
+
+				bits &= bits - 1;
+				kick = irq && irq->target == v && deliverable(vm, irq);
+			}
+		}
+		if (kick)
+			sched_kick(v);
+	}
 }
 
 void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending)
@@ -223,6 +279,8 @@ void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t prior
 
 	irq->priority = priority & priority_mask(v);
 	changed_under_lr(irq, 0);
+	/* Raised above the target's priority mask, it may now wake the target. */
+	wake_if_deliverable(vm, irq);
 }
 
 /* The vCPU an IROUTER value names: affinity match, or vCPU 0 for "any participating PE". */

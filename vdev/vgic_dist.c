@@ -58,10 +58,8 @@ static uint32_t ctlr_read(struct vm *vm)
  * and RWP reads 0 because every write takes effect before the access completes. */
 static void ctlr_write(struct vm *vm, uint32_t val)
 {
-	/* No setter in core/vgic.h: the enables are read by vgic_flush() on every entry. */
 	spin_lock(&vm->vgic.lock);
-	vm->vgic.enable_grp0 = val & GICD_CTLR_ENABLE_GRP0;
-	vm->vgic.enable_grp1 = val & GICD_CTLR_ENABLE_GRP1;
+	vgic_set_group_enables_locked(vm, val & GICD_CTLR_ENABLE_GRP0, val & GICD_CTLR_ENABLE_GRP1);
 	spin_unlock(&vm->vgic.lock);
 }
 

@@ -85,9 +85,7 @@ static void bitmap_write(struct vm *vm, struct vgic_irq *irq, enum bitmap_reg re
 {
 	switch (reg) {
 	case IGROUPR:
-		/* core/vgic.h has no setter for the group: no derived state depends on it (the
-		 * "interesting" set is pending || active); vgic_flush() reads it each entry. */
-		irq->group = set;
+		vgic_set_group_locked(vm, irq, set);
 		break;
 	case ISENABLER:
 	case ICENABLER:

@@ -130,11 +130,15 @@ void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid);
 void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid);
 
 /* State changes from the distributor/redistributor registers (lock held). Each keeps the
- * vCPUs' "interesting" sets right. */
+ * vCPUs' "interesting" sets right, and each that can make a pending interrupt deliverable
+ * kicks its target (sched_kick()), which may be blocked in WFI. */
 void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled);
 void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending);
 void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active);
 void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t priority);
+void vgic_set_group_locked(struct vm *vm, struct vgic_irq *irq, unsigned group);
+/* GICD_CTLR.EnableGrp0 / EnableGrp1A. */
+void vgic_set_group_enables_locked(struct vm *vm, bool grp0, bool grp1);
 void vgic_set_route_locked(struct vm *vm, struct vgic_irq *irq, uint64_t irouter);
 bool vgic_irq_pending(const struct vgic_irq *irq);
 

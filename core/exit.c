@@ -65,7 +65,7 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 void vcpu_wait_for_interrupt(struct vcpu *vcpu)
 {
 	vtimer_sync(vcpu);
-	if (!vgic_wants_wakeup(vcpu))
+	if (!vgic_wants_wakeup(vcpu) && !vm_has_deferred(vcpu->vm))
 		vcpu->state = VCPU_BLOCKED;
 }
 
@@ -89,6 +89,9 @@ void vcpu_run_slice(struct vcpu *vcpu)
 	while (vm_running(vm) && vcpu->state == VCPU_RUNNING && !sched_should_yield()) {
 		enum hal_exit_kind kind;
 
+		/* Before the flush: finishing deferred work may raise the device's interrupt. */
+		if (vm_has_deferred(vm))
+			vm_resume_deferred(vm);
 		vgic_flush(vcpu);
 		kind = hal_vcpu_enter(&vcpu->ctx);
 		/* Fold first, so every handler sees the true interrupt state. */

@@ -134,6 +134,32 @@ struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa)
 	return NULL;
 }
 
+_Static_assert(VM_MAX_MMIO <= 32, "struct vm.deferred has a bit per MMIO device");
+
+void vm_defer(struct vm *vm, const struct mmio_device *dev)
+{
+	unsigned n = (unsigned)(dev - vm->mmio);
+
+	atomic_fetch_or_explicit(&vm->deferred, 1U << n, memory_order_release);
+}
+
+bool vm_has_deferred(struct vm *vm)
+{
+	return atomic_load_explicit(&vm->deferred, memory_order_relaxed) != 0;
+}
+
+void vm_resume_deferred(struct vm *vm)
+{
+	/* Each device's bit is cleared before it resumes: work it leaves over sets it again, so
+	 * nothing deferred meanwhile (from another pCPU) is lost. */
+	uint32_t todo = atomic_exchange_explicit(&vm->deferred, 0, memory_order_acquire);
+
+	for (unsigned n = 0; todo; n++, todo >>= 1) {
+		if (todo & 1)
+			vm->mmio[n].ops->resume(&vm->mmio[n]);
+	}
+}
+
 int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 {
 	struct vcpu *v;

@@ -22,21 +22,37 @@
 /* Data buffers per request: the chain also holds the header and the status byte. */
 #define BLK_SEG_MAX (VIRTQ_CHAIN_MAX - 2)
 
-/* Requests served per notify: four times the largest queue. A driver never has more than the
- * queue size outstanding, so only a guest that keeps refilling the ring from another vCPU while
- * we serve gets here; we stop so that it cannot hold this pCPU in the hypervisor for long (each
- * request costs at most 2048 stage-2 lookups to check, vdev/virtqueue.c). What is left waits
- * for its next notification (with EVENT_IDX, one it may never send: it only hurts its own
- * disk). */
-#define NOTIFY_BUDGET (4 * VIRTQ_MAX_SIZE)
+/* What one exit may do (docs/trap-path.md): VIRTIO_BLK_EXIT_BYTES of data moved, where taking
+ * a chain off the ring costs REQUEST_COST plus LEAF_COST per 2 MiB stage-2 leaf its buffers may
+ * span (virtq_pop() checks each, up to 4 GiB: vdev/virtqueue.c). Every budget takes at least
+ * one chain or moves at least one sector, so the work always progresses. */
+#define REQUEST_COST 0x1000
+#define LEAF_COST    0x400
+#define LEAF_SIZE    0x200000
+#define CHECKED_MAX  0x100000000ULL
 
 /* The largest transfer: its byte count plus the status byte must fit the used length. */
 #define MAX_TRANSFER (UINT32_MAX - SECTOR_SIZE)
+
+/* The request being served, kept across exits while its data moves budget by budget. */
+struct blk_request {
+	bool busy;	  /* d->chain is taken off the ring and not yet returned */
+	bool moving;	  /* its data is still moving (IN or OUT) */
+	bool out;	  /* OUT: guest -> disk */
+	bool answer;	  /* the chain has a status byte to write */
+	uint8_t status;	  /* VIRTIO_BLK_S_* so far */
+	uint64_t sector;  /* of the transfer's first byte */
+	uint64_t len;	  /* data bytes of the transfer */
+	uint64_t done;	  /* bytes moved so far */
+	uint32_t written; /* bytes written into the chain's writable buffers */
+};
 
 struct virtio_blk {
 	struct virtio_mmio t;
 	struct blk_backend *backend;
 	struct virtq_chain chain; /* the request being served */
+	struct blk_request req;
+	bool notified; /* the ring may hold requests we have not taken yet */
 	_Alignas(64) uint8_t bounce[VIRTIO_BLK_BOUNCE];
 };
 
@@ -63,14 +79,12 @@ static uint8_t request_error(struct virtio_blk *d, const char *why, uint64_t sec
 }
 
 /* IN (out == false) or OUT: the data is the writable stream before the status byte, or the
- * readable stream after the header; moved through the bounce buffer. */
-static uint8_t transfer(struct virtio_blk *d, uint64_t sector, bool out, uint32_t *written)
+ * readable stream after the header. Checks the request; the data moves in step(). */
+static uint8_t transfer_begin(struct virtio_blk *d, uint64_t sector, bool out)
 {
 	const struct virtq_chain *c = &d->chain;
 	struct blk_backend *b = d->backend;
-	struct vm *vm = d->t.vm;
 	uint64_t len = out ? c->readable - REQ_HDR_SIZE : c->writable - 1;
-	uint32_t n;
 
 	if (out && b->read_only)
 		return request_error(d, "write to a read-only disk", sector);
@@ -78,27 +92,52 @@ static uint8_t transfer(struct virtio_blk *d, uint64_t sector, bool out, uint32_
 		return request_error(d, "data length not a multiple of 512 or over 4 GiB", sector);
 	if (sector > b->sectors || len / SECTOR_SIZE > b->sectors - sector)
 		return request_error(d, "beyond the end of the disk", sector);
-	for (uint64_t done = 0; done < len; done += n) {
-		uint64_t at = sector + done / SECTOR_SIZE;
+	d->req.moving = len != 0;
+	d->req.out = out;
+	d->req.sector = sector;
+	d->req.len = len;
+	d->req.done = 0;
+	return VIRTIO_BLK_S_OK;
+}
 
-		n = (uint32_t)MIN(len - done, VIRTIO_BLK_BOUNCE);
-		if (out) {
-			if (virtq_chain_read(vm, c, REQ_HDR_SIZE + done, d->bounce, n) ||
-			    b->write(b, at, d->bounce, n / SECTOR_SIZE))
-				return request_error(d, "write failed", at);
+/* Move up to `budget` bytes (a multiple of the sector size) of the transfer through the bounce
+ * buffer; returns the bytes moved. An error ends the transfer with IOERR. */
+static uint64_t step(struct virtio_blk *d, uint64_t budget)
+{
+	const struct virtq_chain *c = &d->chain;
+	struct blk_request *r = &d->req;
+	struct blk_backend *b = d->backend;
+	struct vm *vm = d->t.vm;
+	uint64_t moved = 0;
+	uint32_t n;
+
+	for (; r->done < r->len && moved < budget; r->done += n, moved += n) {
+		uint64_t at = r->sector + r->done / SECTOR_SIZE;
+
+		n = (uint32_t)MIN(MIN(r->len - r->done, VIRTIO_BLK_BOUNCE), budget - moved);
+		if (r->out) {
+			if (virtq_chain_read(vm, c, REQ_HDR_SIZE + r->done, d->bounce, n) ||
+			    b->write(b, at, d->bounce, n / SECTOR_SIZE)) {
+				r->status = request_error(d, "write failed", at);
+				break;
+			}
 		} else {
 			if (b->read(b, at, d->bounce, n / SECTOR_SIZE) ||
-			    virtq_chain_write(vm, c, done, d->bounce, n))
-				return request_error(d, "read failed", at);
-			*written += n;
+			    virtq_chain_write(vm, c, r->done, d->bounce, n)) {
+				r->status = request_error(d, "read failed", at);
+				break;
+			}
+			r->written += n;
 		}
 	}
-	return VIRTIO_BLK_S_OK;
+	if (r->status != VIRTIO_BLK_S_OK || r->done == r->len)
+		r->moving = false;
+	return moved;
 }
 
 /* GET_ID: the serial, NUL-padded to 20 bytes (no NUL when it is 20 long), cut to the room the
  * driver gave. */
-static uint8_t get_id(struct virtio_blk *d, uint32_t *written)
+static uint8_t get_id(struct virtio_blk *d)
 {
 	const char *name = d->backend->name ? d->backend->name : "";
 	uint8_t id[VIRTIO_BLK_ID_BYTES] = {0};
@@ -107,73 +146,135 @@ static uint8_t get_id(struct virtio_blk *d, uint32_t *written)
 	memcpy(id, name, strnlen(name, sizeof(id)));
 	if (virtq_chain_write(d->t.vm, &d->chain, 0, id, n))
 		return request_error(d, "GET_ID buffer failed", 0);
-	*written = n;
+	d->req.written = n;
 	return VIRTIO_BLK_S_OK;
 }
 
-static uint8_t dispatch(struct virtio_blk *d, const uint8_t *hdr, uint32_t *written)
+static uint8_t dispatch(struct virtio_blk *d, const uint8_t *hdr)
 {
 	struct blk_backend *b = d->backend;
 	uint64_t sector = get32(hdr + 8) | (uint64_t)get32(hdr + 12) << 32;
 
 	switch (get32(hdr)) {
 	case VIRTIO_BLK_T_IN:
-		return transfer(d, sector, false, written);
+		return transfer_begin(d, sector, false);
 	case VIRTIO_BLK_T_OUT:
-		return transfer(d, sector, true, written);
+		return transfer_begin(d, sector, true);
 	case VIRTIO_BLK_T_FLUSH:
 		if (b->flush && b->flush(b))
 			return request_error(d, "flush failed", 0);
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_GET_ID:
-		return get_id(d, written);
+		return get_id(d);
 	default:
 		return VIRTIO_BLK_S_UNSUPP;
 	}
 }
 
-/* Serve the request in d->chain; returns the bytes written into its writable buffers. */
-static uint32_t serve(struct virtio_blk *d)
+/* Start the request just taken into d->chain: answer it at once, or set up its transfer. */
+static void begin(struct virtio_blk *d)
 {
 	const struct virtq_chain *c = &d->chain;
-	uint8_t hdr[REQ_HDR_SIZE], status;
-	uint32_t written = 0;
+	struct blk_request *r = &d->req;
+	uint8_t hdr[REQ_HDR_SIZE];
 
-	if (!c->writable) {
+	*r = (struct blk_request){.busy = true, .answer = c->writable != 0};
+	if (!r->answer) {
 		log_ratelimited(&d->t.vm->guest_log, LOG_WARN,
 				"%s: virtio-blk@0x%llx: request without a status byte; returned "
 				"unanswered",
 				d->t.vm->name, (unsigned long long)d->t.base);
-		return 0;
+		return;
 	}
 	if (virtq_chain_read(d->t.vm, c, 0, hdr, sizeof(hdr)))
-		status = request_error(d, "request header shorter than 16 bytes", 0);
+		r->status = request_error(d, "request header shorter than 16 bytes", 0);
 	else
-		status = dispatch(d, hdr, &written);
-	/* The status byte is the last writable byte, after any data. */
-	if (virtq_chain_write(d->t.vm, c, c->writable - 1, &status, 1))
-		return written;
-	return written + 1;
+		r->status = dispatch(d, hdr);
 }
 
-static void blk_queue_notify(struct virtio_mmio *t, unsigned index)
+/* The request is over: its status byte (the last writable byte, after any data), then the
+ * used ring. 0 or HV_EINVAL (the queue broke). */
+static int finish(struct virtio_blk *d, struct virtq *q)
 {
-	struct virtio_blk *d = t->priv;
-	struct virtq *q = &t->queues[index];
+	const struct virtq_chain *c = &d->chain;
+	struct blk_request *r = &d->req;
+	uint32_t len = r->written;
+
+	r->busy = false;
+	if (r->answer && !virtq_chain_write(d->t.vm, c, c->writable - 1, &r->status, 1))
+		len++;
+	return virtq_push(d->t.vm, q, c->head, len);
+}
+
+/* What taking this chain cost (see REQUEST_COST). */
+static uint64_t chain_cost(const struct virtq_chain *c)
+{
+	uint64_t checked = MIN(c->readable + c->writable, CHECKED_MAX);
+
+	return REQUEST_COST + (checked / LEAF_SIZE + c->count) * LEAF_COST;
+}
+
+/* One exit's budget of work on the request queue: the request in flight, then new ones while
+ * the driver has published some. True if work is left. */
+static bool work(struct virtio_blk *d)
+{
+	struct virtio_mmio *t = &d->t;
+	struct virtq *q = &t->queues[0];
+	uint64_t budget = VIRTIO_BLK_EXIT_BYTES;
 	int ret = 0;
 
-	for (unsigned n = 0; n < NOTIFY_BUDGET; n++) {
-		ret = virtq_pop(t->vm, q, &d->chain);
-		if (ret <= 0)
+	if (!q->ready) {
+		/* The driver took the queue down: what was in flight is dropped with it. */
+		d->req.busy = d->notified = false;
+		return false;
+	}
+	while (budget) {
+		if (!d->req.busy) {
+			if (!d->notified)
+				break;
+			ret = virtq_pop(t->vm, q, &d->chain);
+			if (ret <= 0) {
+				d->notified = false;
+				break;
+			}
+			budget -= MIN(budget, chain_cost(&d->chain));
+			begin(d);
+		}
+		if (d->req.moving)
+			budget -= step(d, budget);
+		if (d->req.moving)
 			break;
-		ret = virtq_push(t->vm, q, d->chain.head, serve(d));
+		ret = finish(d, q);
 		if (ret)
 			break;
 	}
-	if (ret < 0)
+	if (ret < 0) {
+		d->req.busy = d->notified = false;
 		virtio_mmio_needs_reset(t, q->error);
+	}
 	if (virtq_should_interrupt(t->vm, q))
 		virtio_mmio_used(t);
+	return d->req.busy || d->notified;
+}
+
+static bool blk_queue_notify(struct virtio_mmio *t, unsigned index)
+{
+	struct virtio_blk *d = t->priv;
+
+	d->notified = true;
+	return work(d);
+}
+
+static bool blk_resume(struct virtio_mmio *t)
+{
+	return work(t->priv);
+}
+
+static void blk_reset(struct virtio_mmio *t)
+{
+	struct virtio_blk *d = t->priv;
+
+	d->req.busy = d->notified = false;
 }
 
 static void blk_config_read(struct virtio_mmio *t, uint32_t off, uint8_t *buf, unsigned len)
@@ -196,6 +297,8 @@ static const struct virtio_device_ops blk_ops = {
     .config_size = CFG_SIZE,
     .config_read = blk_config_read,
     .queue_notify = blk_queue_notify,
+    .resume = blk_resume,
+    .reset = blk_reset,
 };
 
 /* A slot is taken while its device is on the bus of a VM that exists: destroying the VM (or

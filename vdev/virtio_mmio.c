@@ -48,6 +48,14 @@ static struct virtq *selected_queue(struct virtio_mmio *t)
 	return t->queue_sel < t->ops->num_queues ? &t->queues[t->queue_sel] : NULL;
 }
 
+/* Whether the device may use buffers (virtio 1.2, 3.1.1: not before DRIVER_OK, nor once it
+ * failed or needs a reset). */
+static bool device_live(const struct virtio_mmio *t)
+{
+	return (t->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FAILED |
+			     VIRTIO_STATUS_DEVICE_NEEDS_RESET)) == VIRTIO_STATUS_DRIVER_OK;
+}
+
 static void reset(struct virtio_mmio *t)
 {
 	t->driver_features = 0;
@@ -178,6 +186,15 @@ static void queue_ready_write(struct virtio_mmio *t, uint32_t val)
 		virtio_mmio_needs_reset(t, q->error);
 }
 
+/* The device has work left: the VM's vCPUs resume it (virtio_mmio_resume()). */
+static void defer(struct virtio_mmio *t)
+{
+	struct mmio_device *dev = vm_find_mmio(t->vm, t->base);
+
+	if (dev)
+		vm_defer(t->vm, dev);
+}
+
 static void queue_notify_write(struct virtio_mmio *t, uint32_t index)
 {
 	if (index >= t->ops->num_queues) {
@@ -185,14 +202,13 @@ static void queue_notify_write(struct virtio_mmio *t, uint32_t index)
 		return;
 	}
 	/* The device uses no buffer before DRIVER_OK (virtio 1.2, 3.1.1) nor after it failed. */
-	if ((t->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FAILED |
-			  VIRTIO_STATUS_DEVICE_NEEDS_RESET)) != VIRTIO_STATUS_DRIVER_OK ||
-	    !t->queues[index].ready) {
+	if (!device_live(t) || !t->queues[index].ready) {
 		misuse(t, "notify before DRIVER_OK, after FAILED / DEVICE_NEEDS_RESET or of a "
 			  "queue that is not ready");
 		return;
 	}
-	t->ops->queue_notify(t, index);
+	if (t->ops->queue_notify(t, index))
+		defer(t);
 }
 
 static bool read_reg(struct virtio_mmio *t, uint64_t off, uint32_t *val)
@@ -347,8 +363,23 @@ static int virtio_mmio_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_
 	return HV_OK;
 }
 
-static const struct mmio_ops virtio_mmio_ops = {.read = virtio_mmio_read,
-						.write = virtio_mmio_write};
+/* Deferred work (vm_defer()): one more budget, under the transport's lock like any access,
+ * unless the driver reset the device or it failed meanwhile (its reset op dropped the work). */
+static void virtio_mmio_resume(struct mmio_device *dev)
+{
+	struct virtio_mmio *t = dev->priv;
+	bool left = false;
+
+	spin_lock(&t->lock);
+	if (device_live(t) && t->ops->resume)
+		left = t->ops->resume(t);
+	spin_unlock(&t->lock);
+	if (left)
+		vm_defer(t->vm, dev);
+}
+
+static const struct mmio_ops virtio_mmio_ops = {
+    .read = virtio_mmio_read, .write = virtio_mmio_write, .resume = virtio_mmio_resume};
 
 int virtio_mmio_attach(struct virtio_mmio *t, struct vm *vm, uint64_t base, uint32_t intid,
 		       const struct virtio_device_ops *ops, uint64_t features, void *priv)

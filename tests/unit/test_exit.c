@@ -236,6 +236,44 @@ static void test_exit_vcpu_run_loops_until_the_vm_stops(void **state)
 	assert_string_equal(sim_hal.console, "ksim: exit with status 4\n");
 }
 
+/* A device whose work takes `left` more budgets after the exit that started it. */
+static unsigned left, resumes, entries_at_resume[4];
+
+static void slow_resume(struct mmio_device *dev)
+{
+	entries_at_resume[resumes++ % 4] = sim_hal.vcpu_entries;
+	if (--left)
+		vm_defer(dev->priv, dev);
+}
+
+static const struct mmio_ops slow_ops = {.resume = slow_resume};
+
+static void test_exit_deferred_work_runs_one_budget_per_entry_and_wfi_waits_for_it(void **state)
+{
+	struct mmio_device d = {
+	    .name = "slow", .base = 0x0c000000, .size = 0x1000, .ops = &slow_ops, .priv = m.vm};
+
+	assert_int_equal(vm_add_mmio(m.vm, &d), HV_OK);
+	sim_guest_attach(&m);
+	sim_machine_wfi_wakes(&m);
+	left = 3;
+	vm_defer(m.vm, vm_find_mmio(m.vm, d.base));
+	/* The guest waits (WFI) with nothing pending, as a driver waiting for its disk. */
+	sim_guest_push(sim_step_wfx(false));
+	sim_guest_push(sim_step_wfx(false));
+	sim_guest_push(sim_step_hvc(HV_CALL_EXIT, 0, 0));
+	assert_int_equal(sim_guest_run(), 0);
+	/* One budget before each of the first three entries; the WFIs did not block while work
+	 * was left (no idle wait, loaded once). */
+	assert_int_equal(resumes, 3);
+	assert_int_equal(entries_at_resume[0], 0);
+	assert_int_equal(entries_at_resume[1], 1);
+	assert_int_equal(entries_at_resume[2], 2);
+	assert_int_equal(sim_hal.wfi_count, 0);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	assert_false(vm_has_deferred(m.vm));
+}
+
 static void test_exit_vcpu_run_of_a_stopped_vm_never_enters(void **state)
 {
 	sim_guest_attach(&m);
@@ -396,6 +434,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_exit_wfe_completes_at_once_and_wfi_blocks),
+	    T(test_exit_deferred_work_runs_one_budget_per_entry_and_wfi_waits_for_it),
 	    T(test_exit_hvc_is_answered_without_moving_the_pc),
 	    T(test_exit_trapped_smc_is_answered_and_skipped),
 	    T(test_exit_sysreg_trap_goes_to_the_sysreg_handler),

@@ -426,6 +426,18 @@ static void test_virtio_blk_backend_errors_become_ioerr(void **state)
 	assert_int_equal(rq(4, 0, 0, 0, false, NULL), 0);
 }
 
+/* Resume the VM's deferred device work until none is left; returns how many budgets it took. */
+static unsigned resume_all(void)
+{
+	unsigned n = 0;
+
+	while (vm_has_deferred(m.vm)) {
+		vm_resume_deferred(m.vm);
+		assert_true(++n < 100000);
+	}
+	return n;
+}
+
 static void test_virtio_blk_notify_budget_stops_a_guest_that_keeps_refilling(void **state)
 {
 	up(F_VERSION_1);
@@ -437,15 +449,109 @@ static void test_virtio_blk_notify_budget_stops_a_guest_that_keeps_refilling(voi
 	vdrv_desc(&drv, VD_DESC, 2, STS, 1, D_WRITE, 0);
 	vdrv_publish(&drv, 0);
 	vdrv_notify(&drv, 0);
-	/* Four times the largest queue (1024) served; the one published last waits for the next
-	 * notify. */
-	assert_int_equal(io_calls, 1024);
-	assert_int_equal(vdrv_used_idx(&drv), 1024);
-	assert_int_equal(drv.avail_idx, 1025);
+	/* One exit's budget of requests (each costs at least REQUEST_COST bytes of it), then the
+	 * rest is deferred to the VM's next entries, one budget each. */
+	assert_in_range(io_calls, 1, VIRTIO_BLK_EXIT_BYTES / 0x1000);
+	assert_int_equal(vdrv_used_idx(&drv), io_calls);
+	assert_true(vm_has_deferred(m.vm));
+	for (unsigned i = 0; i < 10; i++) {
+		unsigned before = io_calls;
+
+		vm_resume_deferred(m.vm);
+		assert_in_range(io_calls - before, 1, VIRTIO_BLK_EXIT_BYTES / 0x1000);
+		assert_int_equal(vdrv_used_idx(&drv), io_calls);
+	}
+	/* The driver stops refilling: the deferred work ends with the ring. */
 	disk.read = flaky_read;
-	vdrv_notify(&drv, 0);
-	assert_int_equal(vdrv_used_idx(&drv), 1025);
+	resume_all();
+	assert_int_equal(vdrv_used_idx(&drv), drv.avail_idx);
+	assert_false(vm_has_deferred(m.vm));
 	assert_int_equal(vdrv_rd(&drv, VR_STATUS) & S_NEEDS_RESET, 0);
+}
+
+/* Bytes the backend moved, and the most in one exit's budget. */
+static uint64_t bytes_moved, max_per_budget;
+
+static int counting_read(struct blk_backend *b, uint64_t sector, void *buf, uint32_t count)
+{
+	bytes_moved += count * 512ULL;
+	memset(buf, 0x42, count * 512ULL);
+	return HV_OK;
+}
+
+static void count_budget(uint64_t *before)
+{
+	max_per_budget = MAX(max_per_budget, bytes_moved - *before);
+	*before = bytes_moved;
+}
+
+static void test_virtio_blk_aliased_requests_move_one_budget_per_exit(void **state)
+{
+	/* Two requests whose data buffers all alias one 256 KiB buffer: each reads the whole
+	 * disk (3 bounces), 6 bounces in all, more than one exit may move. */
+	uint32_t per = VIRTIO_BLK_BOUNCE, id, len;
+	uint64_t before = 0;
+	unsigned budgets = 0;
+
+	up(F_VERSION_1);
+	disk.read = counting_read;
+	bytes_moved = max_per_budget = 0;
+	header(0, 0);
+	for (uint16_t r = 0; r < 2; r++) {
+		uint16_t d = (uint16_t)(r * 5);
+
+		vdrv_desc(&drv, VD_DESC, d, HDR, 16, D_NEXT, (uint16_t)(d + 1));
+		for (uint16_t k = 1; k <= 3; k++)
+			vdrv_desc(&drv, VD_DESC, (uint16_t)(d + k), DATA, per, D_NEXT | D_WRITE,
+				  (uint16_t)(d + k + 1));
+		vdrv_desc(&drv, VD_DESC, (uint16_t)(d + 4), STS + r, 1, D_WRITE, 0);
+		vdrv_publish(&drv, d);
+	}
+	vdrv_notify(&drv, 0);
+	count_budget(&before);
+	assert_true(vm_has_deferred(m.vm));
+	assert_int_equal(vdrv_used_idx(&drv), 1); /* the first whole, the second started */
+	while (vm_has_deferred(m.vm)) {
+		vm_resume_deferred(m.vm);
+		count_budget(&before);
+		budgets++;
+	}
+	assert_int_equal(bytes_moved, 6 * per);
+	assert_true(max_per_budget <= VIRTIO_BLK_EXIT_BYTES);
+	assert_int_equal(budgets, 1);
+	assert_int_equal(vdrv_used_idx(&drv), 2);
+	vdrv_used_elem(&drv, 1, &id, &len);
+	assert_int_equal(id, 5);
+	assert_int_equal(len, 3 * per + 1);
+	assert_int_equal(g_byte(m.vm, STS + 1), 0);
+	assert_true(line());
+}
+
+static void test_virtio_blk_reset_drops_a_request_in_flight(void **state)
+{
+	up(F_VERSION_1);
+	disk.read = flaky_read;
+	io_calls = 0;
+	header(0, 0);
+	vdrv_desc(&drv, VD_DESC, 0, HDR, 16, D_NEXT, 1);
+	for (uint16_t k = 1; k <= 6; k++)
+		vdrv_desc(&drv, VD_DESC, k, DATA, VIRTIO_BLK_BOUNCE / 2, D_NEXT | D_WRITE,
+			  (uint16_t)(k + 1));
+	vdrv_desc(&drv, VD_DESC, 7, STS, 1, D_WRITE, 0);
+	vdrv_publish(&drv, 0);
+	vdrv_publish(&drv, 0); /* the same chain twice: 6 bounces in all */
+	vdrv_notify(&drv, 0);
+	assert_true(vm_has_deferred(m.vm));
+	assert_int_equal(vdrv_used_idx(&drv), 1);
+	vdrv_wr(&drv, VR_STATUS, 0); /* reset while the second is half done */
+	io_calls = 0;
+	resume_all();
+	assert_int_equal(io_calls, 0);
+	assert_int_equal(vdrv_used_idx(&drv), 1);
+	/* The device works again after the driver sets it up anew. */
+	up(F_VERSION_1);
+	assert_int_equal(rq(0, 0, DATA, 512, true, NULL), 0);
+	assert_false(vm_has_deferred(m.vm));
 }
 
 /* Guest RAM that vanishes from stage 2 while a request is served (it cannot today; the device
@@ -729,6 +835,8 @@ int main(void)
 	    T(test_virtio_blk_read_only_disk_refuses_writes),
 	    T(test_virtio_blk_backend_errors_become_ioerr),
 	    T(test_virtio_blk_notify_budget_stops_a_guest_that_keeps_refilling),
+	    T(test_virtio_blk_aliased_requests_move_one_budget_per_exit),
+	    T(test_virtio_blk_reset_drops_a_request_in_flight),
 	    T(test_virtio_blk_status_page_that_goes_away_leaves_no_status),
 	    T(test_virtio_blk_used_ring_that_goes_away_needs_reset),
 	    T(test_virtio_blk_chains_into_foreign_memory_need_reset),

@@ -33,13 +33,14 @@
 #define RAND_ITERS 20000
 #define ALL_UP	   (S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK)
 
-enum notify_action { RECORD, USE, BREAK };
+enum notify_action { RECORD, USE, BREAK, DEFER };
 
 /* The fake device: a 12-byte configuration space and counters. */
 static struct {
 	struct virtio_mmio t;
 	uint8_t config[12];
-	unsigned notifies, last_notify, resets, config_writes;
+	unsigned notifies, last_notify, resets, config_writes, resumes;
+	unsigned work_left; /* DEFER: budgets of work a notify leaves */
 	enum notify_action action;
 } fake;
 
@@ -56,7 +57,7 @@ static void fake_config_write(struct virtio_mmio *t, uint32_t off, const uint8_t
 	fake.config_writes++;
 }
 
-static void fake_notify(struct virtio_mmio *t, unsigned index)
+static bool fake_notify(struct virtio_mmio *t, unsigned index)
 {
 	assert_ptr_equal(t->priv, &fake);
 	fake.notifies++;
@@ -65,6 +66,14 @@ static void fake_notify(struct virtio_mmio *t, unsigned index)
 		virtio_mmio_used(t);
 	else if (fake.action == BREAK)
 		virtio_mmio_needs_reset(t, "the test broke it");
+	return fake.action == DEFER && fake.work_left;
+}
+
+static bool fake_resume(struct virtio_mmio *t)
+{
+	assert_ptr_equal(t->priv, &fake);
+	fake.resumes++;
+	return --fake.work_left != 0;
 }
 
 static void fake_reset(struct virtio_mmio *t)
@@ -81,6 +90,7 @@ static const struct virtio_device_ops fake_ops = {
     .config_read = fake_config_read,
     .config_write = fake_config_write,
     .queue_notify = fake_notify,
+    .resume = fake_resume,
     .reset = fake_reset,
 };
 
@@ -429,6 +439,41 @@ static void test_virtio_mmio_notify_needs_driver_ok_and_a_ready_queue(void **sta
 	assert_int_equal(console_count("the test broke it; device needs reset"), 1);
 }
 
+static void test_virtio_mmio_work_left_by_a_notify_is_resumed_by_the_vm(void **state)
+{
+	all_up();
+	fake.action = DEFER;
+	fake.work_left = 2;
+	vdrv_notify(&drv, 0);
+	assert_true(vm_has_deferred(m.vm));
+	vm_resume_deferred(m.vm);
+	assert_int_equal(fake.resumes, 1);
+	assert_true(vm_has_deferred(m.vm));
+	vm_resume_deferred(m.vm);
+	assert_int_equal(fake.resumes, 2);
+	assert_false(vm_has_deferred(m.vm)); /* the last budget finished it */
+	vm_resume_deferred(m.vm);
+	assert_int_equal(fake.resumes, 2);
+}
+
+static void test_virtio_mmio_deferred_work_stops_at_reset_or_failure(void **state)
+{
+	all_up();
+	fake.action = DEFER;
+	fake.work_left = 5;
+	vdrv_notify(&drv, 0);
+	vdrv_wr(&drv, VR_STATUS, 0);
+	vm_resume_deferred(m.vm);
+	assert_int_equal(fake.resumes, 0);
+	assert_false(vm_has_deferred(m.vm));
+	all_up();
+	vdrv_notify(&drv, 0);
+	vdrv_wr(&drv, VR_STATUS, ALL_UP | S_FAILED);
+	vm_resume_deferred(m.vm);
+	assert_int_equal(fake.resumes, 0);
+	assert_false(vm_has_deferred(m.vm));
+}
+
 static void test_virtio_mmio_interrupt_line_follows_interrupt_status(void **state)
 {
 	all_up();
@@ -664,6 +709,8 @@ int main(void)
 	    T(test_virtio_mmio_queues_beyond_the_device_do_not_exist),
 	    T(test_virtio_mmio_unusable_queue_needs_reset),
 	    T(test_virtio_mmio_notify_needs_driver_ok_and_a_ready_queue),
+	    T(test_virtio_mmio_work_left_by_a_notify_is_resumed_by_the_vm),
+	    T(test_virtio_mmio_deferred_work_stops_at_reset_or_failure),
 	    T(test_virtio_mmio_interrupt_line_follows_interrupt_status),
 	    T(test_virtio_mmio_other_widths_read_zero_ignore_writes_log_once),
 	    T(test_virtio_mmio_reserved_and_wrong_direction_offsets_are_razwi),

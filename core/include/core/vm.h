@@ -2,6 +2,7 @@
 #ifndef CORE_VM_H
 #define CORE_VM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -68,6 +69,9 @@ struct mmio_ops {
 		    uint64_t *val);
 	int (*write)(struct mmio_device *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
 		     uint64_t val);
+	/* Continue work an access left over (see vm_defer()), at most one exit's budget of it;
+	 * calls vm_defer() again if some is still left. NULL for devices that never defer. */
+	void (*resume)(struct mmio_device *dev);
 };
 
 struct mmio_device {
@@ -97,6 +101,8 @@ struct vm {
 
 	struct mmio_device mmio[VM_MAX_MMIO]; /* sorted by base, never overlapping */
 	unsigned mmio_count;
+	/* Bit n: mmio[n] has work left over from an exit (vm_defer()). */
+	_Atomic uint32_t deferred;
 
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned vcpu_count;
@@ -130,6 +136,17 @@ int vm_add_mmio(struct vm *vm, const struct mmio_device *dev);
 
 /* The device covering `ipa`, or NULL. */
 struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa);
+
+/* Work left over. An exit does a bounded amount of device work (docs/trap-path.md): a device
+ * with more to do (a QueueNotify over its byte budget) calls vm_defer() from its handler, and
+ * the VM's vCPUs resume it, one budget per entry into the guest (vm_resume_deferred() in the
+ * run loop), until the device stops deferring. Meanwhile the vCPUs run, slices end and other
+ * vCPUs get their turn; a vCPU of the VM does not block in WFI while work is deferred (the Arm ARM
+ * lets WFI complete spuriously), so the work goes on even when the guest only waits for it.
+ * Any pCPU may call these; the device serialises its own work under its own lock. */
+void vm_defer(struct vm *vm, const struct mmio_device *dev);
+bool vm_has_deferred(struct vm *vm);
+void vm_resume_deferred(struct vm *vm);
 
 /* Add vCPU number `vm->vcpu_count` starting at `entry` in EL1h with x0 = `arg`. */
 int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);

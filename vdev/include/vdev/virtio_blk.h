@@ -11,12 +11,15 @@ struct vm;
 
 /* A virtio block device (virtio 1.2, 5.2) on the virtio-mmio transport, its sectors in a
  * `struct blk_backend` (vdev/blk_backend.h). One request queue; requests are served
- * synchronously when the driver notifies it, their data moved between guest RAM and the
+ * when the driver notifies it, one byte budget per exit (the rest on the VM's next entries), their data moved between guest RAM and the
  * backend through a per-device bounce buffer of VIRTIO_BLK_BOUNCE bytes. What the guest sees
  * (features, configuration, status codes) is in docs/guest-abi.md. */
 
 #define VIRTIO_BLK_MAX	  8	  /* devices, over all VMs */
 #define VIRTIO_BLK_BOUNCE 0x40000 /* bytes moved per backend call: one host request each */
+/* Bytes of work one exit may do; the rest of a notify waits for the VM's next vCPU entry
+ * (vm_defer(), docs/trap-path.md). A multiple of VIRTIO_BLK_BOUNCE. */
+#define VIRTIO_BLK_EXIT_BYTES (4 * VIRTIO_BLK_BOUNCE)
 
 #define VIRTIO_BLK_ID_BYTES 20
 

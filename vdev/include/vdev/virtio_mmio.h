@@ -26,7 +26,8 @@ struct vm;
  * is processed again until the driver resets the device.
  *
  * Locking: each transport has a lock, held around every register access, so the device's ops
- * run with it held (a queue is processed synchronously inside the QueueNotify write). It is
+ * run with it held (a queue is processed inside the QueueNotify write, up to a byte budget, and
+ * the rest on later entries of the VM's vCPUs through vm_defer()). It is
  * taken before the VM's vGIC lock (docs/locking.md). */
 
 #define VIRTIO_MMIO_SIZE       0x200
@@ -48,8 +49,13 @@ struct virtio_device_ops {
 	/* Same for a write; NULL: the configuration space is read-only. */
 	void (*config_write)(struct virtio_mmio *t, uint32_t off, const uint8_t *buf, unsigned len);
 	/* The driver notified queue `index` (ready, DRIVER_OK, device not failed). The device
-	 * processes it and calls virtio_mmio_used() / virtio_mmio_needs_reset(). */
-	void (*queue_notify)(struct virtio_mmio *t, unsigned index);
+	 * processes at most one exit's budget of it (docs/trap-path.md) and calls
+	 * virtio_mmio_used() / virtio_mmio_needs_reset(); true if work is left, which the
+	 * transport defers (vm_defer()) and hands back to `resume`. */
+	bool (*queue_notify)(struct virtio_mmio *t, unsigned index);
+	/* Another budget of the work left over (DRIVER_OK, device not failed); true if some is
+	 * still left. Required when queue_notify can return true. */
+	bool (*resume)(struct virtio_mmio *t);
 	/* The driver reset the device (the transport has already reset itself). May be NULL. */
 	void (*reset)(struct virtio_mmio *t);
 };

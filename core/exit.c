@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The exit dispatcher and the run loop of a vCPU. */
 #include <core/arch.h>
+#include <core/console.h>
 #include <core/irq.h>
 #include <core/log.h>
 #include <core/sched.h>
@@ -89,6 +90,8 @@ void vcpu_run_slice(struct vcpu *vcpu)
 	while (vm_running(vm) && vcpu->state == VCPU_RUNNING && !sched_should_yield()) {
 		enum hal_exit_kind kind;
 
+		/* Guest console output of the last exit goes out here, with no lock held. */
+		console_drain(CONSOLE_EXIT_BYTES);
 		/* Before the flush: finishing deferred work may raise the device's interrupt. */
 		if (vm_has_deferred(vm))
 			vm_resume_deferred(vm);

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* The console log: whole lines under one lock, level prefixes, rate limiting. */
+/* The console log: whole lines through the console ring (core/console.h), level prefixes, rate limiting. */
 #include <stdarg.h>
 
+#include <core/console.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/print.h>
-#include <core/spinlock.h>
-#include <hal/console.h>
 #include <hal/time.h>
 
-static struct spinlock log_lock = SPINLOCK_INIT;
 static enum log_level log_max_level = LOG_INFO;
 
 static const char *const level_prefix[] = {
@@ -49,16 +47,7 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	}
 	line[len++] = '\n';
 
-	spin_lock(&log_lock);
-	hal_console_write(line, len);
-	spin_unlock(&log_lock);
-}
-
-void log_console_write(const char *s, size_t len)
-{
-	spin_lock(&log_lock);
-	hal_console_write(s, len);
-	spin_unlock(&log_lock);
+	console_write(line, len);
 }
 
 bool log_ratelimit_allow(struct log_ratelimit *rl, uint32_t burst, uint64_t interval_ticks)

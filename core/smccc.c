@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* HVC and trapped SMC from guests: SMCCC 1.1 architecture calls, PSCI, and the hypervisor's
  * own calls (docs/guest-abi.md). Answers go in x0; nothing here trusts a guest argument. */
+#include <core/arch.h>
+#include <core/console.h>
 #include <core/err.h>
 #include <core/gmem.h>
 #include <core/lib.h>
@@ -76,27 +78,26 @@ static int64_t arch_features(uint32_t fid)
 	return SMCCC_RET_NOT_SUPPORTED;
 }
 
-/* HV_CALL_PUTS: copy the string out of guest RAM first, so a bad address fails cleanly. */
-static int64_t hv_puts(struct vcpu *vcpu, uint64_t ipa, uint64_t len)
+/* Guest console output goes to the console ring (core/console.h), never straight to the UART:
+ * an exit costs at most CONSOLE_EXIT_BYTES of UART time, drained by the run loop. When the
+ * ring has no room for the whole text, the call is not made: *again asks the caller to have
+ * the guest issue it once more, as a driver waits on a full UART FIFO. */
+
+/* HV_CALL_PUTS: the string is checked and copied out of guest RAM first, so a bad address
+ * fails cleanly; it is appended whole or not at all. */
+static int64_t hv_puts(struct vcpu *vcpu, uint64_t ipa, uint64_t len, bool *again)
 {
-	char buf[256];
+	char buf[HV_CALL_PUTS_MAX];
 
-	if (len > HV_CALL_PUTS_MAX || gmem_check(vcpu->vm, ipa, len) != HV_OK)
+	if (len > HV_CALL_PUTS_MAX || gmem_check(vcpu->vm, ipa, len) != HV_OK ||
+	    gmem_read(vcpu->vm, ipa, buf, len) != HV_OK)
 		return SMCCC_RET_INVALID_PARAMETER;
-	while (len) {
-		size_t chunk = MIN(len, sizeof(buf));
-
-		if (gmem_read(vcpu->vm, ipa, buf, chunk) != HV_OK)
-			return SMCCC_RET_INVALID_PARAMETER;
-		log_console_write(buf, chunk);
-		ipa += chunk;
-		len -= chunk;
-	}
+	*again = !console_put(buf, len);
 	return SMCCC_RET_SUCCESS;
 }
 
-/* Returns the value for x0. */
-static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
+/* Returns the value for x0; *again: the call did nothing and must be issued again. */
+static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid, bool *again)
 {
 	uint64_t *x = vcpu->ctx.x;
 	int64_t ret;
@@ -127,10 +128,10 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
 		return HV_CALL_ABI_VERSION;
 	case HV_CALL_PUTC:
 		c = (char)x[1];
-		log_console_write(&c, 1);
+		*again = !console_put(&c, 1);
 		return SMCCC_RET_SUCCESS;
 	case HV_CALL_PUTS:
-		return hv_puts(vcpu, x[1], x[2]);
+		return hv_puts(vcpu, x[1], x[2], again);
 	case HV_CALL_EXIT:
 		log_info("%s: exit with status %llu", vcpu->vm->name, (unsigned long long)x[1]);
 		vm_stop(vcpu->vm, (int)(x[1] & 0xff));
@@ -143,8 +144,16 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid)
 void trap_hvc_smc(struct vcpu *vcpu, bool smc)
 {
 	/* SMCCC: the function id is w0; the upper half of x0 is ignored. */
-	int64_t ret = smccc_call(vcpu, (uint32_t)vcpu->ctx.x[0]);
+	bool again = false;
+	int64_t ret = smccc_call(vcpu, (uint32_t)vcpu->ctx.x[0], &again);
 
+	if (again) {
+		/* Back to the call itself, registers untouched (HVC reports the next
+		 * instruction, a trapped SMC its own address: Arm ARM D1.10.4). */
+		if (!smc)
+			vcpu->ctx.pc -= A64_INSN_SIZE;
+		return;
+	}
 	vcpu->ctx.x[0] = (uint64_t)ret;
 	/* HVC returns past itself; a trapped SMC reports its own address (Arm ARM D1.10.4). */
 	if (smc)

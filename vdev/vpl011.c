@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Emulated PL011 (see vdev/vpl011.h and docs/guest-abi.md). */
+#include <core/console.h>
 #include <core/err.h>
 #include <core/irq.h>
 #include <core/lib.h>
@@ -25,6 +26,7 @@
 
 #define UARTFR_RXFE (1u << 4)
 #define UARTFR_RXFF (1u << 6)
+#define UARTFR_TXFF (1u << 5)
 #define UARTFR_TXFE (1u << 7)
 
 /* Interrupt bits of RIS/MIS/IMSC/ICR (TRM 3.3.12-3.3.16). */
@@ -118,8 +120,10 @@ static uint32_t read_reg(struct vpl011 *u, uint64_t reg)
 		return *p;
 	switch (reg) {
 	case UARTFR:
-		/* TX drains instantly: never full, always empty. */
-		return UARTFR_TXFE | (u->rx_count ? 0 : UARTFR_RXFE) |
+		/* The transmit side is the console ring (core/console.h): full while it has no
+		 * room, so a driver that polls TXFF waits as on hardware. */
+		return (console_full() ? UARTFR_TXFF : UARTFR_TXFE) |
+		       (u->rx_count ? 0 : UARTFR_RXFE) |
 		       (u->rx_count == RX_FIFO_SIZE ? UARTFR_RXFF : 0);
 	case UARTRIS:
 		return raw_status(u);
@@ -149,7 +153,8 @@ static void write_reg(struct vpl011 *u, uint64_t reg, uint32_t val, uint32_t lan
 	}
 	if (reg == UARTDR && (lanes & 0xff)) {
 		c = (char)val;
-		log_console_write(&c, 1);
+		/* A byte written while the FIFO is full is lost, as on a PL011. */
+		(void)console_put(&c, 1);
 		u->tx_ris = UART_INT_TX;
 	}
 	if (reg == UARTICR)

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include <core/console.h>
 #include <hal-sim/sim_hal.h>
 
 #include "fixture.h"
@@ -200,6 +201,11 @@ uint8_t *fdtb_finish(struct fdtb *b, bool with_end, size_t *size)
 }
 
 /* --- console --- */
+
+void console_settle(void)
+{
+	console_drain(SIZE_MAX);
+}
 
 unsigned console_line_count(void)
 {

@@ -71,6 +71,9 @@ uint8_t *fdtb_finish(struct fdtb *b, bool with_end, size_t *size);
 	fdtb_prop_cells((b), (name), (const uint32_t[]){__VA_ARGS__}, \
 			sizeof((const uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t))
 
+/* Guest console output waits in the console ring (core/console.h) until the run loop drains
+ * it before the next entry: tests that call a handler directly drain it with this. */
+void console_settle(void);
 /* Console text written through hal_console_write() (sim_hal). */
 unsigned console_line_count(void);
 /* True if some whole console line equals `line`. */

@@ -55,6 +55,7 @@ static void exit_with(uint64_t esr, uint64_t far)
 	v->ctx.far = far;
 	v->ctx.hpfar = sim_hpfar(far);
 	exit_handle(v, HAL_EXIT_SYNC);
+	console_settle();
 }
 
 /* --- dispatch --- */

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include <core/console.h>
 #include <core/err.h>
 #include <core/gmem.h>
 #include <core/lib.h>
@@ -51,6 +52,7 @@ static int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2)
 	ctx->x[2] = x2;
 	ctx->pc = ENTRY + 4;
 	trap_hvc_smc(m.vcpu, false);
+	console_settle();
 	assert_int_equal(ctx->pc, ENTRY + 4);
 	assert_int_equal(ctx->x[1], x1); /* only x0 is an answer */
 	assert_int_equal(ctx->x[2], x2);
@@ -343,6 +345,39 @@ static void test_smccc_puts_refuses_bad_ranges_and_prints_nothing(void **state)
 	assert_int_equal(sim_hal.console_len, 4);
 }
 
+/* A guest that prints faster than the UART takes it: with the console ring full, PUTS and PUTC
+ * do nothing and send the guest back to the HVC (PC and registers as they were), so it issues
+ * the call again once the run loop drained the ring. */
+static void test_smccc_puts_with_the_console_full_is_issued_again(void **state)
+{
+	static char fill[CONSOLE_RING_SIZE];
+	struct hal_vcpu_ctx *ctx = &m.vcpu->ctx;
+	static const char msg[] = "later";
+	uint64_t at = VM_RAM_BASE + 0x1000;
+
+	assert_int_equal(gmem_write(m.vm, at, msg, 5), HV_OK);
+	memset(fill, '.', sizeof(fill));
+	assert_true(console_put(fill, sizeof(fill) - 2));
+	for (unsigned i = 0; i < 2; i++) {
+		uint32_t fid = i ? HV_CALL_PUTC : HV_CALL_PUTS;
+
+		ctx->x[0] = fid;
+		ctx->x[1] = i ? 'x' : at;
+		ctx->x[2] = 5;
+		ctx->pc = ENTRY + 4;
+		if (i)
+			assert_true(console_put("..", 2)); /* now even PUTC finds no room */
+		trap_hvc_smc(m.vcpu, false);
+		assert_int_equal(ctx->pc, ENTRY); /* back at the HVC */
+		assert_int_equal(ctx->x[0], fid);
+	}
+	/* The run loop drains; the guest's retry goes through. */
+	console_settle();
+	sim_hal_reset();
+	assert_int_equal(hvc(HV_CALL_PUTS, at, 5), 0);
+	assert_string_equal(sim_hal.console, "later");
+}
+
 static void test_smccc_puts_of_zero_bytes_prints_nothing(void **state)
 {
 	assert_int_equal(hvc(HV_CALL_PUTS, VM_RAM_BASE, 0), 0);
@@ -417,6 +452,7 @@ int main(void)
 	    T(test_smccc_puts_prints_a_string_from_guest_ram),
 	    T(test_smccc_puts_of_4096_bytes_across_pages_prints_them_all),
 	    T(test_smccc_puts_refuses_bad_ranges_and_prints_nothing),
+	    T(test_smccc_puts_with_the_console_full_is_issued_again),
 	    T(test_smccc_puts_of_zero_bytes_prints_nothing),
 	    T(test_smccc_hv_call_exit_stops_the_vm_with_the_low_byte_of_x1),
 	    T(test_smccc_hv_call_exit_status_255_is_kept),

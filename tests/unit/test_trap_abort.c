@@ -84,6 +84,7 @@ static void abort_isv(uint64_t addr, unsigned size, bool write, unsigned rt, boo
 	v->ctx.far = addr;
 	v->ctx.hpfar = sim_hpfar(addr);
 	exit_handle(v, HAL_EXIT_SYNC);
+	console_settle();
 }
 
 static void abort_insn(uint64_t addr, uint32_t insn, bool write)
@@ -93,6 +94,7 @@ static void abort_insn(uint64_t addr, uint32_t insn, bool write)
 	v->ctx.far = addr;
 	v->ctx.hpfar = sim_hpfar(addr);
 	exit_handle(v, HAL_EXIT_SYNC);
+	console_settle();
 }
 
 static void assert_emulated(unsigned count)

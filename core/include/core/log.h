@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The hypervisor's console log. Lines are formatted with core/print.h, written whole under one
- * lock (so pCPUs never interleave inside a line), and prefixed by their level except INFO.
+/* The hypervisor's console log. Lines are formatted with core/print.h, appended whole to the
+ * console ring (core/console.h: pCPUs never interleave inside a line, and the call returns
+ * once the line reached the UART), and prefixed by their level except INFO.
  * Lines longer than LOG_LINE_MAX are cut and end with "...". */
 #define LOG_LINE_MAX 256
 
@@ -15,8 +16,6 @@ enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void log_set_level(enum log_level max_level);
 
-/* Raw text to the console under the log lock (no prefix, no newline added): guest consoles. */
-void log_console_write(const char *s, size_t len);
 void log_printf(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_err(...)   log_printf(LOG_ERR, __VA_ARGS__)

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/* The console's output ring and its drain (see core/console.h). */
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <core/console.h>
+#include <core/lib.h>
+#include <core/spinlock.h>
+#include <hal/console.h>
+
+_Static_assert((CONSOLE_RING_SIZE & (CONSOLE_RING_SIZE - 1)) == 0, "ring size: a power of two");
+
+/* Bytes per UART call: the drain copies them out of the ring, then writes them unlocked. */
+#define DRAIN_CHUNK 64
+
+static struct {
+	struct spinlock lock; /* head, tail and buf */
+	uint64_t head;	      /* bytes ever appended */
+	uint64_t tail;	      /* bytes ever taken out to the UART */
+	char buf[CONSOLE_RING_SIZE];
+} ring = {.lock = SPINLOCK_INIT};
+
+/* One drainer at a time keeps the bytes in order on the UART. */
+static atomic_bool draining;
+
+/* Append all of [s, s + len) or nothing; *end: the ring position just past it. */
+static bool put(const char *s, size_t len, uint64_t *end)
+{
+	bool fits;
+
+	spin_lock(&ring.lock);
+	fits = len <= CONSOLE_RING_SIZE - (ring.head - ring.tail);
+	for (size_t i = 0; fits && i < len; i++)
+		ring.buf[(ring.head + i) % CONSOLE_RING_SIZE] = s[i];
+	if (fits)
+		ring.head += len;
+	*end = ring.head;
+	spin_unlock(&ring.lock);
+	return fits;
+}
+
+bool console_put(const char *s, size_t len)
+{
+	uint64_t end;
+
+	return put(s, len, &end);
+}
+
+static uint64_t buffered(void)
+{
+	uint64_t n;
+
+	spin_lock(&ring.lock);
+	n = ring.head - ring.tail;
+	spin_unlock(&ring.lock);
+	return n;
+}
+
+bool console_full(void)
+{
+	return buffered() == CONSOLE_RING_SIZE;
+}
+
+void console_drain(size_t budget)
+{
+	char chunk[DRAIN_CHUNK];
+	size_t done = 0, n;
+
+	if (atomic_exchange_explicit(&draining, true, memory_order_acquire))
+		return;
+	do {
+		spin_lock(&ring.lock);
+		n = (size_t)MIN(MIN(ring.head - ring.tail, (uint64_t)sizeof(chunk)), budget - done);
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = ring.buf[(ring.tail + i) % CONSOLE_RING_SIZE];
+		ring.tail += n;
+		spin_unlock(&ring.lock);
+		/* The UART may be slow: no lock is held while it takes the bytes. */
+		if (n)
+			hal_console_write(chunk, n);
+		done += n;
+	} while (n && done < budget);
+	atomic_store_explicit(&draining, false, memory_order_release);
+}
+
+/* Whether the UART has had every byte before ring position `end`. */
+static bool written_up_to(uint64_t end)
+{
+	bool done;
+
+	spin_lock(&ring.lock);
+	done = ring.tail >= end;
+	spin_unlock(&ring.lock);
+	return done;
+}
+
+void console_write(const char *s, size_t len)
+{
+	uint64_t end = 0;
+
+	while (len) {
+		size_t piece = MIN(len, (size_t)CONSOLE_RING_SIZE);
+
+		/* Another pCPU may be draining: its drain frees room, or ours does. */
+		while (!put(s, piece, &end))
+			console_drain(SIZE_MAX);
+		s += piece;
+		len -= piece;
+	}
+	/* Only up to our own text: guests appending meanwhile cannot keep us waiting. */
+	while (!written_up_to(end))
+		console_drain(SIZE_MAX);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_CONSOLE_H
+#define CORE_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The console's output buffer. Every writer (the log, guest consoles) appends to one byte ring
+ * under a lock held only for the copy; the bytes reach the UART (hal_console_write(), which
+ * may poll a slow device) when someone drains the ring, one pCPU at a time and with no lock
+ * held. So no exit waits for the UART with a lock held, and a guest's output costs an exit at
+ * most CONSOLE_EXIT_BYTES of UART time (docs/trap-path.md). Bytes leave in the order they were
+ * appended; an append is all or nothing, so lines written whole are never interleaved. */
+
+#define CONSOLE_RING_SIZE  16384 /* bytes; a power of two */
+#define CONSOLE_EXIT_BYTES 256	 /* drained per exit of a vCPU */
+
+/* Append `len` bytes, all or nothing: false (nothing appended) if the ring has no room for them
+ * now. For guest output, which waits for room as on a full UART FIFO. */
+bool console_put(const char *s, size_t len);
+
+/* Whether the ring has no room for one more byte. */
+bool console_full(void);
+
+/* Write up to `budget` buffered bytes to the UART, unless another pCPU is draining already. */
+void console_drain(size_t budget);
+
+/* The hypervisor's own text: append it (draining first if the ring lacks room; text longer than
+ * the ring goes through in pieces) and wait until everything up to it reached the UART. */
+void console_write(const char *s, size_t len);
+
+#endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* VM slots: creation, RAM, the MMIO bus, vCPUs, stop and teardown. */
 #include <core/arch.h>
+#include <core/check.h>
 #include <core/err.h>
 #include <core/lib.h>
 #include <core/palloc.h>
@@ -140,6 +141,7 @@ void vm_defer(struct vm *vm, const struct mmio_device *dev)
 {
 	unsigned n = (unsigned)(dev - vm->mmio);
 
+	CHECK(dev >= vm->mmio && n < vm->mmio_count); /* a device of this VM's bus */
 	atomic_fetch_or_explicit(&vm->deferred, 1U << n, memory_order_release);
 }
 

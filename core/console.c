@@ -56,6 +56,11 @@ static uint64_t buffered(void)
 	return n;
 }
 
+bool console_empty(void)
+{
+	return buffered() == 0;
+}
+
 bool console_full(void)
 {
 	return buffered() == CONSOLE_RING_SIZE;

@@ -66,7 +66,7 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 void vcpu_wait_for_interrupt(struct vcpu *vcpu)
 {
 	vtimer_sync(vcpu);
-	if (!vgic_wants_wakeup(vcpu) && !vm_has_deferred(vcpu->vm))
+	if (!vgic_wants_wakeup(vcpu))
 		vcpu->state = VCPU_BLOCKED;
 }
 

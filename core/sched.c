@@ -2,6 +2,7 @@
 /* Per-pCPU round-robin scheduling of vCPUs (see core/sched.h). */
 #include <stdatomic.h>
 
+#include <core/console.h>
 #include <core/err.h>
 #include <core/hwinfo.h>
 #include <core/irq.h>
@@ -165,12 +166,37 @@ static void arm_timer(const struct sched_queue *q, bool slicing)
 		hal_hyp_timer_arm(when);
 }
 
+/* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the
+ * guests' console output), so that it goes on while the guests wait for it. False if none. */
+static bool idle_work(const struct sched_queue *q)
+{
+	bool any = !console_empty();
+
+	console_drain(CONSOLE_EXIT_BYTES);
+	for (unsigned i = 0; i < q->count; i++) {
+		struct vm *vm = q->vcpus[i]->vm;
+
+		if (vm_alive(vm) && vm_has_deferred(vm)) {
+			vm_resume_deferred(vm);
+			any = true;
+		}
+	}
+	return any;
+}
+
 static void run_queue(struct sched_queue *q)
 {
 	active[hal_cpu_id()] = q;
 	while (anyone_alive(q)) {
 		struct vcpu *v = pick(q);
 
+		if (!v && idle_work(q)) {
+			/* Work left over from exits: one budget, then look again (a blocked vCPU's
+			 * timer or interrupt may have come meanwhile). */
+			irq_handle_physical(NULL);
+			q->yield = false;
+			continue;
+		}
 		if (!v) {
 			/* Idle: sleep until an interrupt, maybe the timer of a blocked vCPU. */
 			arm_timer(q, false);

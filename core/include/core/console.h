@@ -19,6 +19,9 @@
  * now. For guest output, which waits for room as on a full UART FIFO. */
 bool console_put(const char *s, size_t len);
 
+/* Whether every byte appended has gone to the UART. */
+bool console_empty(void);
+
 /* Whether the ring has no room for one more byte. */
 bool console_full(void);
 

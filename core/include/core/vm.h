@@ -141,8 +141,8 @@ struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa);
  * with more to do (a QueueNotify over its byte budget) calls vm_defer() from its handler, and
  * the VM's vCPUs resume it, one budget per entry into the guest (vm_resume_deferred() in the
  * run loop), until the device stops deferring. Meanwhile the vCPUs run, slices end and other
- * vCPUs get their turn; a vCPU of the VM does not block in WFI while work is deferred (the Arm ARM
- * lets WFI complete spuriously), so the work goes on even when the guest only waits for it.
+ * vCPUs get their turn; when every vCPU of a pCPU waits (the driver sleeps in WFI until its
+ * disk answers), the pCPU's idle loop resumes the work instead of sleeping (core/sched.c).
  * Any pCPU may call these; the device serialises its own work under its own lock. */
 void vm_defer(struct vm *vm, const struct mmio_device *dev);
 bool vm_has_deferred(struct vm *vm);

@@ -257,6 +257,7 @@ test: $(DEPS_STAMP)
 # Code quality
 LINT_DIRS := $(wildcard core vdev hal hal-sim target sim)
 lint: | $(DEPS_STAMP)
+	$(Q)tools/check-layers.sh
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 $(INCLUDES) -Ihal-sim/include -Ihal/aarch64 \
 		--suppress=missingIncludeSystem -D__GNUC__ $(LINT_DIRS)

@@ -117,10 +117,11 @@ unsigned hal_pa_bits(void)
 {
 	return sim_hal.pa_bits;
 }
-void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr)
+void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr, uint64_t mair)
 {
 	sim_hal.el2_root = root_pa;
 	sim_hal.el2_tcr = tcr;
+	sim_hal.el2_mair = mair;
 	sim_hal.el2_mmu_on = true;
 }
 bool hal_el2_mmu_enabled(void)

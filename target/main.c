@@ -37,7 +37,7 @@
 #include "target.h"
 
 _Static_assert(TARGET_MAX_CPUS == HV_MAX_CPUS, "target/layout.h and core/hwinfo.h disagree");
-/* target/guest_switch.S knows these offsets. */
+/* hal/aarch64/world_switch.S knows these offsets. */
 _Static_assert(offsetof(struct hal_vcpu_ctx, pc) == 31 * 8, "ctx layout");
 _Static_assert(offsetof(struct hal_vcpu_ctx, pstate) == 32 * 8, "ctx layout");
 _Static_assert(offsetof(struct hal_vcpu_ctx, esr) == 33 * 8, "ctx layout");
@@ -187,7 +187,7 @@ static void mmu_init(void)
 	el2_mmu.root_pa = el2_pgt.root_pa;
 	el2_mmu.tcr = pgt_tcr(&el2_pgt, pa_bits);
 	hal_dcache_clean_range(&el2_mmu, sizeof(el2_mmu));
-	hal_el2_mmu_enable(el2_mmu.root_pa, el2_mmu.tcr);
+	hal_el2_mmu_enable(el2_mmu.root_pa, el2_mmu.tcr, PGT_MAIR_EL2_VALUE);
 	log_info("mmu: EL2 stage-1 on, %u-bit identity map, %u table pages", el2_pgt.ia_bits,
 		 el2_pgt.table_pages);
 }
@@ -468,7 +468,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 
 _Noreturn void secondary_main(unsigned id)
 {
-	hal_el2_mmu_enable(el2_mmu.root_pa, el2_mmu.tcr);
+	hal_el2_mmu_enable(el2_mmu.root_pa, el2_mmu.tcr, PGT_MAIR_EL2_VALUE);
 	if (target_gic_cpu_init() != HV_OK)
 		log_err("cpu %u: no redistributor for this CPU; it takes no interrupts", id);
 	else

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* EL2 exception vectors. An exception from EL2 itself is unexpected: it saves the full
  * register frame and calls el2_exception(frame, kind). One from a guest (lower EL) is a vCPU
- * exit and goes to the world switch (target/guest_switch.S). */
+ * exit and goes to the world switch (hal/aarch64/world_switch.S). */
 #include "layout.h"
 
 /* kind: (vector group << 2) | type, with type 0 sync, 1 IRQ, 2 FIQ, 3 SError and group

@@ -3,10 +3,10 @@
  * interrupt Group 1 Non-secure, the CPU interface through the ICC_* system registers with
  * EOImode = 1. Register names and rules are those of the GICv3/v4 architecture specification
  * (Arm IHI 0069); quoted section titles are from it. */
-#include <core/err.h>
-#include <core/hwinfo.h>
-#include <core/spinlock.h>
+#include <stdatomic.h>
+
 #include <hal/cpu.h>
+#include <hal/err.h>
 #include <hal/gic.h>
 #include <hal/mem.h>
 #include <hal/time.h>
@@ -22,14 +22,15 @@ static struct {
 	unsigned nr_intids; /* one past the highest SPI INTID */
 	struct {
 		uint64_t base, size;
-	} region[HW_MAX_GICR_REGIONS];
+	} region[HAL_GIC_MAX_REDIST_REGIONS];
 	unsigned regions;
 	/* RD_base of each pCPU's redistributor, set by that pCPU in hal_gic_cpu_init() before it
 	 * reports online (so readers on other pCPUs see it after the pcpu online handshake). */
-	uintptr_t rdist[HV_MAX_CPUS];
-	/* GIC*_ICFGR pack 16 INTIDs per register: a change is a read-modify-write. */
-	struct spinlock cfg_lock;
-} gic;
+	uintptr_t rdist[HAL_MAX_CPUS];
+	/* GIC*_ICFGR pack 16 INTIDs per register: a change is a read-modify-write. Trigger
+	 * changes are rare (device setup), so a test-and-set flag is lock enough. */
+	atomic_flag cfg_lock;
+} gic = {.cfg_lock = ATOMIC_FLAG_INIT};
 
 /* MMIO at a frame base (an identity-mapped Device-nGnRE address) plus a register offset. */
 static inline uint32_t rd32(uintptr_t base, uint32_t off)
@@ -115,7 +116,7 @@ int hal_gic_init(uint64_t gicd_pa, const uint64_t *gicr_pa, const uint64_t *gicr
 	uint64_t boot = mpidr_to_irouter(hal_cpu_mpidr());
 	unsigned n;
 
-	if (gicr_count == 0 || gicr_count > HW_MAX_GICR_REGIONS)
+	if (gicr_count == 0 || gicr_count > HAL_GIC_MAX_REDIST_REGIONS)
 		return HV_EINVAL;
 	gic.dist = mmio(gicd_pa);
 	if (!archrev_ok(gic.dist))
@@ -219,7 +220,7 @@ int hal_gic_cpu_init(void)
 	unsigned cpu = hal_cpu_id();
 	uintptr_t rd, sgi;
 
-	if (cpu >= HV_MAX_CPUS)
+	if (cpu >= HAL_MAX_CPUS)
 		return HV_ERANGE;
 	rd = find_rdist(hal_cpu_mpidr());
 	if (!rd)
@@ -260,7 +261,7 @@ static uintptr_t regs_for(uint32_t intid)
 {
 	if (intid < GIC_NR_PRIVATE) {
 		unsigned cpu = hal_cpu_id();
-		uintptr_t rd = cpu < HV_MAX_CPUS ? gic.rdist[cpu] : 0;
+		uintptr_t rd = cpu < HAL_MAX_CPUS ? gic.rdist[cpu] : 0;
 
 		return rd ? rd + GICR_SGI_BASE : 0;
 	}
@@ -312,10 +313,11 @@ void hal_gic_set_edge(uint32_t intid, bool edge)
 	/* SGIs are always edge-triggered (GICR_ICFGR0 is read-only). */
 	if (!regs || intid < HAL_GIC_SGI_COUNT)
 		return;
-	spin_lock(&gic.cfg_lock);
+	while (atomic_flag_test_and_set_explicit(&gic.cfg_lock, memory_order_acquire))
+		hal_cpu_relax();
 	cfg = rd32(regs, off);
 	wr32(regs, off, edge ? cfg | bit : cfg & ~bit);
-	spin_unlock(&gic.cfg_lock);
+	atomic_flag_clear_explicit(&gic.cfg_lock, memory_order_release);
 }
 
 void hal_gic_route(uint32_t intid, uint64_t mpidr)
@@ -381,6 +383,6 @@ uint64_t gic_dist_pa(void)
 
 uint64_t gic_rdist_pa(unsigned cpu)
 {
-	return cpu < HV_MAX_CPUS && gic.rdist[cpu] ? hal_ptr_to_phys((const void *)gic.rdist[cpu])
-						   : 0;
+	return cpu < HAL_MAX_CPUS && gic.rdist[cpu] ? hal_ptr_to_phys((const void *)gic.rdist[cpu])
+						    : 0;
 }

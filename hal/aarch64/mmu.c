@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* EL2 stage-1 MMU control and TLB maintenance. */
-#include <core/pgtable.h>
 #include <hal/mmu.h>
 
 #include "sysreg.h"
@@ -14,11 +13,11 @@ unsigned hal_pa_bits(void)
 	return range < 6 ? bits[range] : 48;
 }
 
-void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr)
+void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr, uint64_t mair)
 {
 	uint64_t sctlr;
 
-	write_sysreg(mair_el2, PGT_MAIR_EL2_VALUE);
+	write_sysreg(mair_el2, mair);
 	write_sysreg(tcr_el2, tcr);
 	write_sysreg(ttbr0_el2, root_pa);
 	/* No stale entries may survive from before the tables existed. */

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* The C memory and string functions for the freestanding target build (core/lib.h). Byte
+/* The C memory and string functions for the freestanding target build (hal/string.h). Byte
  * loops with aligned 8-byte fast paths: memory may be Device before the MMU is on, and the
  * build uses -mstrict-align, so no unaligned wide access is ever made. */
 #include <stdint.h>
 
-#include <core/lib.h>
+#include <hal/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Loading a vCPU onto this pCPU: the EL2 controls that shape the guest, and its EL1 state.
- * The register switch itself is target/guest_switch.S. */
+ * The register switch itself is hal/aarch64/world_switch.S. */
 #include <hal/vcpu.h>
 
 #include "sysreg.h"

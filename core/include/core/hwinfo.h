@@ -6,11 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hal/cpu.h>
+#include <hal/gic.h>
+
 /* What the hypervisor learns about the machine from the host DTB at boot. */
 
-#define HV_MAX_CPUS	    64
+/* The limits the HAL's drivers are built for: the contract defines them, core follows. */
+#define HV_MAX_CPUS	    HAL_MAX_CPUS
+#define HW_MAX_GICR_REGIONS HAL_GIC_MAX_REDIST_REGIONS
 #define HW_MAX_MEM_BANKS    16
-#define HW_MAX_GICR_REGIONS 8
 #define HW_BOOTARGS_MAX	    256
 #define HW_MAX_VIRTIO_MMIO  64 /* QEMU virt has 32 */
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hal/string.h> /* memcpy() and friends */
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n)	      (1ULL << (n))
 /* Bits h..l inclusive set, e.g. GENMASK(7, 4) == 0xf0. */
@@ -36,16 +38,5 @@ static inline bool range_ok(uint64_t base, uint64_t size)
 {
 	return base + size >= base;
 }
-
-/* The C string/memory functions core/ and vdev/ may call. The host build gets them from libc
- * (so AddressSanitizer checks every call); the target build from hal/aarch64/string.c. */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
 
 #endif

@@ -53,7 +53,7 @@ struct sim_hal {
 
 	unsigned tlb_flush_va, tlb_flush_all, tlb_flush_ipa, tlb_flush_vmid; /* call counts */
 	uint64_t last_flush_addr;
-	uint64_t el2_root, el2_tcr; /* what hal_el2_mmu_enable() was given */
+	uint64_t el2_root, el2_tcr, el2_mair; /* what hal_el2_mmu_enable() was given */
 	bool el2_mmu_on;
 	uint16_t last_flush_vmid;
 

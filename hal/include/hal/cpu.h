@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Most physical CPUs the hypervisor drives; hal_cpu_id() is below this. */
+#define HAL_MAX_CPUS 64
+
 /* Index of the calling physical CPU (0 = the boot CPU), as given when it was started. */
 unsigned hal_cpu_id(void);
 

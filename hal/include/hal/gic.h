@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <hal/err.h>
+
 /* The physical GICv3 (distributor, redistributors, CPU interface) as the hypervisor alone
  * programs it: affinity routing, every interrupt Group 1 Non-secure, EOImode = 1 (priority
  * drop and deactivation are separate, so an interrupt handed to a guest with HW=1 is
@@ -16,11 +18,13 @@
 
 #define HAL_GIC_SPURIOUS  1023u
 #define HAL_GIC_SGI_COUNT 16u
+/* Most redistributor regions hal_gic_init() accepts (a DTB's GICv3 node lists them in reg). */
+#define HAL_GIC_MAX_REDIST_REGIONS 8
 
 /* Boot CPU, MMU on: take over the distributor at `gicd_pa` (groups off, ARE_NS, every SPI
  * Group 1 NS, disabled, inactive, not pending, priority 0xa0, level-sensitive, routed to the
  * calling CPU; then Group 1 on) and remember the redistributor regions (the arrays are
- * copied). HV_EINVAL for no region or more than HW_MAX_GICR_REGIONS, HV_ENOTSUP if it is not a
+ * copied). HV_EINVAL for no region or more than HAL_GIC_MAX_REDIST_REGIONS, HV_ENOTSUP if it is not a
  * GICv3/v4, HV_ETIMEDOUT if a write never completes (GICD_CTLR.RWP). */
 int hal_gic_init(uint64_t gicd_pa, const uint64_t *gicr_pa, const uint64_t *gicr_size,
 		 unsigned gicr_count);

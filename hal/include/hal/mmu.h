@@ -10,10 +10,11 @@
 /* Physical address size the CPU supports, in bits (ID_AA64MMFR0_EL1.PARange). */
 unsigned hal_pa_bits(void);
 
-/* Turn on the EL2 stage-1 MMU and caches of the calling CPU: MAIR_EL2 = PGT_MAIR_EL2_VALUE,
- * TCR_EL2 = `tcr` (from pgt_tcr()), TTBR0_EL2 = `root_pa` (a table built by core/pgtable.c).
- * Writable memory is never executable (SCTLR_EL2.WXN). */
-void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr);
+/* Turn on the EL2 stage-1 MMU and caches of the calling CPU: MAIR_EL2 = `mair` (the attribute
+ * indices the tables use: PGT_MAIR_EL2_VALUE), TCR_EL2 = `tcr` (from pgt_tcr()), TTBR0_EL2 =
+ * `root_pa` (a table built by core/pgtable.c). Writable memory is never executable
+ * (SCTLR_EL2.WXN). */
+void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr, uint64_t mair);
 bool hal_el2_mmu_enabled(void);
 
 /* Ask the MMU itself how `va` translates for a read or a write at EL2 (AT S1E2R/W): false on a

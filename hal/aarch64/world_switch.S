@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The world switch: hal_vcpu_enter() loads a vCPU's general-purpose registers, PC and PSTATE
+/* The world switch (hal/vcpu.h): hal_vcpu_enter() loads a vCPU's general-purpose registers, PC and PSTATE
  * and ERETs to it; the lower-EL vectors (target/vectors.S) come back through guest_exit,
  * which saves them and returns to hal_vcpu_enter()'s caller. EL1 system registers are not
  * touched here (hal/aarch64/vcpu.c loads them once per vCPU switch). */
-#include "layout.h"
 
 /* struct hal_vcpu_ctx (hal/vcpu.h): x0..x30, pc, pstate, esr, far, hpfar. */
 #define CTX_PC (31 * 8)

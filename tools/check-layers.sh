@@ -1,0 +1,35 @@
+#!/bin/sh
+# The include rules of docs/layout.md, checked (part of `make lint`): arrows point down only,
+# the HAL contract is the only thing core/ and the HAL implementations share, and assembly
+# lives only in target/ and hal/aarch64/. Prints each offending line; exits 1 if any.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+bad=0
+
+# $1: folder, $2: extended regex of the #include lines it may not have, $3: why.
+forbid() {
+	hits=$(grep -rnE "^[[:space:]]*#[[:space:]]*include[[:space:]]*$2" "$1" 2>/dev/null)
+	if [ -n "$hits" ]; then
+		printf '%s\n' "$hits"
+		echo "layers: $1 $3 (docs/layout.md)"
+		bad=1
+	fi
+}
+
+forbid hal/include '[<"](core|vdev|sim|hal-sim)/' "is the contract: it includes only hal/ and C headers"
+forbid hal/aarch64 '[<"](core|vdev|sim|hal-sim)/' "implements the contract: it may not include core/ or vdev/"
+forbid hal-sim '[<"](core|vdev|sim)/' "implements the contract: it may not include core/ or vdev/"
+forbid core '[<"](vdev|sim|hal-sim)/' "may include only core/, hal/ and freestanding C headers"
+forbid core '<(stdio|stdlib|string|assert)\.h>' "is freestanding"
+forbid vdev '[<"](sim|hal-sim)/' "may include only vdev/, core/, hal/ and freestanding C headers"
+forbid vdev '<(stdio|stdlib|string|assert)\.h>' "is freestanding"
+
+asm=$(git ls-files --cached --others --exclude-standard '*.S' '*.s' |
+	grep -vE '^(target|hal/aarch64|tests/qemu/guests)/')
+if [ -n "$asm" ]; then
+	printf '%s\n' "$asm"
+	echo "layers: assembly outside target/ and hal/aarch64/ (docs/layout.md)"
+	bad=1
+fi
+[ "$bad" = 0 ] && echo "layers: include rules of docs/layout.md hold"
+exit "$bad"

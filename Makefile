@@ -29,7 +29,9 @@ FB         := $(BUILD)/fuzz
 # ---------------------------------------------------------------------------------------------
 # Sources. Every .c in these folders is part of the build: adding a file needs no Makefile edit.
 PORTABLE_SRCS := $(sort $(wildcard core/*.c) $(wildcard vdev/*.c))
-TARGET_SRCS   := $(sort $(wildcard hal/aarch64/*.c hal/aarch64/*.S target/*.c target/*.S))
+# hal/aarch64/offsets.c is compiled to assembly only, for the generated header (below).
+TARGET_SRCS   := $(sort $(filter-out hal/aarch64/offsets.c,$(wildcard hal/aarch64/*.c \
+                 hal/aarch64/*.S target/*.c target/*.S)))
 HOST_SRCS     := $(sort $(wildcard hal-sim/*.c) $(wildcard sim/*.c))
 UNIT_TESTS    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_HELPERS  := $(filter-out $(UNIT_TESTS),$(wildcard tests/unit/*.c))
@@ -44,7 +46,8 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 
 # ---------------------------------------------------------------------------------------------
 # Target (EL2 image)
-TCFLAGS := -std=gnu11 -O2 -g $(WARNINGS) $(INCLUDES) -Ihal/aarch64 \
+TGEN := $(TB)/gen
+TCFLAGS := -std=gnu11 -O2 -g $(WARNINGS) $(INCLUDES) -Ihal/aarch64 -I$(TGEN) \
            -ffreestanding -nostdlib -fno-builtin-printf -fno-common -fno-pic -fno-pie \
            -fno-stack-protector -fno-omit-frame-pointer \
            -mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
@@ -110,6 +113,20 @@ $(TB)/%.S.o: %.S | $(DEPS_STAMP)
 	$(call say,AS,$<)
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# Structure offsets for the assembly, from the C structs: offsets.c compiled to assembly, each
+# "->NAME value" marker in it turned into a #define. Every .S waits for the header.
+$(TGEN)/hal_offsets.s: hal/aarch64/offsets.c | $(DEPS_STAMP)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TCFLAGS) -S $< -o $@
+$(TGEN)/hal_offsets.h: $(TGEN)/hal_offsets.s
+	$(call say,GEN,$@)
+	$(Q){ echo '/* Generated from hal/aarch64/offsets.c by the Makefile: do not edit. */'; \
+	  echo '#ifndef HAL_OFFSETS_H'; echo '#define HAL_OFFSETS_H'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Za-z0-9_]*\) \([0-9]*\)".*/#define \1 \2/p' $<; \
+	  echo '#endif'; } > $@.tmp && mv $@.tmp $@
+$(filter %.S.o,$(TOBJS)): $(TGEN)/hal_offsets.h
 
 $(BUILD)/hypervisor.elf: $(TOBJS) target/linker.ld
 	$(call say,LD,$@)
@@ -272,5 +289,5 @@ fmt-check: | $(DEPS_STAMP)
 clean:
 	rm -rf $(BUILD) coverage/html
 
--include $(TOBJS:.o=.d) $(HOBJS:.o=.d) $(COBJS:.o=.d) $(HTESTHELPERS:.o=.d) \
+-include $(TOBJS:.o=.d) $(TGEN)/hal_offsets.d $(HOBJS:.o=.d) $(COBJS:.o=.d) $(HTESTHELPERS:.o=.d) \
 	$(CTESTHELPERS:.o=.d) $(HTESTS:=.d) $(CTESTS:=.d)

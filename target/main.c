@@ -37,11 +37,6 @@
 #include "target.h"
 
 _Static_assert(TARGET_MAX_CPUS == HV_MAX_CPUS, "target/layout.h and core/hwinfo.h disagree");
-/* hal/aarch64/world_switch.S knows these offsets. */
-_Static_assert(offsetof(struct hal_vcpu_ctx, pc) == 31 * 8, "ctx layout");
-_Static_assert(offsetof(struct hal_vcpu_ctx, pstate) == 32 * 8, "ctx layout");
-_Static_assert(offsetof(struct hal_vcpu_ctx, esr) == 33 * 8, "ctx layout");
-_Static_assert(offsetof(struct hal_vcpu_ctx, hpfar) == 35 * 8, "ctx layout");
 
 /* Stacks of every pCPU; target/head.S points SP at the top of entry [index]. */
 uint8_t pcpu_stacks[TARGET_MAX_CPUS][TARGET_STACK_SIZE] __attribute__((aligned(16)));

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* The world switch (hal/vcpu.h): hal_vcpu_enter() loads a vCPU's general-purpose registers, PC and PSTATE
- * and ERETs to it; the lower-EL vectors (target/vectors.S) come back through guest_exit,
- * which saves them and returns to hal_vcpu_enter()'s caller. EL1 system registers are not
- * touched here (hal/aarch64/vcpu.c loads them once per vCPU switch). */
+/* The world switch (hal/vcpu.h): hal_vcpu_enter() loads a vCPU's general-purpose registers,
+ * PC and PSTATE and ERETs to it; the lower-EL vectors (target/vectors.S) come back through
+ * guest_exit, which saves them and returns to hal_vcpu_enter()'s caller. EL1 system registers
+ * are not touched here (hal/aarch64/vcpu.c loads them once per vCPU switch). */
 
-/* struct hal_vcpu_ctx (hal/vcpu.h): x0..x30, pc, pstate, esr, far, hpfar. */
-#define CTX_PC (31 * 8)
-#define CTX_PSTATE (32 * 8)
-#define CTX_ESR (33 * 8)
-#define CTX_FAR (34 * 8)
-#define CTX_HPFAR (35 * 8)
+/* VCPU_CTX_*: offsets in struct hal_vcpu_ctx, generated from the struct (offsets.c). */
+#include "hal_offsets.h"
+
+/* Register xN of the context. */
+#define CTX_X(n) (VCPU_CTX_X + (n) * 8)
 
 /* Host frame below the context pointer: x19..x30 (callee-saved) and the ctx pointer. */
 #define HOST_FRAME 112
@@ -28,25 +27,25 @@ hal_vcpu_enter:
 	/* The exit path finds the context at the top of the EL2 stack. */
 	str	x0, [sp, #96]
 
-	ldp	x1, x2, [x0, #CTX_PC]
+	ldp	x1, x2, [x0, #VCPU_CTX_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16]
-	ldp	x4, x5, [x0, #32]
-	ldp	x6, x7, [x0, #48]
-	ldp	x8, x9, [x0, #64]
-	ldp	x10, x11, [x0, #80]
-	ldp	x12, x13, [x0, #96]
-	ldp	x14, x15, [x0, #112]
-	ldp	x16, x17, [x0, #128]
-	ldp	x18, x19, [x0, #144]
-	ldp	x20, x21, [x0, #160]
-	ldp	x22, x23, [x0, #176]
-	ldp	x24, x25, [x0, #192]
-	ldp	x26, x27, [x0, #208]
-	ldp	x28, x29, [x0, #224]
-	ldr	x30, [x0, #240]
-	ldp	x0, x1, [x0, #0]
+	ldp	x2, x3, [x0, #CTX_X(2)]
+	ldp	x4, x5, [x0, #CTX_X(4)]
+	ldp	x6, x7, [x0, #CTX_X(6)]
+	ldp	x8, x9, [x0, #CTX_X(8)]
+	ldp	x10, x11, [x0, #CTX_X(10)]
+	ldp	x12, x13, [x0, #CTX_X(12)]
+	ldp	x14, x15, [x0, #CTX_X(14)]
+	ldp	x16, x17, [x0, #CTX_X(16)]
+	ldp	x18, x19, [x0, #CTX_X(18)]
+	ldp	x20, x21, [x0, #CTX_X(20)]
+	ldp	x22, x23, [x0, #CTX_X(22)]
+	ldp	x24, x25, [x0, #CTX_X(24)]
+	ldp	x26, x27, [x0, #CTX_X(26)]
+	ldp	x28, x29, [x0, #CTX_X(28)]
+	ldr	x30, [x0, #CTX_X(30)]
+	ldp	x0, x1, [x0, #CTX_X(0)]
 	eret
 	/* Never reached: stop straight-line speculation past the ERET. */
 	dsb	nsh
@@ -57,31 +56,31 @@ hal_vcpu_enter:
 	.globl	guest_exit
 guest_exit:
 	ldr	x0, [sp, #(16 + 96)]		/* ctx */
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
-	stp	x18, x19, [x0, #144]
-	stp	x20, x21, [x0, #160]
-	stp	x22, x23, [x0, #176]
-	stp	x24, x25, [x0, #192]
-	stp	x26, x27, [x0, #208]
-	stp	x28, x29, [x0, #224]
-	str	x30, [x0, #240]
+	stp	x2, x3, [x0, #CTX_X(2)]
+	stp	x4, x5, [x0, #CTX_X(4)]
+	stp	x6, x7, [x0, #CTX_X(6)]
+	stp	x8, x9, [x0, #CTX_X(8)]
+	stp	x10, x11, [x0, #CTX_X(10)]
+	stp	x12, x13, [x0, #CTX_X(12)]
+	stp	x14, x15, [x0, #CTX_X(14)]
+	stp	x16, x17, [x0, #CTX_X(16)]
+	stp	x18, x19, [x0, #CTX_X(18)]
+	stp	x20, x21, [x0, #CTX_X(20)]
+	stp	x22, x23, [x0, #CTX_X(22)]
+	stp	x24, x25, [x0, #CTX_X(24)]
+	stp	x26, x27, [x0, #CTX_X(26)]
+	stp	x28, x29, [x0, #CTX_X(28)]
+	str	x30, [x0, #CTX_X(30)]
 	ldp	x2, x3, [sp], #16		/* guest x0, x1 */
-	stp	x2, x3, [x0, #0]
+	stp	x2, x3, [x0, #CTX_X(0)]
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
-	stp	x2, x3, [x0, #CTX_PC]
+	stp	x2, x3, [x0, #VCPU_CTX_PC]
 	mrs	x2, esr_el2
 	mrs	x3, far_el2
-	stp	x2, x3, [x0, #CTX_ESR]
+	stp	x2, x3, [x0, #VCPU_CTX_ESR]
 	mrs	x2, hpfar_el2
-	str	x2, [x0, #CTX_HPFAR]
+	str	x2, [x0, #VCPU_CTX_HPFAR]
 
 	mov	x0, x1				/* return the exit kind */
 	ldp	x19, x20, [sp, #0]

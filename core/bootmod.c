@@ -52,6 +52,9 @@ static int read_module(const struct fdt *f, int node, struct bootmod *m)
 		return module_fail(f, node, "property 'reg' is missing or malformed", err);
 	if (m->size == 0)
 		return module_fail(f, node, "property 'reg': empty module", HV_EINVAL);
+	/* A path too long for the buffer is cut: it only names the module in messages. */
+	if (fdt_node_path(f, node, m->node, sizeof(m->node)) < 0)
+		memcpy(m->node, "/chosen/?", 10);
 
 	if (fdt_node_is_compatible(f, node, "multiboot,kernel") == 1)
 		m->kind = BOOTMOD_KERNEL;

@@ -158,7 +158,11 @@ static void memory_init(const void *dtb, uint64_t dtb_pa, size_t dtb_size)
 	if (ret)
 		boot_fail("page allocator setup", ret);
 	reserve_firmware_memory(dtb, dtb_size);
-	/* Boot modules stay where the loader put them until they are copied into a VM. */
+	/* Boot modules stay where the loader put them until they are copied into a VM, once
+	 * they are known not to cover anything else. */
+	ret = target_bootmod_check(&modules, &hw, dtb, dtb_pa, dtb_size);
+	if (ret)
+		boot_fail("boot modules", ret);
 	for (unsigned i = 0; i < modules.count; i++) {
 		ret = palloc_reserve(&page_alloc, modules.mod[i].base, modules.mod[i].size);
 		if (ret)

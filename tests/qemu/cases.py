@@ -78,6 +78,23 @@ CASES = [
         "forbid": NO_ERRORS,
         "exit": 0,
     },
+    {
+        # A loader's module over the hypervisor's own memory (its .bss and stacks) would be
+        # served to the guest; boot stops naming the module and the overlap.
+        "name": "bad-dtb-module-over-hypervisor",
+        "smp": 1,
+        "dtb_edit": [(r"(chosen \{[^}]*?)(\n\t\};)",
+                      r'\1\n\t\tmodule@40300000 {\n\t\t\tcompatible = "multiboot,kernel", '
+                      r'"multiboot,module";\n\t\t\treg = <0x00 0x40300000 0x00 0x1000>;'
+                      r'\n\t\t};\2')],
+        "expect": [r"^hv: EL2 hypervisor starting",
+                   r"^error: bootmod: /chosen/module@40300000 \[0x40300000-0x40301000\) "
+                   r"overlaps the hypervisor's data, bss and stacks \[0x[0-9a-f]+-0x[0-9a-f]+\)"
+                   r": boot refused",
+                   r"^error: boot: boot modules failed"],
+        "forbid": [r"self-checks passed", r"PANIC", r"^vm0"],
+        "exit": 1,
+    },
     bad_dtb_case("no-gic", [(r'"arm,gic-v3"', '"vendor,not-a-gic"')],
                  r'hw: .*"arm,gic-v3".*GICv3 is required'),
     bad_dtb_case("no-cpus", [(r'device_type = "cpu";', 'device_type = "not-a-cpu";')],

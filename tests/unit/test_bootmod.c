@@ -78,6 +78,7 @@ static void test_bootmod_reads_guest_loader_modules_with_root_cells(void **state
 	assert_int_equal(list.mod[0].base, 0x50000000);
 	assert_int_equal(list.mod[0].size, 0x3a000);
 	assert_string_equal(list.mod[0].args, "console=ttyAMA0 earlycon");
+	assert_string_equal(list.mod[0].node, "/chosen/module@0x50000000");
 
 	assert_int_equal(list.mod[1].kind, BOOTMOD_RAMDISK);
 	assert_int_equal(list.mod[1].base, 0x58000000);

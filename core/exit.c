@@ -11,6 +11,22 @@
 #include <core/vtimer.h>
 #include <hal/cpu.h>
 
+/* AArch32 is not offered (ID_AA64PFR0_EL1.EL0 = 1, docs/guest-abi.md), but a guest can still
+ * ERET to it on a CPU that has it. Nothing of A32/T32 is decoded or stepped here (16-bit
+ * instructions, ITSTATE): an abort stays an external abort, any other trap is UNDEFINED. */
+static void aarch32_exit(struct vcpu *vcpu, unsigned ec)
+{
+	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+			"%s: vcpu %u: exit EC 0x%02x from AArch32 at pc 0x%llx: not supported",
+			vcpu->vm->name, vcpu->id, ec, (unsigned long long)vcpu->ctx.pc);
+	if (ec == ESR_EC_DABT_LOW)
+		inject_data_abort(vcpu, vcpu->ctx.far, vcpu->ctx.esr & ESR_ISS_DABT_WNR);
+	else if (ec == ESR_EC_IABT_LOW)
+		inject_insn_abort(vcpu, vcpu->ctx.far);
+	else
+		inject_undef(vcpu);
+}
+
 void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 {
 	uint64_t esr = vcpu->ctx.esr;
@@ -21,6 +37,10 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 		/* A physical interrupt (or SError) arrived while the guest ran. */
 		vcpu->stats.irq++;
 		irq_handle_physical(vcpu);
+		return;
+	}
+	if (vcpu->ctx.pstate & PSTATE_NRW) {
+		aarch32_exit(vcpu, ec);
 		return;
 	}
 	switch (ec) {

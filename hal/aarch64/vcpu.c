@@ -14,6 +14,9 @@
  *  TID3     trap feature ID registers (guests see a sanitised view, core/id_regs.c)
  *  TIDCP    trap IMPLEMENTATION DEFINED registers   TACR  trap ACTLR_EL1
  *  TSW      trap set/way cache maintenance         RW    EL1 is AArch64
+ *  TLOR     trap the LORegion registers   TERR  trap the RAS error records (both hidden
+ *           from guests by core/id_regs.c, so a trapped access is UNDEFINED as on a CPU
+ *           without them)
  *  APK/API  pointer authentication keys and instructions do not trap */
 #define HCR_VM	   (1ULL << 0)
 #define HCR_SWIO   (1ULL << 1)
@@ -30,20 +33,26 @@
 #define HCR_TACR   (1ULL << 21)
 #define HCR_TSW	   (1ULL << 22)
 #define HCR_RW	   (1ULL << 31)
+#define HCR_TLOR   (1ULL << 35)
+#define HCR_TERR   (1ULL << 36)
 #define HCR_APK	   (1ULL << 40)
 #define HCR_API	   (1ULL << 41)
 
 #define HCR_GUEST                                                                           \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
 	 HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | \
-	 HCR_API)
+	 HCR_API | HCR_TLOR | HCR_TERR)
 
 /* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
  * -mgeneral-regs-only); SVE (TZ) and SME (TSM) trap, so guests see them as UNDEFINED until
- * their state is switched per vCPU. Bits 13, 9 and 7:0 are RES1. */
+ * their state is switched per vCPU; so do the trace registers (TTA) and, where the CPU has
+ * them, the activity monitors (TAM: their counts would show other VMs' work). Bits 13, 9 and
+ * 7:0 are RES1. */
 #define CPTR_EL2_RES1 0x22ffULL
 #define CPTR_EL2_TZ   (1ULL << 8)
 #define CPTR_EL2_TSM  (1ULL << 12)
+#define CPTR_EL2_TTA  (1ULL << 20)
+#define CPTR_EL2_TAM  (1ULL << 30)
 
 /* MDCR_EL2: debug register accesses trap (core/trap_debug.c keeps them per vCPU), and so do
  * the performance monitors (TPM, TPMCR): their counters are not switched per vCPU, so a guest
@@ -54,6 +63,8 @@
 #define MDCR_EL2_TDA	 (1ULL << 9)
 #define MDCR_EL2_TDOSA	 (1ULL << 10)
 #define MDCR_EL2_TDRA	 (1ULL << 11)
+#define MDCR_EL2_TPMS	 (1ULL << 14) /* statistical profiling (SPE) */
+#define MDCR_EL2_TTRF	 (1ULL << 19) /* trace filter control (TRFCR_EL1) */
 #define PMCR_EL0_N_SHIFT 11
 #define PMCR_EL0_N_MASK	 0x1fULL
 
@@ -61,7 +72,8 @@ static uint64_t mdcr_guest(void)
 {
 	uint64_t hpmn = (read_sysreg(pmcr_el0) >> PMCR_EL0_N_SHIFT) & PMCR_EL0_N_MASK;
 
-	return MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | hpmn;
+	return MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA |
+	       MDCR_EL2_TPMS | MDCR_EL2_TTRF | hpmn;
 }
 
 /* Every EL1 register of enum hal_el1_reg with its system register name. */
@@ -125,6 +137,42 @@ static bool cpu_has_pauth(void)
 	return known;
 }
 
+/* EL2 controls that exist only on some CPUs: what this one has (every CPU of the machine is
+ * the same). ID_AA64PFR0_EL1.AMU [47:44], ID_AA64MMFR0_EL1.FGT [59:56], ID_AA64MMFR1_EL1.HCX
+ * [43:40]. */
+static struct {
+	bool known, amu, fgt, hcx;
+} el2_has;
+
+static void el2_features(void)
+{
+	if (el2_has.known)
+		return;
+	el2_has.amu = (read_sysreg(id_aa64pfr0_el1) >> 44) & 0xf;
+	el2_has.fgt = (read_sysreg(id_aa64mmfr0_el1) >> 56) & 0xf;
+	el2_has.hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
+	el2_has.known = true;
+}
+
+/* HCRX_EL2 and the fine-grained trap registers (FEAT_HCX, FEAT_FGT) are set for every guest,
+ * never left as firmware or a previous owner set them. HCRX_EL2 = 0 keeps the features it
+ * enables (MOPS, TCR2_EL1, SCTLR2_EL1, FEAT_XS's nXS forms, ...) UNDEFINED, as the ID
+ * registers say. The fine-grained registers at 0 trap nothing through their positive bits,
+ * and through their negative ("n") bits trap the registers of features newer than FEAT_FGT
+ * (POR_EL1, TPIDR2_EL0, ACCDATA_EL1, ...): a trapped access is UNDEFINED. */
+static void el2_optional_controls(void)
+{
+	if (el2_has.hcx)
+		write_sysreg(S3_4_C1_C2_2, 0); /* HCRX_EL2 */
+	if (el2_has.fgt) {
+		write_sysreg(S3_4_C1_C1_4, 0); /* HFGRTR_EL2 */
+		write_sysreg(S3_4_C1_C1_5, 0); /* HFGWTR_EL2 */
+		write_sysreg(S3_4_C1_C1_6, 0); /* HFGITR_EL2 */
+		write_sysreg(S3_4_C3_C1_4, 0); /* HDFGRTR_EL2 */
+		write_sysreg(S3_4_C3_C1_5, 0); /* HDFGWTR_EL2 */
+	}
+}
+
 /* CNTHCTL_EL2 (E2H=0): the physical counter is readable at EL1 (EL1PCTEN), the physical
  * timer is not (EL1PCEN clear: its registers trap); guests time with the virtual timer. */
 #define CNTHCTL_EL1PCTEN (1ULL << 0)
@@ -147,8 +195,11 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	write_sysreg(vttbr_el2, ctx->vttbr);
 	write_sysreg(vmpidr_el2, ctx->vmpidr | (1ULL << 31)); /* bit 31 is RES1 */
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM);
+	el2_features();
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM | CPTR_EL2_TTA |
+				   (el2_has.amu ? CPTR_EL2_TAM : 0));
 	write_sysreg(mdcr_el2, mdcr_guest());
+	el2_optional_controls();
 	write_sysreg(hcr_el2, HCR_GUEST);
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);

@@ -28,7 +28,7 @@ GUEST_CHECKS = {
     "hvc": 44,
     "smc": 45,     # the hvc suite + "smc #0 traps to the hypervisor"
     "mmio": 131,
-    "sysreg": 34,
+    "sysreg": 53,
     "debug": 17,
     "extensions": 18,
     "abort": 22,

@@ -81,6 +81,36 @@ static void test_exit_wfe_completes_at_once_and_wfi_blocks(void **state)
 	assert_int_equal(v->stats.exits, 2);
 }
 
+/* Issue #11 item 8: AArch32 is hidden, but a guest can ERET to AArch32 EL0 anyway. Its exits
+ * are never decoded as A64 nor stepped by 4: an ISV=0 data abort on the vPL011 (here over a
+ * word that would be an A64 store to it) is an external abort, a WFI is UNDEFINED; both are
+ * taken to the lower-EL AArch32 vector. */
+#define PSTATE_A32_USR (PSTATE_NRW | 0x10)
+
+static void test_exit_aarch32_exits_are_never_emulated(void **state)
+{
+	uint32_t a64_str = sim_a64_ldst_uimm(false, 2, 1, 2, 0); /* str w1, [x2] */
+
+	assert_int_equal(gmem_write(m.vm, ENTRY, &a64_str, sizeof(a64_str)), HV_OK);
+	v->state = VCPU_RUNNING;
+	v->ctx.x[2] = VM_PL011_BASE;
+	v->ctx.pstate = PSTATE_A32_USR;
+	exit_with(sim_esr_dabt(true), VM_PL011_BASE);
+	assert_int_equal(v->stats.mmio, 0);
+	assert_int_equal(v->stats.abort_injected, 1);
+	assert_int_equal(v->ctx.pc, VBAR + VECTOR_LOWER_A32);
+	assert_int_equal(v->ctx.el1[HAL_ELR_EL1], ENTRY);
+	assert_int_equal(v->ctx.el1[HAL_ESR_EL1] >> ESR_EC_SHIFT, ESR_EC_DABT_LOW);
+
+	v->ctx.pc = ENTRY;
+	v->ctx.pstate = PSTATE_A32_USR;
+	exit_with(sim_esr_wfx(false), 0);
+	assert_int_equal(v->state, VCPU_RUNNING);
+	assert_int_equal(v->stats.undef_injected, 1);
+	assert_int_equal(v->ctx.pc, VBAR + VECTOR_LOWER_A32);
+	assert_int_equal(v->ctx.el1[HAL_ELR_EL1], ENTRY);
+}
+
 static void test_exit_hvc_is_answered_without_moving_the_pc(void **state)
 {
 	v->ctx.pc = ENTRY + 4;
@@ -406,7 +436,9 @@ static void test_exit_hostile_sequences_leave_a_legal_pc(void **state)
 		exit_handle(v, kind);
 		injected = v->stats.undef_injected + v->stats.abort_injected - injected;
 
-		if (kind != HAL_EXIT_SYNC || esr_ec(esr) == ESR_EC_HVC64) {
+		/* (An AArch32 exit is never answered as HVC: it is UNDEFINED, item 8.) */
+		if (kind != HAL_EXIT_SYNC ||
+		    (esr_ec(esr) == ESR_EC_HVC64 && !(old_pstate & PSTATE_NRW))) {
 			assert_int_equal(injected, 0);
 			assert_int_equal(ctx->pc, pc);
 			assert_int_equal(ctx->pstate, old_pstate);
@@ -435,6 +467,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_exit_wfe_completes_at_once_and_wfi_blocks),
 	    T(test_exit_deferred_work_runs_one_budget_per_entry_or_idle_loop),
+	    T(test_exit_aarch32_exits_are_never_emulated),
 	    T(test_exit_hvc_is_answered_without_moving_the_pc),
 	    T(test_exit_trapped_smc_is_answered_and_skipped),
 	    T(test_exit_sysreg_trap_goes_to_the_sysreg_handler),

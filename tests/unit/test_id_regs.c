@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Tests of core/id_regs.c, reached as a guest reaches it: a trapped MRS (EC 0x18, HCR_EL2.TID3)
- * through exit_handle() and core/trap_sysreg.c. With a CPU whose feature ID registers read as
- * all ones (sim_hal.id_regs), the guest sees ID_AA64PFR0/PFR1/ZFR0/SMFR0/DFR0 without SVE,
- * MPAM, MTE, SME, the PMU, SPE, trace and BRBE and with every other field intact; every other ID register
- * of the TID3 space is the CPU's own; writing any of them is UNDEFINED. */
+ * through exit_handle() and core/trap_sysreg.c. The ID registers are an allowlist: with a CPU
+ * whose feature ID registers read as all ones (sim_hal.id_regs) the guest sees exactly the
+ * fields known to be virtualised (AArch64-only EL0/EL1, GICv3, debug v8.0 of our own), the
+ * CPU's values in them, 0 everywhere else (AArch32 and reserved registers included); writing
+ * any of them is UNDEFINED. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,26 +39,36 @@
 #define VBAR  (VM_RAM_BASE + 0x1000)
 #define ONES  0xffffffffffffffffULL
 
-/* The registers that are edited, as CRm/op2 of op0=3, op1=0, CRn=0 (Arm ARM D19.2). */
-struct edited {
+#define F(lsb) GENMASK((lsb) + 3, (lsb))
+
+/* What a guest reads from a CPU whose every ID register is all ones: exactly the fields
+ * docs/guest-abi.md lists as virtualised, with AArch32 EL0/EL1, GIC and DebugVer given our own
+ * values; everything else 0. As CRm/op2 of op0=3, op1=0, CRn=0 (Arm ARM D19.2). */
+struct shown {
 	const char *name;
 	unsigned crm, op2;
-	uint64_t hidden; /* the fields a guest must read as 0 */
+	uint64_t value;
 };
 
-static const struct edited edited[] = {
-    {"ID_AA64PFR0_EL1", 4, 0, GENMASK(35, 32) /* SVE */ | GENMASK(43, 40) /* MPAM */},
-    {"ID_AA64PFR1_EL1", 4, 1,
-     GENMASK(11, 8) /* MTE */ | GENMASK(19, 16) /* MPAM_frac */ | GENMASK(27, 24) /* SME */ |
-	 GENMASK(43, 40) /* MTE_frac */ | GENMASK(55, 52) /* MTEX */},
-    {"ID_AA64PFR2_EL1", 4, 2, GENMASK(11, 0) /* MTEPERM, MTESTOREONLY, MTEFAR */},
-    {"ID_AA64ZFR0_EL1", 4, 4, ONES /* SVE features */},
-    {"ID_AA64SMFR0_EL1", 4, 5, ONES /* SME features */},
+static const struct shown shown[] = {
+    {"ID_AA64PFR0_EL1", 4, 0,
+     1ULL << 0 /* EL0: AArch64 only */ | 1ULL << 4 /* EL1: AArch64 only */ | F(12) /* EL3 */ |
+	 F(16) /* FP */ | F(20) /* AdvSIMD */ | 1ULL << 24 /* GIC: v3 */ | F(48) /* DIT */ |
+	 F(56) /* CSV2 */ | F(60) /* CSV3 */},
+    {"ID_AA64PFR1_EL1", 4, 1, F(0) /* BT */ | F(4) /* SSBS */ | F(32) /* CSV2_frac */},
     {"ID_AA64DFR0_EL1", 5, 0,
-     GENMASK(7, 4) /* TraceVer */ | GENMASK(11, 8) /* PMUVer */ |
-	 GENMASK(35, 32) /* PMSVer (SPE) */ | GENMASK(43, 40) /* TraceFilt */ |
-	 GENMASK(47, 44) /* TraceBuffer */ | GENMASK(55, 52) /* BRBE */ |
-	 GENMASK(59, 56) /* ExtTrcBuff */},
+     6ULL /* DebugVer: v8.0 */ | F(12) /* BRPs */ | F(20) /* WRPs */ | F(28) /* CTX_CMPs */ |
+	 F(36) /* DoubleLock */},
+    {"ID_AA64ISAR0_EL1", 6, 0, GENMASK(63, 4) & ~F(24) /* all but TME */},
+    {"ID_AA64ISAR1_EL1", 6, 1, GENMASK(55, 0) /* all but XS, LS64 */},
+    {"ID_AA64ISAR2_EL1", 6, 2,
+     F(4) /* RPRES */ | F(8) /* GPA3 */ | F(12) /* APA3 */ | F(20) /* BC */ | F(24) /* PAC_frac */ |
+	 F(28) /* CLRBHB */},
+    {"ID_AA64MMFR0_EL1", 7, 0, (GENMASK(31, 0) & ~F(12)) /* all but SNSMem */ | F(44) /* ExS */},
+    {"ID_AA64MMFR1_EL1", 7, 1,
+     F(0) /* HAFDBS */ | F(12) /* HPDS */ | F(20) /* PAN */ | F(36) /* ETS */ | F(44) /* AFP */ |
+	 F(48) /* nTLBPA */ | F(60) /* ECBHB */},
+    {"ID_AA64MMFR2_EL1", 7, 2, ONES & ~F(24) & ~F(40) & ~F(44) & ~F(56) /* NV, FWB, EVT */},
 };
 
 static struct sim_machine m;
@@ -112,59 +123,104 @@ static uint64_t mrs(unsigned crm, unsigned op2, unsigned rt)
 	return v->ctx.x[rt];
 }
 
-static const struct edited *edited_at(unsigned crm, unsigned op2)
+static const struct shown *shown_at(unsigned crm, unsigned op2)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(edited); i++) {
-		if (edited[i].crm == crm && edited[i].op2 == op2)
-			return &edited[i];
+	for (unsigned i = 0; i < ARRAY_SIZE(shown); i++) {
+		if (shown[i].crm == crm && shown[i].op2 == op2)
+			return &shown[i];
 	}
 	return NULL;
 }
 
-static void test_id_regs_hide_sve_mpam_mte_sme_pmu_spe_trace_and_brbe_fields(void **state)
+static void test_id_regs_show_only_the_allowlisted_fields(void **state)
 {
 	cpu_id_regs(all_ones);
-	for (unsigned i = 0; i < ARRAY_SIZE(edited); i++) {
-		uint64_t got = mrs(edited[i].crm, edited[i].op2, 3);
+	for (unsigned i = 0; i < ARRAY_SIZE(shown); i++) {
+		uint64_t got = mrs(shown[i].crm, shown[i].op2, 3);
 
-		if (got != (ONES & ~edited[i].hidden))
-			fail_msg("%s reads 0x%016llx, want 0x%016llx", edited[i].name,
-				 (unsigned long long)got,
-				 (unsigned long long)(ONES & ~edited[i].hidden));
-		assert_int_equal(got & edited[i].hidden, 0);
+		if (got != shown[i].value)
+			fail_msg("%s reads 0x%016llx, want 0x%016llx", shown[i].name,
+				 (unsigned long long)got, (unsigned long long)shown[i].value);
 	}
 }
 
-static void test_id_regs_edited_registers_keep_every_other_field_of_the_cpu(void **state)
+/* A CPU whose registers are all zeros: the fields we set ourselves are still set, nothing else
+ * appears. */
+static uint64_t zeros(unsigned crm, unsigned op2)
+{
+	return 0;
+}
+
+static void test_id_regs_fixed_fields_do_not_depend_on_the_cpu(void **state)
+{
+	cpu_id_regs(zeros);
+	assert_int_equal(mrs(4, 0, 1), 1ULL << 0 | 1ULL << 4 | 1ULL << 24);
+	assert_int_equal(mrs(5, 0, 1), 6);
+	assert_int_equal(mrs(6, 0, 1), 0);
+}
+
+/* Shown fields keep the CPU's own value, field by field. */
+static void test_id_regs_shown_fields_keep_the_cpus_values(void **state)
 {
 	cpu_id_regs(distinct);
-	for (unsigned i = 0; i < ARRAY_SIZE(edited); i++) {
-		uint64_t cpu = distinct(edited[i].crm, edited[i].op2);
+	for (unsigned i = 0; i < ARRAY_SIZE(shown); i++) {
+		uint64_t cpu = distinct(shown[i].crm, shown[i].op2);
+		uint64_t got = mrs(shown[i].crm, shown[i].op2, 7);
 
-		assert_int_equal(mrs(edited[i].crm, edited[i].op2, 7), cpu & ~edited[i].hidden);
+		for (unsigned lsb = 0; lsb < 64; lsb += 4) {
+			uint64_t f = F(lsb);
+
+			if ((shown[i].value & f) == f && (got & f) != (cpu & f))
+				fail_msg("%s field at bit %u: 0x%llx, CPU 0x%llx", shown[i].name,
+					 lsb, (unsigned long long)(got & f),
+					 (unsigned long long)(cpu & f));
+		}
 	}
 }
 
-static void test_id_regs_every_other_id_register_reads_as_the_cpus_own(void **state)
+/* Issue #11 item 5: features a denylist let through. AMU and RAS (ID_AA64PFR0_EL1), NMI
+ * (PFR1), WFxT and MOPS (ISAR2), S1PIE, S1POE and the other MMFR3 features, LOR (MMFR1), and
+ * the EL2 features a guest has no EL2 for. */
+static void test_id_regs_hide_amu_ras_wfxt_nmi_mops_s1pie_s1poe_lor_el2(void **state)
+{
+	cpu_id_regs(all_ones);
+	assert_int_equal(mrs(4, 0, 1) & (F(44) | F(28) | F(8) | F(36)), 0); /* AMU RAS EL2 SEL2 */
+	assert_int_equal(mrs(4, 1, 1) & F(36), 0);			    /* NMI */
+	assert_int_equal(mrs(6, 2, 1) & (F(0) | F(16)), 0);		    /* WFxT MOPS */
+	assert_int_equal(mrs(7, 3, 1), 0); /* MMFR3: S1PIE [11:8], S1POE [19:16], ... */
+	assert_int_equal(mrs(7, 1, 1) & (F(16) | F(8) | F(4)), 0); /* LO VH VMIDBits */
+	assert_int_equal(mrs(7, 2, 1) & F(24), 0);		   /* NV */
+}
+
+/* Issue #11 item 8: AArch32 is not offered at EL0 (nor EL1), whatever the CPU supports. */
+static void test_id_regs_aarch32_el0_is_hidden(void **state)
+{
+	cpu_id_regs(all_ones);
+	assert_int_equal(mrs(4, 0, 1) & F(0), 1);
+	assert_int_equal(mrs(4, 0, 1) & F(4), 1ULL << 4);
+	for (unsigned crm = 1; crm <= 3; crm++) {
+		for (unsigned op2 = 0; op2 < 8; op2++)
+			assert_int_equal(mrs(crm, op2, 2), 0);
+	}
+}
+
+/* Every register of the TID3 space not in the table (AArch32 ID registers, ZFR0, SMFR0,
+ * FPFR0, DFR1, AFR0/1, ISAR3, MMFR3/4, reserved encodings) reads 0. */
+static void test_id_regs_every_other_id_register_reads_0(void **state)
 {
 	unsigned checked = 0;
 
-	for (unsigned pass = 0; pass < 2; pass++) {
-		cpu_id_regs(pass ? distinct : all_ones);
-		for (unsigned crm = 1; crm < 8; crm++) {
-			for (unsigned op2 = 0; op2 < 8; op2++) {
-				uint64_t cpu = sim_hal.id_regs[crm][op2];
-
-				if (edited_at(crm, op2))
-					continue;
-				if (mrs(crm, op2, (crm + op2) % 31) != cpu)
-					fail_msg("S3_0_C0_C%u_%u changed", crm, op2);
-				checked++;
-			}
+	cpu_id_regs(all_ones);
+	for (unsigned crm = 1; crm < 8; crm++) {
+		for (unsigned op2 = 0; op2 < 8; op2++) {
+			if (shown_at(crm, op2))
+				continue;
+			if (mrs(crm, op2, (crm + op2) % 31) != 0)
+				fail_msg("S3_0_C0_C%u_%u is not 0", crm, op2);
+			checked++;
 		}
 	}
-	assert_int_equal(checked, 2 * (7 * 8 - ARRAY_SIZE(edited)));
-	assert_int_equal(v->stats.sysreg, checked);
+	assert_int_equal(checked, 7 * 8 - ARRAY_SIZE(shown));
 	assert_int_equal(v->stats.undef_injected, 0);
 }
 
@@ -200,31 +256,21 @@ static void test_id_regs_writes_are_undefined(void **state)
 		assert_int_equal(v->stats.undef_injected, i + 1);
 	}
 	/* Nothing changed for the next read. */
-	assert_int_equal(mrs(1, 0, 2), ONES);
-}
-
-/* Fields added to the same registers for MTE and trace extensions (Arm ARM 2023+): they only
- * mean something with the feature they extend, which the guest does not have, and KVM hides
- * them as well. ID_AA64PFR1_EL1.MTEX [55:52]; ID_AA64PFR2_EL1 (CRm 4, op2 2) MTEPERM [3:0],
- * MTESTOREONLY [7:4], MTEFAR [11:8]; ID_AA64DFR0_EL1.ExtTrcBuff [59:56]. */
-static void test_id_regs_mte_and_trace_extension_fields_are_hidden_too(void **state)
-{
-	cpu_id_regs(all_ones);
-	assert_int_equal(mrs(4, 1, 1) & GENMASK(55, 52), 0);
-	assert_int_equal(mrs(4, 2, 1) & GENMASK(11, 0), 0);
-	assert_int_equal(mrs(5, 0, 1) & GENMASK(59, 56), 0);
+	assert_int_equal(mrs(6, 0, 2), shown_at(6, 0)->value);
 }
 
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_id_regs_hide_sve_mpam_mte_sme_pmu_spe_trace_and_brbe_fields),
-	    T(test_id_regs_edited_registers_keep_every_other_field_of_the_cpu),
-	    T(test_id_regs_every_other_id_register_reads_as_the_cpus_own),
+	    T(test_id_regs_show_only_the_allowlisted_fields),
+	    T(test_id_regs_fixed_fields_do_not_depend_on_the_cpu),
+	    T(test_id_regs_shown_fields_keep_the_cpus_values),
+	    T(test_id_regs_hide_amu_ras_wfxt_nmi_mops_s1pie_s1poe_lor_el2),
+	    T(test_id_regs_aarch32_el0_is_hidden),
+	    T(test_id_regs_every_other_id_register_reads_0),
 	    T(test_id_regs_read_into_xzr_changes_no_register),
 	    T(test_id_regs_writes_are_undefined),
-	    T(test_id_regs_mte_and_trace_extension_fields_are_hidden_too),
 	};
 #undef T
 

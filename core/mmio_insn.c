@@ -9,8 +9,10 @@
  * base update. Anything that needs the exclusive monitor, an atomic read-modify-write, SIMD&FP
  * registers, allocation tags or a PC-relative address is HV_ENOTSUP.
  *
- * The offsets of the non-writeback forms are not decoded: the caller takes the address from
- * FAR/HPFAR, which the hardware computed.
+ * The offsets of the single-register non-writeback forms are not decoded: the caller takes
+ * the address from FAR/HPFAR, which the hardware computed. A pair's is (pair_offset): FAR
+ * names the element that faulted, which for a pair running from RAM into a device is the
+ * second one, so the caller checks that FAR is the first.
  */
 #include <core/err.h>
 #include <core/lib.h>
@@ -209,6 +211,7 @@ static int decode_pair(uint32_t insn, struct mmio_access *a)
 	unsigned idx = field(insn, PAIR_IDX_SHIFT, PAIR_IDX_MASK);
 	bool load = insn & PAIR_L;
 	unsigned scale;
+	int64_t offset;
 
 	if (insn & INSN_V)
 		return HV_ENOTSUP;
@@ -239,12 +242,14 @@ static int decode_pair(uint32_t insn, struct mmio_access *a)
 	a->rt = reg(insn, INSN_RT_SHIFT);
 	a->rt2 = reg(insn, INSN_RT2_SHIFT);
 	a->rn = reg(insn, INSN_RN_SHIFT);
+	offset =
+	    mmio_sext(field(insn, PAIR_IMM7_SHIFT, PAIR_IMM7_MASK), PAIR_IMM7_BITS) * (1 << scale);
 	if (idx == PAIR_IDX_POST || idx == PAIR_IDX_PRE) {
 		a->writeback = true;
-		a->wb_offset =
-		    mmio_sext(field(insn, PAIR_IMM7_SHIFT, PAIR_IMM7_MASK), PAIR_IMM7_BITS) *
-		    (1 << scale);
+		a->wb_offset = offset;
 	}
+	/* Post-index accesses at the base itself; the other forms at base + offset. */
+	a->pair_offset = idx == PAIR_IDX_POST ? 0 : offset;
 	/* Loading both halves into one register is Unpredictable_LDPOVERLAP. */
 	if (load && a->rt == a->rt2)
 		return HV_EINVAL;

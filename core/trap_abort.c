@@ -64,8 +64,29 @@ static int fetch_insn(struct vcpu *vcpu, uint32_t *insn)
 	return gmem_read(vcpu->vm, ipa, insn, sizeof(*insn));
 }
 
-/* A pair is emulated at [ipa, ipa + 2 * size): FAR is taken to name its first element. A pair
- * straddling RAM and a device is refused by the bounds check rather than split. */
+/* Only the bits of a VA that translate: the top byte may be a tag (TBI), and FAR_EL2 need not
+ * report it as the base register holds it. */
+#define VA_UNTAGGED GENMASK(55, 0)
+
+/* FAR names the element that faulted. A pair that runs from RAM (or another mapping) into a
+ * device faults on its second element: emulated from FAR, it would read or write the device
+ * at the wrong offset with the wrong registers. So a pair is emulated only when FAR is its
+ * first element; otherwise it is an external abort, as a device that cannot take a split
+ * access would give. */
+static bool pair_faulted_on_first(struct vcpu *vcpu, const struct mmio_access *acc)
+{
+	uint64_t base;
+
+	if (acc->rn < 31)
+		base = vcpu->ctx.x[acc->rn];
+	else
+		base = hal_vcpu_el1_read(&vcpu->ctx, uses_sp(&vcpu->ctx) ? HAL_SP_EL1 : HAL_SP_EL0);
+	return ((base + (uint64_t)acc->pair_offset) & VA_UNTAGGED) == (vcpu->ctx.far & VA_UNTAGGED);
+}
+
+/* A pair is emulated at [ipa, ipa + 2 * size) once FAR is known to name its first element
+ * (pair_faulted_on_first()). A pair running off the end of a device is refused by the bounds
+ * check rather than split. */
 static int device_access(struct mmio_device *dev, struct vcpu *vcpu, uint64_t ipa,
 			 const struct mmio_access *acc, uint64_t val[2])
 {
@@ -108,6 +129,8 @@ static int emulate_mmio(struct vcpu *vcpu, struct mmio_device *dev, uint64_t esr
 	 * direction, the guest rewrote it meanwhile. Refuse rather than guess. */
 	if (acc.write != !!(esr & ESR_ISS_DABT_WNR))
 		return HV_EINVAL;
+	if (acc.count == 2 && !pair_faulted_on_first(vcpu, &acc))
+		return HV_ERANGE;
 	acc.ipa = ipa;
 	regs_load(vcpu, &acc, &regs);
 	if (acc.write)
@@ -144,7 +167,9 @@ void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 		ret = emulate_mmio(vcpu, dev, esr, ipa);
 		if (ret == HV_OK)
 			return;
-		why = ret == HV_ENOTSUP ? "instruction cannot be emulated" : "bad device access";
+		why = ret == HV_ENOTSUP	 ? "instruction cannot be emulated"
+		      : ret == HV_ERANGE ? "pair starts outside the device"
+					 : "bad device access";
 	}
 	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
 			"%s: vcpu %u: %s at IPA 0x%llx (pc 0x%llx, esr 0x%llx): %s; external abort",

@@ -300,6 +300,35 @@ static void test_trap_abort_pair_running_off_the_device_is_an_external_abort(voi
 	assert_int_equal(v->ctx.x[2], 0xdead0002);
 }
 
+/* Issue #11 item 10: LDP from RAM into the device faults on its second element (FAR = UART);
+ * emulated from FAR it would read DR and FR into the wrong registers. */
+static void test_trap_abort_pair_straddling_into_the_device_is_an_external_abort(void **state)
+{
+	v->ctx.x[3] = UART - 4;
+	abort_insn(UART, sim_a64_ldstp(true, false, 1, 2, 3, 0), false);
+	assert_external_abort(UART, false);
+	assert_int_equal(v->ctx.x[1], 0xdead0001);
+	assert_int_equal(v->ctx.x[2], 0xdead0002);
+	assert_non_null(strstr(sim_hal.console, "pair starts outside the device"));
+
+	/* The same with an offset, and a store. */
+	v->ctx.pc = ENTRY;
+	v->stats.abort_injected = 0;
+	v->ctx.x[3] = UART - 16;
+	abort_insn(UART, sim_a64_ldstp(false, true, 1, 2, 3, 8), true);
+	assert_external_abort(UART, true);
+}
+
+/* FAR is the first element, reached through a signed offset: emulated. */
+static void test_trap_abort_pair_with_offset_faulting_on_its_first_element_is_emulated(void **state)
+{
+	v->ctx.x[3] = PERIPHID0 - 8;
+	abort_insn(PERIPHID0, sim_a64_ldstp(true, false, 1, 2, 3, 8), false);
+	assert_emulated(1);
+	assert_int_equal(v->ctx.x[1], 0x11);
+	assert_int_equal(v->ctx.x[2], 0x10);
+}
+
 static void test_trap_abort_sp_as_base_writes_back_the_sp_of_the_mode(void **state)
 {
 	uint32_t str_sp = sim_a64_ldst_idx(false, 3, 1, 31, 8, SIM_A64_POST); /* str x1, [sp], #8 */
@@ -456,6 +485,8 @@ int main(void)
 	    T(test_trap_abort_ldp_fills_two_registers),
 	    T(test_trap_abort_stp_writes_two_registers),
 	    T(test_trap_abort_pair_running_off_the_device_is_an_external_abort),
+	    T(test_trap_abort_pair_straddling_into_the_device_is_an_external_abort),
+	    T(test_trap_abort_pair_with_offset_faulting_on_its_first_element_is_emulated),
 	    T(test_trap_abort_sp_as_base_writes_back_the_sp_of_the_mode),
 	    T(test_trap_abort_exclusive_load_is_an_external_abort),
 	    T(test_trap_abort_unpredictable_writeback_is_an_external_abort),

@@ -31,6 +31,8 @@ struct mmio_access {
 	bool writeback;	   /* pre/post-index: base register rn += wb_offset after the access */
 	uint8_t rn;	   /* base register; 31 means SP (and is what ISV=1 gives: not reported) */
 	int64_t wb_offset; /* 0 without writeback */
+	/* Pairs: the first element is at (base register before writeback) + pair_offset. */
+	int64_t pair_offset;
 };
 
 /* Decode the access. With ISV=1 in `esr` the syndrome alone is used (`insn` is ignored);

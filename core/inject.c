@@ -63,6 +63,13 @@ void inject_undef(struct vcpu *vcpu)
 	vcpu->stats.undef_injected++;
 }
 
+void inject_sysreg_trap(struct vcpu *vcpu, uint64_t esr)
+{
+	/* The syndrome EL2 got is the one EL1 gets: EC 0x18, the access described by the ISS. */
+	take_exception(vcpu, (esr & ESR_ISS_MASK) | (uint64_t)ESR_EC_SYS64 << ESR_EC_SHIFT | ESR_IL,
+		       0, false);
+}
+
 void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write)
 {
 	unsigned ec = from_el0(vcpu->ctx.pstate) ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;

@@ -62,6 +62,20 @@ static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 	}
 }
 
+/* MDSCR_EL1.TDCC makes the guest's EL0 accesses to the communications channel trap to its
+ * own EL1 (Arm ARM D19.3). The hardware's MDSCR_EL1 does not hold the guest's value (it is
+ * emulated, core/trap_debug.c), so MDCR_EL2.TDA brought the access here instead: pass it on
+ * to EL1 as the guest configured. */
+static bool dcc_trapped_to_el1(const struct vcpu *vcpu, uint32_t reg)
+{
+	bool dcc =
+	    reg == SYSREG_MDCCSR_EL0 || reg == SYSREG_DBGDTR_EL0 || reg == SYSREG_DBGDTRRX_EL0;
+	bool el0 =
+	    !(vcpu->ctx.pstate & PSTATE_NRW) && (vcpu->ctx.pstate & PSTATE_M_MASK) == PSTATE_M_EL0T;
+
+	return dcc && el0 && (vcpu->debug.mdscr & MDSCR_EL1_TDCC);
+}
+
 void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
 {
 	bool read = esr & ESR_ISS_SYS_DIR_READ;
@@ -70,6 +84,10 @@ void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
 	uint64_t val = rt == 31 ? 0 : vcpu->ctx.x[rt];
 
 	vcpu->stats.sysreg++;
+	if (dcc_trapped_to_el1(vcpu, reg)) {
+		inject_sysreg_trap(vcpu, esr);
+		return;
+	}
 	if (!emulate(vcpu, reg, read, &val)) {
 		log_ratelimited(
 		    &vcpu->vm->guest_log, LOG_WARN,

@@ -14,6 +14,7 @@
 
 #include <core/arch.h>
 #include <core/err.h>
+#include <core/lib.h>
 #include <core/trap.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
@@ -252,6 +253,43 @@ static void test_trap_sysreg_unknown_debug_registers_are_undefined(void **state)
 	}
 }
 
+/* Issue #11 item 11: with MDSCR_EL1.TDCC set, EL0 reaching the communications channel traps to
+ * the guest's EL1 (EC 0x18, the same ISS) instead of being answered; EL1 is not affected, and
+ * without TDCC EL0 gets the answers EL1 gets. */
+static void test_trap_sysreg_el0_dcc_access_honours_mdscr_tdcc(void **state)
+{
+	static const unsigned dcc[][2] = {
+	    {1, 0} /* MDCCSR_EL0 */, {4, 0} /* DBGDTR_EL0 */, {5, 0} /* DBGDTRRX/TX_EL0 */};
+
+	dbg_write(0, 0, 2, 2, 1u << 12); /* MDSCR_EL1.TDCC */
+	for (unsigned i = 0; i < ARRAY_SIZE(dcc); i++) {
+		uint64_t esr = sim_esr_sysreg(2, 3, 0, dcc[i][0], dcc[i][1], 4, true);
+
+		v->ctx.pc = ENTRY;
+		v->ctx.pstate = PSTATE_M_EL0T;
+		v->ctx.x[4] = 0x1004;
+		trap_sysreg(v, esr);
+		assert_int_equal(v->ctx.pc, VBAR + 0x400); /* lower EL, AArch64 */
+		assert_int_equal(v->ctx.el1[HAL_ELR_EL1], ENTRY);
+		assert_int_equal(v->ctx.el1[HAL_ESR_EL1],
+				 0x18ULL << 26 | 1ULL << 25 | (esr & 0x1ffffff));
+		assert_int_equal(v->ctx.x[4], 0x1004);
+	}
+	assert_int_equal(v->stats.undef_injected, 0);
+
+	/* From EL1 the channel is answered as before (MDCCSR_EL0 reads 0). */
+	v->ctx.pc = ENTRY;
+	v->ctx.pstate = PSTATE_M_EL1H;
+	assert_int_equal(dbg_read(3, 0, 1, 0), 0);
+	/* Without TDCC, EL0 is answered too. */
+	dbg_write(0, 0, 2, 2, 0);
+	v->ctx.pc = ENTRY;
+	v->ctx.pstate = PSTATE_M_EL0T;
+	sysreg(2, 3, 0, 1, 0, 4, true);
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	assert_int_equal(v->ctx.x[4], 0);
+}
+
 static void test_trap_sysreg_debug_registers_belong_to_each_vcpu(void **state)
 {
 	struct vcpu *other;
@@ -286,6 +324,7 @@ int main(void)
 	    T(test_trap_sysreg_wrong_direction_on_debug_registers_is_undefined),
 	    T(test_trap_sysreg_unknown_debug_registers_are_undefined),
 	    T(test_trap_sysreg_debug_registers_belong_to_each_vcpu),
+	    T(test_trap_sysreg_el0_dcc_access_honours_mdscr_tdcc),
 	};
 #undef T
 

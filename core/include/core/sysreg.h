@@ -43,6 +43,11 @@
 #define SYSREG_DBGCLAIMCLR_EL1	 SYSREG(2, 0, 7, 9, 6)
 #define SYSREG_DBGAUTHSTATUS_EL1 SYSREG(2, 0, 7, 14, 6)
 #define SYSREG_MDCCSR_EL0	 SYSREG(2, 3, 0, 1, 0)
+/* The EL0 view of the debug communications channel: MDCCSR_EL0, DBGDTR_EL0, DBGDTRRX/TX_EL0. */
+#define SYSREG_DBGDTR_EL0   SYSREG(2, 3, 0, 4, 0)
+#define SYSREG_DBGDTRRX_EL0 SYSREG(2, 3, 0, 5, 0)
+/* MDSCR_EL1.TDCC: EL0 accesses to the communications channel trap to EL1. */
+#define MDSCR_EL1_TDCC (1ULL << 12)
 
 struct vcpu;
 

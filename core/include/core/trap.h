@@ -28,6 +28,9 @@ void trap_insn_abort(struct vcpu *vcpu, uint64_t esr);
 void inject_undef(struct vcpu *vcpu);
 /* Synchronous external abort on a data access / instruction fetch at guest VA `va`. */
 void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write);
+/* A trapped MSR/MRS that the guest's own EL1 configuration traps (EC 0x18 with `esr`'s ISS),
+ * taken to EL1 as hardware would have before the hypervisor's trap applied. */
+void inject_sysreg_trap(struct vcpu *vcpu, uint64_t esr);
 void inject_insn_abort(struct vcpu *vcpu, uint64_t va);
 
 /* WFI: wait on this pCPU until the vCPU has an interrupt to take (or its VM stops). */

@@ -79,20 +79,25 @@ all: $(BUILD)/hypervisor.bin
 help:
 	@echo "make                 build build/hypervisor.elf and build/hypervisor.bin (EL2 image)"
 	@echo "make run             boot the hypervisor on QEMU virt (SMP=$(SMP), MEM=$(MEM))"
-	@echo "make run-linux       boot Linux (VCPUS=4 vCPUs on 1 pCPU) to a BusyBox shell"
-	@echo "make debug           like run, but QEMU waits for gdb on :1234"
+	@echo "make run GUEST=path  run an arm64 Image or raw EL1 binary as vm0 (VCPUS=, GUEST_MEM=,"
+	@echo "                     BOOTARGS=, INITRD=)"
+	@echo "make run-linux       boot Linux (VCPUS=$(VCPUS) vCPUs on 1 pCPU, LINUX_MEM=$(LINUX_MEM) MiB) to a shell"
+	@echo "make debug           like run, but QEMU waits for gdb on 127.0.0.1:$(GDB_PORT)"
 	@echo "make test            deps, lint, fmt-check, test-host, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
 	@echo "make test-qemu       end-to-end cases in tests/qemu/ on QEMU"
 	@echo "make coverage        lcov HTML report of the host tests in coverage/html"
 	@echo "make fuzz            run each libFuzzer harness for FUZZ_SECONDS (default 60)"
+	@echo "make fuzz-smoke      run each libFuzzer harness for 10 seconds"
 	@echo "make bench           trap-path costs measured from a guest (-icount and wall time)"
 	@echo "make guests          build the bare-metal test guests in build/guests/"
 	@echo "make linux           Linux guest kernel build/guests/linux/Image (built once, cached)"
 	@echo "make initramfs       Linux guest initramfs (BusyBox) build/guests/linux/initramfs.cpio.gz"
-	@echo "make lint            cppcheck over core/ vdev/ hal/"
+	@echo "make lint            include rules, help/README agreement, cppcheck over $(LINT_DIRS)"
 	@echo "make fmt / fmt-check clang-format the tree / check it is formatted"
 	@echo "make deps            install the Debian packages the project needs"
+	@echo "make clean           remove build/ and coverage/html"
+	@echo "make help            this list"
 
 # ---------------------------------------------------------------------------------------------
 # Dependencies: tools/deps.sh installs what is missing (idempotent) and says what it does.
@@ -199,19 +204,28 @@ SMP    ?= 4
 MEM    ?= 1G
 QEMU_MACHINE := -M virt,virtualization=on,gic-version=3 -cpu max -nographic -no-reboot -nic none \
                 -semihosting-config enable=on,target=native
-# `make run GUEST=path [GUEST_MEM=MiB] [BOOTARGS="..."]` runs any arm64 Image or raw EL1 binary
-# as vm0 (QEMU's guest-loader puts it in host RAM as a boot module).
-GUEST_LOAD_ADDR := 0x50000000
-HV_ARGS := hv.exit=semihosting $(if $(GUEST_MEM),hv.guest_mem=$(GUEST_MEM))
+# `make run GUEST=path [VCPUS=n] [GUEST_MEM=MiB] [BOOTARGS="..."] [INITRD=path]` runs any arm64
+# Image or raw EL1 binary as vm0: QEMU's guest-loader puts it (and the initrd) in host RAM as
+# boot modules; the hypervisor hands the initrd to the guest in its DTB's /chosen. The kernel
+# module may be up to 128 MiB (the initrd goes above it). VCPUS is passed only when given here
+# (run-linux's default below is not `make run`'s, which is 1).
+GUEST_LOAD_ADDR  := 0x50000000
+INITRD_LOAD_ADDR := 0x58000000
+given = $(filter command line environment,$(origin $(1)))
+HV_ARGS = $(strip hv.exit=semihosting $(if $(GUEST_MEM),hv.guest_mem=$(GUEST_MEM)) \
+          $(if $(call given,VCPUS),hv.vcpus=$(VCPUS)))
 comma := ,
 GUEST_DEVICE = $(if $(GUEST),-device guest-loader$(comma)addr=$(GUEST_LOAD_ADDR)$(comma)kernel=$(GUEST)$(if \
-               $(BOOTARGS),$(comma)bootargs="$(BOOTARGS)"))
+               $(BOOTARGS),$(comma)bootargs="$(BOOTARGS)") $(if $(INITRD),-device \
+               guest-loader$(comma)addr=$(INITRD_LOAD_ADDR)$(comma)initrd=$(INITRD)))
 run: $(BUILD)/hypervisor.bin
 	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" $(GUEST_DEVICE)
+# QEMU's gdb stub listens on the loopback interface only: whoever reaches it drives the machine.
+GDB_PORT ?= 1234
 debug: $(BUILD)/hypervisor.bin
-	@echo "QEMU waits for gdb: gdb-multiarch $(BUILD)/hypervisor.elf -ex 'target remote :1234'"
+	@echo "QEMU waits for gdb: gdb-multiarch $(BUILD)/hypervisor.elf -ex 'target remote 127.0.0.1:$(GDB_PORT)'"
 	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" \
-		$(GUEST_DEVICE) -S -s
+		$(GUEST_DEVICE) -S -gdb tcp:127.0.0.1:$(GDB_PORT)
 
 # Bare-metal test guests (tests/qemu/guests/guests.mk defines `guests`).
 include tests/qemu/guests/guests.mk
@@ -243,7 +257,10 @@ DISK_MIB       ?= 256
 LINUX_DISK_ARGS = $(if $(DISK),-global virtio-mmio.force-legacy=false \
 	-drive file=$(DISK)$(comma)if=none$(comma)format=raw$(comma)id=hd0 \
 	-device virtio-blk-device$(comma)drive=hd0)
-LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp 1 -m 2G -kernel $(BUILD)/hypervisor.bin \
+# The machine gets the guest's RAM plus 512 MiB for the hypervisor and the boot modules, at
+# least 2 GiB, so any LINUX_MEM that QEMU can give works.
+LINUX_HOST_MEM = $(shell m=$$(($(LINUX_MEM) + 512)); [ $$m -lt 2048 ] && m=2048; echo $$m)
+LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp 1 -m $(LINUX_HOST_MEM)M -kernel $(BUILD)/hypervisor.bin \
 	-append "hv.exit=semihosting hv.vcpus=$(VCPUS) hv.guest_mem=$(LINUX_MEM)$(if $(DISK), hv.disk=host)" \
 	-device guest-loader,addr=0x50000000,kernel=$(LINUX_IMAGE),bootargs="$(LINUX_BOOTARGS)" \
 	-device guest-loader,addr=0x54000000,initrd=$(LINUX_INITRD) $(LINUX_DISK_ARGS)
@@ -275,6 +292,7 @@ test: $(DEPS_STAMP)
 LINT_DIRS := $(wildcard core vdev hal hal-sim target sim)
 lint: | $(DEPS_STAMP)
 	$(Q)tools/check-layers.sh
+	$(Q)MAKE="$(MAKE) --no-print-directory" tools/check-targets.sh
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 $(INCLUDES) -Ihal-sim/include -Ihal/aarch64 \
 		--suppress=missingIncludeSystem -D__GNUC__ $(LINT_DIRS)

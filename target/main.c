@@ -380,6 +380,12 @@ static void run_first_guest(void)
 	ret = vm_create(&vm, "vm0", MIN(GUEST_IPA_BITS, hal_pa_bits()), hal_pa_bits(), &page_alloc);
 	if (!ret)
 		ret = vm_add_ram(vm, VM_RAM_BASE, mem);
+	if (ret == HV_ENOMEM)
+		log_err("vm0: no room for %llu MiB of guest RAM (hv.guest_mem=): %llu MiB of the "
+			"machine's %llu MiB are free",
+			(unsigned long long)(mem >> 20),
+			(unsigned long long)(palloc_free_bytes(&page_alloc) >> 20),
+			(unsigned long long)(hw.mem_total >> 20));
 	if (!ret)
 		ret = vpl011_attach(vm, VM_PL011_BASE);
 	if (!ret)

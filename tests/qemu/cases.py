@@ -95,6 +95,19 @@ CASES = [
         "forbid": [r"self-checks passed", r"PANIC", r"^vm0"],
         "exit": 1,
     },
+    {
+        # More guest RAM than the machine has: the message says how much there is.
+        "name": "guest-mem-too-large",
+        "smp": 1,
+        "mem": "512M",
+        "bootargs": ["hv.guest_mem=1024"],
+        "guest": "build/guests/boot.bin",
+        "expect": [r"^error: vm0: no room for 1024 MiB of guest RAM \(hv.guest_mem=\): "
+                   r"\d+ MiB of the machine's 512 MiB are free",
+                   r"^error: boot: creating vm0 failed: out of memory"],
+        "forbid": [r"PANIC"],
+        "exit": 1,
+    },
     bad_dtb_case("no-gic", [(r'"arm,gic-v3"', '"vendor,not-a-gic"')],
                  r'hw: .*"arm,gic-v3".*GICv3 is required'),
     bad_dtb_case("no-cpus", [(r'device_type = "cpu";', 'device_type = "not-a-cpu";')],

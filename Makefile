@@ -70,7 +70,7 @@ HTESTHELPERS := $(patsubst %,$(HB)/%.o,$(UNIT_HELPERS))
 HFIXTURES := $(patsubst tests/unit/fixtures/%.dts,$(HB)/fixtures/%.dtb,$(FIXTURES))
 FIXTURE_DIR := $(CURDIR)/$(HB)/fixtures
 
-.PHONY: all help deps test test-host test-qemu run run-linux debug coverage lint fmt fmt-check \
+.PHONY: all help deps test test-host test-tsan test-qemu run run-linux debug coverage lint fmt fmt-check \
         fuzz fuzz-smoke bench clean
 .DEFAULT_GOAL := all
 
@@ -83,8 +83,9 @@ help:
 	@echo "                     BOOTARGS=, INITRD=)"
 	@echo "make run-linux       boot Linux (VCPUS=$(VCPUS) vCPUs on 1 pCPU, LINUX_MEM=$(LINUX_MEM) MiB) to a shell"
 	@echo "make debug           like run, but QEMU waits for gdb on 127.0.0.1:$(GDB_PORT)"
-	@echo "make test            deps, lint, fmt-check, test-host, fuzz-smoke, test-qemu (CI)"
+	@echo "make test            deps, lint, fmt-check, test-host, test-tsan, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
+	@echo "make test-tsan       the threaded unit tests (test_*_threads.c) under ThreadSanitizer"
 	@echo "make test-qemu       end-to-end cases in tests/qemu/ on QEMU"
 	@echo "make coverage        lcov HTML report of the host tests in coverage/html"
 	@echo "make fuzz            run each libFuzzer harness for FUZZ_SECONDS (default 60)"
@@ -162,6 +163,32 @@ $(HB)/fixtures/%.dtb: tests/unit/fixtures/%.dts | $(DEPS_STAMP)
 
 test-host: $(HTESTS) $(HFIXTURES)
 	@tools/run-unit-tests.sh $(HTESTS)
+
+# ThreadSanitizer: the tests that run threads (test_*_threads.c), over the same sources
+# built once more with -fsanitize=thread (ASan and TSan cannot share a binary).
+TSB := $(BUILD)/tsan
+# The simulated devices' fences model hardware barriers TSan does not track; it warns on them.
+TSAN := -fsanitize=thread -Wno-tsan
+TSAN_TESTS := $(patsubst tests/unit/%.c,$(TSB)/tests/%,$(sort $(wildcard tests/unit/test_*_threads.c)))
+TSOBJS := $(patsubst %,$(TSB)/%.o,$(PORTABLE_SRCS) $(HOST_SRCS))
+TSTESTHELPERS := $(patsubst %,$(TSB)/%.o,$(UNIT_HELPERS))
+$(TSB)/%.c.o: %.c | $(DEPS_STAMP)
+	$(call say,TSANCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(TSAN) -c $< -o $@
+$(TSB)/libhv.a: $(TSOBJS)
+	$(call say,AR,$@)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+$(TSB)/tests/%: tests/unit/%.c $(TSB)/libhv.a $(TSTESTHELPERS)
+	$(call say,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(TSAN) -Itests/unit \
+		-DFIXTURE_DIR='"$(FIXTURE_DIR)"' $< $(TSTESTHELPERS) $(TSB)/libhv.a -lcmocka -o $@
+.SECONDARY: $(TSTESTHELPERS)
+
+test-tsan: $(TSAN_TESTS)
+	@tools/run-unit-tests.sh $(TSAN_TESTS)
 
 # ---------------------------------------------------------------------------------------------
 # Coverage: the same tests built with --coverage (no sanitizers), lcov over core/ and vdev/.
@@ -284,6 +311,7 @@ test: $(DEPS_STAMP)
 	$(MAKE) lint
 	$(MAKE) fmt-check
 	$(MAKE) test-host
+	$(MAKE) test-tsan
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-qemu
 

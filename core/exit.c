@@ -13,9 +13,14 @@
 
 /* AArch32 is not offered (ID_AA64PFR0_EL1.EL0 = 1, docs/guest-abi.md), but a guest can still
  * ERET to it on a CPU that has it. Nothing of A32/T32 is decoded or stepped here (16-bit
- * instructions, ITSTATE): an abort stays an external abort, any other trap is UNDEFINED. */
+ * instructions, ITSTATE): an abort stays an external abort, any other trap is UNDEFINED. Only
+ * the first touch of a RAM block is served as from AArch64: RAM is RAM in either state
+ * (docs/memory.md). */
 static void aarch32_exit(struct vcpu *vcpu, unsigned ec)
 {
+	if ((ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW) &&
+	    trap_ram_first_touch(vcpu, vcpu->ctx.esr))
+		return;
 	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
 			"%s: vcpu %u: exit EC 0x%02x from AArch32 at pc 0x%llx: not supported",
 			vcpu->vm->name, vcpu->id, ec, (unsigned long long)vcpu->ctx.pc);

@@ -36,7 +36,10 @@ _Static_assert(PGT_MAIR_EL2_VALUE ==
 		    (MAIR_ATTR_DEVICE_nGnRE << MAIR_ATTR_SHIFT(MAIR_IDX_DEVICE_nGnRE))),
 	       "PGT_MAIR_EL2_VALUE must match the AttrIndx values pgtable.c writes");
 
-enum pgt_op { PGT_OP_MAP, PGT_OP_UNMAP, PGT_OP_PROTECT };
+/* PGT_OP_TABLES builds the tables above the 2 MiB level and writes no leaf. */
+enum pgt_op { PGT_OP_MAP, PGT_OP_UNMAP, PGT_OP_PROTECT, PGT_OP_TABLES };
+
+#define PGT_BLOCK_LEVEL 2u /* 2 MiB blocks */
 
 /* One map/unmap/protect request, carried down the walk. */
 struct pgt_req {
@@ -84,14 +87,17 @@ static uint64_t *table_of(uint64_t table_pa)
 	return hal_phys_to_ptr(table_pa);
 }
 
+/* Descriptors are read without the owner's lock by software walks on other CPUs (guest-memory
+ * access while a vCPU populates RAM, docs/memory.md): a release store publishes a new table's
+ * or block's contents with the entry, and an acquire load sees them. */
 static uint64_t pte_read(const uint64_t *ptep)
 {
-	return *(const volatile uint64_t *)ptep;
+	return __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
 }
 
 static void pte_write(uint64_t *ptep, uint64_t desc)
 {
-	*(volatile uint64_t *)ptep = desc;
+	__atomic_store_n(ptep, desc, __ATOMIC_RELEASE);
 	hal_dcache_clean_range(ptep, sizeof(*ptep));
 }
 
@@ -292,6 +298,8 @@ static int visit(struct pgt *pgt, uint64_t *ptep, unsigned level, uint64_t base,
 		pte_clear(pgt, ptep, level, base);
 		return HV_OK;
 	}
+	if (req->op == PGT_OP_TABLES && (level == PGT_BLOCK_LEVEL || pte_is_leaf(old, level)))
+		return HV_OK;
 	if (whole && req->op == PGT_OP_MAP && leaf_fits(level, base, base + req->delta)) {
 		if (pte_is_table(old, level))
 			pte_clear(pgt, ptep, level, base);
@@ -311,7 +319,7 @@ static int visit(struct pgt *pgt, uint64_t *ptep, unsigned level, uint64_t base,
 			return HV_OK;
 		ret = split_block(pgt, ptep, level, base);
 	} else if (!pte_valid(old)) {
-		if (req->op != PGT_OP_MAP)
+		if (req->op != PGT_OP_MAP && req->op != PGT_OP_TABLES)
 			return HV_OK;
 		ret = table_alloc(pgt, &child);
 		if (ret == HV_OK)
@@ -407,6 +415,15 @@ int pgt_map(struct pgt *pgt, uint64_t ia, uint64_t pa, uint64_t size, unsigned f
 	    !range_ok(pa, size) || pa + size > 1ULL << pa_limit_bits())
 		return HV_EINVAL;
 	req.attrs = flags_to_attrs(pgt, flags);
+	return walk(pgt, pgt->root_pa, pgt->start_level, ia, ia + size, &req);
+}
+
+int pgt_prepare_blocks(struct pgt *pgt, uint64_t ia, uint64_t size)
+{
+	struct pgt_req req = {PGT_OP_TABLES, 0, 0};
+
+	if (!ia_range_ok(pgt, ia, size) || !is_aligned(ia | size, SZ_2M))
+		return HV_EINVAL;
 	return walk(pgt, pgt->root_pa, pgt->start_level, ia, ia + size, &req);
 }
 

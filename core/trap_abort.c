@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* Stage-2 aborts: emulated MMIO, and everything else (holes, table walks outside RAM) as a
- * synchronous external abort for the guest. */
+/* Stage-2 aborts: the first touch of a RAM block (populated, then the access is retried),
+ * emulated MMIO, and everything else (holes, table walks outside RAM) as a synchronous
+ * external abort for the guest. */
 #include <core/arch.h>
 #include <core/err.h>
 #include <core/gmem.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/mmio.h>
+#include <core/pgtable.h>
 #include <core/trap.h>
 #include <core/vm.h>
 
@@ -145,6 +147,25 @@ static int emulate_mmio(struct vcpu *vcpu, struct mmio_device *dev, uint64_t esr
 	return HV_OK;
 }
 
+/* A translation fault in RAM is the guest's first touch of a block not populated yet (or
+ * of one another vCPU populated meanwhile): populate it and let the guest retry the access.
+ * This covers loads, stores, instruction fetches, cache maintenance and the guest's own
+ * stage-1 table walks alike (docs/memory.md). Retried only if the address is mapped now, so
+ * a fault that populating cannot cure still gets its abort rather than a loop. */
+static bool populate_on_fault(struct vcpu *vcpu, uint64_t esr, uint64_t ipa)
+{
+	/* Same ISS layout for data and instruction aborts, from AArch64 or AArch32. */
+	if ((esr & ESR_ISS_FSC_TYPE_MASK) != ESR_ISS_FSC_TRANS)
+		return false;
+	return vm_ram_populate(vcpu->vm, ipa) == HV_OK &&
+	       pgt_lookup(&vcpu->vm->s2, ipa, NULL, NULL);
+}
+
+bool trap_ram_first_touch(struct vcpu *vcpu, uint64_t esr)
+{
+	return populate_on_fault(vcpu, esr, fault_ipa(&vcpu->ctx));
+}
+
 void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 {
 	uint64_t ipa = fault_ipa(&vcpu->ctx);
@@ -152,6 +173,9 @@ void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 	struct mmio_device *dev = NULL;
 	const char *why = "no RAM or device";
 	int ret;
+
+	if (populate_on_fault(vcpu, esr, ipa))
+		return;
 
 	/* A stage-2 fault on the guest's own table walk is never MMIO. */
 	if (!(esr & ESR_ISS_S1PTW))
@@ -180,6 +204,8 @@ void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 
 void trap_insn_abort(struct vcpu *vcpu, uint64_t esr)
 {
+	if (populate_on_fault(vcpu, esr, fault_ipa(&vcpu->ctx)))
+		return;
 	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
 			"%s: vcpu %u: instruction fetch from IPA 0x%llx (no RAM): external abort",
 			vcpu->vm->name, vcpu->id, (unsigned long long)fault_ipa(&vcpu->ctx));

@@ -72,9 +72,15 @@ static bool range_taken(const struct vm *vm, uint64_t base, uint64_t size)
 	return false;
 }
 
+/* One bit per 2 MiB block of a region: set once the block is zeroed and mapped. */
+static uint64_t bitmap_bytes(uint64_t size)
+{
+	return align_up((size / SZ_2M + 63) / 64 * sizeof(uint64_t), PAGE_SIZE);
+}
+
 int vm_add_ram(struct vm *vm, uint64_t ipa, uint64_t size)
 {
-	uint64_t pa;
+	uint64_t pa, bitmap_pa = 0;
 	int ret;
 
 	if (size == 0 || !is_aligned(ipa | size, SZ_2M) || !range_ok(ipa, size) ||
@@ -84,18 +90,97 @@ int vm_add_ram(struct vm *vm, uint64_t ipa, uint64_t size)
 		return HV_ENOMEM;
 	if (range_taken(vm, ipa, size))
 		return HV_EBUSY;
+	/* The reservation: the VM can never hold more than this, and a machine short of memory
+	 * fails here, at creation, never at a guest's first touch. Nothing is zeroed or mapped
+	 * yet (vm_ram_populate()); the tables are, so populating never allocates. */
 	ret = palloc_alloc(vm->alloc, size, SZ_2M, &pa);
 	if (ret != HV_OK)
 		return ret;
-	/* A guest must never see what the memory held before. */
-	memset(hal_phys_to_ptr(pa), 0, size);
-	ret = pgt_map(&vm->s2, ipa, pa, size, PGT_RWX);
+	ret = palloc_alloc(vm->alloc, bitmap_bytes(size), PAGE_SIZE, &bitmap_pa);
+	if (ret == HV_OK)
+		ret = pgt_prepare_blocks(&vm->s2, ipa, size);
 	if (ret != HV_OK) {
 		pgt_unmap(&vm->s2, ipa, size);
+		if (bitmap_pa)
+			palloc_free(vm->alloc, bitmap_pa, bitmap_bytes(size));
 		palloc_free(vm->alloc, pa, size);
 		return ret;
 	}
-	vm->ram[vm->ram_count++] = (struct vm_ram){ipa, pa, size};
+	memset(hal_phys_to_ptr(bitmap_pa), 0, bitmap_bytes(size));
+	/* Regions are added before any vCPU runs; the release pairs with vm_ram_find(). */
+	vm->ram[vm->ram_count] = (struct vm_ram){ipa, pa, size, hal_phys_to_ptr(bitmap_pa)};
+	__atomic_store_n(&vm->ram_count, vm->ram_count + 1, __ATOMIC_RELEASE);
+	return HV_OK;
+}
+
+const struct vm_ram *vm_ram_find(const struct vm *vm, uint64_t ipa)
+{
+	unsigned count = __atomic_load_n(&vm->ram_count, __ATOMIC_ACQUIRE);
+
+	for (unsigned i = 0; i < count; i++) {
+		if (ipa >= vm->ram[i].ipa && ipa - vm->ram[i].ipa < vm->ram[i].size)
+			return &vm->ram[i];
+	}
+	return NULL;
+}
+
+bool vm_ram_populated(const struct vm_ram *r, uint64_t ipa)
+{
+	uint64_t n = (ipa - r->ipa) / SZ_2M;
+
+	/* Acquire: a set bit means the zeroes and the mapping are visible too. */
+	return __atomic_load_n(&r->populated[n / 64], __ATOMIC_ACQUIRE) & (1ULL << (n % 64));
+}
+
+/* One sample word at each end of every page of a block about to be mapped: cheap next to the
+ * zeroing, and enough to catch a zeroing routine that skips or misaligns its stores. */
+static bool block_looks_zeroed(const uint64_t *p)
+{
+	const uint64_t words = PAGE_SIZE / sizeof(*p);
+
+	for (uint64_t w = 0; w < SZ_2M / sizeof(*p); w += words) {
+		if (p[w] != 0 || p[w + words - 1] != 0)
+			return false;
+	}
+	return true;
+}
+
+int vm_ram_populate(struct vm *vm, uint64_t ipa)
+{
+	const struct vm_ram *r = vm_ram_find(vm, ipa);
+	uint64_t block = align_down(ipa, SZ_2M), pa, n;
+	void *p;
+	int ret;
+
+	if (!r)
+		return HV_EFAULT;
+	if (vm_ram_populated(r, ipa))
+		return HV_OK;
+	/* Two vCPUs (or a vCPU and a device's DMA) may fault on the same block: the lock makes
+	 * one of them populate it and the others find it populated. */
+	spin_lock(&vm->ram_lock);
+	if (vm_ram_populated(r, ipa)) {
+		spin_unlock(&vm->ram_lock);
+		return HV_OK;
+	}
+	pa = r->pa + (block - r->ipa);
+	p = hal_phys_to_ptr(pa);
+	/* docs/memory.md: whatever the memory held before (another VM's data, a boot module) is
+	 * gone before the guest can reach it, and cleaned to the point of coherency, since a
+	 * guest with its MMU off reads it non-cacheable, behind the caches. */
+	hal_mem_zero(p, SZ_2M);
+	hal_dcache_clean_range(p, SZ_2M);
+	CHECK(is_aligned(pa, SZ_2M) && block - r->ipa + SZ_2M <= r->size);
+	CHECK(!pgt_lookup(&vm->s2, block, NULL, NULL));
+	CHECK(block_looks_zeroed(p));
+	/* The entry was invalid, so no TLB holds it (Arm ARM D8.14.1: translation faults are
+	 * not cached) and no break-before-make is needed; the tables exist (vm_add_ram()). */
+	ret = pgt_map(&vm->s2, block, pa, SZ_2M, PGT_RWX);
+	CHECK(ret == HV_OK);
+	n = (block - r->ipa) / SZ_2M;
+	__atomic_fetch_or(&r->populated[n / 64], 1ULL << (n % 64), __ATOMIC_RELEASE);
+	vm->ram_blocks++;
+	spin_unlock(&vm->ram_lock);
 	return HV_OK;
 }
 
@@ -222,8 +307,12 @@ void vm_destroy(struct vm *vm)
 {
 	uint16_t vmid = vm->s2.vmid;
 
+	/* The memory goes back as the guest left it: whoever gets it next zeroes each block
+	 * before mapping it (vm_ram_populate()). */
 	for (unsigned i = 0; i < vm->ram_count; i++) {
 		pgt_unmap(&vm->s2, vm->ram[i].ipa, vm->ram[i].size);
+		palloc_free(vm->alloc, hal_ptr_to_phys(vm->ram[i].populated),
+			    bitmap_bytes(vm->ram[i].size));
 		palloc_free(vm->alloc, vm->ram[i].pa, vm->ram[i].size);
 	}
 	pgt_destroy(&vm->s2);

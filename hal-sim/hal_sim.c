@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The HAL on the host: every call reads or records state in `sim_hal`. */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,8 @@ unsigned hal_current_el(void)
 }
 void hal_cpu_relax(void)
 {
+	/* Tests run more threads than the host has cores: let a lock's holder run. */
+	sched_yield();
 }
 /* A WFI on the host: the test's hook may raise interrupts or stop the VM. With no hook, a long
  * run of waits means nothing will ever wake the caller: fail loudly instead of hanging. */
@@ -108,8 +111,16 @@ uint64_t hal_ptr_to_phys(const void *ptr)
 {
 	return (uint64_t)(uintptr_t)ptr;
 }
+void hal_mem_zero(void *ptr, size_t len)
+{
+	memset(ptr, 0, len);
+	/* Several test threads may populate guest RAM at once. */
+	__atomic_fetch_add(&sim_hal.zeroed_bytes, len, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sim_hal.zero_calls, 1, __ATOMIC_RELAXED);
+}
 void hal_dcache_clean_range(const void *ptr, size_t len)
 {
+	__atomic_fetch_add(&sim_hal.cleaned_bytes, len, __ATOMIC_RELAXED);
 }
 
 /* --- translation --- */

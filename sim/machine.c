@@ -87,6 +87,9 @@ void *sim_ram_ptr(struct sim_machine *m, uint64_t ipa)
 	uint64_t pa;
 	unsigned flags;
 
+	/* The test's guest touches this memory: populate it as that first touch would. */
+	if (vm_ram_populate(m->vm, ipa) != HV_OK)
+		return NULL;
 	if (!pgt_lookup(&m->vm->s2, ipa, &pa, &flags) || (flags & PGT_DEVICE))
 		return NULL;
 	return hal_phys_to_ptr(pa);

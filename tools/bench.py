@@ -6,7 +6,8 @@ Runs the bench guest (tests/qemu/guests, `bench: <op> <iterations> <ticks> <cntf
 under the hypervisor, once with QEMU `-icount shift=0` (deterministic: the guest's counter
 advances 1 ns per executed instruction, so ticks convert to instructions per operation across
 all exception levels) and once in normal mode (wall-clock time under QEMU), and prints a table
-next to the figures DESIGN.md section 11 gives for KVM, Xen and our targets.
+next to the figures DESIGN.md section 11 gives for KVM, Xen and our targets; then start-up,
+VM creation and Linux boot times (tools/bench_boot.py) and virtio-blk throughput.
 This is a benchmark, not a test: it never fails on a number.
 """
 import argparse
@@ -17,6 +18,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import bench_boot
 
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
            "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native",
@@ -45,58 +48,9 @@ def run(args, icount):
     return results
 
 
-LINUX_IMAGE = "build/guests/linux/Image"
-LINUX_INITRD = "build/guests/linux/initramfs.cpio.gz"
-SHELL_MARKER = b"guest: init done"
-
-
-def time_to_shell(cmd, timeout):
-    """Seconds from starting QEMU to the guest's shell marker on the console."""
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    seen = b""
-    try:
-        while time.monotonic() - start < timeout:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
-            if ready:
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                seen = (seen + chunk)[-4096:]
-                if SHELL_MARKER in seen:
-                    return time.monotonic() - start
-        return float("nan")
-    finally:
-        proc.kill()
-        proc.wait()
-
-
-def linux_boot(args, vcpus, reps):
-    """Boot time to the shell: the same kernel and initramfs under the hypervisor and directly
-    on QEMU (as EL1 on a virt board without EL2), interleaved, `reps` times each."""
-    if not (os.path.exists(LINUX_IMAGE) and os.path.exists(LINUX_INITRD)):
-        print("(no %s: `make linux initramfs` to measure boot times)" % LINUX_IMAGE)
-        return
-    bootargs = "console=ttyAMA0 rdinit=/init"
-    hv = [args.qemu] + MACHINE[:-4] + ["-smp", "1", "-m", "2G", "-kernel", args.image,
-                                       "-append", "hv.vcpus=%d hv.guest_mem=512" % vcpus,
-                                       "-device", "guest-loader,addr=0x50000000,kernel=%s,"
-                                       "bootargs=%s" % (LINUX_IMAGE, bootargs),
-                                       "-device", "guest-loader,addr=0x54000000,initrd=%s"
-                                       % LINUX_INITRD]
-    direct = [args.qemu, "-M", "virt,gic-version=3", "-cpu", "max", "-nographic", "-nic",
-              "none", "-smp", str(vcpus), "-m", "512M", "-kernel", LINUX_IMAGE, "-initrd",
-              LINUX_INITRD, "-append", bootargs]
-    t_hv, t_direct = [], []
-    for _ in range(reps):
-        t_hv.append(time_to_shell(hv, args.timeout))
-        t_direct.append(time_to_shell(direct, args.timeout))
-    m_hv, m_direct = statistics.median(t_hv), statistics.median(t_direct)
-    print("Linux 6.12 to the BusyBox shell, %d vCPU(s) (%d runs each, median wall time):"
-          % (vcpus, reps))
-    print("  under the hypervisor (%d vCPUs on 1 pCPU): %.2f s   directly on QEMU: %.2f s"
-          "   ratio %.2fx" % (vcpus, m_hv, m_direct, m_hv / m_direct))
+LINUX_IMAGE = bench_boot.LINUX_IMAGE
+LINUX_INITRD = bench_boot.LINUX_INITRD
+SHELL_MARKER = bench_boot.SHELL
 
 
 DISK_MIB = 96
@@ -185,7 +139,8 @@ def main():
     ap.add_argument("--image", default="build/hypervisor.bin")
     ap.add_argument("--guest", default="build/guests/bench.bin")
     ap.add_argument("--timeout", type=int, default=300)
-    ap.add_argument("--boot-reps", type=int, default=3)
+    ap.add_argument("--boot-guest", default="build/guests/boot.bin")
+    ap.add_argument("--boot-reps", type=int, default=5)
     args = ap.parse_args()
 
     det = run(args, icount=True)
@@ -208,8 +163,10 @@ def main():
           " shift=0 includes the guest's own loop)" % (next(iter(det.values()))[0],
                                                         next(iter(det.values()))[2]))
     print()
+    bench_boot.hypervisor_start(args, args.boot_reps)
     for vcpus in (1, 4):
-        linux_boot(args, vcpus, args.boot_reps)
+        bench_boot.linux_boot(args, vcpus, args.boot_reps)
+    bench_boot.linux_icount(args, args.boot_reps)
     print()
     disk_throughput(args, args.boot_reps)
 

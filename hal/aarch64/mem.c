@@ -14,6 +14,40 @@ uint64_t hal_ptr_to_phys(const void *ptr)
 	return (uint64_t)(uintptr_t)ptr;
 }
 
+/* Zeroing 64 bytes per iteration with pairs of 64-bit stores (STP XZR): the widest the EL2
+ * image's general-register-only code can use. */
+static void zero_stores(uint64_t *p, uint64_t *end)
+{
+	for (; p < end; p += 8) {
+		__asm__ volatile("stp xzr, xzr, [%0]\n\t"
+				 "stp xzr, xzr, [%0, #16]\n\t"
+				 "stp xzr, xzr, [%0, #32]\n\t"
+				 "stp xzr, xzr, [%0, #48]"
+				 :
+				 : "r"(p)
+				 : "memory");
+	}
+}
+
+void hal_mem_zero(void *ptr, size_t len)
+{
+	uint64_t dczid = read_sysreg(dczid_el0);
+	uint64_t block = 4ULL << (dczid & DCZID_EL0_BS_MASK);
+	uint64_t start = (uint64_t)(uintptr_t)ptr, end = start + len;
+	uint64_t a;
+
+	/* DC ZVA zeroes a whole naturally aligned block, so it only covers the aligned middle. */
+	if ((dczid & DCZID_EL0_DZP) || len < 2 * block) {
+		zero_stores(ptr, (uint64_t *)(uintptr_t)end);
+		return;
+	}
+	a = (start + block - 1) & ~(block - 1);
+	zero_stores(ptr, (uint64_t *)(uintptr_t)a);
+	for (; a + block <= end; a += block)
+		__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+	zero_stores((uint64_t *)(uintptr_t)a, (uint64_t *)(uintptr_t)end);
+}
+
 /* CTR_EL0.DminLine (bits [19:16]) is log2 of the smallest data cache line in words. */
 static uint64_t dcache_line_size(void)
 {

@@ -43,6 +43,10 @@
 /* ID_AA64MMFR0_EL1.PARange (bits [3:0]) to a size in bits. */
 #define ID_AA64MMFR0_PARANGE_MASK 0xfULL
 
+/* DCZID_EL0 (Arm ARM D17.2.34): DZP prohibits DC ZVA, BS is log2 of its block in words. */
+#define DCZID_EL0_DZP	  (1ULL << 4)
+#define DCZID_EL0_BS_MASK 0xfULL
+
 /* PAR_EL1 after an AT instruction (Arm ARM D17.2.112). */
 #define PAR_EL1_F	   (1ULL << 0)
 #define PAR_EL1_PA_MASK	   0x0000fffffffff000ULL

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Tests of core/gmem.c: guest-memory access through a VM's stage 2, on a simulated machine
+/* Tests of core/gmem.c: guest-memory access through a VM's stage 2 (RAM populated on first
+ * write, zeros read from blocks nothing touched yet), on a simulated machine
  * whose RAM is three 2 MiB regions, two adjacent and one after a hole:
  *
  *   0x4000_0000 A | 0x4020_0000 B | 0x4040_0000 hole | 0x4060_0000 C | 0x4080_0000 device page
@@ -68,6 +69,66 @@ static void pattern(uint8_t *buf, size_t len, uint8_t seed)
 {
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (uint8_t)(seed + i * 13);
+}
+
+/* --- RAM populated on first touch (docs/memory.md) --- */
+
+static void assert_all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i])
+			fail_msg("byte 0x%zx is 0x%02x", i, p[i]);
+	}
+}
+
+/* The arena under the RAM is poisoned: what the guest or a device reads before anything was
+ * written must still be zeros, in every block, and reading populates nothing. */
+static void test_gmem_read_before_write_gives_zeros_in_every_block(void **state)
+{
+	static uint8_t buf[SZ_2M];
+	static const uint64_t blocks[] = {A, B, C};
+
+	for (unsigned i = 0; i < 3; i++) {
+		memset(buf, 0xee, sizeof(buf));
+		assert_int_equal(gmem_read(m.vm, blocks[i], buf, sizeof(buf)), HV_OK);
+		assert_all_zero(buf, sizeof(buf));
+		assert_int_equal(gmem_check(m.vm, blocks[i], SZ_2M), HV_OK);
+	}
+	assert_int_equal(m.vm->ram_blocks, 0);
+	assert_int_equal(sim_hal.zero_calls, 0);
+	/* Across two untouched regions too. */
+	memset(buf, 0xee, 64);
+	assert_int_equal(gmem_read(m.vm, B - 32, buf, 64), HV_OK);
+	assert_all_zero(buf, 64);
+	/* And the guest's own first touch of each block reads zeros as well. */
+	for (unsigned i = 0; i < 3; i++) {
+		assert_all_zero(host(blocks[i]), P);
+		assert_all_zero(host(blocks[i] + SZ_2M - P), P);
+	}
+	assert_int_equal(m.vm->ram_blocks, 3);
+}
+
+/* A device (virtio-blk DMA) writing into a block the guest never touched: the block is
+ * populated first, so the bytes around the data are zeros, not the memory's old contents. */
+static void test_gmem_dma_into_an_untouched_block_populates_it_first(void **state)
+{
+	static uint8_t back[SZ_2M];
+	uint8_t data[512];
+
+	pattern(data, sizeof(data), 9);
+	assert_int_equal(gmem_write(m.vm, C + 0x10000, data, sizeof(data)), HV_OK);
+	assert_int_equal(m.vm->ram_blocks, 1);
+	assert_true(vm_ram_populated(vm_ram_find(m.vm, C), C));
+	assert_int_equal(gmem_read(m.vm, C, back, SZ_2M), HV_OK);
+	assert_all_zero(back, 0x10000);
+	assert_memory_equal(back + 0x10000, data, sizeof(data));
+	assert_all_zero(back + 0x10000 + sizeof(data), SZ_2M - 0x10000 - sizeof(data));
+	/* A second write keeps the first. */
+	assert_int_equal(gmem_write(m.vm, C + 0x20000, data, 16), HV_OK);
+	assert_int_equal(gmem_read(m.vm, C + 0x10000, back, sizeof(data)), HV_OK);
+	assert_memory_equal(back, data, sizeof(data));
+	assert_int_equal(m.vm->ram_blocks, 1);
+	assert_int_equal(sim_hal.zero_calls, 1);
 }
 
 static void test_gmem_round_trip_inside_one_page(void **state)
@@ -258,6 +319,10 @@ static void test_gmem_random_accesses_match_a_byte_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_gmem_read_before_write_gives_zeros_in_every_block,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_gmem_dma_into_an_untouched_block_populates_it_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gmem_round_trip_inside_one_page, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gmem_write_crossing_pages_lands_in_both, setup,
 					    teardown),

@@ -3,7 +3,8 @@
  * syndrome (ISV=1) or from the instruction in guest RAM at the PC (ISV=0: post/pre-index
  * writeback, pairs, SP as base), and every abort that becomes a synchronous external abort
  * for the guest (no device, an instruction MMIO cannot do, a bad device access, a guest
- * page-table walk, an instruction fetch outside RAM). */
+ * page-table walk, an instruction fetch outside RAM), and the first touch of a RAM block
+ * (populated, then retried). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,9 @@
 #include <core/arch.h>
 #include <core/err.h>
 #include <core/gmem.h>
+#include <core/lib.h>
 #include <core/mmio.h>
+#include <core/pgtable.h>
 #include <core/trap.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
@@ -453,6 +456,85 @@ static void test_trap_abort_instruction_fetch_outside_ram_is_an_instruction_abor
 				     "(no RAM): external abort"));
 }
 
+/* --- RAM populated on first touch (docs/memory.md) --- */
+
+#define UNTOUCHED (VM_RAM_BASE + 3 * SZ_2M) /* a block nothing has written */
+
+static void fault_at(uint64_t esr, uint64_t ipa)
+{
+	v->ctx.esr = esr;
+	v->ctx.far = ipa;
+	v->ctx.hpfar = sim_hpfar(ipa);
+	exit_handle(v, HAL_EXIT_SYNC);
+}
+
+static void assert_retried(uint64_t pc)
+{
+	assert_int_equal(v->ctx.pc, pc);
+	assert_int_equal(v->stats.abort_injected, 0);
+	assert_int_equal(v->stats.mmio, 0);
+}
+
+static void test_trap_abort_first_touch_of_ram_populates_the_block_and_retries(void **state)
+{
+	const struct vm_ram *r = vm_ram_find(m.vm, UNTOUCHED);
+	const uint8_t *block = (const uint8_t *)(uintptr_t)(r->pa + (UNTOUCHED - r->ipa));
+	unsigned long blocks = m.vm->ram_blocks;
+
+	assert_false(vm_ram_populated(r, UNTOUCHED));
+	fault_at(sim_esr_dabt(false), UNTOUCHED + 0x1238);
+	assert_retried(ENTRY);
+	assert_true(vm_ram_populated(r, UNTOUCHED));
+	assert_true(pgt_lookup(&m.vm->s2, UNTOUCHED + SZ_2M - 1, NULL, NULL));
+	for (uint64_t i = 0; i < SZ_2M; i++) {
+		if (block[i])
+			fail_msg("byte 0x%llx of the block is 0x%02x", (unsigned long long)i,
+				 block[i]);
+	}
+	/* A second vCPU that faulted on the same block before it was mapped just retries. */
+	fault_at(sim_esr_dabt(true), UNTOUCHED + 0x40);
+	assert_retried(ENTRY);
+	assert_int_equal(m.vm->ram_blocks, blocks + 1);
+	/* Stores, instruction fetches and the guest's own table walks populate alike. */
+	fault_at(sim_esr_dabt(true), UNTOUCHED + SZ_2M);
+	fault_at(sim_esr_dabt(false) | ESR_ISS_S1PTW, UNTOUCHED + 2 * SZ_2M);
+	v->ctx.pc = UNTOUCHED + 3 * SZ_2M;
+	fault_at(sim_esr_iabt(), UNTOUCHED + 3 * SZ_2M);
+	assert_retried(UNTOUCHED + 3 * SZ_2M);
+	assert_int_equal(m.vm->ram_blocks, blocks + 4);
+	assert_int_equal(sim_hal.console_len, 0);
+}
+
+/* Nothing of AArch32 is emulated, but its first touch of RAM is served all the same. */
+static void test_trap_abort_first_touch_from_aarch32_populates_too(void **state)
+{
+	v->ctx.pstate = PSTATE_NRW | 0x10; /* AArch32 User */
+	fault_at(sim_esr_dabt(false), UNTOUCHED + 0x10);
+	assert_retried(ENTRY);
+	assert_true(vm_ram_populated(vm_ram_find(m.vm, UNTOUCHED), UNTOUCHED));
+	assert_int_equal(v->ctx.pstate, PSTATE_NRW | 0x10);
+	/* Outside RAM it is still the external abort AArch32 gets. */
+	fault_at(sim_esr_dabt(false), HOLE);
+	assert_int_equal(v->stats.abort_injected, 1);
+}
+
+/* Only a translation fault is a first touch, and only if populating maps the address: any
+ * other fault on RAM is answered, never retried for ever. */
+static void test_trap_abort_ram_fault_that_populating_cannot_cure_is_an_external_abort(void **state)
+{
+	fault_at(sim_esr(ESR_EC_DABT_LOW, ESR_ISS_FSC_PERM | 3), UNTOUCHED);
+	assert_external_abort(UNTOUCHED, false);
+	assert_false(vm_ram_populated(vm_ram_find(m.vm, UNTOUCHED), UNTOUCHED));
+
+	/* A page that left stage 2 after its block was populated. */
+	assert_int_equal(vm_ram_populate(m.vm, UNTOUCHED), HV_OK);
+	assert_int_equal(pgt_unmap(&m.vm->s2, UNTOUCHED + PAGE_SIZE, PAGE_SIZE), HV_OK);
+	v->ctx.pc = ENTRY;
+	v->stats.abort_injected = 0;
+	fault_at(sim_esr_dabt(true), UNTOUCHED + PAGE_SIZE);
+	assert_external_abort(UNTOUCHED + PAGE_SIZE, true);
+}
+
 /* DC CIVAC and friends on a device page: nothing to maintain, the guest moves on. */
 static void test_trap_abort_cache_maintenance_on_a_device_is_skipped(void **state)
 {
@@ -497,6 +579,9 @@ int main(void)
 	    T(test_trap_abort_failing_device_access_is_an_external_abort),
 	    T(test_trap_abort_guest_table_walk_is_never_mmio),
 	    T(test_trap_abort_instruction_fetch_outside_ram_is_an_instruction_abort),
+	    T(test_trap_abort_first_touch_of_ram_populates_the_block_and_retries),
+	    T(test_trap_abort_first_touch_from_aarch32_populates_too),
+	    T(test_trap_abort_ram_fault_that_populating_cannot_cure_is_an_external_abort),
 	};
 #undef T
 

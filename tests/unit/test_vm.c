@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Tests of core/vm.c: VM slots and their VMIDs, RAM (zeroed, mapped RWX at its IPA), the MMIO
+/* Tests of core/vm.c: VM slots and their VMIDs, RAM (reserved at creation, each block zeroed
+ * and mapped RWX at its IPA on first touch, docs/memory.md), the MMIO
  * bus (overlap refusal, sort order, lookup at every edge), vCPU reset state, stop, and a
  * teardown that gives every page back to the allocator. */
 #include <setjmp.h>
@@ -160,30 +161,118 @@ static void test_vm_name_is_cut_to_fit(void **state)
 
 /* --- RAM --- */
 
-static void test_vm_ram_is_zeroed_and_mapped_rwx_at_its_ipa(void **state)
+static void assert_zero(const uint8_t *p, uint64_t len, const char *what)
+{
+	for (uint64_t i = 0; i < len; i++) {
+		if (p[i])
+			fail_msg("%s: byte 0x%llx is 0x%02x", what, (unsigned long long)i, p[i]);
+	}
+}
+
+static void test_vm_add_ram_reserves_memory_but_zeroes_and_maps_nothing(void **state)
 {
 	struct vm *vm = make(0);
+	uint64_t free0 = palloc_free_bytes(&alloc);
 	const uint8_t *p;
-	uint64_t pa;
-	unsigned flags;
 
 	assert_int_equal(vm_add_ram(vm, VM_RAM_BASE, 2 * SZ_2M), HV_OK);
 	assert_int_equal(vm->ram_count, 1);
 	assert_int_equal(vm->ram[0].ipa, VM_RAM_BASE);
 	assert_int_equal(vm->ram[0].size, 2 * SZ_2M);
 	assert_true(is_aligned(vm->ram[0].pa, SZ_2M));
-	for (uint64_t off = 0; off < 2 * SZ_2M; off += PAGE_SIZE) {
-		assert_true(pgt_lookup(&vm->s2, VM_RAM_BASE + off, &pa, &flags));
-		assert_int_equal(pa, vm->ram[0].pa + off);
+	/* Reserved: the RAM, its populated bitmap and the stage-2 tables are taken now. */
+	assert_true(palloc_free_bytes(&alloc) <= free0 - 2 * SZ_2M - PAGE_SIZE);
+	for (uint64_t off = 0; off < 2 * SZ_2M; off += PAGE_SIZE)
+		assert_false(pgt_lookup(&vm->s2, VM_RAM_BASE + off, NULL, NULL));
+	assert_int_equal(sim_hal.zero_calls, 0);
+	assert_int_equal(vm->ram_blocks, 0);
+	/* The arena's poison is still there: nothing was cleared up front. */
+	p = (const uint8_t *)(uintptr_t)vm->ram[0].pa;
+	assert_int_not_equal(p[0], 0);
+	assert_int_not_equal(p[2 * SZ_2M - 1], 0);
+	assert_true(vm_ram_find(vm, VM_RAM_BASE + 2 * SZ_2M - 1) == &vm->ram[0]);
+	assert_null(vm_ram_find(vm, VM_RAM_BASE + 2 * SZ_2M));
+	assert_null(vm_ram_find(vm, VM_RAM_BASE - 1));
+}
+
+static void test_vm_ram_populate_zeroes_cleans_and_maps_one_block_rwx_once(void **state)
+{
+	struct vm *vm = make(0);
+	uint64_t pa, block1;
+	unsigned flags;
+
+	assert_int_equal(vm_add_ram(vm, VM_RAM_BASE, 3 * SZ_2M), HV_OK);
+	block1 = VM_RAM_BASE + SZ_2M;
+	assert_int_equal(vm_ram_populate(vm, block1 + 0x1234), HV_OK);
+	for (uint64_t off = 0; off < SZ_2M; off += PAGE_SIZE) {
+		assert_true(pgt_lookup(&vm->s2, block1 + off, &pa, &flags));
+		assert_int_equal(pa, vm->ram[0].pa + SZ_2M + off);
 		assert_int_equal(flags, PGT_RWX);
 	}
-	assert_false(pgt_lookup(&vm->s2, VM_RAM_BASE - 1, NULL, NULL));
-	assert_false(pgt_lookup(&vm->s2, VM_RAM_BASE + 2 * SZ_2M, NULL, NULL));
-	/* The arena was poisoned: every byte must have been cleared. */
-	p = (const uint8_t *)(uintptr_t)vm->ram[0].pa;
-	for (uint64_t i = 0; i < 2 * SZ_2M; i++) {
-		if (p[i])
-			fail_msg("RAM byte 0x%llx is 0x%02x", (unsigned long long)i, p[i]);
+	assert_false(pgt_lookup(&vm->s2, block1 - 1, NULL, NULL));
+	assert_false(pgt_lookup(&vm->s2, block1 + SZ_2M, NULL, NULL));
+	assert_zero((const uint8_t *)(uintptr_t)(vm->ram[0].pa + SZ_2M), SZ_2M, "block 1");
+	/* Block 0 keeps its poison: only the touched block was zeroed. */
+	assert_int_not_equal(*(const uint8_t *)(uintptr_t)vm->ram[0].pa, 0);
+	assert_int_equal(sim_hal.zero_calls, 1);
+	assert_int_equal(sim_hal.zeroed_bytes, SZ_2M);
+	assert_true(sim_hal.cleaned_bytes >= SZ_2M);
+	assert_true(vm_ram_populated(&vm->ram[0], block1));
+	assert_false(vm_ram_populated(&vm->ram[0], VM_RAM_BASE));
+
+	/* Populated once: data written since survives a second touch. */
+	*(uint8_t *)(uintptr_t)(vm->ram[0].pa + SZ_2M + 7) = 0x5a;
+	assert_int_equal(vm_ram_populate(vm, block1 + SZ_2M - 1), HV_OK);
+	assert_int_equal(*(uint8_t *)(uintptr_t)(vm->ram[0].pa + SZ_2M + 7), 0x5a);
+	assert_int_equal(sim_hal.zero_calls, 1);
+	assert_int_equal(vm->ram_blocks, 1);
+	/* Not RAM. */
+	assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE - 1), HV_EFAULT);
+	assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE + 3 * SZ_2M), HV_EFAULT);
+	assert_int_equal(vm->ram_blocks, 1);
+}
+
+/* Populating happens at a guest's first touch, where there is no clean way to fail: it must
+ * need no memory at all, even when the machine has none left. */
+static void test_vm_ram_populate_needs_no_memory(void **state)
+{
+	struct vm *vm = make(0);
+	uint64_t pa, far = 0x8000000000ULL - 0x40000000;
+
+	assert_int_equal(vm_add_ram(vm, VM_RAM_BASE, 4 * SZ_2M), HV_OK);
+	assert_int_equal(vm_add_ram(vm, far, 2 * SZ_2M), HV_OK);
+	while (palloc_alloc(&alloc, PAGE_SIZE, 0, &pa) == HV_OK)
+		;
+	assert_int_equal(palloc_free_bytes(&alloc), 0);
+	for (uint64_t off = 0; off < 4 * SZ_2M; off += SZ_2M)
+		assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE + off), HV_OK);
+	for (uint64_t off = 0; off < 2 * SZ_2M; off += SZ_2M)
+		assert_int_equal(vm_ram_populate(vm, far + off), HV_OK);
+	assert_int_equal(vm->ram_blocks, 6);
+	assert_true(pgt_lookup(&vm->s2, far + 2 * SZ_2M - 1, NULL, NULL));
+}
+
+/* A stopped VM's memory goes back with its data in it; the next VM given the same memory
+ * must read zeros, in every block. */
+static void test_vm_memory_of_a_destroyed_vm_is_zeroed_before_another_maps_it(void **state)
+{
+	struct vm *vm = make(0);
+	uint64_t pa_first;
+
+	assert_int_equal(vm_add_ram(vm, VM_RAM_BASE, 4 * SZ_2M), HV_OK);
+	pa_first = vm->ram[0].pa;
+	for (uint64_t off = 0; off < 4 * SZ_2M; off += SZ_2M)
+		assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE + off), HV_OK);
+	memset((void *)(uintptr_t)pa_first, 0xa5, 4 * SZ_2M);
+	drop(0);
+
+	vm = make(1);
+	assert_int_equal(vm_add_ram(vm, VM_RAM_BASE, 4 * SZ_2M), HV_OK);
+	assert_int_equal(vm->ram[0].pa, pa_first); /* first fit: the same memory */
+	assert_int_equal(*(const uint8_t *)(uintptr_t)pa_first, 0xa5);
+	for (uint64_t off = 0; off < 4 * SZ_2M; off += SZ_2M) {
+		assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE + off + 0x800), HV_OK);
+		assert_zero((const uint8_t *)(uintptr_t)(pa_first + off), SZ_2M, "reused block");
 	}
 }
 
@@ -486,7 +575,10 @@ int main(void)
 	    T(test_vm_destroyed_slot_and_vmid_are_reused_after_a_tlb_flush),
 	    T(test_vm_create_failure_gives_back_slot_and_vmid),
 	    T(test_vm_name_is_cut_to_fit),
-	    T(test_vm_ram_is_zeroed_and_mapped_rwx_at_its_ipa),
+	    T(test_vm_add_ram_reserves_memory_but_zeroes_and_maps_nothing),
+	    T(test_vm_ram_populate_zeroes_cleans_and_maps_one_block_rwx_once),
+	    T(test_vm_ram_populate_needs_no_memory),
+	    T(test_vm_memory_of_a_destroyed_vm_is_zeroed_before_another_maps_it),
 	    T(test_vm_add_ram_refuses_bad_ranges),
 	    T(test_vm_add_ram_refuses_overlap_with_ram_and_mmio),
 	    T(test_vm_add_ram_holds_at_most_vm_max_ram_regions),

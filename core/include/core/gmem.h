@@ -7,11 +7,13 @@
 
 struct vm;
 
-/* Guest memory access: the only way core/ and vdev/ touch a VM's RAM. Every page of the range
- * is looked up in the VM's own stage 2 and must be normal memory (RAM) there, so a guest
- * address can never reach the hypervisor, a device or another VM. Ranges may cross pages and
- * RAM regions. HV_EFAULT (nothing copied past the first bad page) if any byte is not RAM of
- * this VM or the range wraps. */
+/* Guest memory access: the only way core/ and vdev/ touch a VM's RAM. Every block of the range
+ * must lie in one of the VM's own RAM regions, so a guest address can never reach the
+ * hypervisor, a device or another VM. A write populates each block it touches first (zeroed,
+ * then mapped: the path a guest's first touch takes, docs/memory.md); a read of a block not
+ * yet populated gives zeros and populates nothing. Ranges may cross blocks and RAM regions.
+ * HV_EFAULT (nothing copied past the first bad block) if any byte is not RAM of this VM or
+ * the range wraps. */
 int gmem_read(struct vm *vm, uint64_t ipa, void *buf, size_t len);
 int gmem_write(struct vm *vm, uint64_t ipa, const void *buf, size_t len);
 

@@ -16,7 +16,8 @@ struct palloc;
  * invalidated (hal/mmu.h), then the new value written. So with the EL2 MMU on, changing the
  * entry that maps the running code, its stack or the tables themselves faults: change the
  * live EL2 map only where none of those sit. Not locked: the owner (the VM, or boot code)
- * serialises calls. */
+ * serialises changes; lookups may run concurrently with a change (descriptors are written
+ * and read atomically, with release and acquire order). */
 
 enum pgt_regime {
 	PGT_EL2_STAGE1, /* hypervisor VA -> PA, non-VHE EL2 descriptor format */
@@ -62,6 +63,13 @@ int pgt_init(struct pgt *pgt, enum pgt_regime regime, unsigned ia_bits, uint16_t
  * flags without PGT_R: EL2 stage 1 cannot express "not readable"). HV_ENOMEM leaves any part
  * already mapped in place; the caller may unmap the range. */
 int pgt_map(struct pgt *pgt, uint64_t ia, uint64_t pa, uint64_t size, unsigned flags);
+
+/* Build every table that mapping 2 MiB blocks anywhere in [ia, ia+size) needs, and map
+ * nothing: afterwards pgt_map() of a 2 MiB-aligned 2 MiB block there allocates no memory and
+ * cannot fail with HV_ENOMEM (guest RAM populated on demand, docs/memory.md). ia and size
+ * 2 MiB aligned (HV_EINVAL otherwise); HV_ENOMEM leaves the tables already built, which
+ * pgt_unmap() of the range frees. Existing leaves are kept. */
+int pgt_prepare_blocks(struct pgt *pgt, uint64_t ia, uint64_t size);
 
 /* Remove any mapping in [ia, ia+size); unmapped holes are fine. Frees emptied tables.
  * Same range rules as pgt_map(). A block only partly inside the range is split first: that

@@ -22,6 +22,9 @@ void trap_hvc_smc(struct vcpu *vcpu, bool smc);
 void trap_sysreg(struct vcpu *vcpu, uint64_t esr);
 void trap_data_abort(struct vcpu *vcpu, uint64_t esr);
 void trap_insn_abort(struct vcpu *vcpu, uint64_t esr);
+/* A stage-2 abort that is the first touch of a RAM block (docs/memory.md): populate the block
+ * and return true, the guest retrying its access; false for any other abort. */
+bool trap_ram_first_touch(struct vcpu *vcpu, uint64_t esr);
 
 /* Exceptions delivered to the guest as hardware would deliver them: registers, ELR_EL1,
  * SPSR_EL1, ESR_EL1, FAR_EL1 set and the PC moved to the right VBAR_EL1 vector. */

@@ -81,8 +81,11 @@ struct mmio_device {
 	void *priv;
 };
 
+/* A RAM region: [ipa, ipa+size) backed by [pa, pa+size), reserved at creation and mapped a
+ * 2 MiB block at a time on first touch (docs/memory.md). */
 struct vm_ram {
 	uint64_t ipa, pa, size;
+	uint64_t *populated; /* bit n: block n zeroed and mapped (set once, under ram_lock) */
 };
 
 enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_STOPPED };
@@ -97,7 +100,9 @@ struct vm {
 	unsigned pa_bits;     /* of the CPU, for VTCR_EL2.PS */
 	struct palloc *alloc; /* where RAM and tables came from */
 	struct vm_ram ram[VM_MAX_RAM];
-	unsigned ram_count;
+	unsigned ram_count;	  /* regions are only added, before the VM runs */
+	struct spinlock ram_lock; /* populating: stage-2 changes, populated bits, ram_blocks */
+	unsigned long ram_blocks; /* 2 MiB blocks populated so far */
 
 	struct mmio_device mmio[VM_MAX_MMIO]; /* sorted by base, never overlapping */
 	unsigned mmio_count;
@@ -127,8 +132,23 @@ struct vm {
 int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_bits,
 	      struct palloc *alloc);
 
-/* Give the VM `size` bytes of zeroed RAM at `ipa` (2 MiB aligned, contiguous). */
+/* Give the VM `size` bytes of RAM at `ipa` (2 MiB aligned): the memory is reserved now
+ * (HV_ENOMEM when the machine has too little, nothing changed) and each 2 MiB block is zeroed
+ * and mapped when first touched (vm_ram_populate()), so the guest reads zeros from any byte
+ * it did not write. */
 int vm_add_ram(struct vm *vm, uint64_t ipa, uint64_t size);
+
+/* The RAM region holding `ipa`, or NULL. */
+const struct vm_ram *vm_ram_find(const struct vm *vm, uint64_t ipa);
+
+/* Whether the 2 MiB block of region `r` holding `ipa` has been populated. Lock-free. */
+bool vm_ram_populated(const struct vm_ram *r, uint64_t ipa);
+
+/* Populate the 2 MiB block of RAM holding `ipa` unless it already is: zero it, clean it to the
+ * point of coherency, map it in stage 2 and mark it populated. Any CPU may call it at any
+ * time (takes vm->ram_lock); a block is populated once in the VM's life. HV_EFAULT if `ipa`
+ * is not RAM. */
+int vm_ram_populate(struct vm *vm, uint64_t ipa);
 
 /* Put a device on the VM's MMIO bus: HV_EBUSY if it overlaps RAM or another device. The
  * range is not mapped in stage 2, so every access traps. */

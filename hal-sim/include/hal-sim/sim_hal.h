@@ -51,6 +51,10 @@ struct sim_hal {
 	size_t console_len;
 	uint64_t console_base;
 
+	/* hal_mem_zero() and hal_dcache_clean_range(): bytes and calls, updated atomically. */
+	uint64_t zeroed_bytes, cleaned_bytes;
+	unsigned zero_calls;
+
 	unsigned tlb_flush_va, tlb_flush_all, tlb_flush_ipa, tlb_flush_vmid; /* call counts */
 	uint64_t last_flush_addr;
 	uint64_t el2_root, el2_tcr, el2_mair; /* what hal_el2_mmu_enable() was given */

@@ -62,8 +62,9 @@ int sim_machine_load(struct sim_machine *m, const void *image, size_t size,
  * at VM_RAM_BASE + IMAGE_RAW_OFFSET, which is the vCPU's PC. */
 int sim_machine_load_program(struct sim_machine *m, const uint32_t *insns, size_t count);
 
-/* The host pointer behind guest RAM at `ipa` (through the VM's stage 2), or NULL. Only valid
- * up to the end of the 4 KiB page. */
+/* The host pointer behind guest RAM at `ipa` (through the VM's stage 2), or NULL. The 2 MiB
+ * block holding `ipa` is populated first, as the guest's own first touch would do (it reads
+ * zeros). Only valid up to the end of the 4 KiB page. */
 void *sim_ram_ptr(struct sim_machine *m, uint64_t ipa);
 
 /* --- The scripted guest (sim/guest.c) ------------------------------------------------------ */

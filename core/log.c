@@ -24,8 +24,8 @@ void log_set_level(enum log_level max_level)
 
 void log_printf(enum log_level level, const char *fmt, ...)
 {
-	/* +2: room for the newline and the NUL even when the text is cut. */
-	char line[LOG_LINE_MAX + 2];
+	/* +3: room for the line end and the NUL even when the text is cut. */
+	char line[LOG_LINE_MAX + 3];
 	const char *prefix;
 	size_t len;
 	va_list ap;
@@ -45,6 +45,9 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	} else {
 		len += (size_t)n;
 	}
+	/* The console passes bytes through untouched (guests' output must arrive as written), so
+	 * the hypervisor's own lines carry the carriage return a terminal in raw mode needs. */
+	line[len++] = '\r';
 	line[len++] = '\n';
 
 	console_write(line, len);

@@ -28,6 +28,7 @@ void sim_console_clear(void)
 {
 	sim_hal.console_len = 0;
 	sim_hal.console[0] = '\0';
+	sim_hal.console_raw_len = 0;
 }
 
 _Noreturn void sim_exit(const char *reason, int status)
@@ -83,7 +84,8 @@ void hal_console_init(uint64_t base_pa)
 	sim_hal.console_base = base_pa;
 }
 
-void hal_console_write(const char *s, size_t len)
+/* Append to a bounded buffer, dropping its oldest bytes when full; room for a NUL kept. */
+static void append(char *buf, size_t *used, const char *s, size_t len)
 {
 	const size_t cap = SIM_CONSOLE_SIZE - 1;
 
@@ -91,14 +93,39 @@ void hal_console_write(const char *s, size_t len)
 		s += len - cap;
 		len = cap;
 	}
-	if (sim_hal.console_len + len > cap) {
-		size_t drop = sim_hal.console_len + len - cap;
+	if (*used + len > cap) {
+		size_t drop = *used + len - cap;
 
-		memmove(sim_hal.console, sim_hal.console + drop, sim_hal.console_len - drop);
-		sim_hal.console_len -= drop;
+		memmove(buf, buf + drop, *used - drop);
+		*used -= drop;
 	}
-	memcpy(sim_hal.console + sim_hal.console_len, s, len);
-	sim_hal.console_len += len;
+	memcpy(buf + *used, s, len);
+	*used += len;
+}
+
+void hal_console_write(const char *s, size_t len)
+{
+	char shown[256];
+	size_t n = 0;
+
+	append(sim_hal.console_raw, &sim_hal.console_raw_len, s, len);
+	for (size_t i = 0; i < len; i++) {
+		/* "\r\n" shows as "\n", also when a write ends between the two. */
+		if (s[i] == '\n' && n && shown[n - 1] == '\r')
+			n--;
+		else if (s[i] == '\n' && !n && sim_hal.console_len &&
+			 sim_hal.console[sim_hal.console_len - 1] == '\r')
+			sim_hal.console_len--;
+		shown[n++] = s[i];
+		if (n == sizeof(shown) || i + 1 == len) {
+			/* Keep a trailing '\r' back: the next byte may be its '\n'. */
+			size_t keep = shown[n - 1] == '\r' && i + 1 < len;
+
+			append(sim_hal.console, &sim_hal.console_len, shown, n - keep);
+			shown[0] = '\r';
+			n = keep;
+		}
+	}
 	sim_hal.console[sim_hal.console_len] = '\0';
 }
 

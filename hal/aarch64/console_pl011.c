@@ -37,12 +37,10 @@ static void put_char(char c)
 
 void hal_console_write(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		/* Terminals in raw mode (QEMU -nographic) need the carriage return. */
-		if (s[i] == '\n')
-			put_char('\r');
+	/* Byte for byte: whoever writes a line end chooses it (core/log.c writes "\r\n"; a
+	 * guest's console output is passed on exactly as the guest wrote it). */
+	for (size_t i = 0; i < len; i++)
 		put_char(s[i]);
-	}
 }
 
 int hal_console_getc(void)

@@ -7,6 +7,8 @@ lines. A case may type on the console: its optional "input" is a list of (regex,
 used in order; once a complete console line matches the next pair's regex, its text is
 written to QEMU's stdin, which -nographic connects to the serial console. An optional
 "prepare" callable makes the files a case needs (disk images) and returns an error or None.
+An optional "raw_expect" / "raw_forbid" lists byte strings that must / must not occur in the
+console output exactly as QEMU gave it (line ends included), checked once the case ran.
 
     tests/qemu/run.py --image build/hypervisor.bin [--qemu qemu-system-aarch64] [-k NAME]
 """
@@ -36,6 +38,7 @@ class Console:
     def __init__(self, proc):
         self.proc = proc
         self.lines = []
+        self.raw = bytearray()
         self.partial = b""
         self.sel = selectors.DefaultSelector()
         self.sel.register(proc.stdout, selectors.EVENT_READ)
@@ -47,6 +50,7 @@ class Console:
         chunk = os.read(self.proc.stdout.fileno(), 65536)
         if not chunk:
             return False
+        self.raw += chunk
         self.partial += chunk
         *done, self.partial = self.partial.split(b"\n")
         self.lines += [d.decode("utf-8", "replace").rstrip("\r") for d in done]
@@ -142,7 +146,21 @@ def run_case_in(case, args, workdir):
         proc.stdout.close()
         if proc.stdin:
             proc.stdin.close()
+    if error is None:
+        error = raw_check(case, bytes(con.raw))
     return error, con.tail()
+
+
+def raw_check(case, raw):
+    """The case's byte-exact checks of the console output, or None when they hold."""
+    for want in case.get("raw_expect", []):
+        if want not in raw:
+            return "raw console output lacks %r" % want
+    for bad in case.get("raw_forbid", []):
+        if bad in raw:
+            at = raw.index(bad)
+            return "raw console output has %r: %r" % (bad, raw[max(0, at - 40):at + len(bad)])
+    return None
 
 
 # Text goes to the console in one piece, as a paste would: the hypervisor must hold back what

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include <core/console.h>
 #include <core/log.h>
 #include <hal-sim/sim_hal.h>
 
@@ -22,6 +23,22 @@ static void test_log_info_has_no_prefix_and_ends_line(void **state)
 {
 	log_info("cpus: %u", 4u);
 	assert_string_equal(sim_hal.console, "cpus: 4\n");
+}
+
+/* Issue #11 item 22: the UART takes bytes as they are given. The hypervisor's own lines carry
+ * the carriage return a raw-mode terminal needs; a guest's bytes pass through untouched, a
+ * bare "\n", a "\r\n" and a lone "\r" alike. */
+static void test_log_lines_end_in_crlf_and_guest_bytes_pass_unchanged(void **state)
+{
+	static const char guest[] = "a\nb\r\nc\r";
+
+	log_info("cpus: %u", 4u);
+	assert_int_equal(sim_hal.console_raw_len, 9);
+	assert_memory_equal(sim_hal.console_raw, "cpus: 4\r\n", 9);
+	assert_true(console_put(guest, sizeof(guest) - 1));
+	console_drain(SIZE_MAX);
+	assert_int_equal(sim_hal.console_raw_len, 9 + sizeof(guest) - 1);
+	assert_memory_equal(sim_hal.console_raw + 9, guest, sizeof(guest) - 1);
 }
 
 static void test_log_levels_are_prefixed(void **state)
@@ -119,6 +136,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_log_info_has_no_prefix_and_ends_line, setup),
+	    cmocka_unit_test_setup(test_log_lines_end_in_crlf_and_guest_bytes_pass_unchanged,
+				   setup),
 	    cmocka_unit_test_setup(test_log_levels_are_prefixed, setup),
 	    cmocka_unit_test_setup(test_log_debug_is_filtered_by_level, setup),
 	    cmocka_unit_test_setup(test_log_long_line_is_cut_with_ellipsis, setup),

@@ -47,8 +47,12 @@ struct sim_hal {
 	uint64_t counter_freq;	/* default 62.5 MHz like QEMU virt */
 	unsigned pa_bits;	/* default 40 */
 
-	char console[SIM_CONSOLE_SIZE]; /* NUL-terminated; oldest text dropped when full */
+	/* The console as a terminal shows it: NUL-terminated, each "\r\n" shown as "\n", the
+	 * oldest text dropped when full. console_raw: the last bytes exactly as written. */
+	char console[SIM_CONSOLE_SIZE];
 	size_t console_len;
+	char console_raw[SIM_CONSOLE_SIZE];
+	size_t console_raw_len;
 	uint64_t console_base;
 
 	/* hal_mem_zero() and hal_dcache_clean_range(): bytes and calls, updated atomically. */

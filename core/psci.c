@@ -7,6 +7,7 @@
 #include <core/sched.h>
 #include <core/smccc.h>
 #include <core/trap.h>
+#include <core/vgic.h>
 #include <core/vm.h>
 
 /* MPIDR affinity fields a caller may name (Aff3, Aff2..Aff0). */
@@ -49,6 +50,7 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint6
 	if ((entry & 3) || gmem_check(caller->vm, entry, A64_INSN_SIZE) != 0)
 		return PSCI_RET_INVALID_ADDRESS;
 	vcpu_reset(t, entry, context);
+	vgic_vcpu_reset(t);
 	t->state = VCPU_RUNNABLE;
 	sched_kick(t);
 	return PSCI_RET_SUCCESS;

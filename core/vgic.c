@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Virtual GICv3 interrupt state: inputs, the distributor's setters, routing, SGIs and the WFI
  * wake-up test (see core/vgic.h). The list registers are core/vgic_lr.c. */
+#include <core/check.h>
 #include <core/gicv3.h>
 #include <core/lib.h>
 #include <core/sched.h>
@@ -346,6 +347,38 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 		irq->pending_latch = true;
 		vgic_mark(irq);
 	}
+	spin_unlock(&vm->vgic.lock);
+}
+
+void vgic_vcpu_reset(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_cpu *c = &vcpu->vgic;
+
+	spin_lock(&vm->vgic.lock);
+	/* Its SGIs and PPIs lose their active state with the PE (as after a cold reset); an SPI
+	 * it had acknowledged stays active in the distributor, as on hardware, but is no longer
+	 * this interface's to deactivate. */
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
+		struct vgic_irq *irq = &c->private_irqs[i];
+
+		if (irq->active)
+			vgic_set_active_locked(vm, irq, false);
+	}
+	for (unsigned i = 0; i < vm->vgic.nr_spis; i++) {
+		struct vgic_irq *irq = &vm->vgic.spis[i];
+
+		if (irq->spilled && irq->target == vcpu)
+			irq->spilled = false;
+	}
+	CHECK(c->lr_used == 0); /* folded at its last exit */
+	c->nr_spilled = 0;
+	c->nr_running = 0;
+	c->fold_pending = false;
+	/* The virtual CPU interface from reset: no active priorities, group enables and mask
+	 * off, empty list registers. */
+	memset(&vcpu->ctx.vgic, 0, sizeof(vcpu->ctx.vgic));
+	vcpu->ctx.vgic.hcr = ICH_HCR_EN;
 	spin_unlock(&vm->vgic.lock);
 }
 

@@ -330,6 +330,45 @@ static void test_psci_cpu_off_turns_the_caller_off_and_cpu_on_starts_it_again(vo
 	assert_int_equal(call(PSCI_AFFINITY_INFO_64, 1, 0, 0), PSCI_AFFINITY_ON);
 }
 
+/* Issue #11 item 7: what CPU_ON resets beyond the registers. The vCPU went off in an
+ * interrupt handler, with SGI 3 active at priority 0x40 (ICH_AP1R0 bit, running priority),
+ * its mask and group enables set in ICH_VMCR, secrets in its FP/SIMD registers and PAuth
+ * keys. Its next life starts with none of it. */
+static void test_psci_cpu_on_resets_the_cpu_interface_fp_simd_and_pauth_keys(void **state)
+{
+	struct vcpu *v = cpu(1);
+	struct vgic_irq *sgi = &v->vgic.private_irqs[3];
+
+	v->ctx.vgic.vmcr = ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
+	v->ctx.vgic.ap1r[0] = 1u << (0x40 >> 3);
+	v->ctx.vgic.ap0r[2] = 0x10;
+	v->vgic.running[0] = 3;
+	v->vgic.nr_running = 1;
+	sgi->group = 1;
+	sgi->priority = 0x40;
+	sgi->enabled = true;
+	sgi->active = true;
+	sgi->active_priority = 0x40;
+	v->vgic.interesting[0] |= 1u << 3;
+	v->ctx.fpsimd.v[7] = 0x5ec2e7;
+	v->ctx.fpsimd.fpcr = 0x3000000;
+	v->ctx.pauth_keys[4] = 0xfeedface;
+
+	assert_int_equal(call(PSCI_CPU_ON_64, 1, SECONDARY, 0), 0);
+	assert_int_equal(v->ctx.vgic.vmcr, 0);
+	assert_int_equal(v->ctx.vgic.ap1r[0], 0);
+	assert_int_equal(v->ctx.vgic.ap0r[2], 0);
+	assert_int_equal(v->ctx.vgic.hcr, ICH_HCR_EN);
+	assert_int_equal(v->vgic.nr_running, 0);
+	assert_false(sgi->active);
+	assert_true(sgi->enabled); /* the redistributor's configuration stays */
+	assert_int_equal(v->vgic.interesting[0] & (1u << 3), 0);
+	assert_int_equal(v->ctx.fpsimd.v[7], 0);
+	assert_int_equal(v->ctx.fpsimd.fpcr, 0);
+	assert_int_equal(v->ctx.pauth_keys[4], 0);
+	assert_cold_boot(1, SECONDARY, 0);
+}
+
 static void test_psci_cpu_off_of_the_boot_vcpu_lets_a_secondary_restart_it(void **state)
 {
 	assert_int_equal(call(PSCI_CPU_ON_64, 3, SECONDARY, 0), 0);
@@ -582,6 +621,8 @@ int main(void)
 		teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_psci_cpu_off_turns_the_caller_off_and_cpu_on_starts_it_again, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_psci_cpu_on_resets_the_cpu_interface_fp_simd_and_pauth_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_psci_cpu_off_of_the_boot_vcpu_lets_a_secondary_restart_it, setup, teardown),
 	    cmocka_unit_test_setup_teardown(

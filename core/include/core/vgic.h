@@ -129,6 +129,11 @@ void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid);
  * ends the virtual one like any other. */
 void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid);
 
+/* PSCI CPU_ON of a vCPU that is off (not loaded): its CPU interface as after a reset - no
+ * active priorities or running priorities, ICH_VMCR zero, empty list registers - and its SGIs
+ * and PPIs inactive. Takes the vGIC lock. */
+void vgic_vcpu_reset(struct vcpu *vcpu);
+
 /* State changes from the distributor/redistributor registers (lock held). Each keeps the
  * vCPUs' "interesting" sets right, and each that can make a pending interrupt deliverable
  * kicks its target (sched_kick()), which may be blocked in WFI. */

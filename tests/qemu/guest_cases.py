@@ -192,4 +192,19 @@ GUEST_CASES = [
     hostile_virtio_guest(False),
     hostile_virtio_guest(True),
     # bench has no case: `make bench` runs it.
+    # A text file taken as a raw image: its first word is UNDEFINED, the vector (VBAR_EL1 0 at
+    # reset) is not in RAM, so the exception faults at its own vector: the VM is stopped with a
+    # message and status 126 instead of looping (issue #11 item 20).
+    {
+        "name": "guest-not-an-image",
+        "smp": 1,
+        "guest": "README.md",
+        "expect": [r"^error: vm0: vcpu 0: exception \(esr 0x86000010\) at its own exception "
+                   r"vector 0x200 \(VBAR_EL1 0x0\): the guest cannot take exceptions; VM "
+                   r"stopped$",
+                   r"^vm0: stopped with status 126 "],
+        "forbid": [r"similar message\(s\) suppressed"],
+        "exit": 126,
+        "timeout": 30,
+    },
 ]

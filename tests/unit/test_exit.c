@@ -238,6 +238,7 @@ static void test_exit_100_bad_accesses_print_at_most_5_lines(void **state)
 
 	/* A second later the count of what was dropped comes out with the next line. */
 	sim_hal.counter += sim_hal.counter_freq;
+	v->ctx.pc = ENTRY;
 	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0), 0);
 	assert_true(console_has_line("warning: 95 similar message(s) suppressed"));
 	assert_int_equal(console_line_count(), 7);
@@ -460,6 +461,10 @@ static void test_exit_hostile_sequences_leave_a_legal_pc(void **state)
 			assert_int_equal(ctx->el1[HAL_SPSR_EL1], old_pstate);
 			assert_int_equal(ctx->pstate & (PSTATE_M_MASK | PSTATE_NRW | PSTATE_DAIF),
 					 PSTATE_M_EL1H | PSTATE_DAIF);
+		} else if (pc == vector && m.vm->state == VM_STOPPED &&
+			   m.vm->exit_status == VM_STATUS_RECURSIVE_FAULT) {
+			/* An exception at its own vector: never taken, the VM stopped (item 20). */
+			assert_int_equal(ctx->pc, pc);
 		} else if (ctx->pc != pc + 4 || ctx->pstate != old_pstate) {
 			fail_msg("iteration %u: esr 0x%llx moved pc 0x%llx to 0x%llx", it,
 				 (unsigned long long)esr, (unsigned long long)pc,

@@ -196,6 +196,7 @@ static void test_inject_ssbs_comes_from_sctlr_dssbs(void **state)
 
 	v->ctx.el1[HAL_SCTLR_EL1] = SCTLR_EL1_RESET;
 	v->ctx.pstate = PSTATE_M_EL1H | PSTATE_SSBS;
+	v->ctx.pc = PC; /* not at the vector the first one went to */
 	inject_undef(v);
 	assert_false(v->ctx.pstate & PSTATE_SSBS);
 }
@@ -207,6 +208,36 @@ static void test_inject_keeps_nzcv_and_dit_of_the_interrupted_context(void **sta
 	v->ctx.pstate = PSTATE_M_EL1H | NZCV | DIT;
 	inject_undef(v);
 	assert_int_equal(v->ctx.pstate & (NZCV | DIT), NZCV | DIT);
+}
+
+/* Issue #11 item 20: an exception raised by the first instruction of the vector it would be
+ * taken to (a vector outside RAM: the fetch faults) would be taken there again forever. The
+ * VM is stopped with a non-zero status and one line saying why; the vCPU is left as it was. */
+static void test_inject_exception_at_its_own_vector_stops_the_vm(void **state)
+{
+	v->ctx.pstate = PSTATE_M_EL1H;
+	v->ctx.pc = VBAR + 0x200; /* where an exception from EL1h goes */
+	v->ctx.el1[HAL_ELR_EL1] = 0x1234;
+	inject_insn_abort(v, VBAR + 0x200);
+	assert_int_equal(m.vm->state, VM_STOPPED);
+	assert_int_equal(m.vm->exit_status, VM_STATUS_RECURSIVE_FAULT);
+	assert_int_not_equal(VM_STATUS_RECURSIVE_FAULT, 0);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_int_equal(v->ctx.el1[HAL_ELR_EL1], 0x1234);
+	assert_int_equal(v->stats.abort_injected, 0);
+	assert_non_null(strstr(sim_hal.console, "at its own exception vector 0x40001200"));
+}
+
+/* The same instruction when the exception goes elsewhere (from EL0 to VBAR + 0x400) is an
+ * ordinary exception. */
+static void test_inject_exception_at_another_vector_is_taken(void **state)
+{
+	v->ctx.pstate = PSTATE_M_EL0T;
+	v->ctx.pc = VBAR + 0x200;
+	inject_undef(v);
+	assert_int_equal(v->ctx.pc, VBAR + 0x400);
+	assert_int_not_equal(m.vm->state, VM_STOPPED);
+	assert_int_equal(v->stats.undef_injected, 1);
 }
 
 static void test_inject_skip_insn_moves_pc_by_4(void **state)
@@ -230,6 +261,8 @@ int main(void)
 	    T(test_inject_ssbs_comes_from_sctlr_dssbs),
 	    T(test_inject_keeps_nzcv_and_dit_of_the_interrupted_context),
 	    T(test_inject_skip_insn_moves_pc_by_4),
+	    T(test_inject_exception_at_its_own_vector_stops_the_vm),
+	    T(test_inject_exception_at_another_vector_is_taken),
 	};
 #undef T
 

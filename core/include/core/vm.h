@@ -175,6 +175,10 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);
  * vCPU at creation, the others by PSCI CPU_ON). Its state is left to the caller. */
 void vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 
+/* The status of a VM stopped because it faulted while entering its own exception vector (it
+ * could never run again): core/inject.c. */
+#define VM_STATUS_RECURSIVE_FAULT 126
+
 /* Stop the VM (from any of its vCPUs): it runs no more, status recorded once. */
 void vm_stop(struct vm *vm, int status);
 bool vm_running(struct vm *vm);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* libFuzzer harness for the guest DTB writer: an input is a buffer size and a list of edits to
- * the standard board (DESIGN section 5). guest_dtb_build() must either refuse the board
+ * the standard board (docs/guest-abi.md, Board). guest_dtb_build() must either refuse the board
  * (HV_EINVAL) or the buffer (HV_ENOMEM) without writing outside the exactly-sized buffer
  * (ASan), or write a blob that the FDT reader opens and in which host discovery finds the
  * board it was given. Seeds: fuzz/corpus/guest_dtb/.

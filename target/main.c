@@ -55,7 +55,7 @@ extern char _start_image[], _etext[], _erodata[], _end[];
 /* SPIs every VM's distributor has (INTIDs 32-95): the PL011 and room for virtio-mmio. */
 #define GUEST_NR_SPIS 64
 
-/* Stage-2 input size of every VM: the board of DESIGN section 5 fits in 40 bits. */
+/* Stage-2 input size of every VM: the board of docs/guest-abi.md fits in 40 bits. */
 #define GUEST_IPA_BITS 40
 
 static struct hw_info hw;

@@ -6,7 +6,7 @@ Runs the bench guest (tests/qemu/guests, `bench: <op> <iterations> <ticks> <cntf
 under the hypervisor, once with QEMU `-icount shift=0` (deterministic: the guest's counter
 advances 1 ns per executed instruction, so ticks convert to instructions per operation across
 all exception levels) and once in normal mode (wall-clock time under QEMU), and prints a table
-next to the figures DESIGN.md section 11 gives for KVM, Xen and our targets; then start-up,
+next to the figures docs/peers.md gives for KVM, Xen and our targets; then start-up,
 VM creation and Linux boot times (tools/bench_boot.py) and virtio-blk throughput.
 This is a benchmark, not a test: it never fails on a number.
 """
@@ -25,7 +25,7 @@ MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nograp
            "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native",
            "-smp", "1", "-m", "512M"]
 LINE = re.compile(r"^bench: (\S+) (\d+) (\d+) (\d+)")
-# DESIGN.md section 11: instructions per operation under -icount shift=0.
+# docs/peers.md: instructions per operation under -icount shift=0.
 PEERS = {
     "hvc-null": ("null hypercall (unknown SMCCC id)", 1281, 1788, 3337, 400),
     "mmio-read": ("read an emulated device register", 7016, 6930, 1246, 650),
@@ -148,7 +148,7 @@ def main():
     print("%-36s %10s %10s %10s %10s %8s %8s %8s %8s" % (
         "operation", "ticks/op", "insns/op", "ticks/op", "ns/op", "KVM-VHE", "KVM-nVHE", "Xen",
         "target"))
-    print("%-36s %21s %21s %35s" % ("", "-icount shift=0", "normal (wall)", "insns/op (DESIGN 11)"))
+    print("%-36s %21s %21s %35s" % ("", "-icount shift=0", "normal (wall)", "insns/op (docs/peers.md)"))
     for op, (iters, ticks, freq) in det.items():
         desc, kvm, kvmn, xen, target = PEERS.get(op, (op, None, None, None, None))
         insns = ticks * 1e9 / freq / iters  # 1 ns per instruction under shift=0

@@ -31,5 +31,13 @@ if [ -n "$asm" ]; then
 	echo "layers: assembly outside target/ and hal/aarch64/ (docs/layout.md)"
 	bad=1
 fi
-[ "$bad" = 0 ] && echo "layers: include rules of docs/layout.md hold"
+# The repository explains itself: nothing cites a design document that is not in it.
+cites=$(git grep -nIE 'DESIGN(\.md)?[ ,]+(section )?[0-9]|design card|/work/shared' -- \
+	':!tools/check-layers.sh')
+if [ -n "$cites" ]; then
+	printf '%s\n' "$cites"
+	echo "layers: cite docs/ (e.g. docs/peers.md), not a document outside the repository"
+	bad=1
+fi
+[ "$bad" = 0 ] && echo "layers: include rules of docs/layout.md hold; no outside documents cited"
 exit "$bad"

@@ -3,7 +3,7 @@
 #define TESTS_UNIT_GUEST_DTB_FIXTURE_H
 
 /* What the tests of core/guest_dtb.c (test_guest_dtb_*.c) share: the configuration of the
- * standard board (DESIGN section 5), building its DTB, reading properties of the result back
+ * standard board (docs/guest-abi.md, Board), building its DTB, reading properties of the result back
  * with the project's FDT reader, and checking that host discovery (hw_discover()) finds the
  * same board. Every helper fails the test on an error or a mismatch (cmocka). */
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Tests of core/guest_dtb.c: the guest DTB of the standard board (DESIGN section 5) read back
+/* Tests of core/guest_dtb.c: the guest DTB of the standard board (docs/guest-abi.md, Board) read back
  * with the hypervisor's own host discovery (hw_discover(), which must find the same board) and
  * node by node, property by property with the project's FDT reader. */
 #include <setjmp.h>

@@ -232,7 +232,7 @@ static void test_trap_abort_isv_doubleword_into_wt_is_an_external_abort(void **s
 
 static void test_trap_abort_post_index_store_transmits_and_writes_back(void **state)
 {
-	/* DESIGN 12: str w3, [x4], #4 to the UART is decoded, not refused. */
+	/* docs/peers.md rule 5: str w3, [x4], #4 to the UART is decoded, not refused. */
 	v->ctx.x[3] = 'Q';
 	v->ctx.x[4] = UART;
 	abort_insn(UART, sim_a64_ldst_idx(false, 2, 3, 4, 4, SIM_A64_POST), true);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Tests of core/vgic.c, part 2b: the list registers and the physical GIC (DESIGN.md section 12).
+/* Tests of core/vgic.c, part 2b: the list registers and the physical GIC (docs/peers.md, interrupts).
  * The HW=1 virtual timer (deactivated by the guest's EOI, spilled, ended or withdrawn by the
  * hypervisor, unmapped when the vCPU leaves) and the whole loop through vcpu_run(), where the
  * maintenance interrupt arrives as a physical IRQ. The other parts of the list-register tests

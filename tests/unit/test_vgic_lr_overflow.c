@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Tests of core/vgic.c, part 2a: more interrupts than list registers (DESIGN.md section 12).
+/* Tests of core/vgic.c, part 2a: more interrupts than list registers (docs/peers.md, rules 1-2).
  * More pending interrupts than list registers (exactly once, in priority order, INTID among
  * equals, eviction by a newcomer) and nesting deeper than the list registers (spill, the
  * EOIcount path, the trapped ICC_DIR_EL1 of EOImode 1). The other parts of the list-register

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Tests of core/vgic.c, part 2c: other state changes around the list registers (DESIGN.md
- * section 12): disabling an interrupt or a group, group enables at the CPU interface and their
+/* Tests of core/vgic.c, part 2c: other state changes around the list registers (docs/peers.md,
+ * interrupt behaviour): disabling an interrupt or a group, group enables at the CPU interface and their
  * maintenance, actives that hold no running priority, active and pending list registers,
  * reprioritising, and rerouting or ending a spilled SPI. The other parts of the list-register
  * tests are test_vgic_lr_overflow.c and test_vgic_lr_hw.c; the harness is vgic_harness.h. */

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The device tree a guest boots with, written from a plain description of its board (DESIGN
- * section 5) so that it names exactly the devices the VM has. The shape follows what QEMU's
+/* The device tree a guest boots with, written from a plain description of its board (docs/guest-abi.md,
+ * Board) so that it names exactly the devices the VM has. The shape follows what QEMU's
  * virt machine gives a GICv3 guest (root "linux,dummy-virt", /cpus, /memory@..., /intc@...,
  * /timer, /apb-pclk, /pl011@..., /psci, /virtio_mmio@..., /aliases, /chosen), so a stock
  * Linux needs no extra support.

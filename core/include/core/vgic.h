@@ -22,7 +22,7 @@
  * EOI of one matches no list register and counts in ICH_HCR_EL2.EOIcount, and the vCPU's
  * running priorities (which interrupts it acknowledged and has not EOId yet, in order) say
  * which one it was; with EOImode 1 its deactivations trap (ICH_HCR_EL2.TDIR) and are
- * emulated by vgic_emulate_dir(). (DESIGN.md section 12.)
+ * emulated by vgic_emulate_dir(). (docs/peers.md, rule 2.)
  *
  * Locking: one lock per VM (struct vgic_dist.lock) covers the distributor and every vCPU's
  * interrupt state; functions named *_locked expect it held. Lock order: docs/locking.md.

@@ -23,7 +23,7 @@
 #define VM_MAX_MMIO  16
 #define VM_NAME_MAX  32
 
-/* The board every VM sees (DESIGN section 5). */
+/* The board every VM sees (docs/guest-abi.md, Board). */
 #define VM_RAM_BASE    0x40000000ULL
 #define VM_PL011_BASE  0x09000000ULL
 #define VM_PL011_SIZE  0x1000ULL

@@ -183,8 +183,8 @@ uint32_t sim_a64_ldxr(bool x64, unsigned rt, unsigned rn);
 
 /* What the hardware does with a vCPU's ICH_LR<n>_EL2, ICH_AP0R/AP1R<n>_EL2, ICH_VMCR_EL2 and
  * ICH_HCR_EL2 (all in its struct hal_vcpu_ctx) when the guest uses the ICC_* registers that
- * HCR_EL2.IMO/FMO turn into ICV_* (GICv3 IHI 0069, chapter 12; QEMU's GICv3 model, DESIGN's
- * reference, behaves the same, but see split_eoi_counts); ICH_HCR_EL2.TDIR makes DIR trap. A
+ * HCR_EL2.IMO/FMO turn into ICV_* (GICv3 IHI 0069, chapter 12; QEMU's GICv3 model, the
+ * reference of docs/peers.md, behaves the same, but see split_eoi_counts); ICH_HCR_EL2.TDIR makes DIR trap. A
  * test plays the guest with these between the hypervisor's vgic_flush() and vgic_fold(); they
  * touch the registers directly, never through the HAL, so sim_hal's list-register counters
  * count only the hypervisor's accesses.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Exit costs for `make bench`: a null hypercall, an emulated MMIO read, and the empty loop
  * they are measured against, each timed over BENCH_ITERATIONS with CNTVCT_EL0. Under
- * `-icount shift=0` a tick is one instruction (DESIGN.md section 11). Prints
+ * `-icount shift=0` a tick is one instruction (docs/peers.md). Prints
  * "bench: <name> <iterations> <ticks> <cntfrq>" per measurement. */
 #include "board.h"
 #include "check.h"

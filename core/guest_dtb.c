@@ -5,21 +5,14 @@
 
 #include <core/err.h>
 #include <core/fdt_write.h>
+#include <core/gicv3.h>
 #include <core/guest_dtb.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/print.h>
 
-/* MPIDR_EL1 Aff3 (39:32) and Aff2..Aff0 (23:0): all the Arm cpus binding puts in "reg". */
-#define MPIDR_AFF_MASK	 0xff00ffffffULL
-#define MPIDR_AFF3_SHIFT 32
-
-/* GICv3 INTID ranges (GIC architecture spec 2.2.1). */
-#define GIC_PPI_BASE	 16
-#define GIC_NR_PPIS	 16
-#define GIC_SPI_BASE	 32
-#define GIC_MAX_SPIS	 988	    /* INTIDs 32..1019 */
-#define GICR_FRAMES_SIZE 0x20000ULL /* RD_base + SGI_base, 64 KiB each, per CPU */
+/* MPIDR_EL1 affinity (MPIDR_AFF_MASK: all the Arm cpus binding puts in "reg"), GICv3 INTID
+ * ranges and redistributor frames (GICR_STRIDE per CPU) come from <core/gicv3.h>. */
 /* Interrupt specifier cells of the arm,gic-v3 binding: type, number, flags. */
 #define GIC_SPEC_SPI	0
 #define GIC_SPEC_PPI	1
@@ -148,7 +141,7 @@ static int check_cpus(const struct guest_dtb_config *cfg)
 					       (unsigned long long)cfg->mpidr[i], j);
 		}
 	}
-	if (cfg->gic.redist.size / GICR_FRAMES_SIZE < cfg->vcpu_count)
+	if (cfg->gic.redist.size / GICR_STRIDE < cfg->vcpu_count)
 		return invalid("gic.redist: 0x%llx bytes hold fewer than %u redistributors of "
 			       "128 KiB",
 			       (unsigned long long)cfg->gic.redist.size, cfg->vcpu_count);

@@ -99,15 +99,16 @@ static bool archrev_ok(uintptr_t frame)
 /* MPIDR_EL1 affinity as GICD_IROUTER<n> wants it (Aff3 moved up, IRM = 0: this PE only). */
 static uint64_t mpidr_to_irouter(uint64_t mpidr)
 {
-	return (mpidr & MPIDR_AFF210_MASK) | ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_FIELD)
+	return (mpidr & MPIDR_AFF012_MASK) | ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_FIELD)
 						 << GICD_IROUTER_AFF3_SHIFT;
 }
 
 /* MPIDR_EL1 affinity as GICR_TYPER.Affinity_Value packs it: Aff3.Aff2.Aff1.Aff0. */
 static uint32_t mpidr_to_typer_aff(uint64_t mpidr)
 {
-	return (uint32_t)((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_FIELD) << GICR_TYPER_AFF3_POS |
-	       (uint32_t)(mpidr & MPIDR_AFF210_MASK);
+	return (uint32_t)((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_FIELD)
+		   << GIC_AFFINITY_AFF3_SHIFT |
+	       (uint32_t)(mpidr & MPIDR_AFF012_MASK);
 }
 
 int hal_gic_init(uint64_t gicd_pa, const uint64_t *gicr_pa, const uint64_t *gicr_size,
@@ -124,15 +125,15 @@ int hal_gic_init(uint64_t gicd_pa, const uint64_t *gicr_pa, const uint64_t *gicr
 
 	/* Groups off before ARE changes ("Changing affinity routing enables"). An ARE_NS that
 	 * firmware already set is kept: affinity routing is never turned off here. */
-	wr32(gic.dist, GICD_CTLR, rd32(gic.dist, GICD_CTLR) & GICD_CTLR_ARE_NS);
+	wr32(gic.dist, GICD_CTLR, rd32(gic.dist, GICD_CTLR) & GICD_CTLR_ARE);
 	if (!dist_wait_rwp())
 		return HV_ETIMEDOUT;
-	wr32(gic.dist, GICD_CTLR, GICD_CTLR_ARE_NS);
+	wr32(gic.dist, GICD_CTLR, GICD_CTLR_ARE);
 	if (!dist_wait_rwp())
 		return HV_ETIMEDOUT;
 
 	n = 32 * ((rd32(gic.dist, GICD_TYPER) & GICD_TYPER_ITLINES_MASK) + 1);
-	gic.nr_intids = n < GIC_MAX_SPI_END ? n : GIC_MAX_SPI_END;
+	gic.nr_intids = n < GIC_MAX_INTID ? n : GIC_MAX_INTID;
 
 	/* SPIs only: the first register of each bank is the redistributor's (banked per PE). */
 	for (unsigned i = GIC_NR_PRIVATE; i < gic.nr_intids; i += 32) {
@@ -156,7 +157,7 @@ int hal_gic_init(uint64_t gicd_pa, const uint64_t *gicr_pa, const uint64_t *gicr
 	if (!dist_wait_rwp())
 		return HV_ETIMEDOUT;
 
-	wr32(gic.dist, GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_GRP1A);
+	wr32(gic.dist, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
 	if (!dist_wait_rwp())
 		return HV_ETIMEDOUT;
 
@@ -202,15 +203,15 @@ static int cpu_interface_init(void)
 	if (!(read_sysreg(icc_sre_el2) & ICC_SRE_EL2_SRE))
 		return HV_ENOTSUP;
 
-	write_sysreg(icc_pmr_el1, ICC_PMR_EL1_OPEN);
+	write_sysreg(icc_pmr_el1, ICC_PMR_OPEN);
 	/* Finest preemption: group priority is priority[7:1], or the CPU interface's minimum
 	 * binary point, which a smaller write is raised to. */
 	write_sysreg(icc_bpr1_el1, 0);
-	write_sysreg(icc_ctlr_el1, read_sysreg(icc_ctlr_el1) | ICC_CTLR_EL1_EOIMODE);
-	write_sysreg(icc_igrpen1_el1, ICC_IGRPEN1_EL1_ENABLE);
+	write_sysreg(icc_ctlr_el1, read_sysreg(icc_ctlr_el1) | ICC_CTLR_EOIMODE);
+	write_sysreg(icc_igrpen1_el1, ICC_IGRPEN1_ENABLE);
 	isb();
 	/* Handing interrupts to guests with HW=1 depends on the split; EL3 could forbid it. */
-	if (!(read_sysreg(icc_ctlr_el1) & ICC_CTLR_EL1_EOIMODE))
+	if (!(read_sysreg(icc_ctlr_el1) & ICC_CTLR_EOIMODE))
 		return HV_ENOTSUP;
 	return HV_OK;
 }
@@ -242,7 +243,7 @@ int hal_gic_cpu_init(void)
 	wr32(sgi, GICR_IGROUPR0, ~0u);
 	wr32(sgi, GICR_IGRPMODR0, 0);
 	for (unsigned i = 0; i < GIC_NR_PRIVATE; i += 4)
-		wr32(sgi, GICR_IPRIORITYR + i, GIC_PRIORITY_DEFAULT_4);
+		wr32(sgi, GICR_IPRIORITYR0 + i, GIC_PRIORITY_DEFAULT_4);
 
 	gic.rdist[cpu] = rd;
 	return cpu_interface_init();
@@ -329,13 +330,13 @@ void hal_gic_route(uint32_t intid, uint64_t mpidr)
 
 uint32_t hal_gic_ack(void)
 {
-	uint32_t intid = (uint32_t)(read_sysreg(icc_iar1_el1) & ICC_IAR1_EL1_INTID_MASK);
+	uint32_t intid = (uint32_t)(read_sysreg(icc_iar1_el1) & ICC_INTID_MASK);
 
 	/* Memory the interrupt's source wrote before signalling it (an SGI sender's message)
 	 * must not be read ahead of the acknowledge: the MRS does not order later loads. */
 	dsb(sy);
 	/* 1020-1023 are special INTIDs, never acknowledged ("Special INTIDs"). */
-	return intid >= GIC_MAX_SPI_END ? HAL_GIC_SPURIOUS : intid;
+	return intid >= GIC_MAX_INTID ? HAL_GIC_SPURIOUS : intid;
 }
 
 void hal_gic_eoi(uint32_t intid)
@@ -360,12 +361,12 @@ void hal_gic_send_sgi(uint64_t mpidr, unsigned sgi)
 		return;
 	/* TargetList holds 16 Aff0 values; RS selects which 16. RS != 0 needs
 	 * ICC_CTLR_EL1.RSS, which any system with an Aff0 above 15 must implement. */
-	val = ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_FIELD) << ICC_SGI1R_AFF3_SHIFT |
-	      (aff0 / ICC_SGI1R_AFF0_PER_RS) << ICC_SGI1R_RS_SHIFT |
-	      ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_FIELD) << ICC_SGI1R_AFF2_SHIFT |
-	      (uint64_t)sgi << ICC_SGI1R_INTID_SHIFT |
-	      ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_FIELD) << ICC_SGI1R_AFF1_SHIFT |
-	      1ULL << (aff0 % ICC_SGI1R_AFF0_PER_RS) << ICC_SGI1R_TARGETS_SHIFT;
+	val = ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_FIELD) << ICC_SGIR_AFF3_SHIFT |
+	      (aff0 / ICC_SGIR_AFF0_PER_RS) << ICC_SGIR_RS_SHIFT |
+	      ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_FIELD) << ICC_SGIR_AFF2_SHIFT |
+	      (uint64_t)sgi << ICC_SGIR_INTID_SHIFT |
+	      ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_FIELD) << ICC_SGIR_AFF1_SHIFT |
+	      1ULL << (aff0 % ICC_SGIR_AFF0_PER_RS);
 
 	/* A system register write is not ordered after earlier stores: the DSB makes what
 	 * the target will read visible before the SGI can reach it; the ISB sends the SGI

@@ -2,15 +2,11 @@
 /* The GICv3 virtual CPU interface registers (ICH_*_EL2, GICv3 spec 12.4): live access for the
  * loaded vCPU and save/restore at vCPU switch. Encodings are spelled out (op0_op1_Cn_Cm_op2)
  * because not every assembler knows the names. */
+#include <hal/gicv3_regs.h>
 #include <hal/vcpu.h>
 
 #include "sysreg.h"
 #include "vgic_hw.h"
-
-#define ICH_VTR_LISTREGS_MASK 0x1fULL
-#define ICH_VTR_TDS	      (1ULL << 19)
-#define ICH_VTR_PRIBITS_SHIFT 29
-#define ICH_VTR_PRIBITS_MASK  0x7ULL
 
 #define LR_CASE(n, crm, op2) \
 	case n:              \

@@ -72,7 +72,7 @@ static void check_itlines(void)
 	      GUEST_FREE_SPI_BASE + GUEST_FREE_SPI_COUNT - 1);
 	check(enable_sticks(GUEST_UART_INTID) && enable_sticks(last),
 	      "gicd: the UART SPI and the last SPI (INTID %u) can be enabled and disabled", last);
-	if (beyond >= GIC_INTID_SPECIAL) {
+	if (beyond >= GIC_MAX_INTID) {
 		check_skip("1020 INTIDs: none beyond",
 			   "gicd: SPIs beyond ITLinesNumber are RAZ/WI");
 		return;
@@ -112,7 +112,7 @@ static bool waker_children_asleep(bool asleep)
 {
 	uint64_t deadline = counter_read() + timer_us_to_ticks(WAKER_TIMEOUT_US);
 
-	while (!!(gicr_read(GICR_WAKER) & GICR_WAKER_CHILDRENASLEEP) != asleep)
+	while (!!(gicr_read(GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) != asleep)
 		if (counter_read() > deadline)
 			return false;
 	return true;
@@ -122,13 +122,13 @@ static void check_waker(void)
 {
 	uint32_t awake = gicr_read(GICR_WAKER);
 
-	check_eq(awake & (GICR_WAKER_PROCESSORSLEEP | GICR_WAKER_CHILDRENASLEEP), 0,
+	check_eq(awake & (GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP), 0,
 		 "gicd: after the handshake GICR_WAKER shows ProcessorSleep 0, ChildrenAsleep 0");
 	irq_disable();
-	gicr_write(GICR_WAKER, awake | GICR_WAKER_PROCESSORSLEEP);
+	gicr_write(GICR_WAKER, awake | GICR_WAKER_PROCESSOR_SLEEP);
 	bool slept = waker_children_asleep(true);
 
-	gicr_write(GICR_WAKER, awake & ~GICR_WAKER_PROCESSORSLEEP);
+	gicr_write(GICR_WAKER, awake & ~GICR_WAKER_PROCESSOR_SLEEP);
 	bool woke = waker_children_asleep(false);
 
 	irq_enable();
@@ -147,7 +147,7 @@ static void check_priority_bytes(void)
 {
 	volatile uint8_t *spi = (volatile uint8_t *)(GUEST_GICD_BASE + GICD_IPRIORITYR);
 	volatile uint8_t *sgi =
-	    (volatile uint8_t *)(GUEST_GICR_BASE + GICR_SGI_OFFSET + GICR_IPRIORITYR0);
+	    (volatile uint8_t *)(GUEST_GICR_BASE + GICR_SGI_BASE + GICR_IPRIORITYR0);
 	uint32_t base = SPI_A & ~3U;
 
 	spi[SPI_A] = 0xff;
@@ -267,7 +267,7 @@ static const struct odd_access odd_accesses[] = {
     {"halfword write of 0 to GICD_ICFGR2", GUEST_GICD_BASE + GICD_ICFGR + 8, 2, true},
     {"byte read of GICR_TYPER", GUEST_GICR_BASE + GICR_TYPER, 1, false},
     {"64-bit read of GICR_STATUSR+WAKER", GUEST_GICR_BASE + GICR_STATUSR, 8, false},
-    {"halfword read of GICR_ISENABLER0", GUEST_GICR_BASE + GICR_SGI_OFFSET + GICR_ISENABLER0, 2,
+    {"halfword read of GICR_ISENABLER0", GUEST_GICR_BASE + GICR_SGI_BASE + GICR_ISENABLER0, 2,
      false},
 };
 

@@ -19,7 +19,7 @@ GUEST_WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-p
                   -Wno-unused-parameter
 # The MMU stays off, so all guest memory is Device memory: no unaligned accesses (strict
 # align), no FP/SIMD, and no library calls the compiler would invent from loops.
-GUEST_CFLAGS   := -std=gnu11 -O2 -g $(GUEST_WARNINGS) -I$(GUEST_DIR)/lib \
+GUEST_CFLAGS   := -std=gnu11 -O2 -g $(GUEST_WARNINGS) -I$(GUEST_DIR)/lib -Ihal/include \
                   -ffreestanding -nostdlib -fno-common -fno-pic -fno-pie -fno-stack-protector \
                   -fno-omit-frame-pointer -mgeneral-regs-only -mstrict-align \
                   -mno-outline-atomics -march=armv8-a -fno-tree-loop-distribute-patterns \

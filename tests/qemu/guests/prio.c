@@ -139,7 +139,7 @@ static void check_polled(void)
 		uint32_t hppir = poll_intid(false);
 		uint32_t intid = poll_intid(true);
 
-		if (intid >= GIC_INTID_SPECIAL)
+		if (intid >= GIC_MAX_INTID)
 			break;
 		taken++;
 		uint8_t prio = prio_of(intid, order_src, n);

@@ -38,7 +38,7 @@ static void settle(unsigned int want)
 
 static void check_each_to_self(void)
 {
-	uint64_t target = gic_sgi1r_self(0) & ICC_SGI1R_TARGET_LIST_MASK;
+	uint64_t target = gic_sgi1r_self(0) & ICC_SGIR_TARGETLIST_MASK;
 
 	for (uint32_t i = 0; i < GIC_NR_SGIS; i++) {
 		irq_log_reset();
@@ -53,26 +53,26 @@ static void check_each_to_self(void)
 static void check_not_to_self(void)
 {
 	uint64_t self = gic_sgi1r_self(0);
-	uint64_t other = (self & ~ICC_SGI1R_TARGET_LIST_MASK) |
-			 (((self & ICC_SGI1R_TARGET_LIST_MASK) << 1) & ICC_SGI1R_TARGET_LIST_MASK);
+	uint64_t other = (self & ~ICC_SGIR_TARGETLIST_MASK) |
+			 (((self & ICC_SGIR_TARGETLIST_MASK) << 1) & ICC_SGIR_TARGETLIST_MASK);
 
-	if (!(other & ICC_SGI1R_TARGET_LIST_MASK))
+	if (!(other & ICC_SGIR_TARGETLIST_MASK))
 		other |= 1; /* own Aff0 was 15: target Aff0 0 of the same group of 16 instead */
 
 	irq_log_reset();
 	for (uint32_t i = 0; i < GIC_NR_SGIS; i++)
-		gic_write_sgi1r(ICC_SGI1R_IRM | ((uint64_t)i << ICC_SGI1R_INTID_SHIFT));
+		gic_write_sgi1r(ICC_SGIR_IRM | ((uint64_t)i << ICC_SGIR_INTID_SHIFT));
 	wait_us(QUIET_US);
 	check_eq(irq_log.n, 0, "sgi: IRM=1 (all but self) delivers none of the 16 SGIs here");
 	check_eq(pending_sgis(), 0, "sgi: ... and leaves none pending");
 
 	irq_log_reset();
 	for (uint32_t i = 0; i < GIC_NR_SGIS; i++)
-		gic_write_sgi1r(other | ((uint64_t)i << ICC_SGI1R_INTID_SHIFT));
+		gic_write_sgi1r(other | ((uint64_t)i << ICC_SGIR_INTID_SHIFT));
 	wait_us(QUIET_US);
 	check(irq_log.n == 0 && pending_sgis() == 0,
 	      "sgi: a target list without this vCPU (0x%lx) delivers nothing, pends nothing",
-	      other & ICC_SGI1R_TARGET_LIST_MASK);
+	      (unsigned long)(other & ICC_SGIR_TARGETLIST_MASK));
 }
 
 static void check_masked_by_pstate(void)

@@ -29,15 +29,15 @@ bool gicr_wait_rwp(void)
 
 bool gicr_wake(void)
 {
-	gicr_write(GICR_WAKER, gicr_read(GICR_WAKER) & ~GICR_WAKER_PROCESSORSLEEP);
-	return wait_clear(GUEST_GICR_BASE + GICR_WAKER, GICR_WAKER_CHILDRENASLEEP);
+	gicr_write(GICR_WAKER, gicr_read(GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP);
+	return wait_clear(GUEST_GICR_BASE + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP);
 }
 
 uint32_t gic_nr_irqs(void)
 {
 	uint32_t n = 32 * (GICD_TYPER_ITLINES(gicd_read(GICD_TYPER)) + 1);
 
-	return n > GIC_INTID_SPECIAL ? GIC_INTID_SPECIAL : n;
+	return n > GIC_MAX_INTID ? GIC_MAX_INTID : n;
 }
 
 uint64_t gic_cpu_affinity(void)
@@ -50,11 +50,11 @@ uint64_t gic_sgi1r_self(uint32_t intid)
 	uint64_t mpidr = read_sysreg(mpidr_el1);
 
 	/* The target list holds Aff0 values 16 * RS .. 16 * RS + 15 (ICC_CTLR_EL1.RSS). */
-	return (MPIDR_AFF3(mpidr) << ICC_SGI1R_AFF3_SHIFT) |
-	       (MPIDR_AFF2(mpidr) << ICC_SGI1R_AFF2_SHIFT) |
-	       (MPIDR_AFF1(mpidr) << ICC_SGI1R_AFF1_SHIFT) |
-	       ((MPIDR_AFF0(mpidr) >> 4) << ICC_SGI1R_RS_SHIFT) |
-	       ((uint64_t)(intid & 0xf) << ICC_SGI1R_INTID_SHIFT) |
+	return (MPIDR_AFF3(mpidr) << ICC_SGIR_AFF3_SHIFT) |
+	       (MPIDR_AFF2(mpidr) << ICC_SGIR_AFF2_SHIFT) |
+	       (MPIDR_AFF1(mpidr) << ICC_SGIR_AFF1_SHIFT) |
+	       ((MPIDR_AFF0(mpidr) >> 4) << ICC_SGIR_RS_SHIFT) |
+	       ((uint64_t)(intid & 0xf) << ICC_SGIR_INTID_SHIFT) |
 	       (1UL << (MPIDR_AFF0(mpidr) & 0xf));
 }
 
@@ -156,7 +156,7 @@ void gic_set_group1(uint32_t intid, bool group1)
 static volatile uint8_t *priority_byte(uint32_t intid)
 {
 	if (intid < GIC_NR_PRIVATE)
-		return (volatile uint8_t *)(GUEST_GICR_BASE + GICR_SGI_OFFSET + GICR_IPRIORITYR0 +
+		return (volatile uint8_t *)(GUEST_GICR_BASE + GICR_SGI_BASE + GICR_IPRIORITYR0 +
 					    intid);
 	return (volatile uint8_t *)(GUEST_GICD_BASE + GICD_IPRIORITYR + intid);
 }

@@ -54,12 +54,12 @@ static inline uint64_t gicr_read64(uint32_t off)
 
 static inline uint32_t gicr_sgi_read(uint32_t off)
 {
-	return *(volatile uint32_t *)(GUEST_GICR_BASE + GICR_SGI_OFFSET + off);
+	return *(volatile uint32_t *)(GUEST_GICR_BASE + GICR_SGI_BASE + off);
 }
 
 static inline void gicr_sgi_write(uint32_t off, uint32_t val)
 {
-	*(volatile uint32_t *)(GUEST_GICR_BASE + GICR_SGI_OFFSET + off) = val;
+	*(volatile uint32_t *)(GUEST_GICR_BASE + GICR_SGI_BASE + off) = val;
 }
 
 /* Wait (bounded) for GICD_CTLR.RWP / GICR_CTLR.RWP to clear: false if it never did. */

@@ -15,13 +15,13 @@
 /* Acknowledge: the INTID of the highest priority pending interrupt, now active, or 1023. */
 static inline uint32_t gic_read_iar1(void)
 {
-	return (uint32_t)(read_sysreg(icc_iar1_el1) & ICC_IAR_INTID_MASK);
+	return (uint32_t)(read_sysreg(icc_iar1_el1) & ICC_INTID_MASK);
 }
 
 /* Group 0 acknowledge: only reached through the FIQ vector. */
 static inline uint32_t gic_read_iar0(void)
 {
-	return (uint32_t)(read_sysreg(icc_iar0_el1) & ICC_IAR_INTID_MASK);
+	return (uint32_t)(read_sysreg(icc_iar0_el1) & ICC_INTID_MASK);
 }
 
 /* Priority drop, and deactivation too unless ICC_CTLR_EL1.EOImode is 1. */
@@ -47,7 +47,7 @@ static inline void gic_write_dir(uint32_t intid)
 /* The highest priority pending Group 1 interrupt, without acknowledging it. */
 static inline uint32_t gic_read_hppir1(void)
 {
-	return (uint32_t)(read_sysreg(icc_hppir1_el1) & ICC_IAR_INTID_MASK);
+	return (uint32_t)(read_sysreg(icc_hppir1_el1) & ICC_INTID_MASK);
 }
 
 /* Running priority: of the highest priority active interrupt, GIC_PRIO_IDLE if none. */

@@ -10,12 +10,12 @@
 
 volatile struct irq_stats irq_stats;
 
-static irq_handler_t handlers[GIC_INTID_SPECIAL];
+static irq_handler_t handlers[GIC_MAX_INTID];
 static bool eoi_split;
 
 void irq_register(uint32_t intid, irq_handler_t fn)
 {
-	if (intid < GIC_INTID_SPECIAL)
+	if (intid < GIC_MAX_INTID)
 		handlers[intid] = fn;
 }
 
@@ -41,7 +41,7 @@ void irq_handle(bool fiq)
 	uint32_t intid = fiq ? gic_read_iar0() : gic_read_iar1();
 	irq_handler_t fn;
 
-	if (intid >= GIC_INTID_SPECIAL) {
+	if (intid >= GIC_MAX_INTID) {
 		irq_stats.spurious++;
 		return;
 	}

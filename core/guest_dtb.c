@@ -13,9 +13,7 @@
 
 /* MPIDR_EL1 affinity (MPIDR_AFF_MASK: all the Arm cpus binding puts in "reg"), GICv3 INTID
  * ranges and redistributor frames (GICR_STRIDE per CPU) come from <core/gicv3.h>. */
-/* Interrupt specifier cells of the arm,gic-v3 binding: type, number, flags. */
-#define GIC_SPEC_SPI	0
-#define GIC_SPEC_PPI	1
+/* Interrupt specifier cells of the arm,gic-v3 binding: type (GIC_SPEC_*), number, flags. */
 #define IRQ_EDGE_RISING 1 /* IRQ_TYPE_EDGE_RISING */
 #define IRQ_LEVEL_HIGH	4 /* IRQ_TYPE_LEVEL_HIGH; GICv3 has no CPU mask in bits 15:8 */
 #define GIC_SPEC_CELLS	3

@@ -3,6 +3,7 @@
  * transports, PSCI and /chosen. Each failure logs exactly one line, naming the node and property at fault. */
 #include <core/err.h>
 #include <core/fdt.h>
+#include <core/gicv3.h>
 #include <core/hwinfo.h>
 #include <core/lib.h>
 #include <core/log.h>
@@ -14,13 +15,7 @@
  * nothing else in a cpu node's "reg". */
 #define MPIDR_AFF_MASK 0xff00ffffffULL
 
-/* GIC interrupt specifier cells (arm,gic-v3 binding): type, number, flags. */
-#define GIC_SPEC_SPI 0
-#define GIC_SPEC_PPI 1
-#define GIC_SPI_BASE 32
-#define GIC_SPI_MAX  988 /* SPIs are INTIDs 32..1019 */
-#define GIC_PPI_BASE 16
-#define GIC_PPI_MAX  16
+/* GIC interrupt specifier cells (arm,gic-v3 binding) and INTID ranges: <core/gicv3.h>. */
 
 #define SZ_1M (1ULL << 20)
 
@@ -246,9 +241,9 @@ static int gic_spec_intid(const uint8_t *spec, unsigned *intid)
 {
 	uint32_t type = fdt_be32(spec), num = fdt_be32(spec + 4);
 
-	if (type == GIC_SPEC_SPI && num < GIC_SPI_MAX)
+	if (type == GIC_SPEC_SPI && num < GIC_MAX_SPIS)
 		*intid = GIC_SPI_BASE + num;
-	else if (type == GIC_SPEC_PPI && num < GIC_PPI_MAX)
+	else if (type == GIC_SPEC_PPI && num < GIC_NR_PPIS)
 		*intid = GIC_PPI_BASE + num;
 	else
 		return HV_ERANGE;

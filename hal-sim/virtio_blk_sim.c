@@ -6,50 +6,12 @@
 #include <hal-sim/sim_hal.h>
 #include <hal-sim/sim_virtio_blk.h>
 #include <hal/mem.h>
+#include <hal/virtio_spec.h>
 
-/* virtio 1.2 4.2.2: MMIO register layout, version 2. */
-#define R_MAGIC		 0x000
-#define R_VERSION	 0x004
-#define R_DEVICE_ID	 0x008
-#define R_VENDOR_ID	 0x00c
-#define R_DEV_FEATURES	 0x010
-#define R_DEV_FEAT_SEL	 0x014
-#define R_DRV_FEATURES	 0x020
-#define R_DRV_FEAT_SEL	 0x024
-#define R_QUEUE_SEL	 0x030
-#define R_QUEUE_NUM_MAX	 0x034
-#define R_QUEUE_NUM	 0x038
-#define R_QUEUE_READY	 0x044
-#define R_QUEUE_NOTIFY	 0x050
-#define R_INT_STATUS	 0x060
-#define R_INT_ACK	 0x064
-#define R_STATUS	 0x070
-#define R_QUEUE_DESC_LO	 0x080
-#define R_QUEUE_DESC_HI	 0x084
-#define R_QUEUE_AVAIL_LO 0x090
-#define R_QUEUE_AVAIL_HI 0x094
-#define R_QUEUE_USED_LO	 0x0a0
-#define R_QUEUE_USED_HI	 0x0a4
-#define R_CONFIG_GEN	 0x0fc
-#define R_CONFIG	 0x100
-#define CONFIG_SIZE	 0x3c /* virtio_blk_config up to write_zeroes_may_unmap */
-#define CFG_CAPACITY	 0x00
-#define CFG_SIZE_MAX	 0x08
-#define CFG_SEG_MAX	 0x0c
-#define CFG_BLK_SIZE	 0x14
-#define SIM_VBLK_MAGIC	 0x74726976
-#define SIM_VBLK_VENDOR	 0x554d4551 /* "QEMU", as QEMU reports */
-#define DESC_F_NEXT	 1
-#define DESC_F_WRITE	 2
-#define DESC_F_INDIRECT	 4
-#define BLK_T_IN	 0
-#define BLK_T_OUT	 1
-#define BLK_T_FLUSH	 4
-#define BLK_S_OK	 0
-#define BLK_S_IOERR	 1
-#define BLK_S_UNSUPP	 2
-#define REQ_HDR_SIZE	 16
-#define MAX_CHAIN	 16
+/* Register offsets, flags and request numbers are the specification's (hal/virtio_spec.h). */
+#define CONFIG_SIZE	0x3c	   /* virtio_blk_config up to write_zeroes_may_unmap */
+#define SIM_VBLK_VENDOR 0x554d4551 /* "QEMU", as QEMU reports */
+#define MAX_CHAIN	16
 
 struct desc {
 	uint64_t addr;
@@ -61,7 +23,7 @@ struct desc {
 void sim_vblk_init(struct sim_vblk *d, uint8_t *disk, uint64_t sectors)
 {
 	memset(d, 0, sizeof(*d));
-	d->magic = SIM_VBLK_MAGIC;
+	d->magic = VIRTIO_MMIO_MAGIC;
 	d->version = 2;
 	d->device_id = 2;
 	d->features =
@@ -91,10 +53,10 @@ static uint32_t config_read(struct sim_vblk *d, uint64_t off)
 	uint32_t seg_max = d->queue_num_max > 2 ? d->queue_num_max - 2 : 1;
 	uint32_t blk_size = SIM_VBLK_SECTOR, v;
 
-	memcpy(cfg + CFG_CAPACITY, &d->sectors, 8);
-	memcpy(cfg + CFG_SIZE_MAX, &d->size_max, 4);
-	memcpy(cfg + CFG_SEG_MAX, &seg_max, 4);
-	memcpy(cfg + CFG_BLK_SIZE, &blk_size, 4);
+	memcpy(cfg + VIRTIO_BLK_CFG_CAPACITY, &d->sectors, 8);
+	memcpy(cfg + VIRTIO_BLK_CFG_SIZE_MAX, &d->size_max, 4);
+	memcpy(cfg + VIRTIO_BLK_CFG_SEG_MAX, &seg_max, 4);
+	memcpy(cfg + VIRTIO_BLK_CFG_BLK_SIZE, &blk_size, 4);
 	if (off + 4 > CONFIG_SIZE)
 		return 0;
 	memcpy(&v, cfg + off, 4);
@@ -105,30 +67,30 @@ static uint32_t vblk_read(void *dev, uint64_t off)
 {
 	struct sim_vblk *d = dev;
 
-	if (off >= R_CONFIG)
-		return d->device_id ? config_read(d, off - R_CONFIG) : 0;
+	if (off >= VIRTIO_MMIO_CONFIG)
+		return d->device_id ? config_read(d, off - VIRTIO_MMIO_CONFIG) : 0;
 	switch (off) {
-	case R_MAGIC:
+	case VIRTIO_MMIO_MAGIC_VALUE:
 		return d->magic;
-	case R_VERSION:
+	case VIRTIO_MMIO_VERSION:
 		return d->version;
-	case R_DEVICE_ID:
+	case VIRTIO_MMIO_DEVICE_ID:
 		return d->device_id;
-	case R_VENDOR_ID:
+	case VIRTIO_MMIO_VENDOR:
 		return SIM_VBLK_VENDOR;
-	case R_DEV_FEATURES:
+	case VIRTIO_MMIO_DEVICE_FEATURES:
 		return d->dev_features_sel < 2
 			   ? (uint32_t)(d->features >> (32 * d->dev_features_sel))
 			   : 0;
-	case R_QUEUE_NUM_MAX:
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
 		return d->queue_sel == 0 ? d->queue_num_max : 0;
-	case R_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_READY:
 		return d->queue_sel == 0 && d->queue_ready;
-	case R_INT_STATUS:
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
 		return d->interrupt_status;
-	case R_STATUS:
+	case VIRTIO_MMIO_STATUS:
 		return d->status;
-	case R_CONFIG_GEN:
+	case VIRTIO_MMIO_CONFIG_GENERATION:
 		return d->config_unstable ? d->generation++ : d->generation;
 	default:
 		return 0;
@@ -190,15 +152,15 @@ static int serve(struct sim_vblk *d, uint16_t head, uint8_t **status, uint32_t *
 		if (i >= d->queue_num || n == MAX_CHAIN)
 			return -1;
 		memcpy(&chain[n], ptr(d->desc + 16ULL * i), sizeof(chain[n]));
-		if (chain[n].flags & DESC_F_INDIRECT)
+		if (chain[n].flags & VIRTQ_DESC_F_INDIRECT)
 			return -1; /* not negotiated */
-		if (!(chain[n++].flags & DESC_F_NEXT))
+		if (!(chain[n++].flags & VIRTQ_DESC_F_NEXT))
 			break;
 		i = chain[n - 1].next;
 	}
 	/* 5.2.6: header (readable), data, status byte (writable, last). */
-	if (n < 2 || chain[0].len < REQ_HDR_SIZE || (chain[0].flags & DESC_F_WRITE) ||
-	    !(chain[n - 1].flags & DESC_F_WRITE) || chain[n - 1].len < 1)
+	if (n < 2 || chain[0].len < VIRTIO_BLK_HDR_SIZE || (chain[0].flags & VIRTQ_DESC_F_WRITE) ||
+	    !(chain[n - 1].flags & VIRTQ_DESC_F_WRITE) || chain[n - 1].len < 1)
 		return -1;
 	*status = ptr(chain[n - 1].addr + chain[n - 1].len - 1);
 	memcpy(&type, ptr(chain[0].addr), 4);
@@ -211,56 +173,56 @@ static int serve(struct sim_vblk *d, uint16_t head, uint8_t **status, uint32_t *
 	d->last_sector = sector;
 	d->last_len = data_len;
 	if (d->ioerr)
-		return BLK_S_IOERR;
+		return VIRTIO_BLK_S_IOERR;
 	if (d->unsupp)
-		return BLK_S_UNSUPP;
+		return VIRTIO_BLK_S_UNSUPP;
 	switch (type) {
-	case BLK_T_FLUSH:
+	case VIRTIO_BLK_T_FLUSH:
 		if (!(d->driver_features & SIM_VBLK_F_FLUSH) || nr_data) {
 			d->bad_requests++;
-			return BLK_S_UNSUPP;
+			return VIRTIO_BLK_S_UNSUPP;
 		}
 		d->flushes++;
-		return BLK_S_OK;
-	case BLK_T_IN:
-	case BLK_T_OUT:
+		return VIRTIO_BLK_S_OK;
+	case VIRTIO_BLK_T_IN:
+	case VIRTIO_BLK_T_OUT:
 		break;
 	default:
 		d->bad_requests++;
-		return BLK_S_UNSUPP;
+		return VIRTIO_BLK_S_UNSUPP;
 	}
 	rw_ok = nr_data > 0 && data_len % SIM_VBLK_SECTOR == 0 && sector <= d->sectors &&
 		data_len / SIM_VBLK_SECTOR <= d->sectors - sector;
 	for (unsigned k = first_data; rw_ok && k < first_data + nr_data; k++)
-		rw_ok = !(chain[k].flags & DESC_F_WRITE) == (type == BLK_T_OUT);
+		rw_ok = !(chain[k].flags & VIRTQ_DESC_F_WRITE) == (type == VIRTIO_BLK_T_OUT);
 	if ((d->features & SIM_VBLK_F_SIZE_MAX) && d->size_max) {
 		for (unsigned k = first_data; rw_ok && k < first_data + nr_data; k++)
 			rw_ok = chain[k].len <= d->size_max;
 	}
 	if (!rw_ok) {
 		d->bad_requests++;
-		return BLK_S_IOERR;
+		return VIRTIO_BLK_S_IOERR;
 	}
-	if (type == BLK_T_OUT && (d->features & SIM_VBLK_F_RO))
-		return BLK_S_IOERR; /* 5.2.6.2: never write a read-only disk */
+	if (type == VIRTIO_BLK_T_OUT && (d->features & SIM_VBLK_F_RO))
+		return VIRTIO_BLK_S_IOERR; /* 5.2.6.2: never write a read-only disk */
 	{
 		uint8_t *disk = d->disk + sector * SIM_VBLK_SECTOR;
 
 		for (unsigned k = first_data; k < first_data + nr_data; k++) {
-			if (type == BLK_T_IN)
+			if (type == VIRTIO_BLK_T_IN)
 				memcpy(ptr(chain[k].addr), disk, chain[k].len);
 			else
 				memcpy(disk, ptr(chain[k].addr), chain[k].len);
 			disk += chain[k].len;
 		}
 	}
-	if (type == BLK_T_IN) {
+	if (type == VIRTIO_BLK_T_IN) {
 		d->reads++;
 		*written = data_len;
 	} else {
 		d->writes++;
 	}
-	return BLK_S_OK;
+	return VIRTIO_BLK_S_OK;
 }
 
 static void notify(struct sim_vblk *d)
@@ -298,24 +260,24 @@ static void vblk_write(void *dev, uint64_t off, uint32_t val)
 	struct sim_vblk *d = dev;
 
 	switch (off) {
-	case R_DEV_FEAT_SEL:
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
 		d->dev_features_sel = val;
 		break;
-	case R_DRV_FEAT_SEL:
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
 		d->drv_features_sel = val;
 		break;
-	case R_DRV_FEATURES:
+	case VIRTIO_MMIO_DRIVER_FEATURES:
 		if (d->drv_features_sel < 2 && !(d->status & SIM_VBLK_S_FEATURES_OK))
 			set_half(&d->driver_features, d->drv_features_sel, val);
 		break;
-	case R_QUEUE_SEL:
+	case VIRTIO_MMIO_QUEUE_SEL:
 		d->queue_sel = val;
 		break;
-	case R_QUEUE_NUM:
+	case VIRTIO_MMIO_QUEUE_NUM:
 		if (d->queue_sel == 0 && !d->queue_ready)
 			d->queue_num = val;
 		break;
-	case R_QUEUE_READY:
+	case VIRTIO_MMIO_QUEUE_READY:
 		if (d->queue_sel != 0)
 			break;
 		if (val == 1 && !ring_ok(d))
@@ -323,29 +285,29 @@ static void vblk_write(void *dev, uint64_t off, uint32_t val)
 		else
 			d->queue_ready = val == 1;
 		break;
-	case R_QUEUE_NOTIFY:
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		if (val != 0)
 			d->bad_requests++;
 		else
 			notify(d);
 		break;
-	case R_INT_ACK:
+	case VIRTIO_MMIO_INTERRUPT_ACK:
 		d->interrupt_status &= ~val;
 		break;
-	case R_STATUS:
+	case VIRTIO_MMIO_STATUS:
 		status_write(d, val);
 		break;
-	case R_QUEUE_DESC_LO:
-	case R_QUEUE_DESC_HI:
-		set_half(&d->desc, off == R_QUEUE_DESC_HI, val);
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		set_half(&d->desc, off == VIRTIO_MMIO_QUEUE_DESC_HIGH, val);
 		break;
-	case R_QUEUE_AVAIL_LO:
-	case R_QUEUE_AVAIL_HI:
-		set_half(&d->avail, off == R_QUEUE_AVAIL_HI, val);
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+		set_half(&d->avail, off == VIRTIO_MMIO_QUEUE_DRIVER_HIGH, val);
 		break;
-	case R_QUEUE_USED_LO:
-	case R_QUEUE_USED_HI:
-		set_half(&d->used, off == R_QUEUE_USED_HI, val);
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		set_half(&d->used, off == VIRTIO_MMIO_QUEUE_DEVICE_HIGH, val);
 		break;
 	default:
 		d->bad_requests++; /* read-only or unknown register */

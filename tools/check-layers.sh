@@ -31,6 +31,18 @@ if [ -n "$asm" ]; then
 	echo "layers: assembly outside target/ and hal/aarch64/ (docs/layout.md)"
 	bad=1
 fi
+# One definition of each hardware constant (GIC and virtio): the same name #defined in two
+# files of the hypervisor, the simulator or the test guests is two copies that can drift.
+dups=$(git grep -hoE '^[[:space:]]*#[[:space:]]*define[[:space:]]+(GICD|GICR|GIC|ICC|ICH|VIRTIO|VIRTQ)_[A-Z0-9_]+[[:space:]]' \
+	-- core vdev hal hal-sim target sim tests/qemu/guests tests/hostile |
+	awk '{ print $2 }' | sort | uniq -d)
+for name in $dups; do
+	git grep -nE "^[[:space:]]*#[[:space:]]*define[[:space:]]+$name[[:space:]]" -- core vdev hal \
+		hal-sim target sim tests/qemu/guests tests/hostile
+	echo "layers: $name is defined more than once: define it in hal/include/hal/gicv3_regs.h or virtio_spec.h only"
+	bad=1
+done
+
 # The repository explains itself: nothing cites a design document that is not in it.
 cites=$(git grep -nIE 'DESIGN(\.md)?[ ,]+(section )?[0-9]|design card|/work/shared' -- \
 	':!tools/check-layers.sh')

@@ -17,17 +17,7 @@
 	 BIT(VIRTIO_BLK_F_SIZE_MAX))
 
 /* virtio-blk configuration (5.2.4): capacity in 512-byte sectors (64 bits), size_max (32). */
-#define VIRTIO_BLK_CFG_CAPACITY 0x00
-#define VIRTIO_BLK_CFG_SIZE_MAX 0x08
-#define HOSTBLK_MIN_REG_SIZE	(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_SIZE_MAX + 4)
-
-/* virtio-blk data moves in 512-byte sectors (5.2.6). */
-#define SECTOR_SIZE 512
-
-/* Split virtqueue (2.7). */
-#define VIRTQ_DESC_F_NEXT	   1
-#define VIRTQ_DESC_F_WRITE	   2
-#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
+#define HOSTBLK_MIN_REG_SIZE (VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_SIZE_MAX + 4)
 
 /* Only one request is ever in flight, so a few entries are plenty; the device's maximum may
  * be lower, down to the smallest power of two that holds a request's 3 descriptors. */
@@ -194,11 +184,11 @@ static int read_config(struct hostblk *hb, const char **why)
 		/* One 32-bit access is atomic: no generation check needed. */
 		uint32_t size_max = reg_read(hb, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_SIZE_MAX);
 
-		if (size_max < SECTOR_SIZE) {
+		if (size_max < VIRTIO_BLK_SECTOR) {
 			*why = "limits a segment to less than a sector (size_max)";
 			return HV_ENOTSUP;
 		}
-		hb->max_sectors = MIN(size_max / SECTOR_SIZE, HOSTBLK_MAX_REQ_SECTORS);
+		hb->max_sectors = MIN(size_max / VIRTIO_BLK_SECTOR, HOSTBLK_MAX_REQ_SECTORS);
 	}
 	return HV_OK;
 }
@@ -450,9 +440,10 @@ static int transfer(struct hostblk *hb, uint32_t type, uint64_t sector, uint64_t
 	while (ret == HV_OK && count) {
 		uint32_t n = MIN(count, hb->max_sectors);
 
-		ret = do_request(hb, type, sector, pa, n * SECTOR_SIZE, type == VIRTIO_BLK_T_IN);
+		ret = do_request(hb, type, sector, pa, n * VIRTIO_BLK_SECTOR,
+				 type == VIRTIO_BLK_T_IN);
 		sector += n;
-		pa += (uint64_t)n * SECTOR_SIZE;
+		pa += (uint64_t)n * VIRTIO_BLK_SECTOR;
 		count -= n;
 	}
 	spin_unlock(&hb->lock);

@@ -4,15 +4,8 @@
 #include <core/gmem.h>
 #include <core/lib.h>
 #include <hal/cpu.h>
+#include <vdev/virtio_spec.h>
 #include <vdev/virtqueue.h>
-
-/* Descriptor flags (virtio 1.2, 2.7.5). */
-#define VIRTQ_DESC_F_NEXT     1
-#define VIRTQ_DESC_F_WRITE    2
-#define VIRTQ_DESC_F_INDIRECT 4
-#define VIRTQ_DESC_SIZE	      16
-
-#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
 
 /* Ring layouts (virtio 1.2, 2.7.6 and 2.7.8): flags, idx, then the entries; the event field
  * follows the last entry. */

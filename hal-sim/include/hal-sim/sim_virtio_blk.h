@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <hal/virtio_spec.h>
+
 /* A virtio-blk device behind a modern virtio-mmio transport (virtio 1.2, 4.2 and 5.2), for the
  * tests of the hypervisor's own driver (vdev/hostblk.c): the "hardware" of QEMU virt's
  * `-device virtio-blk-device`, with a RAM disk the test owns. It serves the queue at once on
@@ -17,22 +19,22 @@
  * set both before or between driver calls. The rest is its state and what it saw. */
 
 #define SIM_VBLK_REG_SIZE 0x200 /* QEMU virt's transports */
-#define SIM_VBLK_SECTOR	  512
+#define SIM_VBLK_SECTOR	  VIRTIO_BLK_SECTOR
 
-/* Feature bits the model knows (virtio 1.2, 5.2.3 and 6). */
-#define SIM_VBLK_F_SIZE_MAX  (1ULL << 1)
-#define SIM_VBLK_F_SEG_MAX   (1ULL << 2)
-#define SIM_VBLK_F_RO	     (1ULL << 5)
-#define SIM_VBLK_F_BLK_SIZE  (1ULL << 6)
-#define SIM_VBLK_F_FLUSH     (1ULL << 9)
-#define SIM_VBLK_F_VERSION_1 (1ULL << 32)
+/* Feature bits the model knows (virtio 1.2, 5.2.3 and 6), as masks. */
+#define SIM_VBLK_F_SIZE_MAX  (1ULL << VIRTIO_BLK_F_SIZE_MAX)
+#define SIM_VBLK_F_SEG_MAX   (1ULL << VIRTIO_BLK_F_SEG_MAX)
+#define SIM_VBLK_F_RO	     (1ULL << VIRTIO_BLK_F_RO)
+#define SIM_VBLK_F_BLK_SIZE  (1ULL << VIRTIO_BLK_F_BLK_SIZE)
+#define SIM_VBLK_F_FLUSH     (1ULL << VIRTIO_BLK_F_FLUSH)
+#define SIM_VBLK_F_VERSION_1 (1ULL << VIRTIO_F_VERSION_1)
 
 /* Device status bits (virtio 1.2, 2.1). */
-#define SIM_VBLK_S_ACKNOWLEDGE 1u
-#define SIM_VBLK_S_DRIVER      2u
-#define SIM_VBLK_S_DRIVER_OK   4u
-#define SIM_VBLK_S_FEATURES_OK 8u
-#define SIM_VBLK_S_FAILED      128u
+#define SIM_VBLK_S_ACKNOWLEDGE VIRTIO_STATUS_ACKNOWLEDGE
+#define SIM_VBLK_S_DRIVER      VIRTIO_STATUS_DRIVER
+#define SIM_VBLK_S_DRIVER_OK   VIRTIO_STATUS_DRIVER_OK
+#define SIM_VBLK_S_FEATURES_OK VIRTIO_STATUS_FEATURES_OK
+#define SIM_VBLK_S_FAILED      VIRTIO_STATUS_FAILED
 
 struct sim_vblk {
 	/* The device (sim_vblk_init(): a healthy disk like QEMU 7.2's with force-legacy=false). */

@@ -19,6 +19,10 @@
 #define GIC_MAX_INTID	   1020u /* one past the last SPI; 1020-1023 are special */
 #define GIC_INTID_SPURIOUS 1023u
 
+/* The first cell of an interrupt specifier in the devicetree binding arm,gic-v3. */
+#define GIC_SPEC_SPI 0
+#define GIC_SPEC_PPI 1
+
 /* --- Distributor (12.9): offsets in its 64 KiB frame --- */
 #define GICD_CTLR	0x0000
 #define GICD_TYPER	0x0004

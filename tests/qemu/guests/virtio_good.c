@@ -45,7 +45,7 @@ static void check_probe(void)
 	check_eq(virtio_read(&dev, VIRTIO_MMIO_VERSION), 2, "virtio_good: Version is 2");
 	check_eq(virtio_read(&dev, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK,
 		 "virtio_good: DeviceID is 2 (block)");
-	check_eq(virtio_read(&dev, VIRTIO_MMIO_VENDOR_ID), VENDOR_ID,
+	check_eq(virtio_read(&dev, VIRTIO_MMIO_VENDOR), VENDOR_ID,
 		 "virtio_good: VendorID is 0x5648");
 	features = virtio_device_features(&dev);
 	read_only = features & BIT(VIRTIO_BLK_F_RO);

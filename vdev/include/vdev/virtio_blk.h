@@ -21,8 +21,6 @@ struct vm;
  * (vm_defer(), docs/trap-path.md). A multiple of VIRTIO_BLK_BOUNCE. */
 #define VIRTIO_BLK_EXIT_BYTES (4 * VIRTIO_BLK_BOUNCE)
 
-#define VIRTIO_BLK_ID_BYTES 20
-
 /* Create a virtio-blk device on `vm`'s MMIO bus at `base` (VIRTIO_MMIO_SIZE bytes, e.g. a
  * virtio-mmio slot of the board) with its interrupt on SPI `intid`, serving `backend`, which
  * the caller keeps alive and does not use elsewhere while the VM lives. The device's serial

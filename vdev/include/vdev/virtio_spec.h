@@ -2,70 +2,8 @@
 #ifndef VDEV_VIRTIO_SPEC_H
 #define VDEV_VIRTIO_SPEC_H
 
-/* Numbers of the virtio 1.2 specification shared by both sides the hypervisor plays: the
- * devices it offers guests (vdev/virtio_mmio.c, vdev/virtio_blk.c) and its driver for the
- * host's disk (vdev/hostblk.c). */
-
-/* virtio-mmio registers, version 2 (4.2.2). A 64-bit queue address is a LOW register with its
- * HIGH half 4 bytes above. */
-#define VIRTIO_MMIO_MAGIC_VALUE		0x000
-#define VIRTIO_MMIO_VERSION		0x004
-#define VIRTIO_MMIO_DEVICE_ID		0x008
-#define VIRTIO_MMIO_VENDOR		0x00c
-#define VIRTIO_MMIO_DEVICE_FEATURES	0x010
-#define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
-#define VIRTIO_MMIO_DRIVER_FEATURES	0x020
-#define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_MMIO_QUEUE_SEL		0x030
-#define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034
-#define VIRTIO_MMIO_QUEUE_NUM		0x038
-#define VIRTIO_MMIO_QUEUE_READY		0x044
-#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
-#define VIRTIO_MMIO_INTERRUPT_STATUS	0x060
-#define VIRTIO_MMIO_INTERRUPT_ACK	0x064
-#define VIRTIO_MMIO_STATUS		0x070
-#define VIRTIO_MMIO_QUEUE_DESC_LOW	0x080
-#define VIRTIO_MMIO_QUEUE_DESC_HIGH	0x084
-#define VIRTIO_MMIO_QUEUE_DRIVER_LOW	0x090
-#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH	0x094
-#define VIRTIO_MMIO_QUEUE_DEVICE_LOW	0x0a0
-#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH	0x0a4
-#define VIRTIO_MMIO_CONFIG_GENERATION	0x0fc
-#define VIRTIO_MMIO_CONFIG		0x100 /* device configuration space */
-
-#define VIRTIO_MMIO_MAGIC     0x74726976 /* "virt", little-endian */
-#define VIRTIO_MMIO_VERSION_2 2
-
-/* InterruptStatus bits. */
-#define VIRTIO_MMIO_INT_VRING  1
-#define VIRTIO_MMIO_INT_CONFIG 2
-
-/* Device status bits (2.1). */
-#define VIRTIO_STATUS_ACKNOWLEDGE	 1
-#define VIRTIO_STATUS_DRIVER		 2
-#define VIRTIO_STATUS_DRIVER_OK		 4
-#define VIRTIO_STATUS_FEATURES_OK	 8
-#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64
-#define VIRTIO_STATUS_FAILED		 128
-
-/* Reserved feature bits (6). */
-#define VIRTIO_F_VERSION_1 32
-
-#define VIRTIO_ID_BLOCK 2
-
-/* virtio-blk (5.2): feature bits, request types and status bytes. */
-#define VIRTIO_BLK_F_SIZE_MAX 1
-#define VIRTIO_BLK_F_SEG_MAX  2
-#define VIRTIO_BLK_F_RO	      5
-#define VIRTIO_BLK_F_BLK_SIZE 6
-#define VIRTIO_BLK_F_FLUSH    9
-
-#define VIRTIO_BLK_T_IN	    0
-#define VIRTIO_BLK_T_OUT    1
-#define VIRTIO_BLK_T_FLUSH  4
-#define VIRTIO_BLK_T_GET_ID 8
-#define VIRTIO_BLK_S_OK	    0
-#define VIRTIO_BLK_S_IOERR  1
-#define VIRTIO_BLK_S_UNSUPP 2
+/* The virtio specification's numbers are defined once, beside the HAL contract, for the
+ * devices here, the simulated host disk and the test guests alike. */
+#include <hal/virtio_spec.h>
 
 #endif

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vdev/virtio_spec.h>
+
 struct vm;
 
 /* The device side of a split virtqueue (virtio 1.2, 2.7). The rings and every buffer live in
@@ -24,10 +26,6 @@ struct vm;
 /* Descriptors one request may have, indirect tables included: what devices tell the driver
  * (e.g. virtio-blk's seg_max + 2). Longer chains are malformed. */
 #define VIRTQ_CHAIN_MAX VIRTQ_MAX_SIZE
-
-/* Feature bits that belong to the rings (virtio 1.2, 6). */
-#define VIRTIO_RING_F_INDIRECT_DESC 28
-#define VIRTIO_RING_F_EVENT_IDX	    29
 
 struct virtq {
 	/* Written by the driver through the transport while the queue is not ready. */

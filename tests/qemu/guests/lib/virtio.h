@@ -15,53 +15,9 @@
 #define VIRTIO_MMIO_SLOT_BASE(n)  (0x0a000000UL + 0x200UL * (n))
 #define VIRTIO_MMIO_SLOT_INTID(n) (48U + (n))
 
-/* Registers (virtio 1.2, 4.2.2). */
-#define VIRTIO_MMIO_MAGIC_VALUE		0x000
-#define VIRTIO_MMIO_VERSION		0x004
-#define VIRTIO_MMIO_DEVICE_ID		0x008
-#define VIRTIO_MMIO_VENDOR_ID		0x00c
-#define VIRTIO_MMIO_DEVICE_FEATURES	0x010
-#define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
-#define VIRTIO_MMIO_DRIVER_FEATURES	0x020
-#define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_MMIO_QUEUE_SEL		0x030
-#define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034
-#define VIRTIO_MMIO_QUEUE_NUM		0x038
-#define VIRTIO_MMIO_QUEUE_READY		0x044
-#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
-#define VIRTIO_MMIO_INTERRUPT_STATUS	0x060
-#define VIRTIO_MMIO_INTERRUPT_ACK	0x064
-#define VIRTIO_MMIO_STATUS		0x070
-#define VIRTIO_MMIO_QUEUE_DESC_LOW	0x080
-#define VIRTIO_MMIO_QUEUE_DESC_HIGH	0x084
-#define VIRTIO_MMIO_QUEUE_DRIVER_LOW	0x090
-#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH	0x094
-#define VIRTIO_MMIO_QUEUE_DEVICE_LOW	0x0a0
-#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH	0x0a4
-#define VIRTIO_MMIO_CONFIG_GENERATION	0x0fc
-#define VIRTIO_MMIO_CONFIG		0x100
-
-#define VIRTIO_MMIO_MAGIC      0x74726976 /* "virt" */
-#define VIRTIO_MMIO_INT_VRING  (1U << 0)  /* InterruptStatus: used buffers */
-#define VIRTIO_MMIO_INT_CONFIG (1U << 1)  /* ... configuration change */
-
-/* Device status field (virtio 1.2, 2.1). */
-#define VIRTIO_STATUS_ACKNOWLEDGE	 1U
-#define VIRTIO_STATUS_DRIVER		 2U
-#define VIRTIO_STATUS_DRIVER_OK		 4U
-#define VIRTIO_STATUS_FEATURES_OK	 8U
-#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64U
-#define VIRTIO_STATUS_FAILED		 128U
-
-/* Feature bits that are not the device type's own (virtio 1.2, 6). */
-#define VIRTIO_RING_F_INDIRECT_DESC 28
-#define VIRTIO_RING_F_EVENT_IDX	    29
-#define VIRTIO_F_VERSION_1	    32
-
-/* Split virtqueues (virtio 1.2, 2.7.5 - 2.7.8). */
-#define VIRTQ_DESC_F_NEXT     1U
-#define VIRTQ_DESC_F_WRITE    2U
-#define VIRTQ_DESC_F_INDIRECT 4U
+/* Registers, status and feature bits and descriptor flags are the specification's, defined
+ * once for the hypervisor and the guests (hal/include/hal/virtio_spec.h). */
+#include <hal/virtio_spec.h>
 
 struct virtq_desc {
 	uint64_t addr;

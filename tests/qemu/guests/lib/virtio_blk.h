@@ -8,31 +8,7 @@
 
 #include "virtio.h"
 
-#define VIRTIO_ID_BLOCK 2
-
-/* Feature bits (5.2.3). */
-#define VIRTIO_BLK_F_SEG_MAX  2
-#define VIRTIO_BLK_F_RO	      5
-#define VIRTIO_BLK_F_BLK_SIZE 6
-#define VIRTIO_BLK_F_FLUSH    9
-
-/* struct virtio_blk_config (5.2.4): offsets from VIRTIO_MMIO_CONFIG. */
-#define VIRTIO_BLK_CFG_CAPACITY 0x00
-#define VIRTIO_BLK_CFG_SEG_MAX	0x0c
-#define VIRTIO_BLK_CFG_BLK_SIZE 0x14
-
-/* Request types and status bytes (5.2.6). */
-#define VIRTIO_BLK_T_IN	    0
-#define VIRTIO_BLK_T_OUT    1
-#define VIRTIO_BLK_T_FLUSH  4
-#define VIRTIO_BLK_T_GET_ID 8
-#define VIRTIO_BLK_S_OK	    0
-#define VIRTIO_BLK_S_IOERR  1
-#define VIRTIO_BLK_S_UNSUPP 2
-
-#define VIRTIO_BLK_SECTOR   512
-#define VIRTIO_BLK_HDR_SIZE 16 /* le32 type, le32 reserved, le64 sector */
-#define VIRTIO_BLK_ID_BYTES 20
+/* Feature bits, configuration offsets, request types and status bytes: <hal/virtio_spec.h>. */
 
 /* Write a request header at `hdr` (16 bytes, 4-byte aligned). */
 void virtio_blk_hdr(uint64_t hdr, uint32_t type, uint64_t sector);

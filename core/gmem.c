@@ -7,7 +7,7 @@
 #include <core/vm.h>
 #include <hal/mem.h>
 
-enum gmem_op { GMEM_READ, GMEM_WRITE, GMEM_CHECK };
+enum gmem_op { GMEM_READ, GMEM_WRITE, GMEM_CHECK, GMEM_CLEAN };
 
 /* The host pointer behind `ipa` and how many bytes from there the same stage-2 leaf (a page
  * or a block: contiguous memory) maps, or NULL if `ipa` is not mapped as RAM. */
@@ -54,6 +54,8 @@ static int gmem_copy(struct vm *vm, uint64_t ipa, void *buf, size_t len, enum gm
 			memcpy(b, p, chunk);
 		else if (op == GMEM_READ)
 			memset(b, 0, chunk);
+		else if (op == GMEM_CLEAN && p)
+			hal_dcache_clean_range(p, chunk);
 		ipa += chunk;
 		b = b ? b + chunk : NULL;
 		len -= chunk;
@@ -75,4 +77,9 @@ int gmem_write(struct vm *vm, uint64_t ipa, const void *buf, size_t len)
 int gmem_check(struct vm *vm, uint64_t ipa, size_t len)
 {
 	return gmem_copy(vm, ipa, NULL, len, GMEM_CHECK);
+}
+
+int gmem_clean(struct vm *vm, uint64_t ipa, size_t len)
+{
+	return gmem_copy(vm, ipa, NULL, len, GMEM_CLEAN);
 }

@@ -117,6 +117,14 @@ int vm_boot_prepare(struct vm *vm, const struct vm_boot_config *cfg, struct vm_b
 		ret = gmem_write(vm, out->initrd_ipa, cfg->initrd, cfg->initrd_size);
 	if (ret == HV_OK)
 		ret = gmem_write(vm, out->dtb_ipa, dtb_buf, dtb_size);
+	/* The boot vCPU starts with its MMU off, reading all of this behind the caches (the
+	 * Linux arm64 boot protocol asks the loader to clean the image to the PoC). */
+	if (ret == HV_OK)
+		ret = gmem_clean(vm, img.load_ipa, cfg->kernel_size);
+	if (ret == HV_OK && cfg->initrd)
+		ret = gmem_clean(vm, out->initrd_ipa, cfg->initrd_size);
+	if (ret == HV_OK)
+		ret = gmem_clean(vm, out->dtb_ipa, dtb_size);
 	if (ret != HV_OK)
 		return fail(vm, "copying the boot images", ret);
 	return HV_OK;

@@ -148,6 +148,8 @@ void hal_mem_zero(void *ptr, size_t len)
 void hal_dcache_clean_range(const void *ptr, size_t len)
 {
 	__atomic_fetch_add(&sim_hal.cleaned_bytes, len, __ATOMIC_RELAXED);
+	if (sim_hal.clean_hook)
+		sim_hal.clean_hook(ptr, len);
 }
 
 /* --- translation --- */

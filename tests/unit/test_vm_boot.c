@@ -8,6 +8,7 @@
  * does not fit, 0 or 9 vCPUs, RAM that is missing or too small. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -306,6 +307,57 @@ static void test_vm_boot_initramfs_sits_page_aligned_between_kernel_and_dtb(void
 	free(blob);
 }
 
+/* What the boot vCPU reads with its MMU off must be in memory, not only in a cache: every
+ * byte of kernel, initramfs and DTB is cleaned to the PoC after it is written. */
+#define MAX_CLEANS 4096
+static struct {
+	uintptr_t start, end;
+} cleans[MAX_CLEANS];
+static unsigned clean_count;
+
+static void record_clean(const void *ptr, size_t len)
+{
+	if (clean_count < MAX_CLEANS)
+		cleans[clean_count++] = (typeof(cleans[0])){(uintptr_t)ptr, (uintptr_t)ptr + len};
+}
+
+static void assert_cleaned_after_load(uint64_t ipa, size_t len, unsigned first)
+{
+	for (size_t off = 0; off < len; off += 64) {
+		uintptr_t a = (uintptr_t)sim_ram_ptr(&m, ipa + off);
+		bool found = false;
+
+		for (unsigned i = first; i < clean_count && !found; i++)
+			found = a >= cleans[i].start && a < cleans[i].end;
+		if (!found)
+			fail_msg("IPA 0x%llx not cleaned", (unsigned long long)(ipa + off));
+	}
+}
+
+static void test_vm_boot_images_are_cleaned_to_the_poc(void **state)
+{
+	const size_t isize = 0x12345;
+	struct vm_boot_config cfg;
+	unsigned zeroings_done;
+
+	make_kernel(0x3000, 0x200000, 0x600000);
+	make_initrd(isize);
+	cfg = config(1, 0x3000, isize);
+	clean_count = 0;
+	sim_hal.clean_hook = record_clean;
+	assert_int_equal(vm_boot_prepare(vm, &cfg, &layout), HV_OK);
+	sim_hal.clean_hook = NULL;
+	/* The cleans that follow the last zeroing are the ones after the copies. */
+	zeroings_done = 0;
+	for (unsigned i = 0; i < clean_count; i++) {
+		if (cleans[i].end - cleans[i].start == SZ_2M)
+			zeroings_done = i + 1;
+	}
+	assert_cleaned_after_load(layout.kernel_ipa, 0x3000, zeroings_done);
+	assert_cleaned_after_load(layout.initrd_ipa, isize, zeroings_done);
+	assert_cleaned_after_load(layout.dtb_ipa, layout.dtb_size, zeroings_done);
+}
+
 static void test_vm_boot_initramfs_may_end_right_at_the_kernels_reservation(void **state)
 {
 	/* The kernel reserves up to 0x40000000 + 32 MiB; 30 MiB of initrd fill the gap exactly. */
@@ -518,6 +570,7 @@ int main(void)
 	    T(test_vm_boot_dtb_lists_the_virtio_slots_that_have_devices),
 	    T(test_vm_boot_eight_vcpus_are_all_in_the_dtb),
 	    T(test_vm_boot_initramfs_sits_page_aligned_between_kernel_and_dtb),
+	    T(test_vm_boot_images_are_cleaned_to_the_poc),
 	    T(test_vm_boot_initramfs_may_end_right_at_the_kernels_reservation),
 	    T(test_vm_boot_without_initramfs_or_bootargs_leaves_them_out_of_chosen),
 	    T(test_vm_boot_boot_vcpu_enters_the_kernel_with_x0_the_dtb_and_the_others_are_off),

@@ -20,4 +20,9 @@ int gmem_write(struct vm *vm, uint64_t ipa, const void *buf, size_t len);
 /* 0 if all of [ipa, ipa+len) is RAM of this VM, else HV_EFAULT. */
 int gmem_check(struct vm *vm, uint64_t ipa, size_t len);
 
+/* Clean [ipa, ipa+len) to the point of coherency, for a guest that reads it with its MMU off
+ * (non-cacheable): what the hypervisor loaded for it to boot. Blocks not populated yet hold
+ * nothing to clean (populating cleans). HV_EFAULT as gmem_check(). */
+int gmem_clean(struct vm *vm, uint64_t ipa, size_t len);
+
 #endif

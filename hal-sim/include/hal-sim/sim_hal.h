@@ -58,6 +58,7 @@ struct sim_hal {
 	/* hal_mem_zero() and hal_dcache_clean_range(): bytes and calls, updated atomically. */
 	uint64_t zeroed_bytes, cleaned_bytes;
 	unsigned zero_calls;
+	void (*clean_hook)(const void *ptr, size_t len); /* called by each clean, if set */
 
 	unsigned tlb_flush_va, tlb_flush_all, tlb_flush_ipa, tlb_flush_vmid; /* call counts */
 	uint64_t last_flush_addr;

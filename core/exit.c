@@ -10,6 +10,7 @@
 #include <core/vm.h>
 #include <core/vtimer.h>
 #include <hal/cpu.h>
+#include <hal/vcpu.h>
 
 /* AArch32 is not offered (ID_AA64PFR0_EL1.EL0 = 1, docs/guest-abi.md), but a guest can still
  * ERET to it on a CPU that has it. Nothing of A32/T32 is decoded or stepped here (16-bit
@@ -32,12 +33,38 @@ static void aarch32_exit(struct vcpu *vcpu, unsigned ec)
 		inject_undef(vcpu);
 }
 
+/* A physical SError taken while the guest ran (HCR_EL2.AMO): an asynchronous external abort,
+ * most likely of the guest's own access. It goes back to that guest as a virtual SError with
+ * the same syndrome, which its kernel handles (or dies of) as on hardware; the hypervisor and
+ * the other VMs carry on. */
+static void exit_serror(struct vcpu *vcpu, uint64_t esr)
+{
+	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+			"%s: vcpu %u: SError (esr 0x%llx) at pc 0x%llx: virtual SError injected",
+			vcpu->vm->name, vcpu->id, (unsigned long long)esr,
+			(unsigned long long)vcpu->ctx.pc);
+	hal_vcpu_inject_vserror(&vcpu->ctx, esr & ESR_ISS_MASK);
+	vcpu->stats.serror++;
+}
+
 void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 {
 	uint64_t esr = vcpu->ctx.esr;
 	unsigned ec = esr_ec(esr);
 
 	vcpu->stats.exits++;
+	if (kind == HAL_EXIT_SERROR) {
+		exit_serror(vcpu, esr);
+		return;
+	}
+	if (kind == HAL_EXIT_FIQ) {
+		/* The hypervisor's interrupts are Group 1 (IRQ): a FIQ is a Group 0 or secure
+		 * interrupt nobody here owns. Said, not acted on. */
+		log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+				"%s: vcpu %u: physical FIQ while it ran: ignored", vcpu->vm->name,
+				vcpu->id);
+		return;
+	}
 	if (kind != HAL_EXIT_SYNC) {
 		/* A physical interrupt (or SError) arrived while the guest ran. */
 		vcpu->stats.irq++;

@@ -284,6 +284,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	 * CPU interface is reset by vgic_vcpu_reset(). */
 	memset(&v->ctx.fpsimd, 0, sizeof(v->ctx.fpsimd));
 	memset(v->ctx.pauth_keys, 0, sizeof(v->ctx.pauth_keys));
+	v->ctx.vserror_pending = 0;
 }
 
 void vm_stop(struct vm *vm, int status)

@@ -271,6 +271,12 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	sim_hal.loaded_vcpu = ctx;
 }
 
+void hal_vcpu_inject_vserror(struct hal_vcpu_ctx *ctx, uint64_t iss)
+{
+	ctx->vserror_pending = 1;
+	ctx->vsesr = iss & 0x1ffffffULL;
+}
+
 void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx)
 {
 	sim_hal.vcpu_local_flushes++;

@@ -21,6 +21,7 @@
 #define HCR_VM	   (1ULL << 0)
 #define HCR_SWIO   (1ULL << 1)
 #define HCR_FMO	   (1ULL << 3)
+#define HCR_VSE	   (1ULL << 8) /* a virtual SError is pending (hal_vcpu_inject_vserror()) */
 #define HCR_IMO	   (1ULL << 4)
 #define HCR_AMO	   (1ULL << 5)
 #define HCR_FB	   (1ULL << 9)
@@ -138,10 +139,10 @@ static bool cpu_has_pauth(void)
 }
 
 /* EL2 controls that exist only on some CPUs: what this one has (every CPU of the machine is
- * the same). ID_AA64PFR0_EL1.AMU [47:44], ID_AA64MMFR0_EL1.FGT [59:56], ID_AA64MMFR1_EL1.HCX
- * [43:40]. */
+ * the same). ID_AA64PFR0_EL1.AMU [47:44] and RAS [31:28], ID_AA64MMFR0_EL1.FGT [59:56],
+ * ID_AA64MMFR1_EL1.HCX [43:40]. */
 static struct {
-	bool known, amu, fgt, hcx;
+	bool known, amu, fgt, hcx, ras;
 } el2_has;
 
 static void el2_features(void)
@@ -149,6 +150,7 @@ static void el2_features(void)
 	if (el2_has.known)
 		return;
 	el2_has.amu = (read_sysreg(id_aa64pfr0_el1) >> 44) & 0xf;
+	el2_has.ras = (read_sysreg(id_aa64pfr0_el1) >> 28) & 0xf; /* VSESR_EL2 exists */
 	el2_has.fgt = (read_sysreg(id_aa64mmfr0_el1) >> 56) & 0xf;
 	el2_has.hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
 	el2_has.known = true;
@@ -200,7 +202,9 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 				   (el2_has.amu ? CPTR_EL2_TAM : 0));
 	write_sysreg(mdcr_el2, mdcr_guest());
 	el2_optional_controls();
-	write_sysreg(hcr_el2, HCR_GUEST);
+	if (ctx->vserror_pending && el2_has.ras)
+		write_sysreg(S3_4_C5_C2_3, ctx->vsesr); /* VSESR_EL2 */
+	write_sysreg(hcr_el2, HCR_GUEST | (ctx->vserror_pending ? HCR_VSE : 0));
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	hal_vgic_load(&ctx->vgic);
@@ -240,9 +244,22 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 	hal_fpsimd_save(&ctx->fpsimd);
 	/* The guest's timer must not fire into whatever runs next. */
 	write_sysreg(cntv_ctl_el0, 0);
+	/* The hardware clears VSE when the guest takes the virtual SError. */
+	ctx->vserror_pending = (read_sysreg(hcr_el2) & HCR_VSE) != 0;
 	/* Stage 2 off until the next guest: a stale VTTBR must not be left pointing at a VM
 	 * that may be destroyed. */
 	write_sysreg(hcr_el2, HCR_RW);
+	isb();
+}
+
+void hal_vcpu_inject_vserror(struct hal_vcpu_ctx *ctx, uint64_t iss)
+{
+	el2_features();
+	ctx->vserror_pending = 1;
+	ctx->vsesr = iss & 0x1ffffffULL;
+	if (el2_has.ras)
+		write_sysreg(S3_4_C5_C2_3, ctx->vsesr); /* VSESR_EL2 */
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_VSE);
 	isb();
 }
 

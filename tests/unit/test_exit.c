@@ -201,19 +201,48 @@ static void test_exit_unhandled_ec_logs_one_line_naming_it(void **state)
 
 static void test_exit_interrupts_change_nothing_but_the_count(void **state)
 {
-	static const enum hal_exit_kind kinds[] = {HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR};
 	struct hal_vcpu_ctx before = v->ctx;
 
 	for (unsigned i = 0; i < 3; i++) {
 		v->ctx.esr = sim_esr_smc(0); /* stale: must not be looked at */
 		before.esr = v->ctx.esr;
-		exit_handle(v, kinds[i]);
+		exit_handle(v, HAL_EXIT_IRQ);
 		assert_memory_equal(&v->ctx, &before, sizeof(before));
 	}
 	assert_int_equal(v->stats.irq, 3);
 	assert_int_equal(v->stats.exits, 3);
 	assert_int_equal(v->stats.smc, 0);
 	assert_int_equal(sim_hal.console_len, 0);
+}
+
+/* Issue #11 item 11: a physical SError taken while the guest ran goes back to it as a virtual
+ * SError with the same syndrome (ISS), and is said once; the guest's registers and PC are the
+ * hardware's business from there (it takes the SError when PSTATE.A allows). */
+static void test_exit_serror_is_injected_back_as_a_virtual_serror(void **state)
+{
+	const uint64_t esr = (uint64_t)ESR_EC_SERROR << ESR_EC_SHIFT | ESR_IL | 0x1234;
+	struct hal_vcpu_ctx before = v->ctx;
+
+	v->ctx.esr = before.esr = esr;
+	exit_handle(v, HAL_EXIT_SERROR);
+	assert_int_equal(v->ctx.vserror_pending, 1);
+	assert_int_equal(v->ctx.vsesr, esr & ESR_ISS_MASK);
+	assert_int_equal(v->stats.serror, 1);
+	assert_int_equal(v->stats.irq, 0);
+	assert_int_equal(v->ctx.pc, before.pc);
+	assert_memory_equal(v->ctx.x, before.x, sizeof(before.x));
+	assert_true(console_has_line("warning: sim: vcpu 0: SError (esr 0xbe001234) at pc "
+				     "0x40080000: virtual SError injected"));
+}
+
+/* A physical FIQ (Group 0: nothing of the hypervisor's) is said, not dropped silently. */
+static void test_exit_fiq_is_reported_and_changes_nothing(void **state)
+{
+	struct hal_vcpu_ctx before = v->ctx;
+
+	exit_handle(v, HAL_EXIT_FIQ);
+	assert_memory_equal(&v->ctx, &before, sizeof(before));
+	assert_true(console_has_line("warning: sim: vcpu 0: physical FIQ while it ran: ignored"));
 }
 
 /* A guest must not be able to flood the console: one budget per VM, whatever the mistake. */
@@ -492,6 +521,8 @@ int main(void)
 	    T(test_exit_every_unhandled_ec_injects_undef),
 	    T(test_exit_unhandled_ec_logs_one_line_naming_it),
 	    T(test_exit_interrupts_change_nothing_but_the_count),
+	    T(test_exit_serror_is_injected_back_as_a_virtual_serror),
+	    T(test_exit_fiq_is_reported_and_changes_nothing),
 	    T(test_exit_100_bad_accesses_print_at_most_5_lines),
 	    T(test_exit_vcpu_run_loops_until_the_vm_stops),
 	    T(test_exit_vcpu_run_of_a_stopped_vm_never_enters),

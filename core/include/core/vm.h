@@ -47,6 +47,7 @@ enum vcpu_state { VCPU_OFF, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_BLOCKED };
 struct vcpu_stats {
 	uint64_t exits;
 	uint64_t hvc, smc, mmio, sysreg, wfx, abort_injected, undef_injected, irq;
+	uint64_t serror; /* physical SErrors taken while it ran (each injected back) */
 };
 
 struct vcpu {

@@ -74,6 +74,9 @@ struct hal_vcpu_ctx {
 	struct hal_vgic_regs vgic;
 	struct hal_fpsimd fpsimd;
 	uint64_t pauth_keys[10]; /* APIA, APIB, APDA, APDB, APGA key halves (if implemented) */
+	/* A virtual SError pending for the guest (HCR_EL2.VSE) and its syndrome (VSESR_EL2),
+	 * while the vCPU is not loaded: hal_vcpu_inject_vserror(). */
+	uint64_t vserror_pending, vsesr;
 };
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };
@@ -113,6 +116,11 @@ uint64_t hal_vgic_vmcr(struct hal_vcpu_ctx *ctx);  /* ICH_VMCR_EL2: the guest's 
 uint64_t hal_vgic_misr(struct hal_vcpu_ctx *ctx);  /* ICH_MISR_EL2 */
 uint64_t hal_vgic_elrsr(struct hal_vcpu_ctx *ctx); /* ICH_ELRSR_EL2: LRs with no state */
 uint64_t hal_vgic_eisr(struct hal_vcpu_ctx *ctx);  /* ICH_EISR_EL2 */
+
+/* Make a virtual SError pending for the loaded vCPU (HCR_EL2.VSE): the guest takes it as an
+ * SError exception once PSTATE.A lets it, with ESR_EL1.ISS = `iss` where the CPU has RAS
+ * (VSESR_EL2; otherwise IMPLEMENTATION DEFINED). Kept across put and load until taken. */
+void hal_vcpu_inject_vserror(struct hal_vcpu_ctx *ctx, uint64_t iss);
 
 /* The MIDR the host CPU reports, for the guest's VPIDR. */
 uint64_t hal_cpu_midr(void);

@@ -102,6 +102,19 @@ void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write)
 		vcpu->stats.abort_injected++;
 }
 
+void inject_walk_abort(struct vcpu *vcpu, uint64_t va, bool write, bool insn, int level)
+{
+	bool el0 = from_el0(vcpu->ctx.pstate);
+	unsigned ec = insn ? (el0 ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR)
+			   : (el0 ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR);
+	/* FSC 0b0101xx: external abort on a translation table walk, xx = the level. */
+	uint64_t iss = (ESR_ISS_FSC_SEA_WALK + (unsigned)(level & 3)) |
+		       (!insn && write ? ESR_ISS_DABT_WNR : 0);
+
+	if (take_exception(vcpu, (uint64_t)ec << ESR_EC_SHIFT | ESR_IL | iss, va, true))
+		vcpu->stats.abort_injected++;
+}
+
 void inject_insn_abort(struct vcpu *vcpu, uint64_t va)
 {
 	unsigned ec = from_el0(vcpu->ctx.pstate) ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR;

@@ -166,6 +166,26 @@ bool trap_ram_first_touch(struct vcpu *vcpu, uint64_t esr)
 	return populate_on_fault(vcpu, esr, fault_ipa(&vcpu->ctx));
 }
 
+/* The IPA page of the descriptor a stage-1 walk fetched (S1PTW): FAR's low bits are the VA's. */
+static uint64_t walk_ipa(const struct hal_vcpu_ctx *ctx)
+{
+	return (ctx->hpfar & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT;
+}
+
+/* The guest's own page tables reach outside its RAM: an external abort on that walk, at the
+ * level whose descriptor was there, as a machine without memory there would give. */
+static void walk_abort(struct vcpu *vcpu, bool write, bool insn)
+{
+	int level = s1walk_fault_level(vcpu, vcpu->ctx.far, walk_ipa(&vcpu->ctx));
+
+	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
+			"%s: vcpu %u: its page-table walk for VA 0x%llx reads IPA 0x%llx (no RAM, "
+			"level %d): external abort",
+			vcpu->vm->name, vcpu->id, (unsigned long long)vcpu->ctx.far,
+			(unsigned long long)walk_ipa(&vcpu->ctx), level);
+	inject_walk_abort(vcpu, vcpu->ctx.far, write, insn, level);
+}
+
 void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 {
 	uint64_t ipa = fault_ipa(&vcpu->ctx);
@@ -178,10 +198,11 @@ void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 		return;
 
 	/* A stage-2 fault on the guest's own table walk is never MMIO. */
-	if (!(esr & ESR_ISS_S1PTW))
-		dev = vm_find_mmio(vcpu->vm, ipa);
-	else
-		why = "guest page-table walk outside RAM";
+	if (esr & ESR_ISS_S1PTW) {
+		walk_abort(vcpu, write, false);
+		return;
+	}
+	dev = vm_find_mmio(vcpu->vm, ipa);
 	if (dev && (esr & ESR_ISS_CM)) {
 		/* Cache maintenance by VA on a device has nothing to maintain. */
 		vcpu_skip_insn(vcpu);
@@ -206,6 +227,10 @@ void trap_insn_abort(struct vcpu *vcpu, uint64_t esr)
 {
 	if (populate_on_fault(vcpu, esr, fault_ipa(&vcpu->ctx)))
 		return;
+	if (esr & ESR_ISS_S1PTW) {
+		walk_abort(vcpu, false, true);
+		return;
+	}
 	log_ratelimited(&vcpu->vm->guest_log, LOG_WARN,
 			"%s: vcpu %u: instruction fetch from IPA 0x%llx (no RAM): external abort",
 			vcpu->vm->name, vcpu->id, (unsigned long long)fault_ipa(&vcpu->ctx));

@@ -429,16 +429,65 @@ static void test_trap_abort_failing_device_access_is_an_external_abort(void **st
 	assert_non_null(strstr(sim_hal.console, "bad device access"));
 }
 
+/* A guest with its MMU on: 4 KiB granule, 39-bit VAs (T0SZ 25: the walk starts at level 1),
+ * its level-1 table at L1 in RAM. */
+#define L1	     (VM_RAM_BASE + 0x10000)
+#define WALK_VA	     0x40201000ULL /* level-1 index 1, level-2 index 1 */
+#define TCR_4K_39BIT 25ULL
+#define TABLE_DESC   3ULL
+
+static void mmu_on(uint64_t ttbr0)
+{
+	v->ctx.el1[HAL_SCTLR_EL1] |= 1; /* M */
+	v->ctx.el1[HAL_TCR_EL1] = TCR_4K_39BIT;
+	v->ctx.el1[HAL_TTBR0_EL1] = ttbr0;
+}
+
+/* Stage 2 faulted on the guest's own table walk for WALK_VA at `desc_ipa`. */
+static void walk_fault(uint64_t desc_ipa, bool insn)
+{
+	v->ctx.esr = (insn ? sim_esr(ESR_EC_IABT_LOW, 0) : sim_esr_dabt(false)) | ESR_ISS_S1PTW;
+	v->ctx.far = WALK_VA;
+	v->ctx.hpfar = sim_hpfar(desc_ipa);
+	exit_handle(v, HAL_EXIT_SYNC);
+}
+
 static void test_trap_abort_guest_table_walk_is_never_mmio(void **state)
 {
-	/* Stage 2 faulted on the guest's own translation table walk, at the UART's IPA. */
+	/* Stage 2 faulted on the guest's own translation table walk, at the UART's IPA: its
+	 * TTBR0 points there, so the level-1 descriptor is the one read. */
+	mmu_on(UART);
 	v->ctx.esr = sim_esr_dabt_isv(4, false, 5, false, false) | ESR_ISS_S1PTW;
-	v->ctx.far = 0x4000;
+	v->ctx.far = WALK_VA;
 	v->ctx.hpfar = sim_hpfar(UART);
 	exit_handle(v, HAL_EXIT_SYNC);
-	assert_external_abort(0x4000, false);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_int_equal(v->ctx.el1[HAL_ESR_EL1], 0x96000015); /* walk abort, level 1 */
+	assert_int_equal(v->ctx.el1[HAL_FAR_EL1], WALK_VA);
+	assert_int_equal(v->stats.mmio, 0);
 	assert_int_equal(v->ctx.x[5], 0xdead0005);
-	assert_non_null(strstr(sim_hal.console, "guest page-table walk outside RAM"));
+	assert_non_null(strstr(sim_hal.console, "its page-table walk for VA 0x40201000 reads IPA "
+						"0x9000000 (no RAM, level 1)"));
+}
+
+/* Issue #11 item 11: the guest learns at which level of its own walk memory was missing
+ * (FSC 0x14 + level), not a plain external abort (FSC 0x10). */
+static void test_trap_abort_guest_table_walk_abort_names_the_level(void **state)
+{
+	uint64_t l1_entry = TABLE_DESC | HOLE; /* its level-2 table is not in RAM */
+
+	mmu_on(L1);
+	assert_int_equal(gmem_write(m.vm, L1 + 8, &l1_entry, sizeof(l1_entry)), HV_OK);
+	walk_fault(HOLE + 8, false);
+	assert_int_equal(v->ctx.el1[HAL_ESR_EL1], 0x96000016); /* data, level 2 */
+	assert_int_equal(v->ctx.el1[HAL_FAR_EL1], WALK_VA);
+	assert_int_equal(v->stats.abort_injected, 1);
+
+	/* An instruction fetch whose walk reads there: an instruction abort, level 2. */
+	v->ctx.pc = ENTRY;
+	walk_fault(HOLE + 8, true);
+	assert_int_equal(v->ctx.el1[HAL_ESR_EL1], 0x86000016);
+	assert_int_equal(v->stats.abort_injected, 2);
 }
 
 static void test_trap_abort_instruction_fetch_outside_ram_is_an_instruction_abort(void **state)
@@ -578,6 +627,7 @@ int main(void)
 	    T(test_trap_abort_far_of_the_injected_abort_is_the_guest_va),
 	    T(test_trap_abort_failing_device_access_is_an_external_abort),
 	    T(test_trap_abort_guest_table_walk_is_never_mmio),
+	    T(test_trap_abort_guest_table_walk_abort_names_the_level),
 	    T(test_trap_abort_instruction_fetch_outside_ram_is_an_instruction_abort),
 	    T(test_trap_abort_first_touch_of_ram_populates_the_block_and_retries),
 	    T(test_trap_abort_first_touch_from_aarch32_populates_too),

@@ -40,6 +40,7 @@ static inline unsigned esr_ec(uint64_t esr)
 /* Data/instruction abort ISS (D17.2.37): fault status code and friends. */
 #define ESR_ISS_FSC_MASK      0x3fULL
 #define ESR_ISS_FSC_SEA	      0x10	  /* synchronous external abort, not on a table walk */
+#define ESR_ISS_FSC_SEA_WALK  0x14	  /* ... on a translation table walk, level in [1:0] */
 #define ESR_ISS_FSC_TYPE_MASK 0x3c	  /* FSC without the level bits */
 #define ESR_ISS_FSC_TRANS     0x04	  /* translation fault, level in bits [1:0] */
 #define ESR_ISS_FSC_ACCESS    0x08	  /* access flag fault */

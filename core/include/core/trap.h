@@ -35,6 +35,13 @@ void inject_data_abort(struct vcpu *vcpu, uint64_t va, bool write);
  * taken to EL1 as hardware would have before the hypervisor's trap applied. */
 void inject_sysreg_trap(struct vcpu *vcpu, uint64_t esr);
 void inject_insn_abort(struct vcpu *vcpu, uint64_t va);
+/* Synchronous external abort on the guest's own stage-1 table walk at `level` (0..3) while
+ * translating `va` for a data access (`insn` false) or an instruction fetch. */
+void inject_walk_abort(struct vcpu *vcpu, uint64_t va, bool write, bool insn, int level);
+
+/* The level (0..3) of the guest's stage-1 walk for `va` whose descriptor is at `desc_ipa`
+ * (a stage-2 fault with ESR.S1PTW): core/s1walk.c. */
+int s1walk_fault_level(struct vcpu *vcpu, uint64_t va, uint64_t desc_ipa);
 
 /* WFI: wait on this pCPU until the vCPU has an interrupt to take (or its VM stops). */
 void vcpu_wait_for_interrupt(struct vcpu *vcpu);

@@ -40,6 +40,7 @@ GUEST_CHECKS = {
     "eoimode1": 14,
     "spi": 27,
     "lr_overflow": 10,
+    "wake": 7,
     "gicd": 45,
     "uart_rx": 7,
     "virtio_good": 33,
@@ -179,6 +180,8 @@ GUEST_CASES = [
     checking_guest("spi", [r"spi: PL011 TX interrupt as a level source"]),
     checking_guest("lr_overflow"),
     checking_guest("gicd"),
+    # Two vCPUs on one pCPU: enabling a pending SPI wakes its target at once (issue #11 item 6).
+    dict(checking_guest("wake"), bootargs=["hv.vcpus=2"]),
     checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),

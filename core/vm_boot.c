@@ -39,18 +39,23 @@ static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
 	d->timer.hyp_phys = 26;
 	d->bootargs = cfg->bootargs;
 	d->psci = GUEST_DTB_PSCI_HVC;
-	/* The virtio-mmio slots that have a device on the MMIO bus, and only those. */
+	/* Every virtio-mmio slot that a device on the MMIO bus covers, and only those: a device
+	 * or an empty transport (DeviceID 0) of a board filled as QEMU's is. */
 	for (unsigned i = 0; i < vm->mmio_count; i++) {
 		const struct mmio_device *dev = &vm->mmio[i];
-		uint64_t slot = (dev->base - VM_VIRTIO_BASE) / VM_VIRTIO_STRIDE;
 
-		if (dev->base < VM_VIRTIO_BASE || slot >= VM_VIRTIO_SLOTS ||
-		    d->virtio_count == GUEST_DTB_MAX_VIRTIO)
+		if (dev->base < VM_VIRTIO_BASE)
 			continue;
-		d->virtio[d->virtio_count++] = (struct guest_dtb_virtio){
-		    .reg = {VM_VIRTIO_BASE + slot * VM_VIRTIO_STRIDE, VM_VIRTIO_STRIDE},
-		    .intid = VM_VIRTIO_INTID((unsigned)slot),
-		};
+		for (uint64_t a = dev->base; a < dev->base + dev->size; a += VM_VIRTIO_STRIDE) {
+			uint64_t slot = (a - VM_VIRTIO_BASE) / VM_VIRTIO_STRIDE;
+
+			if (slot >= VM_VIRTIO_SLOTS || d->virtio_count == GUEST_DTB_MAX_VIRTIO)
+				break;
+			d->virtio[d->virtio_count++] = (struct guest_dtb_virtio){
+			    .reg = {VM_VIRTIO_BASE + slot * VM_VIRTIO_STRIDE, VM_VIRTIO_STRIDE},
+			    .intid = VM_VIRTIO_INTID((unsigned)slot),
+			};
+		}
 	}
 }
 

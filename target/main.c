@@ -29,6 +29,7 @@
 #include <vdev/hostblk.h>
 #include <vdev/vgic_mmio.h>
 #include <vdev/virtio_blk.h>
+#include <vdev/virtio_mmio.h>
 #include <vdev/vpl011.h>
 
 #include "gic_setup.h"
@@ -394,6 +395,8 @@ static void run_first_guest(void)
 		ret = vpl011_attach(vm, VM_PL011_BASE);
 	if (!ret)
 		ret = attach_disks(vm);
+	if (!ret) /* every other slot answers as an empty transport, as on QEMU virt */
+		ret = virtio_mmio_fill_slots(vm, VM_VIRTIO_BASE, VM_VIRTIO_SLOTS);
 	if (!ret)
 		ret = vm_boot_prepare(vm, &cfg, &layout);
 	if (!ret)

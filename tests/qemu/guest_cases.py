@@ -44,6 +44,7 @@ GUEST_CHECKS = {
     "gicd": 45,
     "uart_rx": 7,
     "virtio_good": 33,
+    "virtio_slots": 33,
     "virtio_hostile": 169,
 }
 
@@ -171,6 +172,8 @@ GUEST_CASES = [
     checking_guest("extensions"),
     checking_guest("abort"),
     checking_guest("wfi"),
+    # Every virtio-mmio slot answers as on QEMU virt: DeviceID 0 where there is no device.
+    checking_guest("virtio_slots", forbid=[r"external abort"]),
     # The interrupt path: vGIC distributor/redistributor, virtual CPU interface, list
     # registers, virtual timer, vPL011 interrupts.
     checking_guest("vtimer", [r"vtimer: WFI until the virtual timer fires"]),

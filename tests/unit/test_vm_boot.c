@@ -28,6 +28,7 @@
 #include <core/vm_boot.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
+#include <vdev/virtio_mmio.h>
 
 #include "fixture.h"
 
@@ -259,6 +260,33 @@ static void test_vm_boot_dtb_lists_the_virtio_slots_that_have_devices(void **sta
 	assert_int_equal(hw.virtio[0].intid, VM_VIRTIO_INTID(0));
 	assert_int_equal(hw.virtio[1].reg.base, VM_VIRTIO_BASE + 5 * VM_VIRTIO_STRIDE);
 	assert_int_equal(hw.virtio[1].intid, VM_VIRTIO_INTID(5));
+	free(blob);
+}
+
+/* A window filled as on QEMU virt (vdev/virtio_mmio_empty.c): a device in slot 3 and empty
+ * transports elsewhere give all 32 slots in the DTB, each with its own SPI. */
+static void test_vm_boot_dtb_lists_every_slot_of_a_filled_window(void **state)
+{
+	static const struct mmio_ops ops = {.read = no_access};
+	const struct mmio_device dev = {"dev", VM_VIRTIO_BASE + 3 * VM_VIRTIO_STRIDE,
+					VM_VIRTIO_STRIDE, &ops, NULL};
+	struct vm_boot_config cfg;
+	struct hw_info hw;
+	uint8_t *blob;
+
+	assert_int_equal(vm_add_mmio(vm, &dev), HV_OK);
+	assert_int_equal(virtio_mmio_fill_slots(vm, VM_VIRTIO_BASE, VM_VIRTIO_SLOTS), HV_OK);
+	make_kernel(0x1000, 0, 0);
+	cfg = config(1, 0x1000, 0);
+	assert_int_equal(vm_boot_prepare(vm, &cfg, &layout), HV_OK);
+	blob = read_dtb();
+	assert_int_equal(hw_discover(blob, layout.dtb_size, &hw), HV_OK);
+	assert_int_equal(hw.virtio_count, VM_VIRTIO_SLOTS);
+	for (unsigned n = 0; n < VM_VIRTIO_SLOTS; n++) {
+		assert_int_equal(hw.virtio[n].reg.base, VM_VIRTIO_BASE + n * VM_VIRTIO_STRIDE);
+		assert_int_equal(hw.virtio[n].reg.size, VM_VIRTIO_STRIDE);
+		assert_int_equal(hw.virtio[n].intid, VM_VIRTIO_INTID(n));
+	}
 	free(blob);
 }
 
@@ -568,6 +596,7 @@ int main(void)
 	    T(test_vm_boot_dtb_sits_in_the_last_2mib_and_reads_back),
 	    T(test_vm_boot_dtb_describes_the_vm_to_hw_discover),
 	    T(test_vm_boot_dtb_lists_the_virtio_slots_that_have_devices),
+	    T(test_vm_boot_dtb_lists_every_slot_of_a_filled_window),
 	    T(test_vm_boot_eight_vcpus_are_all_in_the_dtb),
 	    T(test_vm_boot_initramfs_sits_page_aligned_between_kernel_and_dtb),
 	    T(test_vm_boot_images_are_cleaned_to_the_poc),

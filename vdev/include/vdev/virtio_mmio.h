@@ -86,6 +86,13 @@ struct virtio_mmio {
 int virtio_mmio_attach(struct virtio_mmio *t, struct vm *vm, uint64_t base, uint32_t intid,
 		       const struct virtio_device_ops *ops, uint64_t features, void *priv);
 
+/* Give every slot of the virtio-mmio window [base, base + slots * VIRTIO_MMIO_SIZE) that has
+ * no device yet an empty transport, as QEMU's virt board has: MagicValue, Version 2, our
+ * VendorID, DeviceID 0 (no device) and 0 for every other register; writes are ignored. Call
+ * it after the VM's devices are attached (a later device would collide with it). One bus
+ * entry per run of free slots; HV_ENOMEM / HV_EBUSY from the bus. */
+int virtio_mmio_fill_slots(struct vm *vm, uint64_t base, unsigned slots);
+
 /* Whether the driver accepted feature `bit` (valid once FEATURES_OK is set). */
 bool virtio_mmio_has_feature(const struct virtio_mmio *t, unsigned bit);
 

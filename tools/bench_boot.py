@@ -149,8 +149,8 @@ def linux_icount(args, reps):
             m = RUN_INIT.search(text)
             stamps[name].append(float(m.group(1)) if m else None)
     h, d = med(stamps["hv"]), med(stamps["direct"])
-    spread = lambda v: "%.3f-%.3f" % (min(v), max(v)) if all(v) else "?"
+    spread = lambda v: "%.6f-%.6f" % (min(v), max(v)) if all(v) else "?"
     print("Linux 6.12, 1 vCPU, -icount shift=0,sleep=off (%d runs each): kernel timestamp at "
           "Run /init" % reps)
-    print("  under the hypervisor %.3f s (%s)   directly on QEMU %.3f s (%s)   ratio %.3fx "
+    print("  under the hypervisor %.6f s (%s)   directly on QEMU %.6f s (%s)   ratio %.3fx "
           "(target < 1.05x)" % (h, spread(stamps["hv"]), d, spread(stamps["direct"]), h / d))

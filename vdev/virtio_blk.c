@@ -22,10 +22,12 @@
 /* Data buffers per request: the chain also holds the header and the status byte. */
 #define BLK_SEG_MAX (VIRTQ_CHAIN_MAX - 2)
 
-/* What one exit may do (docs/trap-path.md): VIRTIO_BLK_EXIT_BYTES of data moved, where taking
- * a chain off the ring costs REQUEST_COST plus LEAF_COST per 2 MiB stage-2 leaf its buffers may
- * span (virtq_pop() checks each, up to 4 GiB: vdev/virtqueue.c). Every budget takes at least
- * one chain or moves at least one sector, so the work always progresses. */
+/* What one budget may do (docs/trap-path.md): VIRTIO_BLK_EXIT_BYTES of work, where taking a
+ * chain off the ring costs REQUEST_COST plus LEAF_COST per 2 MiB stage-2 leaf its buffers may
+ * span (virtq_pop() checks each, up to 4 GiB: vdev/virtqueue.c) plus one per descriptor, and
+ * data costs what it moves, in whole pieces of VIRTIO_BLK_BOUNCE (no new piece starts once the
+ * budget is spent). Every budget takes at least one chain or moves at least one piece, so the
+ * work always progresses. */
 #define REQUEST_COST 0x1000
 #define LEAF_COST    0x400
 #define LEAF_SIZE    0x200000
@@ -100,8 +102,9 @@ static uint8_t transfer_begin(struct virtio_blk *d, uint64_t sector, bool out)
 	return VIRTIO_BLK_S_OK;
 }
 
-/* Move up to `budget` bytes (a multiple of the sector size) of the transfer through the bounce
- * buffer; returns the bytes moved. An error ends the transfer with IOERR. */
+/* Move the transfer on through the bounce buffer, one whole piece of VIRTIO_BLK_BOUNCE bytes at
+ * a time (one backend call each), starting no new piece once `budget` bytes moved; returns the
+ * bytes moved (less than budget + VIRTIO_BLK_BOUNCE). An error ends the transfer with IOERR. */
 static uint64_t step(struct virtio_blk *d, uint64_t budget)
 {
 	const struct virtq_chain *c = &d->chain;
@@ -114,7 +117,7 @@ static uint64_t step(struct virtio_blk *d, uint64_t budget)
 	for (; r->done < r->len && moved < budget; r->done += n, moved += n) {
 		uint64_t at = r->sector + r->done / SECTOR_SIZE;
 
-		n = (uint32_t)MIN(MIN(r->len - r->done, VIRTIO_BLK_BOUNCE), budget - moved);
+		n = (uint32_t)MIN(r->len - r->done, VIRTIO_BLK_BOUNCE);
 		if (r->out) {
 			if (virtq_chain_read(vm, c, REQ_HDR_SIZE + r->done, d->bounce, n) ||
 			    b->write(b, at, d->bounce, n / SECTOR_SIZE)) {
@@ -228,7 +231,7 @@ static bool work(struct virtio_blk *d)
 		d->req.busy = d->notified = false;
 		return false;
 	}
-	while (budget) {
+	while (budget > 0) {
 		if (!d->req.busy) {
 			if (!d->notified)
 				break;
@@ -240,8 +243,11 @@ static bool work(struct virtio_blk *d)
 			budget -= MIN(budget, chain_cost(&d->chain));
 			begin(d);
 		}
-		if (d->req.moving)
-			budget -= step(d, budget);
+		if (d->req.moving) {
+			uint64_t moved = step(d, budget); /* not inside MIN(): it runs once */
+
+			budget -= MIN(budget, moved);
+		}
 		if (d->req.moving)
 			break;
 		ret = finish(d, q);

@@ -93,6 +93,18 @@ struct seg {
 	bool write;
 };
 
+/* Resume the VM's deferred device work until none is left; returns how many budgets it took. */
+static unsigned resume_all(void)
+{
+	unsigned n = 0;
+
+	while (vm_has_deferred(m.vm)) {
+		vm_resume_deferred(m.vm);
+		assert_true(++n < 100000);
+	}
+	return n;
+}
+
 /* Publish a chain of `segs` from descriptor 0 (or through an indirect table), notify, and
  * return the length the device reported in its used element. */
 static uint32_t submit(const struct seg *segs, unsigned n, bool indirect)
@@ -109,6 +121,7 @@ static uint32_t submit(const struct seg *segs, unsigned n, bool indirect)
 			  (uint16_t)(i + 1));
 	vdrv_publish(&drv, 0);
 	vdrv_notify(&drv, 0);
+	resume_all(); /* what the VM's next entries do for a request over one exit's budget */
 	assert_int_equal(vdrv_used_idx(&drv), (uint16_t)(before + 1));
 	vdrv_used_elem(&drv, before, &id, &len);
 	assert_int_equal(id, 0);
@@ -426,18 +439,6 @@ static void test_virtio_blk_backend_errors_become_ioerr(void **state)
 	assert_int_equal(rq(4, 0, 0, 0, false, NULL), 0);
 }
 
-/* Resume the VM's deferred device work until none is left; returns how many budgets it took. */
-static unsigned resume_all(void)
-{
-	unsigned n = 0;
-
-	while (vm_has_deferred(m.vm)) {
-		vm_resume_deferred(m.vm);
-		assert_true(++n < 100000);
-	}
-	return n;
-}
-
 static void test_virtio_blk_notify_budget_stops_a_guest_that_keeps_refilling(void **state)
 {
 	up(F_VERSION_1);
@@ -510,15 +511,15 @@ static void test_virtio_blk_aliased_requests_move_one_budget_per_exit(void **sta
 	vdrv_notify(&drv, 0);
 	count_budget(&before);
 	assert_true(vm_has_deferred(m.vm));
-	assert_int_equal(vdrv_used_idx(&drv), 1); /* the first whole, the second started */
+	assert_true(vdrv_used_idx(&drv) < 2); /* 1.5 MiB: more than one budget */
 	while (vm_has_deferred(m.vm)) {
 		vm_resume_deferred(m.vm);
 		count_budget(&before);
 		budgets++;
 	}
 	assert_int_equal(bytes_moved, 6 * per);
-	assert_true(max_per_budget <= VIRTIO_BLK_EXIT_BYTES);
-	assert_int_equal(budgets, 1);
+	assert_true(max_per_budget < VIRTIO_BLK_EXIT_BYTES + VIRTIO_BLK_BOUNCE);
+	assert_true(budgets >= 6 * per / (VIRTIO_BLK_EXIT_BYTES + VIRTIO_BLK_BOUNCE));
 	assert_int_equal(vdrv_used_idx(&drv), 2);
 	vdrv_used_elem(&drv, 1, &id, &len);
 	assert_int_equal(id, 5);
@@ -541,7 +542,9 @@ static void test_virtio_blk_reset_drops_a_request_in_flight(void **state)
 	vdrv_publish(&drv, 0);
 	vdrv_publish(&drv, 0); /* the same chain twice: 6 bounces in all */
 	vdrv_notify(&drv, 0);
-	assert_true(vm_has_deferred(m.vm));
+	while (vdrv_used_idx(&drv) == 0)
+		vm_resume_deferred(m.vm);
+	assert_true(vm_has_deferred(m.vm)); /* the second is in flight */
 	assert_int_equal(vdrv_used_idx(&drv), 1);
 	vdrv_wr(&drv, VR_STATUS, 0); /* reset while the second is half done */
 	io_calls = 0;

@@ -17,9 +17,10 @@ struct vm;
 
 #define VIRTIO_BLK_MAX	  8	  /* devices, over all VMs */
 #define VIRTIO_BLK_BOUNCE 0x40000 /* bytes moved per backend call: one host request each */
-/* Bytes of work one exit may do; the rest of a notify waits for the VM's next vCPU entry
- * (vm_defer(), docs/trap-path.md). A multiple of VIRTIO_BLK_BOUNCE. */
-#define VIRTIO_BLK_EXIT_BYTES (4 * VIRTIO_BLK_BOUNCE)
+/* Bytes of work one budget (a notify's exit, or one resume) starts: data moves in whole bounce
+ * pieces, so a budget moves less than VIRTIO_BLK_EXIT_BYTES + VIRTIO_BLK_BOUNCE; the rest waits
+ * for the VM's next vCPU entry (vm_defer(), docs/trap-path.md). */
+#define VIRTIO_BLK_EXIT_BYTES VIRTIO_BLK_BOUNCE
 
 /* Create a virtio-blk device on `vm`'s MMIO bus at `base` (VIRTIO_MMIO_SIZE bytes, e.g. a
  * virtio-mmio slot of the board) with its interrupt on SPI `intid`, serving `backend`, which

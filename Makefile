@@ -34,7 +34,7 @@ TARGET_SRCS   := $(sort $(filter-out hal/aarch64/offsets.c,$(wildcard hal/aarch6
                  hal/aarch64/*.S target/*.c target/*.S)))
 HOST_SRCS     := $(sort $(wildcard hal-sim/*.c) $(wildcard sim/*.c))
 UNIT_TESTS    := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_HELPERS  := $(filter-out $(UNIT_TESTS),$(wildcard tests/unit/*.c))
+UNIT_HELPERS  := $(filter-out $(UNIT_TESTS),$(wildcard tests/unit/*.c)) tests/hostile/attacks.c
 FIXTURES      := $(sort $(wildcard tests/unit/fixtures/*.dts))
 FUZZERS       := $(sort $(wildcard fuzz/fuzz_*.c))
 
@@ -87,6 +87,7 @@ help:
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
 	@echo "make test-tsan       the threaded unit tests (test_*_threads.c) under ThreadSanitizer"
 	@echo "make test-qemu       end-to-end cases in tests/qemu/ on QEMU"
+	@echo "make test-hostile    hostile-guest suite (tests/hostile/): attacks vs. a victim vCPU"
 	@echo "make coverage        lcov HTML report of the host tests in coverage/html"
 	@echo "make fuzz            run each libFuzzer harness for FUZZ_SECONDS (default 60)"
 	@echo "make fuzz-smoke      run each libFuzzer harness for 10 seconds"
@@ -256,6 +257,8 @@ debug: $(BUILD)/hypervisor.bin
 
 # Bare-metal test guests (tests/qemu/guests/guests.mk defines `guests`).
 include tests/qemu/guests/guests.mk
+# The hostile-guest suite (tests/hostile/hostile.mk defines `test-hostile`).
+include tests/hostile/hostile.mk
 
 # Linux guest payloads. The kernel (Debian's linux-source-6.12 + guests/linux/guest.config) takes
 # minutes to build, so the script caches it outside the clone (HV_CACHE, default
@@ -300,7 +303,7 @@ $(DISK):
 endif
 
 test-qemu: $(BUILD)/hypervisor.bin guests linux initramfs
-	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin
+	$(PYTHON) tests/qemu/run.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin -x hostile-suite
 
 # Trap-path costs from inside a guest, deterministic (-icount) and wall time: not a test.
 bench: $(BUILD)/hypervisor.bin guests linux initramfs
@@ -314,6 +317,7 @@ test: $(DEPS_STAMP)
 	$(MAKE) test-tsan
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-qemu
+	$(MAKE) test-hostile
 
 # ---------------------------------------------------------------------------------------------
 # Code quality

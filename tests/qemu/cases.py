@@ -10,6 +10,9 @@ guest image loaded as a boot module (QEMU guest-loader) that the hypervisor runs
 guest_bootargs for its module node.
 """
 
+import os
+import sys
+
 NO_ERRORS = [r"^error:", r"FAILED"]
 
 
@@ -127,3 +130,9 @@ CASES += LINUX_CASES
 from disk_cases import DISK_CASES  # noqa: E402
 
 CASES += DISK_CASES
+
+# The hostile-guest suite (tests/hostile/; `make test-hostile`, left out of `make test-qemu`).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hostile"))
+from hostile_cases import HOSTILE_CASES  # noqa: E402
+
+CASES += HOSTILE_CASES

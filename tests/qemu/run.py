@@ -26,7 +26,7 @@ from cases import CASES  # noqa: E402
 
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
            "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native"]
-TAIL_LINES = 25
+TAIL_LINES = int(os.environ.get("TAIL_LINES", "25"))
 # Where QEMU's guest-loader puts a guest image in host RAM (inside even -m 512M, clear of the
 # hypervisor at 0x40200000 and of the DTB QEMU places at RAM base + 128 MiB).
 GUEST_LOAD_ADDR = 0x50000000
@@ -186,10 +186,13 @@ def main():
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--image", required=True)
     ap.add_argument("-k", dest="pattern", default="", help="only cases whose name contains this")
+    ap.add_argument("-x", dest="exclude", default=None,
+                    help="leave out cases whose name contains this")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     args = ap.parse_args()
 
-    cases = [c for c in CASES if args.pattern in c["name"]]
+    cases = [c for c in CASES if args.pattern in c["name"] and
+             not (args.exclude and args.exclude in c["name"])]
     if args.list:
         for c in cases:
             print(c["name"])

@@ -118,7 +118,7 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 void vcpu_wait_for_interrupt(struct vcpu *vcpu)
 {
 	vtimer_sync(vcpu);
-	if (!vgic_wants_wakeup(vcpu))
+	if (!vgic_wants_wakeup(vcpu) && !vm_has_deferred_for(vcpu->vm, vcpu))
 		vcpu->state = VCPU_BLOCKED;
 }
 
@@ -146,7 +146,7 @@ void vcpu_run_slice(struct vcpu *vcpu)
 		console_drain(CONSOLE_EXIT_BYTES);
 		/* Before the flush: finishing deferred work may raise the device's interrupt. */
 		if (vm_has_deferred(vm))
-			vm_resume_deferred(vm);
+			vm_resume_deferred_by(vm, vcpu);
 		vgic_flush(vcpu);
 		kind = hal_vcpu_enter(&vcpu->ctx);
 		/* Fold first, so every handler sees the true interrupt state. */

@@ -222,17 +222,43 @@ struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa)
 
 _Static_assert(VM_MAX_MMIO <= 32, "struct vm.deferred has a bit per MMIO device");
 
-void vm_defer(struct vm *vm, const struct mmio_device *dev)
+void vm_defer(struct vm *vm, const struct mmio_device *dev, const struct vcpu *by)
 {
 	unsigned n = (unsigned)(dev - vm->mmio);
 
 	CHECK(dev >= vm->mmio && n < vm->mmio_count); /* a device of this VM's bus */
+	CHECK(!by || by->vm == vm);
+	atomic_store_explicit(&vm->deferred_by[n], (uint8_t)(by ? by->id + 1 : 0),
+			      memory_order_relaxed);
 	atomic_fetch_or_explicit(&vm->deferred, 1U << n, memory_order_release);
 }
 
 bool vm_has_deferred(struct vm *vm)
 {
 	return atomic_load_explicit(&vm->deferred, memory_order_relaxed) != 0;
+}
+
+bool vm_has_deferred_for(struct vm *vm, const struct vcpu *vcpu)
+{
+	uint32_t todo = atomic_load_explicit(&vm->deferred, memory_order_relaxed);
+
+	for (unsigned n = 0; todo; n++, todo >>= 1) {
+		unsigned by;
+
+		if (!(todo & 1))
+			continue;
+		by = atomic_load_explicit(&vm->deferred_by[n], memory_order_relaxed);
+		if (!by || by == vcpu->id + 1)
+			return true;
+	}
+	return false;
+}
+
+static void resume(struct vm *vm, unsigned n)
+{
+	unsigned by = atomic_load_explicit(&vm->deferred_by[n], memory_order_relaxed);
+
+	vm->mmio[n].ops->resume(&vm->mmio[n], by ? &vm->vcpus[by - 1] : NULL);
 }
 
 void vm_resume_deferred(struct vm *vm)
@@ -243,7 +269,26 @@ void vm_resume_deferred(struct vm *vm)
 
 	for (unsigned n = 0; todo; n++, todo >>= 1) {
 		if (todo & 1)
-			vm->mmio[n].ops->resume(&vm->mmio[n]);
+			resume(vm, n);
+	}
+}
+
+void vm_resume_deferred_by(struct vm *vm, const struct vcpu *vcpu)
+{
+	uint32_t todo = atomic_load_explicit(&vm->deferred, memory_order_acquire);
+
+	for (unsigned n = 0; todo; n++, todo >>= 1) {
+		unsigned by;
+
+		if (!(todo & 1))
+			continue;
+		by = atomic_load_explicit(&vm->deferred_by[n], memory_order_relaxed);
+		if (by && by != vcpu->id + 1)
+			continue;
+		/* Take the bit; if another pCPU took it first, the work is in its hands. */
+		if (atomic_fetch_and_explicit(&vm->deferred, ~(1U << n), memory_order_acquire) &
+		    (1U << n))
+			resume(vm, n);
 	}
 }
 

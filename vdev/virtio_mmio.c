@@ -186,16 +186,16 @@ static void queue_ready_write(struct virtio_mmio *t, uint32_t val)
 		virtio_mmio_needs_reset(t, q->error);
 }
 
-/* The device has work left: the VM's vCPUs resume it (virtio_mmio_resume()). */
-static void defer(struct virtio_mmio *t)
+/* The device has work left: vCPU `by` resumes it on its next entries (virtio_mmio_resume()). */
+static void defer(struct virtio_mmio *t, const struct vcpu *by)
 {
 	struct mmio_device *dev = vm_find_mmio(t->vm, t->base);
 
 	if (dev)
-		vm_defer(t->vm, dev);
+		vm_defer(t->vm, dev, by);
 }
 
-static void queue_notify_write(struct virtio_mmio *t, uint32_t index)
+static void queue_notify_write(struct virtio_mmio *t, uint32_t index, const struct vcpu *by)
 {
 	if (index >= t->ops->num_queues) {
 		misuse(t, "notify of a queue the device does not have");
@@ -208,7 +208,7 @@ static void queue_notify_write(struct virtio_mmio *t, uint32_t index)
 		return;
 	}
 	if (t->ops->queue_notify(t, index))
-		defer(t);
+		defer(t, by);
 }
 
 static bool read_reg(struct virtio_mmio *t, uint64_t off, uint32_t *val)
@@ -254,7 +254,7 @@ static bool read_reg(struct virtio_mmio *t, uint64_t off, uint32_t *val)
 	}
 }
 
-static bool write_reg(struct virtio_mmio *t, uint64_t off, uint32_t val)
+static bool write_reg(struct virtio_mmio *t, uint64_t off, uint32_t val, const struct vcpu *vcpu)
 {
 	struct virtq *q = selected_queue(t);
 
@@ -279,7 +279,7 @@ static bool write_reg(struct virtio_mmio *t, uint64_t off, uint32_t val)
 		queue_ready_write(t, val);
 		return true;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
-		queue_notify_write(t, val);
+		queue_notify_write(t, val, vcpu);
 		return true;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		t->interrupt_status &= ~val;
@@ -357,7 +357,7 @@ static int virtio_mmio_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_
 	spin_lock(&t->lock);
 	if (off >= VIRTIO_MMIO_CONFIG)
 		config_write(t, off - VIRTIO_MMIO_CONFIG, size, val);
-	else if (size != 4 || !write_reg(t, off, (uint32_t)val))
+	else if (size != 4 || !write_reg(t, off, (uint32_t)val, vcpu))
 		bad_access(t, off, size, true);
 	spin_unlock(&t->lock);
 	return HV_OK;
@@ -365,7 +365,7 @@ static int virtio_mmio_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_
 
 /* Deferred work (vm_defer()): one more budget, under the transport's lock like any access,
  * unless the driver reset the device or it failed meanwhile (its reset op dropped the work). */
-static void virtio_mmio_resume(struct mmio_device *dev)
+static void virtio_mmio_resume(struct mmio_device *dev, struct vcpu *by)
 {
 	struct virtio_mmio *t = dev->priv;
 	bool left = false;
@@ -375,7 +375,7 @@ static void virtio_mmio_resume(struct mmio_device *dev)
 		left = t->ops->resume(t);
 	spin_unlock(&t->lock);
 	if (left)
-		vm_defer(t->vm, dev);
+		vm_defer(t->vm, dev, by);
 }
 
 static const struct mmio_ops virtio_mmio_ops = {

@@ -30,12 +30,14 @@
 
 static struct sim_machine m;
 static struct vcpu *v;
+static struct vcpu *expect_by; /* whose deferred work slow_resume() expects; NULL: v */
 
 static int setup(void **state)
 {
 	static const uint32_t prog[] = {SIM_A64_NOP, SIM_A64_NOP};
 
 	sim_hal_reset();
+	expect_by = NULL;
 	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
 	assert_int_equal(sim_machine_load_program(&m, prog, 2), HV_OK);
 	v = m.vcpu;
@@ -300,16 +302,17 @@ static void test_exit_vcpu_run_loops_until_the_vm_stops(void **state)
 /* A device whose work takes `left` more budgets after the exit that started it. */
 static unsigned left, resumes, entries_at_resume[4];
 
-static void slow_resume(struct mmio_device *dev)
+static void slow_resume(struct mmio_device *dev, struct vcpu *by)
 {
+	assert_ptr_equal(by, expect_by ? expect_by : v);
 	entries_at_resume[resumes++ % 4] = sim_hal.vcpu_entries;
 	if (--left)
-		vm_defer(dev->priv, dev);
+		vm_defer(dev->priv, dev, by);
 }
 
 static const struct mmio_ops slow_ops = {.resume = slow_resume};
 
-static void test_exit_deferred_work_runs_one_budget_per_entry_or_idle_loop(void **state)
+static void test_exit_deferred_work_runs_one_budget_per_entry_and_wfi_waits_for_it(void **state)
 {
 	struct mmio_device d = {
 	    .name = "slow", .base = 0x0c000000, .size = 0x1000, .ops = &slow_ops, .priv = m.vm};
@@ -318,19 +321,68 @@ static void test_exit_deferred_work_runs_one_budget_per_entry_or_idle_loop(void 
 	sim_guest_attach(&m);
 	sim_machine_wfi_wakes(&m);
 	left = 3;
-	vm_defer(m.vm, vm_find_mmio(m.vm, d.base));
+	vm_defer(m.vm, vm_find_mmio(m.vm, d.base), v);
 	/* The guest waits (WFI) with nothing pending, as a driver waiting for its disk. */
 	sim_guest_push(sim_step_wfx(false));
 	sim_guest_push(sim_step_wfx(false));
 	sim_guest_push(sim_step_hvc(HV_CALL_EXIT, 0, 0));
 	assert_int_equal(sim_guest_run(), 0);
-	/* One budget before the first entry and one per entry after; once the guest waits
-	 * (blocked in WFI), the idle loop does the rest before it sleeps. */
+	/* One budget before each entry; the WFIs did not block while work waited for this vCPU
+	 * (no idle sleep, loaded once). */
 	assert_int_equal(resumes, 3);
 	assert_int_equal(entries_at_resume[0], 0);
 	assert_int_equal(entries_at_resume[1], 1);
-	assert_int_equal(entries_at_resume[2], 1);
-	assert_int_equal(sim_hal.wfi_count, 1); /* one idle sleep, once the work was done */
+	assert_int_equal(entries_at_resume[2], 2);
+	assert_int_equal(sim_hal.wfi_count, 0);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	assert_false(vm_has_deferred(m.vm));
+}
+
+static void test_exit_idle_loop_does_deferred_work_before_sleeping(void **state)
+{
+	struct mmio_device d = {
+	    .name = "slow", .base = 0x0c000000, .size = 0x1000, .ops = &slow_ops, .priv = m.vm};
+	struct vcpu *other;
+
+	assert_int_equal(vm_add_mmio(m.vm, &d), HV_OK);
+	assert_int_equal(vm_add_vcpu(m.vm, ENTRY, 0, &other), HV_OK);
+	sim_guest_attach(&m);
+	sim_machine_wfi_wakes(&m);
+	left = 3;
+	resumes = 0;
+	expect_by = other; /* work of a vCPU that is off: only an idle pCPU does it */
+	vm_defer(m.vm, vm_find_mmio(m.vm, d.base), other);
+	sim_guest_push(sim_step_wfx(false));
+	sim_guest_push(sim_step_hvc(HV_CALL_EXIT, 0, 0));
+	assert_int_equal(sim_guest_run(), 0);
+	assert_int_equal(resumes, 3);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(entries_at_resume[i], 1); /* after the WFI, before the sleep */
+	assert_int_equal(sim_hal.wfi_count, 1);
+	assert_false(vm_has_deferred(m.vm));
+}
+
+static void test_exit_deferred_work_stays_with_the_vcpu_that_asked(void **state)
+{
+	struct mmio_device d = {
+	    .name = "slow", .base = 0x0c000000, .size = 0x1000, .ops = &slow_ops, .priv = m.vm};
+	struct vcpu *other;
+
+	assert_int_equal(vm_add_mmio(m.vm, &d), HV_OK);
+	assert_int_equal(vm_add_vcpu(m.vm, ENTRY, 0, &other), HV_OK);
+	left = 3;
+	resumes = 0;
+	vm_defer(m.vm, vm_find_mmio(m.vm, d.base), v);
+	/* Another vCPU's entries leave it alone: its time is not spent on v's device. */
+	vm_resume_deferred_by(m.vm, other);
+	assert_int_equal(resumes, 0);
+	vm_resume_deferred_by(m.vm, v);
+	assert_int_equal(resumes, 1);
+	/* The idle loop does anyone's. */
+	vm_resume_deferred(m.vm);
+	assert_int_equal(resumes, 2);
+	vm_resume_deferred_by(m.vm, v);
+	assert_int_equal(resumes, 3);
 	assert_false(vm_has_deferred(m.vm));
 }
 
@@ -511,7 +563,9 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_exit_wfe_completes_at_once_and_wfi_blocks),
-	    T(test_exit_deferred_work_runs_one_budget_per_entry_or_idle_loop),
+	    T(test_exit_deferred_work_runs_one_budget_per_entry_and_wfi_waits_for_it),
+	    T(test_exit_idle_loop_does_deferred_work_before_sleeping),
+	    T(test_exit_deferred_work_stays_with_the_vcpu_that_asked),
 	    T(test_exit_aarch32_exits_are_never_emulated),
 	    T(test_exit_hvc_is_answered_without_moving_the_pc),
 	    T(test_exit_trapped_smc_is_answered_and_skipped),

@@ -70,9 +70,10 @@ struct mmio_ops {
 		    uint64_t *val);
 	int (*write)(struct mmio_device *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
 		     uint64_t val);
-	/* Continue work an access left over (see vm_defer()), at most one exit's budget of it;
-	 * calls vm_defer() again if some is still left. NULL for devices that never defer. */
-	void (*resume)(struct mmio_device *dev);
+	/* Continue work an access of vCPU `by` (NULL: of no vCPU in particular) left over (see
+	 * vm_defer()), at most one exit's budget of it; calls vm_defer() again, for the same
+	 * `by`, if some is still left. NULL for devices that never defer. */
+	void (*resume)(struct mmio_device *dev, struct vcpu *by);
 };
 
 struct mmio_device {
@@ -107,8 +108,10 @@ struct vm {
 
 	struct mmio_device mmio[VM_MAX_MMIO]; /* sorted by base, never overlapping */
 	unsigned mmio_count;
-	/* Bit n: mmio[n] has work left over from an exit (vm_defer()). */
+	/* Bit n: mmio[n] has work left over from an exit (vm_defer()), for the vCPU whose id + 1
+	 * is deferred_by[n] (0: any vCPU). */
 	_Atomic uint32_t deferred;
+	_Atomic uint8_t deferred_by[VM_MAX_MMIO];
 
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned vcpu_count;
@@ -159,15 +162,23 @@ int vm_add_mmio(struct vm *vm, const struct mmio_device *dev);
 struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa);
 
 /* Work left over. An exit does a bounded amount of device work (docs/trap-path.md): a device
- * with more to do (a QueueNotify over its byte budget) calls vm_defer() from its handler, and
- * the VM's vCPUs resume it, one budget per entry into the guest (vm_resume_deferred() in the
- * run loop), until the device stops deferring. Meanwhile the vCPUs run, slices end and other
- * vCPUs get their turn; when every vCPU of a pCPU waits (the driver sleeps in WFI until its
- * disk answers), the pCPU's idle loop resumes the work instead of sleeping (core/sched.c).
- * Any pCPU may call these; the device serialises its own work under its own lock. */
-void vm_defer(struct vm *vm, const struct mmio_device *dev);
+ * with more to do (a QueueNotify over its byte budget) calls vm_defer() from its handler with
+ * the vCPU whose access it was, and that vCPU resumes it, one budget per entry into the guest
+ * (vm_resume_deferred_by() in the run loop), until the device stops deferring. Meanwhile the
+ * vCPUs run, slices end and other vCPUs get their turn, and no other vCPU does that one's work
+ * (its time, and the interrupts the work raises, stay with the vCPU that asked). That vCPU does
+ * not block in WFI while work waits for it (WFI may complete early: the Arm ARM allows it), so
+ * the work goes on while the driver sleeps until its disk answers; a pCPU with no vCPU to run
+ * resumes everyone's work instead of sleeping (vm_resume_deferred(), core/sched.c). Any pCPU
+ * may call these; the device serialises its own work under its own lock. */
+void vm_defer(struct vm *vm, const struct mmio_device *dev, const struct vcpu *by);
 bool vm_has_deferred(struct vm *vm);
+/* Whether some device's work waits for `vcpu` (deferred for it, or for any vCPU). */
+bool vm_has_deferred_for(struct vm *vm, const struct vcpu *vcpu);
+/* One budget of every device's deferred work, whoever it is for. */
 void vm_resume_deferred(struct vm *vm);
+/* One budget of each device's work deferred for `vcpu` or for any vCPU. */
+void vm_resume_deferred_by(struct vm *vm, const struct vcpu *vcpu);
 
 /* Add vCPU number `vm->vcpu_count` starting at `entry` in EL1h with x0 = `arg`. */
 int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);

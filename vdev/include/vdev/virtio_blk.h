@@ -11,7 +11,7 @@ struct vm;
 
 /* A virtio block device (virtio 1.2, 5.2) on the virtio-mmio transport, its sectors in a
  * `struct blk_backend` (vdev/blk_backend.h). One request queue; requests are served
- * when the driver notifies it, one byte budget per exit (the rest on the VM's next entries), their data moved between guest RAM and the
+ * when the driver notifies it, one byte budget per exit (the rest on the notifying vCPU's next entries), their data moved between guest RAM and the
  * backend through a per-device bounce buffer of VIRTIO_BLK_BOUNCE bytes. What the guest sees
  * (features, configuration, status codes) is in docs/guest-abi.md. */
 
@@ -19,7 +19,7 @@ struct vm;
 #define VIRTIO_BLK_BOUNCE 0x40000 /* bytes moved per backend call: one host request each */
 /* Bytes of work one budget (a notify's exit, or one resume) starts: data moves in whole bounce
  * pieces, so a budget moves less than VIRTIO_BLK_EXIT_BYTES + VIRTIO_BLK_BOUNCE; the rest waits
- * for the VM's next vCPU entry (vm_defer(), docs/trap-path.md). */
+ * for the notifying vCPU's next entry (vm_defer(), docs/trap-path.md). */
 #define VIRTIO_BLK_EXIT_BYTES VIRTIO_BLK_BOUNCE
 
 /* Create a virtio-blk device on `vm`'s MMIO bus at `base` (VIRTIO_MMIO_SIZE bytes, e.g. a

@@ -27,7 +27,7 @@ struct vm;
  *
  * Locking: each transport has a lock, held around every register access, so the device's ops
  * run with it held (a queue is processed inside the QueueNotify write, up to a byte budget, and
- * the rest on later entries of the VM's vCPUs through vm_defer()). It is
+ * the rest on the notifying vCPU's later entries through vm_defer()). It is
  * taken before the VM's vGIC lock (docs/locking.md). */
 
 #define VIRTIO_MMIO_SIZE       0x200

@@ -123,7 +123,7 @@ void virtq_publish(struct virtq *q, uint16_t head);
 void virtq_set_avail_idx(struct virtq *q, uint16_t idx);
 
 /* QueueNotify = index. The device serves up to one exit's budget before the write completes,
- * the rest on the VM's next entries (docs/guest-abi.md): poll the used ring for the answer. */
+ * the rest on this vCPU's next entries (docs/guest-abi.md): poll the used ring for the answer. */
 static inline void virtio_notify(const struct virtio_dev *d, uint32_t index)
 {
 	virtio_write(d, VIRTIO_MMIO_QUEUE_NOTIFY, index);

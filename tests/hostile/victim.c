@@ -19,18 +19,18 @@ static uint64_t work[WORDS];
 
 /* This vCPU's redistributor: frame VICTIM_MPIDR. */
 #define RD(off)	 (*(volatile uint32_t *)(GUEST_GICR_BASE + VICTIM_MPIDR * 0x20000UL + (off)))
-#define SGI(off) RD(GICR_SGI_OFFSET + (off))
+#define SGI(off) RD(GICR_SGI_BASE + (off))
 
 static bool gic_up(void)
 {
 	unsigned spins = 0;
 
-	RD(GICR_WAKER) &= ~GICR_WAKER_PROCESSORSLEEP;
-	while (RD(GICR_WAKER) & GICR_WAKER_CHILDRENASLEEP)
+	RD(GICR_WAKER) &= ~GICR_WAKER_PROCESSOR_SLEEP;
+	while (RD(GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
 		if (++spins > 1000000)
 			return false;
 	SGI(GICR_IGROUPR0) |= 1U << GUEST_VTIMER_INTID;
-	*(volatile uint8_t *)(GUEST_GICR_BASE + VICTIM_MPIDR * 0x20000UL + GICR_SGI_OFFSET +
+	*(volatile uint8_t *)(GUEST_GICR_BASE + VICTIM_MPIDR * 0x20000UL + GICR_SGI_BASE +
 			      GICR_IPRIORITYR0 + GUEST_VTIMER_INTID) = 0x80;
 	SGI(GICR_ISENABLER0) = 1U << GUEST_VTIMER_INTID;
 	gic_write_pmr(GIC_PRIO_IDLE);

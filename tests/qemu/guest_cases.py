@@ -41,6 +41,7 @@ GUEST_CHECKS = {
     "spi": 27,
     "lr_overflow": 10,
     "wake": 7,
+    "cpu_on": 10,
     "gicd": 45,
     "uart_rx": 7,
     "virtio_good": 33,
@@ -185,6 +186,8 @@ GUEST_CASES = [
     checking_guest("gicd"),
     # Two vCPUs on one pCPU: enabling a pending SPI wakes its target at once (issue #11 item 6).
     dict(checking_guest("wake"), bootargs=["hv.vcpus=2"]),
+    # CPU_ON is a cold reset: nothing of a vCPU's previous life survives (issue #11 item 7).
+    dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]),
     checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),

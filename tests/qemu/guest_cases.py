@@ -42,6 +42,7 @@ GUEST_CHECKS = {
     "lr_overflow": 10,
     "wake": 7,
     "cpu_on": 10,
+    "mmu": 4,
     "gicd": 45,
     "uart_rx": 7,
     "virtio_good": 33,
@@ -172,6 +173,9 @@ GUEST_CASES = [
     checking_guest("debug"),
     checking_guest("extensions"),
     checking_guest("abort"),
+    # The guest's own stage 1: an LDP from RAM into a device, a walk outside RAM (issue #11
+    # items 10 and 11).
+    checking_guest("mmu"),
     checking_guest("wfi"),
     # Every virtio-mmio slot answers as on QEMU virt: DeviceID 0 where there is no device.
     checking_guest("virtio_slots", forbid=[r"external abort"]),

@@ -42,7 +42,7 @@ GUEST_CHECKS = {
     "lr_overflow": 10,
     "wake": 7,
     "cpu_on": 10,
-    "mmu": 4,
+    "mmu": 6,
     "gicd": 45,
     "uart_rx": 7,
     "virtio_good": 33,

@@ -315,6 +315,8 @@ static unsigned storm(const struct attack *a)
 			ok += hvc_call(0xc600fffe, i, i, i) == -1;
 		return ok;
 	}
+	case STORM_WFIT_UNDEFS:
+		return storm_exceptions(INSN_WFIT_X1, 0, a->count, ESR_EC_UNKNOWN);
 	case STORM_WFE:
 		for (unsigned i = 0; i < a->count; i++)
 			asm volatile("wfe" : : : "memory");

@@ -94,6 +94,13 @@ const struct attack attacks[] = {
     LOAD("virtio MagicValue still 'virt'", 4, HB_VIRTIO, ANS_READ, 0x74726976, BY_HV),
     STORE("virtio Status 0 again (the device recovers)", 4, HB_VIRTIO + 0x70, 0, ANS_WI, BY_HV),
     LOAD("virtio Status after the reset", 4, HB_VIRTIO + 0x70, ANS_READ, 0, BY_HV),
+    /* A slot with no device: an empty transport, as on QEMU's virt board. */
+    LOAD("empty virtio slot 31 MagicValue", 4, HB_VIRTIO + 31 * 0x200, ANS_READ, 0x74726976, BY_HV),
+    LOAD("empty virtio slot 31 DeviceID (no device)", 4, HB_VIRTIO + 31 * 0x200 + 0x8, ANS_READ, 0,
+	 BY_HV),
+    STORE("empty virtio slot 31 QueueNotify", 4, HB_VIRTIO + 31 * 0x200 + 0x50, 0, ANS_WI, BY_HV),
+    STORE("empty virtio slot 31 Status DRIVER_OK", 4, HB_VIRTIO + 31 * 0x200 + 0x70, 0xf, ANS_WI,
+	  BY_HV),
     /* The GIC: reserved offsets, odd widths, routing to absent CPUs. */
     LOAD("GICD reserved offset 0xc000", 4, HB_GICD + 0xc000, ANS_READ, 0, BY_HV),
     STORE("GICD reserved offset 0x5000 write", 4, HB_GICD + 0x5000, 0xdeadbeef, ANS_WI, BY_HV),
@@ -184,6 +191,7 @@ const struct attack attacks[] = {
     STORM("1000 MRS PMCR_EL0", STORM_PMU_UNDEFS, 1000),
     STORM("1000 unknown hypervisor calls", STORM_HVC_UNKNOWN, 1000),
     STORM("10000 WFE", STORM_WFE, 10000),
+    STORM("1000 WFIT (FEAT_WFxT is not offered)", STORM_WFIT_UNDEFS, 1000),
     STORM("1000 WFI with an interrupt pending", STORM_WFI_PENDING, 1000),
     STORM("100 CPU_ON of a vCPU that turns itself off", STORM_CPU_ON, 100),
     STORM("4096 random writes to the distributor", STORM_GICD_RANDOM, 4096),

@@ -43,6 +43,7 @@ enum storm {
 	STORM_PMU_UNDEFS,   /* MRS PMCR_EL0: each UNDEFINED */
 	STORM_HVC_UNKNOWN,  /* unknown hypervisor calls: each NOT_SUPPORTED */
 	STORM_WFE,	    /* WFE: each returns */
+	STORM_WFIT_UNDEFS,  /* WFIT: each UNDEFINED (FEAT_WFxT hidden, docs/guest-abi.md) */
 	STORM_WFI_PENDING,  /* WFI with an SGI pending (masked in PSTATE): each returns */
 	STORM_CPU_ON,	    /* CPU_ON of vCPU 2 (which turns itself off): SUCCESS/ALREADY_ON */
 	STORM_GICD_RANDOM,  /* random writes to the distributor's reserved space: ignored */

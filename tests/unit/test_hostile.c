@@ -29,6 +29,7 @@
 #include <vdev/blk_mem.h>
 #include <vdev/vgic_mmio.h>
 #include <vdev/virtio_blk.h>
+#include <vdev/virtio_mmio.h>
 
 #include "../hostile/attacks.h"
 #include "fixture.h"
@@ -69,6 +70,7 @@ static int setup(void **state)
 	disk.read = counting_read;
 	assert_int_equal(virtio_blk_attach(m.vm, HB_VIRTIO, VM_VIRTIO_INTID(0), &disk), HV_OK);
 	assert_int_equal(vm_boot_prepare(m.vm, &boot, &layout), HV_OK);
+	assert_int_equal(virtio_mmio_fill_slots(m.vm, VM_VIRTIO_BASE, VM_VIRTIO_SLOTS), HV_OK);
 	assert_int_equal(vgic_dist_attach(m.vm, VM_GICD_BASE), HV_OK);
 	assert_int_equal(vgic_redist_attach(m.vm, VM_GICR_BASE), HV_OK);
 	v = &m.vm->vcpus[0];

@@ -160,8 +160,9 @@ static uint64_t flags_to_attrs(const struct pgt *pgt, unsigned flags)
 		if (!(flags & PGT_W))
 			attrs |= PTE_S1_AP2_RO;
 	} else {
-		uint64_t memattr =
-		    flags & PGT_DEVICE ? S2_MEMATTR_DEVICE_nGnRE : S2_MEMATTR_NORMAL_WB;
+		uint64_t normal =
+		    hal_s2_forces_wb() ? S2_MEMATTR_FWB_NORMAL_WB : S2_MEMATTR_NORMAL_WB;
+		uint64_t memattr = flags & PGT_DEVICE ? S2_MEMATTR_DEVICE_nGnRE : normal;
 
 		attrs |= memattr << PTE_S2_MEMATTR_SHIFT;
 		if (flags & PGT_R)

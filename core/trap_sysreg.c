@@ -42,9 +42,10 @@ static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 	case SYSREG_DC_ISW:
 	case SYSREG_DC_CSW:
 	case SYSREG_DC_CISW:
-		/* Guest RAM is always mapped cacheable and coherent in stage 2, so set/way
-		 * maintenance has nothing to do that the guest could observe. */
-		return !read;
+		if (read)
+			return false; /* write-only */
+		setway_emulate(vcpu);
+		return true;
 	case SYSREG_ICC_SGI1R_EL1:
 	case SYSREG_ICC_ASGI1R_EL1:
 	case SYSREG_ICC_SGI0R_EL1:

@@ -152,7 +152,16 @@ void hal_dcache_clean_range(const void *ptr, size_t len)
 		sim_hal.clean_hook(ptr, len);
 }
 
+void hal_dcache_clean_inval_range(const void *ptr, size_t len)
+{
+	__atomic_fetch_add(&sim_hal.clean_inval_bytes, len, __ATOMIC_RELAXED);
+}
+
 /* --- translation --- */
+bool hal_s2_forces_wb(void)
+{
+	return sim_hal.s2_forces_wb;
+}
 unsigned hal_pa_bits(void)
 {
 	return sim_hal.pa_bits;

@@ -190,6 +190,9 @@ static void mmu_init(void)
 	hal_el2_mmu_enable(el2_mmu.root_pa, el2_mmu.tcr, PGT_MAIR_EL2_VALUE);
 	log_info("mmu: EL2 stage-1 on, %u-bit identity map, %u table pages", el2_pgt.ia_bits,
 		 el2_pgt.table_pages);
+	log_info("mmu: stage 2 %s", hal_s2_forces_wb()
+					? "forces guest RAM write-back (FEAT_S2FWB)"
+					: "leaves cacheability to the guest (no FEAT_S2FWB)");
 }
 
 /* The physical GIC, then the interrupts the hypervisor itself takes. */

@@ -54,26 +54,33 @@ static uint64_t dcache_line_size(void)
 	return 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
 }
 
+/* Four lines per iteration: a populated guest block is 32768 lines of 64 bytes, cleaned on the
+ * guest's first touch (docs/memory.md), so the loop's overhead shows. */
+#define DCACHE_BY_VA(op, ptr, len)                                               \
+	do {                                                                     \
+		uint64_t line = dcache_line_size();                              \
+		uint64_t a = (uint64_t)(uintptr_t)(ptr) & ~(line - 1);           \
+		uint64_t end = (uint64_t)(uintptr_t)(ptr) + (len);               \
+                                                                                 \
+		for (; a + 4 * line <= end;)                                     \
+			__asm__ volatile("dc " op ", %0\n\tadd %0, %0, %1\n\t"   \
+					 "dc " op ", %0\n\tadd %0, %0, %1\n\t"   \
+					 "dc " op ", %0\n\tadd %0, %0, %1\n\t"   \
+					 "dc " op ", %0\n\tadd %0, %0, %1"       \
+					 : "+r"(a)                               \
+					 : "r"(line)                             \
+					 : "memory");                            \
+		for (; a < end; a += line)                                       \
+			__asm__ volatile("dc " op ", %0" : : "r"(a) : "memory"); \
+		dsb(ish);                                                        \
+	} while (0)
+
 void hal_dcache_clean_range(const void *ptr, size_t len)
 {
-	uint64_t line = dcache_line_size();
-	uint64_t start = (uint64_t)(uintptr_t)ptr & ~(line - 1);
-	uint64_t end = (uint64_t)(uintptr_t)ptr + len;
+	DCACHE_BY_VA("cvac", ptr, len);
+}
 
-	uint64_t a = start;
-
-	/* Four lines per iteration: a populated guest block is 32768 lines of 64 bytes, cleaned
-	 * on the guest's first touch (docs/memory.md), so the loop's overhead shows. */
-	for (; a + 4 * line <= end;) {
-		__asm__ volatile("dc cvac, %0\n\tadd %0, %0, %1\n\t"
-				 "dc cvac, %0\n\tadd %0, %0, %1\n\t"
-				 "dc cvac, %0\n\tadd %0, %0, %1\n\t"
-				 "dc cvac, %0\n\tadd %0, %0, %1"
-				 : "+r"(a)
-				 : "r"(line)
-				 : "memory");
-	}
-	for (; a < end; a += line)
-		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-	dsb(ish);
+void hal_dcache_clean_inval_range(const void *ptr, size_t len)
+{
+	DCACHE_BY_VA("civac", ptr, len);
 }

@@ -13,6 +13,12 @@ unsigned hal_pa_bits(void)
 	return range < 6 ? bits[range] : 48;
 }
 
+/* ID_AA64MMFR2_EL1.FWB, bits [43:40]: FEAT_S2FWB. Whenever the CPU has it, it is used. */
+bool hal_s2_forces_wb(void)
+{
+	return (read_sysreg(id_aa64mmfr2_el1) >> 40) & 0xf;
+}
+
 void hal_el2_mmu_enable(uint64_t root_pa, uint64_t tcr, uint64_t mair)
 {
 	uint64_t sctlr;

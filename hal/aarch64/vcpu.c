@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Loading a vCPU onto this pCPU: the EL2 controls that shape the guest, and its EL1 state.
  * The register switch itself is hal/aarch64/world_switch.S. */
+#include <hal/mmu.h>
 #include <hal/vcpu.h>
 
 #include "sysreg.h"
@@ -17,7 +18,9 @@
  *  TLOR     trap the LORegion registers   TERR  trap the RAS error records (both hidden
  *           from guests by core/id_regs.c, so a trapped access is UNDEFINED as on a CPU
  *           without them)
- *  APK/API  pointer authentication keys and instructions do not trap */
+ *  APK/API  pointer authentication keys and instructions do not trap
+ *  FWB      (where the CPU has FEAT_S2FWB) stage 2 forces guest RAM write-back cacheable, so a
+ *           guest with its MMU off still sees what the caches hold (hal_s2_forces_wb()) */
 #define HCR_VM	   (1ULL << 0)
 #define HCR_SWIO   (1ULL << 1)
 #define HCR_FMO	   (1ULL << 3)
@@ -38,6 +41,7 @@
 #define HCR_TERR   (1ULL << 36)
 #define HCR_APK	   (1ULL << 40)
 #define HCR_API	   (1ULL << 41)
+#define HCR_FWB	   (1ULL << 46)
 
 #define HCR_GUEST                                                                           \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
@@ -140,9 +144,9 @@ static bool cpu_has_pauth(void)
 
 /* EL2 controls that exist only on some CPUs: what this one has (every CPU of the machine is
  * the same). ID_AA64PFR0_EL1.AMU [47:44] and RAS [31:28], ID_AA64MMFR0_EL1.FGT [59:56],
- * ID_AA64MMFR1_EL1.HCX [43:40]. */
+ * ID_AA64MMFR1_EL1.HCX [43:40], FEAT_S2FWB (hal_s2_forces_wb()). */
 static struct {
-	bool known, amu, fgt, hcx, ras;
+	bool known, amu, fgt, hcx, ras, fwb;
 } el2_has;
 
 static void el2_features(void)
@@ -153,6 +157,7 @@ static void el2_features(void)
 	el2_has.ras = (read_sysreg(id_aa64pfr0_el1) >> 28) & 0xf; /* VSESR_EL2 exists */
 	el2_has.fgt = (read_sysreg(id_aa64mmfr0_el1) >> 56) & 0xf;
 	el2_has.hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
+	el2_has.fwb = hal_s2_forces_wb();
 	el2_has.known = true;
 }
 
@@ -204,7 +209,8 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	el2_optional_controls();
 	if (ctx->vserror_pending && el2_has.ras)
 		write_sysreg(S3_4_C5_C2_3, ctx->vsesr); /* VSESR_EL2 */
-	write_sysreg(hcr_el2, HCR_GUEST | (ctx->vserror_pending ? HCR_VSE : 0));
+	write_sysreg(hcr_el2, HCR_GUEST | (el2_has.fwb ? HCR_FWB : 0) |
+				  (ctx->vserror_pending ? HCR_VSE : 0));
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	hal_vgic_load(&ctx->vgic);

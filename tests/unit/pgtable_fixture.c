@@ -133,7 +133,8 @@ static unsigned w_flags(const struct pgt *pgt, uint64_t d)
 		unsigned memattr = (d >> 2) & 0xf;
 
 		flags |= ((d >> 6) & 1 ? PGT_R : 0) | ((d >> 7) & 1 ? PGT_W : 0);
-		assert_true(memattr == 0xf || memattr == 0x1);
+		/* Normal WB: 0b1111, or 0b0110 (forced) under HCR_EL2.FWB; Device-nGnRE 0b0001. */
+		assert_true(memattr == (sim_hal.s2_forces_wb ? 0x6 : 0xf) || memattr == 0x1);
 		if (memattr == 0x1)
 			flags |= PGT_DEVICE;
 	}

@@ -85,6 +85,29 @@ static void test_pgt_stage2_descriptor_bits_follow_flags(void **state)
 	check_descs(*state, PGT_STAGE2, cases, ARRAY_SIZE(cases));
 }
 
+static void test_pgt_stage2_normal_memory_is_forced_write_back_with_fwb(void **state)
+{
+	/* HCR_EL2.FWB: Normal memory is MemAttr 0b0110 (forced Write-Back), Device keeps 0b0001;
+	 * the flags read back the same. */
+	static const struct desc_case cases[] = {
+	    {PGT_RWX, 0x00000000000007db},
+	    {PGT_R, 0x004000000000075b},
+	    {PGT_RW | PGT_DEVICE, 0x00400000000004c7},
+	};
+	struct pgtfx *f = *state;
+	struct pgt s2;
+
+	sim_hal.s2_forces_wb = true;
+	check_descs(f, PGT_STAGE2, cases, ARRAY_SIZE(cases));
+	assert_int_equal(pgt_init(&s2, PGT_STAGE2, 40, VMID, &f->alloc), HV_OK);
+	for (unsigned flags = 0; flags <= ALL_FLAGS; flags++) {
+		assert_int_equal(pgt_map(&s2, flags * SZ_2M, 0x10000000 + flags * P, P, flags),
+				 HV_OK);
+		pgtfx_check_mapped(&s2, flags * SZ_2M, 0x10000000 + flags * P, flags);
+	}
+	pgt_destroy(&s2);
+}
+
 static void test_pgt_lookup_returns_the_flags_that_were_mapped(void **state)
 {
 	struct pgtfx *f = *state;
@@ -171,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    PGTFX_TEST(test_pgt_stage1_descriptor_bits_follow_flags),
 	    PGTFX_TEST(test_pgt_stage2_descriptor_bits_follow_flags),
+	    PGTFX_TEST(test_pgt_stage2_normal_memory_is_forced_write_back_with_fwb),
 	    PGTFX_TEST(test_pgt_lookup_returns_the_flags_that_were_mapped),
 	    PGTFX_TEST(test_pgt_stage1_rejects_flags_without_read),
 	    PGTFX_TEST(test_pgt_rejects_unknown_flags),

@@ -56,6 +56,10 @@
 #define S2_MEMATTR_NORMAL_WB	0xfULL /* 0b1111: Outer WB, Inner WB */
 #define S2_MEMATTR_DEVICE_nGnRE 0x1ULL /* 0b0001 */
 #define S2_MEMATTR_DEVICE_MASK	0xcULL /* MemAttr[3:2] == 0 means Device */
+/* With HCR_EL2.FWB (hal_s2_forces_wb()): Normal Write-Back whatever stage 1 says (Arm ARM
+ * D8, "Stage 2 memory type and Cacheability attributes when FEAT_S2FWB is enabled").
+ * Device nGnRE keeps its encoding, and MemAttr[3:2] == 0 still means Device. */
+#define S2_MEMATTR_FWB_NORMAL_WB 0x6ULL /* 0b0110 */
 /* S2AP[1:0] at [7:6]: bit 6 allows reads, bit 7 writes; 0b00 is no access. */
 #define PTE_S2AP_R BIT(6)
 #define PTE_S2AP_W BIT(7)

@@ -17,6 +17,11 @@ struct vcpu;
  * would have given it; nothing a guest does makes this fail. */
 void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind);
 
+/* A trapped set/way cache operation (DC ISW/CSW/CISW) of `vcpu`: the VM's RAM is cleaned and
+ * invalidated to the point of coherency, once per run of consecutive set/way exits, and not at
+ * all where stage 2 forces write-back (core/setway.c). */
+void setway_emulate(struct vcpu *vcpu);
+
 /* Per exception class. */
 void trap_hvc_smc(struct vcpu *vcpu, bool smc);
 void trap_sysreg(struct vcpu *vcpu, uint64_t esr);

@@ -47,7 +47,8 @@ enum vcpu_state { VCPU_OFF, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_BLOCKED };
 struct vcpu_stats {
 	uint64_t exits;
 	uint64_t hvc, smc, mmio, sysreg, wfx, abort_injected, undef_injected, irq;
-	uint64_t serror; /* physical SErrors taken while it ran (each injected back) */
+	uint64_t serror;       /* physical SErrors taken while it ran (each injected back) */
+	uint64_t setway_flush; /* set/way operations that cleaned the VM's RAM (core/setway.c) */
 };
 
 struct vcpu {
@@ -59,6 +60,7 @@ struct vcpu {
 	struct vcpu_debug_regs debug;
 	struct vgic_cpu vgic;
 	struct vcpu_stats stats;
+	uint64_t setway_exit; /* stats.exits at its last set/way operation (core/setway.c) */
 };
 
 /* An emulated device on a VM's MMIO bus. Handlers get the offset from `base`, an access size

@@ -57,6 +57,8 @@ struct sim_hal {
 
 	/* hal_mem_zero() and hal_dcache_clean_range(): bytes and calls, updated atomically. */
 	uint64_t zeroed_bytes, cleaned_bytes;
+	uint64_t clean_inval_bytes; /* hal_dcache_clean_inval_range() */
+	bool s2_forces_wb;	    /* hal_s2_forces_wb(): FEAT_S2FWB in use */
 	unsigned zero_calls;
 	void (*clean_hook)(const void *ptr, size_t len); /* called by each clean, if set */
 

@@ -18,4 +18,8 @@ void hal_mem_zero(void *ptr, size_t len);
 /* Write back (clean) data cache lines covering [ptr, ptr+len) to the point of coherency. */
 void hal_dcache_clean_range(const void *ptr, size_t len);
 
+/* Clean and invalidate the data cache lines covering [ptr, ptr+len) to the point of coherency:
+ * memory then holds the latest data and no cache holds a line that could go stale. */
+void hal_dcache_clean_inval_range(const void *ptr, size_t len);
+
 #endif

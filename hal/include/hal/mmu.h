@@ -21,6 +21,12 @@ bool hal_el2_mmu_enabled(void);
  * fault (unmapped, or read-only for a write); else the PA and the MAIR attribute byte used. */
 bool hal_el2_translate(uint64_t va, bool write, uint64_t *pa, uint8_t *attr);
 
+/* Stage 2 forces guest RAM write-back cacheable (FEAT_S2FWB, which the hypervisor then turns
+ * on with HCR_EL2.FWB for every guest): Normal memory is MemAttr 0b0110 in stage-2 entries
+ * instead of 0b1111, and a guest's accesses to RAM are cacheable even with its own MMU off, so
+ * caches and memory never disagree from its point of view (docs/memory.md). */
+bool hal_s2_forces_wb(void);
+
 /* TLB maintenance after a table change, inner shareable, completed before return. */
 void hal_tlb_flush_el2_va(uint64_t va);
 void hal_tlb_flush_el2_all(void);

@@ -68,7 +68,9 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 	if (kind != HAL_EXIT_SYNC) {
 		/* A physical interrupt (or SError) arrived while the guest ran. */
 		vcpu->stats.irq++;
+		sched_physical_irq(true);
 		irq_handle_physical(vcpu);
+		sched_physical_irq(false);
 		return;
 	}
 	if (vcpu->ctx.pstate & PSTATE_NRW) {
@@ -85,11 +87,7 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 		trap_hvc_smc(vcpu, true);
 		break;
 	case ESR_EC_WFX:
-		vcpu->stats.wfx++;
-		vcpu_skip_insn(vcpu);
-		/* WFE may complete at once (any event may wake it); WFI waits for an interrupt. */
-		if (!(esr & ESR_ISS_WFX_WFE))
-			vcpu_wait_for_interrupt(vcpu);
+		trap_wfx(vcpu, esr);
 		break;
 	case ESR_EC_SYS64:
 		trap_sysreg(vcpu, esr);
@@ -111,15 +109,6 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 		inject_undef(vcpu);
 		break;
 	}
-}
-
-/* WFI with nothing to take: the vCPU blocks and gives up the pCPU; the scheduler brings it back
- * when an interrupt is pending for it or its timer fires. */
-void vcpu_wait_for_interrupt(struct vcpu *vcpu)
-{
-	vtimer_sync(vcpu);
-	if (!vgic_wants_wakeup(vcpu) && !vm_has_deferred_for(vcpu->vm, vcpu))
-		vcpu->state = VCPU_BLOCKED;
 }
 
 void vcpu_run_slice(struct vcpu *vcpu)

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* Per-pCPU round-robin scheduling of vCPUs (see core/sched.h). */
+/* Per-pCPU scheduling of vCPUs: round robin with wake-up preemption and directed yield (see
+ * core/sched.h; the rules and the measurements behind them: docs/scheduling.md). */
 #include <stdatomic.h>
 
+#include <core/arch.h>
 #include <core/console.h>
 #include <core/err.h>
 #include <core/hwinfo.h>
 #include <core/irq.h>
 #include <core/lib.h>
 #include <core/pcpu.h>
+#include <core/pvtime.h>
 #include <core/sched.h>
 #include <core/trap.h>
 #include <core/vgic.h>
@@ -20,15 +23,34 @@
 struct sched_queue {
 	struct vcpu *vcpus[SCHED_MAX_VCPUS];
 	unsigned count;
-	unsigned next; /* round-robin cursor */
-	bool yield;    /* the slice ended (EL2 timer) */
+	unsigned next;	      /* round-robin cursor */
+	bool yield;	      /* the running vCPU's turn ends at its next exit */
+	enum sched_end why;   /* ... and why */
+	struct vcpu *current; /* the vCPU running now, or NULL */
+	uint64_t turn_start;  /* counter when `current` was given the pCPU */
+	uint64_t timer_at;    /* where CNTHP is armed (UINT64_MAX: not armed) */
+	bool in_irq;	      /* a physical interrupt is being handled (sched_physical_irq()) */
+	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
+	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
 };
 
 static struct sched_queue queues[HV_MAX_CPUS];
+/* sched_set_plain_round_robin(): the rules before wake-up preemption, for comparisons. */
+static bool plain_rr;
 /* Per pCPU: another pCPU kicked a vCPU here that was not running (set before its SGI). */
 static atomic_bool kicked_waiting[HV_MAX_CPUS];
 /* The queue each pCPU is running (its own, or a one-vCPU queue of sched_run_one()). */
 static struct sched_queue *active[HV_MAX_CPUS];
+
+static uint64_t us_to_ticks(uint64_t us)
+{
+	return us * hal_counter_freq() / 1000000;
+}
+
+void sched_set_plain_round_robin(bool on)
+{
+	plain_rr = on;
+}
 
 int sched_assign(struct vcpu *vcpu, unsigned pcpu)
 {
@@ -44,13 +66,105 @@ int sched_assign(struct vcpu *vcpu, unsigned pcpu)
 	return HV_OK;
 }
 
+/* Ask the running vCPU to leave at its next exit; the first reason given is the one counted. */
+static void end_turn(struct sched_queue *q, enum sched_end why)
+{
+	if (!q->yield)
+		q->why = why;
+	q->yield = true;
+}
+
+static void arm_at(struct sched_queue *q, uint64_t when)
+{
+	q->timer_at = when;
+	q->wake_timer = false;
+	if (when == UINT64_MAX)
+		hal_hyp_timer_cancel();
+	else
+		hal_hyp_timer_arm(when);
+}
+
+/* Boosted vCPUs run before the round robin's choice, in the order they were boosted. */
+static void boost(struct vcpu *v)
+{
+	static uint64_t seq;
+
+	if (!v->sched.boost)
+		v->sched.boost = ++seq;
+}
+
+/* A guest kernel masks IRQs around its critical sections (spin_lock_irqsave, interrupt
+ * handlers): switching it out then would likely leave a lock held that its siblings spin on. */
+static bool in_critical_section(const struct vcpu *v)
+{
+	return v->ctx.pstate & PSTATE_I;
+}
+
+/* Whether `v`, runnable and waiting for the pCPU, should run before the round robin's choice.
+ * A vCPU that used up its last slice has had its share: it waits for its turn, unless a
+ * sibling signals it (a kernel sending an IPI usually waits for the answer). */
+static bool deserves_boost(const struct vcpu *v, bool by_sibling)
+{
+	return v->state == VCPU_BLOCKED || v->sched.last_end != SCHED_END_SLICE || by_sibling;
+}
+
+/* Wake-up preemption: `target` waits on this pCPU and has just become pending. */
+static void wake_preempt(struct sched_queue *q, struct vcpu *target)
+{
+	const struct vcpu *by = q->in_irq ? NULL : q->current;
+	bool sibling = by && by->vm == target->vm;
+	uint64_t min_end;
+
+	target->sched.stats
+	    .woken_by[sibling && by->id < SCHED_WAKERS_VCPUS ? by->id : SCHED_WAKER_OTHER]++;
+	if (plain_rr) {
+		end_turn(q, SCHED_END_WAKE);
+		return;
+	}
+	if (!deserves_boost(target, sibling))
+		return;
+	boost(target);
+	if (!q->current) {
+		end_turn(q, SCHED_END_WAKE); /* idle: nothing to preempt */
+		return;
+	}
+	if (sibling) {
+		/* The running vCPU signalled its sibling itself, and usually waits for the answer,
+		 * which needs the target on this pCPU: hand over at this exit, or, if it masks
+		 * IRQs (likely holding a lock the target will want), at its first exit with IRQs
+		 * unmasked, at the latest after the minimum run time. */
+		if (!in_critical_section(q->current)) {
+			end_turn(q, SCHED_END_WAKE);
+			return;
+		}
+		q->handover = true;
+		min_end = hal_counter_now() + us_to_ticks(SCHED_MIN_RUN_US);
+	} else {
+		/* Anything else (a device, a timer, another VM) waits until the running vCPU has
+		 * had its minimum run time, so interrupt storms cannot make the pCPU thrash. */
+		min_end = q->turn_start + us_to_ticks(SCHED_MIN_RUN_US);
+		if (hal_counter_now() >= min_end) {
+			end_turn(q, SCHED_END_WAKE);
+			return;
+		}
+	}
+	if (min_end < q->timer_at) {
+		arm_at(q, min_end);
+		q->wake_timer = true;
+	}
+}
+
 void sched_timer_interrupt(void)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
 
 	hal_hyp_timer_cancel(); /* a level: quiet until re-armed for the next slice */
-	if (q)
-		q->yield = true;
+	if (!q)
+		return;
+	q->timer_at = UINT64_MAX;
+	/* For a wake-up preemption (the minimum run time ran out), or the slice's end. */
+	end_turn(q, q->wake_timer ? SCHED_END_WAKE : SCHED_END_SLICE);
+	q->wake_timer = false;
 }
 
 void sched_kick(struct vcpu *target)
@@ -60,9 +174,8 @@ void sched_kick(struct vcpu *target)
 	const struct pcpu *p;
 
 	if (target->pcpu == here) {
-		/* End the running slice at its next exit so the target gets its turn. */
-		if (q && target->state != VCPU_RUNNING)
-			q->yield = true;
+		if (q && target->state != VCPU_RUNNING && target->state != VCPU_OFF)
+			wake_preempt(q, target);
 		return;
 	}
 	p = pcpu_get(target->pcpu);
@@ -75,47 +188,133 @@ void sched_kick(struct vcpu *target)
 	hal_gic_send_sgi(p->mpidr, IRQ_KICK_SGI);
 }
 
+void sched_physical_irq(bool handling)
+{
+	struct sched_queue *q = active[hal_cpu_id()];
+
+	if (q)
+		q->in_irq = handling;
+}
+
 void sched_kick_interrupt(void)
 {
 	unsigned here = hal_cpu_id();
 	struct sched_queue *q = active[here];
 
 	if (atomic_exchange_explicit(&kicked_waiting[here], false, memory_order_acquire) && q)
-		q->yield = true;
+		end_turn(q, SCHED_END_OTHER);
 }
 
 bool sched_should_yield(void)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
 
-	return q && q->yield;
+	if (!q)
+		return false;
+	if (q->handover && q->current && !in_critical_section(q->current))
+		end_turn(q, SCHED_END_WAKE);
+	return q->yield;
 }
 
-/* A blocked vCPU wakes for an interrupt it would take, or when its timer fires (once loaded,
- * the hardware timer then raises the interrupt itself). */
-static bool wakes(struct vcpu *v)
+bool sched_yield_to_sibling(struct vcpu *vcpu)
 {
-	return vgic_wants_wakeup(v) || hal_counter_now() >= vtimer_deadline(v);
+	struct sched_queue *q = active[hal_cpu_id()];
+	unsigned at = 0;
+
+	if (!q || q->current != vcpu || plain_rr)
+		return false;
+	while (at < q->count && q->vcpus[at] != vcpu)
+		at++;
+	/* The first sibling after `vcpu` that was switched out while it wanted to run: it may
+	 * hold the lock `vcpu` spins on, or owe it an answer. */
+	for (unsigned i = 1; i < q->count; i++) {
+		struct vcpu *v = q->vcpus[(at + i) % q->count];
+
+		if (v->vm == vcpu->vm && v->state == VCPU_RUNNABLE && v->sched.preempted) {
+			boost(v);
+			end_turn(q, SCHED_END_YIELD);
+			return true;
+		}
+	}
+	return false;
 }
 
-static struct vcpu *pick(struct sched_queue *q)
+/* A blocked vCPU wakes for an interrupt it would take, when its timer fires (once loaded,
+ * the hardware timer then raises the interrupt itself), or at its WFIT deadline. */
+static bool wakes(struct vcpu *v, uint64_t now, bool *by_timer)
 {
+	uint64_t wfit = v->sched.wfit_deadline;
+
+	*by_timer = now >= vtimer_deadline(v) || (wfit && now >= wfit);
+	return vgic_wants_wakeup(v) || *by_timer;
+}
+
+/* The runnable vCPU that has waited longest, if that is a whole slice or more: it goes first,
+ * before boosts and the round robin, so vCPUs waking each other cannot starve a third. */
+static struct vcpu *starving(const struct sched_queue *q, uint64_t now)
+{
+	struct vcpu *oldest = NULL;
+
+	for (unsigned i = 0; i < q->count; i++) {
+		struct vcpu *v = q->vcpus[i];
+
+		if (v->state == VCPU_RUNNABLE && v->sched.waiting && vm_alive(v->vm) &&
+		    (!oldest || v->sched.since < oldest->sched.since))
+			oldest = v;
+	}
+	return oldest && now - oldest->sched.since >= us_to_ticks(SCHED_SLICE_US) ? oldest : NULL;
+}
+
+static struct vcpu *pick(struct sched_queue *q, bool *boosted)
+{
+	uint64_t now = hal_counter_now();
+	struct vcpu *v;
+
 	/* Wake every blocked vCPU whose time has come before choosing, not just those ahead of
 	 * the choice: a past deadline left behind would arm the EL2 timer in the past and end the
 	 * chosen vCPU's slice before it ran a single instruction. */
 	for (unsigned i = 0; i < q->count; i++) {
-		struct vcpu *v = q->vcpus[i];
+		bool by_timer;
 
-		if (v->state == VCPU_BLOCKED && vm_alive(v->vm) && wakes(v))
+		v = q->vcpus[i];
+
+		if (v->state == VCPU_BLOCKED && vm_alive(v->vm) && wakes(v, now, &by_timer)) {
+			if (by_timer)
+				v->sched.stats.woken_by[SCHED_WAKER_TIMER]++;
+			/* It waited: it has used less than its share. */
+			boost(v);
+			v->sched.wfit_deadline = 0;
 			v->state = VCPU_RUNNABLE;
+			v->sched.since = now;
+			v->sched.waiting = true;
+		}
+	}
+	*boosted = false;
+	v = plain_rr ? NULL : starving(q, now);
+	if (v) {
+		v->sched.boost = 0;
+		return v;
+	}
+	/* The earliest boosted. The round-robin cursor stays: a boosted turn is extra. */
+	v = NULL;
+	for (unsigned i = 0; i < q->count && !plain_rr; i++) {
+		struct vcpu *c = q->vcpus[i];
+
+		if (c->sched.boost && c->state == VCPU_RUNNABLE && vm_alive(c->vm) &&
+		    (!v || c->sched.boost < v->sched.boost))
+			v = c;
+	}
+	if (v) {
+		v->sched.boost = 0;
+		*boosted = true;
+		return v;
 	}
 	for (unsigned i = 0; i < q->count; i++) {
-		struct vcpu *v = q->vcpus[(q->next + i) % q->count];
+		v = q->vcpus[(q->next + i) % q->count];
 
-		if (!vm_alive(v->vm))
-			continue;
-		if (v->state == VCPU_RUNNABLE) {
+		if (v->state == VCPU_RUNNABLE && vm_alive(v->vm)) {
 			q->next = (q->next + i + 1) % q->count;
+			v->sched.boost = 0;
 			return v;
 		}
 	}
@@ -131,39 +330,101 @@ static bool anyone_alive(const struct sched_queue *q)
 	return false;
 }
 
-static unsigned runnable_count(const struct sched_queue *q)
+static unsigned count_in(const struct sched_queue *q, bool with_blocked)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < q->count; i++)
-		n += q->vcpus[i]->state == VCPU_RUNNABLE && vm_alive(q->vcpus[i]->vm);
+	for (unsigned i = 0; i < q->count; i++) {
+		const struct vcpu *v = q->vcpus[i];
+
+		n += vm_alive(v->vm) && (v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING ||
+					 (with_blocked && v->state == VCPU_BLOCKED));
+	}
 	return n;
 }
 
-/* The earliest software timer deadline of the blocked vCPUs (UINT64_MAX for none). */
+/* The earliest software deadline of the blocked vCPUs: virtual timer or WFIT (UINT64_MAX for
+ * none). */
 static uint64_t earliest_deadline(const struct sched_queue *q)
 {
 	uint64_t first = UINT64_MAX;
 
 	for (unsigned i = 0; i < q->count; i++) {
-		if (q->vcpus[i]->state == VCPU_BLOCKED)
-			first = MIN(first, vtimer_deadline(q->vcpus[i]));
+		struct vcpu *v = q->vcpus[i];
+
+		if (v->state != VCPU_BLOCKED)
+			continue;
+		first = MIN(first, vtimer_deadline(v));
+		if (v->sched.wfit_deadline)
+			first = MIN(first, v->sched.wfit_deadline);
 	}
 	return first;
 }
 
 /* CNTHP for whichever comes first: the end of the slice (if someone else waits for the
- * pCPU) or a blocked vCPU's timer. */
-static void arm_timer(const struct sched_queue *q, bool slicing)
+ * pCPU), `slice_us` ahead, or a blocked vCPU's deadline. */
+static void arm_timer(struct sched_queue *q, bool slicing, uint64_t slice_us)
 {
 	uint64_t when = earliest_deadline(q);
 
 	if (slicing)
-		when = MIN(when, hal_counter_now() + SCHED_SLICE_US * hal_counter_freq() / 1000000);
-	if (when == UINT64_MAX)
-		hal_hyp_timer_cancel();
+		when = MIN(when, hal_counter_now() + us_to_ticks(slice_us));
+	arm_at(q, when);
+}
+
+/* Everything else runnable here waits from now on: the time it is kept off the pCPU. */
+static void start_waits(const struct sched_queue *q, uint64_t now)
+{
+	for (unsigned i = 0; i < q->count; i++) {
+		struct vcpu *v = q->vcpus[i];
+
+		if (v->state == VCPU_RUNNABLE && !v->sched.waiting) {
+			v->sched.since = now;
+			v->sched.waiting = true;
+		}
+	}
+}
+
+static void run_turn(struct sched_queue *q, struct vcpu *v)
+{
+	uint64_t start = hal_counter_now(), end;
+	enum sched_end why;
+
+	if (v->sched.waiting) {
+		sched_stats_wait(v, v->sched.since, start);
+		v->sched.stolen += start - v->sched.since;
+		v->sched.waiting = false;
+	}
+	start_waits(q, start);
+	/* Trapping WFE costs an exit per spin; it pays only when a sibling could be given the
+	 * pCPU instead (directed yield). */
+	v->ctx.trap_wfe = count_in(q, true) > 1;
+	q->current = v;
+	q->handover = false;
+	q->turn_start = start;
+	v->sched.since = start;
+	pvtime_update(v);
+	vcpu_run_slice(v);
+	q->current = NULL;
+	if (v->state == VCPU_BLOCKED)
+		why = SCHED_END_BLOCK;
+	else if (v->state == VCPU_RUNNABLE && q->yield)
+		why = q->why;
 	else
-		hal_hyp_timer_arm(when);
+		why = SCHED_END_OTHER;
+	end = hal_counter_now();
+	sched_stats_run(v, start, end, why);
+	v->sched.last_end = why;
+	v->sched.preempted = v->state == VCPU_RUNNABLE;
+	/* Cut short for a sibling (wake-up or yield): it gets the pCPU back after that one,
+	 * ahead of the round robin; it has not had its share. */
+	if (v->state == VCPU_RUNNABLE && (why == SCHED_END_WAKE || why == SCHED_END_YIELD) &&
+	    !plain_rr)
+		boost(v);
+	if (v->state == VCPU_RUNNABLE) {
+		v->sched.since = end;
+		v->sched.waiting = true;
+	}
 }
 
 /* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the
@@ -188,7 +449,8 @@ static void run_queue(struct sched_queue *q)
 {
 	active[hal_cpu_id()] = q;
 	while (anyone_alive(q)) {
-		struct vcpu *v = pick(q);
+		bool boosted;
+		struct vcpu *v = pick(q, &boosted);
 
 		if (!v && idle_work(q)) {
 			/* Work left over from exits: one budget, then look again (a blocked vCPU's
@@ -199,18 +461,20 @@ static void run_queue(struct sched_queue *q)
 		}
 		if (!v) {
 			/* Idle: sleep until an interrupt, maybe the timer of a blocked vCPU. */
-			arm_timer(q, false);
+			arm_timer(q, false, 0);
 			hal_wait_for_interrupt();
 			irq_handle_physical(NULL);
 			q->yield = false;
 			continue;
 		}
-		/* Slices matter only when someone else waits for this pCPU. */
-		arm_timer(q, runnable_count(q) > 1);
+		/* Slices matter only when someone else waits for this pCPU. A turn that jumped the
+		 * round robin is short: it is for answering, not for computing. */
+		arm_timer(q, count_in(q, false) > 1,
+			  boosted ? SCHED_BOOST_SLICE_US : SCHED_SLICE_US);
 		q->yield = false;
-		vcpu_run_slice(v);
+		run_turn(q, v);
 	}
-	hal_hyp_timer_cancel();
+	arm_at(q, UINT64_MAX);
 	for (unsigned i = 0; i < q->count; i++)
 		q->vcpus[i]->state = VCPU_OFF; /* every VM here has stopped */
 	active[hal_cpu_id()] = NULL;

@@ -7,6 +7,7 @@
 #include <core/gmem.h>
 #include <core/lib.h>
 #include <core/log.h>
+#include <core/pvtime.h>
 #include <core/smccc.h>
 #include <core/trap.h>
 #include <core/vm.h>
@@ -65,7 +66,7 @@ static int64_t workaround_2_answer(void)
 	return SMCCC_RET_NOT_SUPPORTED;
 }
 
-static int64_t arch_features(uint32_t fid)
+static int64_t arch_features(const struct vm *vm, uint32_t fid)
 {
 	int w = workaround_index(fid);
 
@@ -75,6 +76,8 @@ static int64_t arch_features(uint32_t fid)
 		return fw.workaround[w];
 	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES)
 		return SMCCC_RET_SUCCESS;
+	if (fid == PV_TIME_FEATURES)
+		return pvtime_arch_features(vm);
 	return SMCCC_RET_NOT_SUPPORTED;
 }
 
@@ -103,13 +106,13 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid, bool *again)
 	int64_t ret;
 	char c;
 
-	if (psci_call(vcpu, fid, &ret))
+	if (psci_call(vcpu, fid, &ret) || pvtime_call(vcpu, fid, &ret))
 		return ret;
 	switch (fid) {
 	case SMCCC_VERSION:
 		return SMCCC_VERSION_1_1;
 	case SMCCC_ARCH_FEATURES:
-		return arch_features((uint32_t)x[1]);
+		return arch_features(vcpu->vm, (uint32_t)x[1]);
 	case SMCCC_ARCH_WORKAROUND_2:
 		/* Never forwarded: x1 is the guest's wish for the whole pCPU. */
 		return workaround_2_answer();

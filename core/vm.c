@@ -6,6 +6,7 @@
 #include <core/lib.h>
 #include <core/palloc.h>
 #include <core/print.h>
+#include <core/pvtime.h>
 #include <core/vm.h>
 #include <core/vmid.h>
 #include <hal/cpu.h>
@@ -358,6 +359,7 @@ void vm_destroy(struct vm *vm)
 {
 	uint16_t vmid = vm->s2.vmid;
 
+	pvtime_release(vm);
 	/* The memory goes back as the guest left it: whoever gets it next zeroes each block
 	 * before mapping it (vm_ram_populate()). */
 	for (unsigned i = 0; i < vm->ram_count; i++) {

@@ -6,6 +6,7 @@
 #include <core/image.h>
 #include <core/lib.h>
 #include <core/log.h>
+#include <core/pvtime.h>
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <core/vm_boot.h>
@@ -106,6 +107,9 @@ int vm_boot_prepare(struct vm *vm, const struct vm_boot_config *cfg, struct vm_b
 			v->state = VCPU_OFF;
 	}
 	vgic_init(vm, cfg->nr_spis);
+	ret = pvtime_init(vm);
+	if (ret != HV_OK)
+		return fail(vm, "mapping the stolen-time page", ret);
 
 	board_dtb(vm, cfg, &dtb);
 	if (cfg->initrd) {

@@ -385,6 +385,7 @@ static void run_first_guest(void)
 	    .bootargs = kernel->args,
 	    .nr_spis = GUEST_NR_SPIS,
 	};
+	sched_set_plain_round_robin(bootargs_have("hv.sched=rr"));
 	ret = vm_create(&vm, "vm0", MIN(GUEST_IPA_BITS, hal_pa_bits()), hal_pa_bits(), &page_alloc);
 	if (!ret)
 		ret = vm_add_ram(vm, VM_RAM_BASE, mem);
@@ -429,6 +430,8 @@ static void run_first_guest(void)
 	sched_run();
 
 	log_stats(vm);
+	if (bootargs_have("hv.schedstats"))
+		sched_stats_log(vm);
 	hal_machine_exit(vm->exit_status);
 }
 

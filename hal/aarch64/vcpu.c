@@ -11,7 +11,8 @@
  *  VM       stage 2 on              SWIO  set/way invalidate becomes clean+invalidate
  *  FMO/IMO/AMO  physical FIQ/IRQ/SError to EL2, virtual ones to the guest
  *  FB, BSU=IS  broadcast TLB/cache maintenance to the inner shareable domain
- *  TWI/TWE  trap WFI/WFE            TSC   trap SMC (answered by core/smccc.c)
+ *  TWI      trap WFI                TSC   trap SMC (answered by core/smccc.c)
+ *  TWE      trap WFE, only when ctx->trap_wfe (the scheduler wants spinners: directed yield)
  *  TID3     trap feature ID registers (guests see a sanitised view, core/id_regs.c)
  *  TIDCP    trap IMPLEMENTATION DEFINED registers   TACR  trap ACTLR_EL1
  *  TSW      trap set/way cache maintenance         RW    EL1 is AArch64
@@ -45,8 +46,8 @@
 
 #define HCR_GUEST                                                                           \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
-	 HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | \
-	 HCR_API | HCR_TLOR | HCR_TERR)
+	 HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | HCR_API | \
+	 HCR_TLOR | HCR_TERR)
 
 /* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
  * -mgeneral-regs-only); SVE (TZ) and SME (TSM) trap, so guests see them as UNDEFINED until
@@ -210,7 +211,8 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	if (ctx->vserror_pending && el2_has.ras)
 		write_sysreg(S3_4_C5_C2_3, ctx->vsesr); /* VSESR_EL2 */
 	write_sysreg(hcr_el2, HCR_GUEST | (el2_has.fwb ? HCR_FWB : 0) |
-				  (ctx->vserror_pending ? HCR_VSE : 0));
+				  (ctx->vserror_pending ? HCR_VSE : 0) |
+				  (ctx->trap_wfe ? HCR_TWE : 0));
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	hal_vgic_load(&ctx->vgic);

@@ -131,6 +131,11 @@ from disk_cases import DISK_CASES  # noqa: E402
 
 CASES += DISK_CASES
 
+# Overcommit: Linux with 4 vCPUs on one pCPU (docs/scheduling.md).
+from sched_cases import SCHED_CASES  # noqa: E402
+
+CASES += SCHED_CASES
+
 # The hostile-guest suite (tests/hostile/; `make test-hostile`, left out of `make test-qemu`).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hostile"))
 from hostile_cases import HOSTILE_CASES  # noqa: E402

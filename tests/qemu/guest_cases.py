@@ -48,6 +48,7 @@ GUEST_CHECKS = {
     "virtio_good": 33,
     "virtio_slots": 33,
     "virtio_hostile": 169,
+    "smp_pingpong": 4,
 }
 
 
@@ -73,6 +74,16 @@ def checking_guest(name, markers=(), forbid=(), typed=()):
     }
     if typed:
         case["input"] = list(typed)
+    return case
+
+
+def smp_pingpong_guest():
+    """4 vCPUs on one pCPU, SGI round trips from vCPU 0 to each sibling: every one in well under
+    a slice. Under -icount shift=0 virtual time is instructions, so the bound is deterministic."""
+    case = checking_guest("smp_pingpong", [r"^vm0: .* 4 vCPU\(s\)",
+                                           r"smp_pingpong: every round trip took under"])
+    case["bootargs"] = ["hv.vcpus=4"]
+    case["qemu_args"] = ["-icount", "shift=0"]
     return case
 
 
@@ -187,6 +198,7 @@ GUEST_CASES = [
     checking_guest("eoimode1"),
     checking_guest("spi", [r"spi: PL011 TX interrupt as a level source"]),
     checking_guest("lr_overflow"),
+    smp_pingpong_guest(),
     checking_guest("gicd"),
     # Two vCPUs on one pCPU: enabling a pending SPI wakes its target at once (issue #11 item 6).
     dict(checking_guest("wake"), bootargs=["hv.vcpus=2"]),

@@ -162,12 +162,16 @@ static inline void timer_then_wfi(unsigned n, uint64_t ctl, uint64_t cval)
 	s->el1[HAL_CNTV_CVAL_EL0] = cval;
 }
 
-/* msr icc_sgi1r_el1, x1: SGI `intid` to the vCPUs of cluster 0 in `targets`. */
-static inline void sgi_step(unsigned n, unsigned intid, uint16_t targets)
+/* msr icc_sgi1r_el1, x1: SGI `intid` to the vCPUs of cluster 0 in `targets`, sent with IRQs
+ * unmasked, as a kernel that then waits for the answer does. */
+static inline struct sim_step *sgi_step(unsigned n, unsigned intid, uint16_t targets)
 {
 	struct sim_step *s = sim_smp_push(n, sim_step_sysreg(3, 0, 12, 11, 5, 1, false));
 
 	set_x(s, 1, (uint64_t)intid << ICC_SGIR_INTID_SHIFT | targets);
+	s->set_pstate = true;
+	s->pstate = PSTATE_M_EL1H;
+	return s;
 }
 
 /* The turns of a run: `turn[i]` is the vCPU of the i-th run of consecutive entries. */

@@ -498,6 +498,10 @@ static void run_setup(void)
 	irq_init(&cfg);
 	irq_cpu_init();
 	cpu(0)->state = VCPU_RUNNABLE;
+	/* IRQs unmasked, as a kernel calls CPU_ON: with them masked the scheduler would let the
+	 * caller finish what may be a critical section first (docs/scheduling.md). */
+	for (unsigned i = 0; i < m.vm->vcpu_count; i++)
+		m.vm->vcpus[i].ctx.pstate = PSTATE_M_EL1H;
 	sim_smp_attach(&m);
 }
 

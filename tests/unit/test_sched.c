@@ -115,6 +115,8 @@ test_sched_a_passed_deadline_behind_the_chosen_vcpu_wakes_it_not_ending_the_slic
 	cpu(2)->ctx.el1[HAL_CNTV_CTL_EL0] = CTL_ENABLE;
 	cpu(2)->ctx.el1[HAL_CNTV_CVAL_EL0] = 0; /* long past */
 	sim_smp.on_entry = record_timer;
+	/* Woken, it runs first (wake-up boost); it turns its timer off and waits again. */
+	timer_then_wfi(2, 0, 0);
 	busy(1, 1);
 	exit_step(0, 0);
 	assert_int_equal(sim_smp_run(), 0);

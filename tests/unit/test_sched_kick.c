@@ -87,6 +87,7 @@ static void kicks(unsigned vcpu, unsigned step)
 static void test_sched_kick_ends_the_slice_only_for_another_vcpu_of_this_pcpu(void **state)
 {
 	sim_smp.on_entry = kicks;
+	cpu(0)->ctx.pstate = PSTATE_M_EL1H; /* IRQs unmasked: no critical section to finish */
 	busy(0, 3);
 	exit_step(1, 2);
 	assert_int_equal(sim_smp_run(), 2);
@@ -166,6 +167,8 @@ static void test_sched_device_interrupt_for_a_blocked_vcpu_gets_it_the_pcpu(void
 	cpu(1)->state = VCPU_BLOCKED;
 
 	sim_smp.on_entry = console_byte_at_step_2;
+	/* 100 us per exit: vCPU 1 gets the pCPU once vCPU 0 has had its minimum run time. */
+	sim_smp.ticks_per_entry = SCHED_MIN_RUN_US / 5 * (FREQ / 1000000);
 	busy(0, 40);
 	exit_step(1, 0x11);
 	sim_smp_run();

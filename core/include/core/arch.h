@@ -63,8 +63,17 @@ static inline unsigned esr_ec(uint64_t esr)
 #define HPFAR_FIPA_MASK	 0x00000fffffffffF0ULL
 #define HPFAR_FIPA_SHIFT 8
 
-/* WFx ISS: TI bit 0 is WFE. */
-#define ESR_ISS_WFX_WFE 0x1ULL
+/* WFx ISS (D17.2.37, EC 0x01): TI says which instruction (bit 0 set: WFE or WFET, bit 1 set:
+ * the FEAT_WFxT forms with a timeout); RV says Rn holds the register with the timeout. */
+#define ESR_ISS_WFX_WFE	     0x1ULL
+#define ESR_ISS_WFX_TI_MASK  0x3ULL
+#define ESR_ISS_WFX_TI_WFI   0x0ULL
+#define ESR_ISS_WFX_TI_WFE   0x1ULL
+#define ESR_ISS_WFX_TI_WFIT  0x2ULL
+#define ESR_ISS_WFX_TI_WFET  0x3ULL
+#define ESR_ISS_WFX_RV	     (1ULL << 2)
+#define ESR_ISS_WFX_RN_SHIFT 5
+#define ESR_ISS_WFX_RN_MASK  0x1fULL
 
 /* Trapped MSR/MRS/system instruction ISS (D17.2.37, EC 0x18). */
 #define ESR_ISS_SYS_DIR_READ  (1ULL << 0)

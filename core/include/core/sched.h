@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 struct vcpu;
+struct vm;
 
 /* The vCPU scheduler: one run queue per pCPU, round robin, a time slice of SCHED_SLICE_US
  * enforced by the EL2 timer (CNTHP) whenever more than one vCPU wants the pCPU. A vCPU that
@@ -18,6 +19,57 @@ struct vcpu;
 
 #define SCHED_SLICE_US	10000
 #define SCHED_MAX_VCPUS 16
+/* Wake-up preemption by a device or timer interrupt waits until the running vCPU has had this
+ * much of its turn (docs/scheduling.md). */
+#define SCHED_MIN_RUN_US 500
+/* A turn given ahead of the round robin (a boost) ends after this long if others wait. */
+#define SCHED_BOOST_SLICE_US 1000
+
+/* Why a vCPU's turn on the pCPU ended (docs/scheduling.md). */
+enum sched_end {
+	SCHED_END_BLOCK, /* WFI/WFIT with nothing to take */
+	SCHED_END_SLICE, /* the EL2 timer: its slice was used up */
+	SCHED_END_WAKE,	 /* wake-up preemption: an interrupt became pending for a waiting vCPU */
+	SCHED_END_YIELD, /* directed yield: it spun in WFE while a sibling was switched out */
+	SCHED_END_OTHER, /* CPU_OFF, its VM stopped, a kick from another pCPU */
+	SCHED_END_NR
+};
+
+/* Who made a waiting vCPU pending: the vCPU of the same VM that ran on the pCPU then
+ * (0..SCHED_WAKERS_VCPUS-1), its virtual timer, or something else (a device, another pCPU). */
+#define SCHED_WAKERS_VCPUS 8
+#define SCHED_WAKER_TIMER  SCHED_WAKERS_VCPUS
+#define SCHED_WAKER_OTHER  (SCHED_WAKERS_VCPUS + 1)
+#define SCHED_WAKERS	   (SCHED_WAKERS_VCPUS + 2)
+
+/* Histogram buckets: bucket 0 is < 2 us, bucket n covers [2^n, 2^(n+1)) us, the last is open. */
+#define SCHED_HIST_BUCKETS 16
+
+/* What the scheduler measures per vCPU (printed by sched_stats_log(), docs/scheduling.md). */
+struct sched_stats {
+	uint32_t run_hist[SCHED_HIST_BUCKETS];	/* length of each turn on the pCPU */
+	uint32_t wait_hist[SCHED_HIST_BUCKETS]; /* runnable (woken or preempted) until running */
+	uint64_t ends[SCHED_END_NR];
+	uint64_t woken_by[SCHED_WAKERS];
+	uint64_t run_ticks, wait_ticks; /* counter ticks running / runnable but not running */
+};
+
+/* The scheduler's per-vCPU state (inside struct vcpu; touched only by the vCPU's pCPU). */
+struct sched_vcpu {
+	uint64_t since;		 /* counter when its turn started, or when it became runnable */
+	uint64_t stolen;	 /* ticks it was runnable while another vCPU had its pCPU */
+	uint64_t wfit_deadline;	 /* blocked in WFIT: wake at this counter value (0: none) */
+	bool waiting;		 /* runnable, not running, since `since` */
+	uint64_t boost;		 /* non-zero: runs before the round robin, earliest first */
+	bool preempted;		 /* its last turn ended while it still wanted to run */
+	enum sched_end last_end; /* why its last turn ended */
+	struct sched_stats stats;
+};
+
+/* Turn the rules of docs/scheduling.md off (true: a wake-up ends the running turn at once,
+ * then plain round robin; WFE never yields), as before they existed: `hv.sched=rr`, so
+ * benchmarks can show what they change. Set before any queue runs. */
+void sched_set_plain_round_robin(bool on);
 
 /* Put `vcpu` on pCPU `pcpu`'s queue (before that pCPU runs sched_run()). */
 int sched_assign(struct vcpu *vcpu, unsigned pcpu);
@@ -36,10 +88,26 @@ void sched_timer_interrupt(void);
  * target is not the vCPU it runs, end the slice. */
 void sched_kick(struct vcpu *target);
 
+/* The running vCPU's exit is a physical interrupt being handled (true until false again): what
+ * it makes pending comes from a device or timer, not from the running vCPU. */
+void sched_physical_irq(bool handling);
+
 /* This pCPU took IRQ_KICK_SGI (core/irq.c). */
 void sched_kick_interrupt(void);
 
 /* True once the current slice should end (the running vCPU is left at its next exit). */
 bool sched_should_yield(void);
+
+/* Directed yield: `vcpu` (running here) spins in WFE. If a vCPU of its VM on this pCPU was
+ * switched out while it wanted to run (a lock holder, or a vCPU that owes it an answer), that
+ * one runs next and `vcpu`'s turn ends at this exit: true. False if there is none. */
+bool sched_yield_to_sibling(struct vcpu *vcpu);
+
+/* Print the scheduler's measurements of each vCPU of `vm` (core/sched_stats.c). */
+void sched_stats_log(const struct vm *vm);
+/* Count one turn of `vcpu` from its start `from` to `to` (counter ticks) and why it ended. */
+void sched_stats_run(struct vcpu *vcpu, uint64_t from, uint64_t to, enum sched_end why);
+/* Count one wait of `vcpu`: runnable from `from` until it ran at `to`. */
+void sched_stats_wait(struct vcpu *vcpu, uint64_t from, uint64_t to);
 
 #endif

@@ -30,6 +30,9 @@ void trap_insn_abort(struct vcpu *vcpu, uint64_t esr);
 /* A stage-2 abort that is the first touch of a RAM block (docs/memory.md): populate the block
  * and return true, the guest retrying its access; false for any other abort. */
 bool trap_ram_first_touch(struct vcpu *vcpu, uint64_t esr);
+/* WFI/WFIT block until an interrupt (or the WFIT deadline); WFE/WFET may yield the pCPU to a
+ * sibling (core/trap_wfx.c). */
+void trap_wfx(struct vcpu *vcpu, uint64_t esr);
 
 /* Exceptions delivered to the guest as hardware would deliver them: registers, ELR_EL1,
  * SPSR_EL1, ESR_EL1, FAR_EL1 set and the PC moved to the right VBAR_EL1 vector. */

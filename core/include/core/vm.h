@@ -9,6 +9,7 @@
 #include <core/hwinfo.h>
 #include <core/log.h>
 #include <core/pgtable.h>
+#include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/sysreg.h>
 #include <core/vgic.h>
@@ -61,6 +62,7 @@ struct vcpu {
 	struct vgic_cpu vgic;
 	struct vcpu_stats stats;
 	uint64_t setway_exit; /* stats.exits at its last set/way operation (core/setway.c) */
+	struct sched_vcpu sched;
 };
 
 /* An emulated device on a VM's MMIO bus. Handlers get the offset from `base`, an access size
@@ -122,7 +124,8 @@ struct vm {
 	/* The vCPU of this VM that ran last on each pCPU, + 1 (0: none yet): a different one
 	 * next means the pCPU's TLB holds the other's per-CPU view (hal_vcpu_flush_local_tlb). */
 	uint8_t last_vcpu_on[HV_MAX_CPUS];
-	uint64_t cntvoff; /* CNTVOFF_EL2 of every vCPU: the virtual counter starts near 0 */
+	uint64_t cntvoff;   /* CNTVOFF_EL2 of every vCPU: the virtual counter starts near 0 */
+	uint64_t pvtime_pa; /* the stolen-time page (core/pvtime.c), 0 if none */
 
 	/* Console input for this VM (set by the device that takes it, e.g. the vPL011): false if
 	 * the device has no room, and then core/irq.c holds input back until the device calls

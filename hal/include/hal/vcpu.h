@@ -77,6 +77,7 @@ struct hal_vcpu_ctx {
 	/* A virtual SError pending for the guest (HCR_EL2.VSE) and its syndrome (VSESR_EL2),
 	 * while the vCPU is not loaded: hal_vcpu_inject_vserror(). */
 	uint64_t vserror_pending, vsesr;
+	bool trap_wfe; /* WFE traps to EL2 (HCR_EL2.TWE), read at hal_vcpu_load() */
 };
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };

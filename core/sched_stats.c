@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/* The scheduler's measurements: per vCPU, how long each turn on the pCPU lasted and why it
+ * ended, how long it waited for the pCPU, and who woke it. They are what the scheduling rules
+ * of docs/scheduling.md were chosen from; `hv.schedstats` on the command line prints them
+ * when a VM stops. */
+#include <core/lib.h>
+#include <core/log.h>
+#include <core/print.h>
+#include <core/sched.h>
+#include <core/vm.h>
+#include <hal/time.h>
+
+static uint64_t ticks_to_us(uint64_t ticks)
+{
+	uint64_t freq = hal_counter_freq();
+
+	return freq ? ticks / freq * 1000000 + ticks % freq * 1000000 / freq : 0;
+}
+
+static unsigned bucket(uint64_t ticks)
+{
+	uint64_t us = ticks_to_us(ticks);
+	unsigned b = 0;
+
+	while (us >= 2 && b < SCHED_HIST_BUCKETS - 1) {
+		us >>= 1;
+		b++;
+	}
+	return b;
+}
+
+void sched_stats_run(struct vcpu *vcpu, uint64_t from, uint64_t to, enum sched_end why)
+{
+	struct sched_stats *st = &vcpu->sched.stats;
+	uint64_t ticks = to > from ? to - from : 0;
+
+	st->run_hist[bucket(ticks)]++;
+	st->run_ticks += ticks;
+	st->ends[why]++;
+}
+
+void sched_stats_wait(struct vcpu *vcpu, uint64_t from, uint64_t to)
+{
+	struct sched_stats *st = &vcpu->sched.stats;
+	uint64_t ticks = to > from ? to - from : 0;
+
+	st->wait_hist[bucket(ticks)]++;
+	st->wait_ticks += ticks;
+}
+
+/* Append to the line in `buf` (format() says how long the output would have been: keep
+ * `len` inside the buffer when it is cut). */
+static size_t append(char *buf, size_t size, size_t len, int added)
+{
+	len += added > 0 ? (size_t)added : 0;
+	return MIN(len, size - 1);
+}
+
+/* "name n n n ..." of a histogram into `buf`. */
+static void hist_line(char *buf, size_t size, const char *name, const uint32_t *hist)
+{
+	size_t len = append(buf, size, 0, format(buf, size, "%s", name));
+
+	for (unsigned i = 0; i < SCHED_HIST_BUCKETS; i++)
+		len =
+		    append(buf, size, len, format(buf + len, size - len, " %u", (unsigned)hist[i]));
+}
+
+void sched_stats_log(const struct vm *vm)
+{
+	char line[LOG_LINE_MAX];
+
+	log_info("%s: sched: per vCPU turns (us), waits (us), turn ends, wakers; histograms are "
+		 "counts in buckets <2, 2-4, 4-8, ... us",
+		 vm->name);
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct sched_stats *st = &vm->vcpus[i].sched.stats;
+		size_t len;
+
+		log_info("%s: sched: vcpu %u ran %llu us, waited %llu us, stolen %llu us; ends: "
+			 "block %llu slice %llu wake %llu yield %llu other %llu",
+			 vm->name, i, (unsigned long long)ticks_to_us(st->run_ticks),
+			 (unsigned long long)ticks_to_us(st->wait_ticks),
+			 (unsigned long long)ticks_to_us(vm->vcpus[i].sched.stolen),
+			 (unsigned long long)st->ends[SCHED_END_BLOCK],
+			 (unsigned long long)st->ends[SCHED_END_SLICE],
+			 (unsigned long long)st->ends[SCHED_END_WAKE],
+			 (unsigned long long)st->ends[SCHED_END_YIELD],
+			 (unsigned long long)st->ends[SCHED_END_OTHER]);
+		hist_line(line, sizeof(line), "run", st->run_hist);
+		log_info("%s: sched: vcpu %u %s", vm->name, i, line);
+		hist_line(line, sizeof(line), "wait", st->wait_hist);
+		log_info("%s: sched: vcpu %u %s", vm->name, i, line);
+		len = append(line, sizeof(line), 0, format(line, sizeof(line), "woken by"));
+		for (unsigned w = 0; w < SCHED_WAKERS_VCPUS && w < vm->vcpu_count; w++)
+			len = append(line, sizeof(line), len,
+				     format(line + len, sizeof(line) - len, " vcpu%u:%llu", w,
+					    (unsigned long long)st->woken_by[w]));
+		format(line + len, sizeof(line) - len, " timer:%llu other:%llu",
+		       (unsigned long long)st->woken_by[SCHED_WAKER_TIMER],
+		       (unsigned long long)st->woken_by[SCHED_WAKER_OTHER]);
+		log_info("%s: sched: vcpu %u %s", vm->name, i, line);
+	}
+}

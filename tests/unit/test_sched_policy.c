@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/* Tests of the scheduling rules of docs/scheduling.md on the machine of sched_harness.h:
+ * wake-up preemption (a sibling's SGI hands the pCPU over at once, a device interrupt after
+ * the running vCPU's minimum run time, a vCPU that used up its slice waits its turn), no
+ * starvation, directed yield on trapped WFE (and WFE trapped only while vCPUs share the pCPU),
+ * and the scheduler's measurements. */
+#include "sched_harness.h"
+
+#define US(n) ((uint64_t)(n)*FREQ / 1000000)
+
+static struct sim_step *wfe(unsigned n)
+{
+	return sim_smp_push(n, sim_step_wfx(true));
+}
+
+/* --- wake-up preemption ------------------------------------------------------------------- */
+
+static void test_sched_sgi_to_a_waiting_sibling_runs_it_next_ahead_of_the_round_robin(void **state)
+{
+	unsigned turn[8];
+
+	cpu(3)->state = VCPU_BLOCKED; /* in WFI without a timer */
+	sim_smp.ticks_per_entry = US(10);
+	sgi_step(0, WAKE_SGI, 1U << 3);
+	busy(0, 4);
+	busy(1, 4);
+	busy(2, 4);
+	exit_step(3, 3);
+	assert_int_equal(sim_smp_run(), 3);
+	/* vCPU 0 sent the SGI and left at that very exit; vCPU 3 ran before 1 and 2. */
+	assert_int_equal(turns(turn, ARRAY_SIZE(turn)), 2);
+	assert_int_equal(turn[0], 0);
+	assert_int_equal(turn[1], 3);
+	assert_int_equal(sim_smp.vcpu[0].next, 1);
+	assert_int_equal(cpu(3)->sched.stats.woken_by[0], 1);
+	assert_int_equal(
+	    cpu(3)->sched.stats.ends[SCHED_END_WAKE] + cpu(0)->sched.stats.ends[SCHED_END_WAKE], 1);
+}
+
+static void test_sched_sgi_to_a_sibling_that_used_up_its_slice_still_runs_it_next(void **state)
+{
+	unsigned turn[8];
+
+	/* vCPU 2 was switched out at the end of its slice: a sibling's IPI still hands over,
+	 * since the sender is about to wait for the answer. */
+	cpu(2)->sched.last_end = SCHED_END_SLICE;
+	cpu(2)->sched.preempted = true;
+	sim_smp.ticks_per_entry = US(10);
+	sgi_step(0, WAKE_SGI, 1U << 2);
+	busy(0, 4);
+	busy(1, 4);
+	exit_step(2, 2);
+	assert_int_equal(sim_smp_run(), 2);
+	turns(turn, ARRAY_SIZE(turn));
+	assert_int_equal(turn[0], 0);
+	assert_int_equal(turn[1], 2);
+}
+
+static unsigned device_step;
+static unsigned device_target;
+
+/* A device interrupt (taken as a physical IRQ exit) for vCPU `device_target` while vCPU 0 runs. */
+static void device_irq(unsigned vcpu, unsigned step)
+{
+	if (vcpu != 0 || step != device_step)
+		return;
+	sched_physical_irq(true);
+	vgic_pulse(vm, cpu(device_target), WAKE_SGI);
+	sched_physical_irq(false);
+}
+
+static void test_sched_device_wakeup_waits_for_the_running_vcpus_minimum_run_time(void **state)
+{
+	cpu(1)->state = VCPU_BLOCKED;
+	device_step = 0;
+	device_target = 1;
+	sim_smp.on_entry = device_irq;
+	sim_smp.ticks_per_entry = US(100);
+	busy(0, 20);
+	exit_step(1, 1);
+	assert_int_equal(sim_smp_run(), 1);
+	/* Woken at the start of vCPU 0's turn: CNTHP ends that turn once it has run
+	 * SCHED_MIN_RUN_US (500 us = 5 exits), not at the next exit and not after a slice. */
+	assert_int_equal(sim_smp.vcpu[0].next, SCHED_MIN_RUN_US / 100);
+	assert_int_equal(sim_smp.irq_exits, 1);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_WAKE], 1);
+	assert_int_equal(cpu(1)->sched.stats.woken_by[SCHED_WAKER_OTHER], 1);
+}
+
+static void test_sched_device_wakeup_after_the_minimum_run_time_preempts_at_once(void **state)
+{
+	cpu(1)->state = VCPU_BLOCKED;
+	device_step = 7; /* 700 us into vCPU 0's turn */
+	device_target = 1;
+	sim_smp.on_entry = device_irq;
+	sim_smp.ticks_per_entry = US(100);
+	busy(0, 20);
+	exit_step(1, 1);
+	assert_int_equal(sim_smp_run(), 1);
+	assert_int_equal(sim_smp.vcpu[0].next, 8);
+}
+
+static void
+test_sched_device_interrupt_for_a_vcpu_that_used_up_its_slice_waits_its_turn(void **state)
+{
+	unsigned turn[8];
+
+	/* vCPUs 1 and 2 compute; 2 has just had a whole slice. An interrupt for it does not
+	 * cut vCPU 0's turn: 2 waits for its round-robin turn, after 1. */
+	cpu(2)->sched.last_end = SCHED_END_SLICE;
+	cpu(2)->sched.preempted = true;
+	device_step = 7;
+	device_target = 2;
+	sim_smp.on_entry = device_irq;
+	sim_smp.ticks_per_entry = SLICE / 20;
+	busy(0, 40);
+	busy(1, 40);
+	exit_step(2, 2);
+	assert_int_equal(sim_smp_run(), 2);
+	turns(turn, ARRAY_SIZE(turn));
+	assert_int_equal(turn[0], 0);
+	assert_int_equal(turn[1], 1);
+	assert_int_equal(turn[2], 2);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_SLICE], 1);
+}
+
+/* --- no starvation ------------------------------------------------------------------------ */
+
+static void test_sched_vcpus_waking_each_other_cannot_starve_a_third(void **state)
+{
+	/* vCPUs 0 and 1 play IPI ping-pong (each send hands the pCPU over); 2 and 3 compute.
+	 * Every runnable vCPU still runs within about a slice: none is ever skipped. */
+	sim_smp.ticks_per_entry = US(500);
+	for (unsigned i = 0; i < 60; i++) {
+		sgi_step(0, WAKE_SGI, 1U << 1);
+		sgi_step(1, WAKE_SGI, 1U << 0);
+	}
+	busy(2, 2);
+	exit_step(2, 2);
+	busy(3, 60);
+	assert_int_equal(sim_smp_run(), 2);
+	for (unsigned v = 2; v < 4; v++) {
+		unsigned first = 0;
+
+		while (first < sim_smp.entries && sim_smp.order[first] != v)
+			first++;
+		/* 500 us per exit: a slice is 20 exits; it ran within two slices. */
+		assert_true(first < 2 * 20 + 4);
+	}
+	assert_true(cpu(2)->sched.stats.wait_hist[SCHED_HIST_BUCKETS - 1] == 0);
+}
+
+static void test_sched_pick_prefers_the_longest_waiter_once_it_waited_a_whole_slice(void **state)
+{
+	/* By vCPU 0's first exit vCPU 3 has waited more than a slice, and vCPU 1 is boosted by
+	 * vCPU 0's SGI: 3 goes first. */
+	cpu(1)->state = VCPU_BLOCKED;
+	cpu(3)->sched.waiting = true;
+	cpu(3)->sched.since = BOOT_COUNT - SLICE + US(5);
+	sim_smp.ticks_per_entry = US(10);
+	sgi_step(0, WAKE_SGI, 1U << 1);
+	exit_step(3, 3);
+	busy(1, 2);
+	assert_int_equal(sim_smp_run(), 3);
+	assert_int_equal(sim_smp.order[0], 0);
+	assert_int_equal(sim_smp.order[1], 3);
+}
+
+/* --- directed yield on WFE ------------------------------------------------------------------ */
+
+static void test_sched_wfe_yields_to_a_sibling_switched_out_while_it_wanted_to_run(void **state)
+{
+	unsigned turn[8];
+
+	/* vCPU 2 was preempted (it may hold the lock vCPU 0 spins on); vCPU 1 only woke. The
+	 * round robin would pick 1; the yield goes to 2. */
+	cpu(2)->sched.preempted = true;
+	cpu(2)->sched.last_end = SCHED_END_SLICE;
+	sim_smp.ticks_per_entry = US(10);
+	busy(0, 1);
+	wfe(0);
+	busy(0, 3);
+	busy(1, 3);
+	exit_step(2, 2);
+	assert_int_equal(sim_smp_run(), 2);
+	turns(turn, ARRAY_SIZE(turn));
+	assert_int_equal(turn[0], 0);
+	assert_int_equal(turn[1], 2);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_YIELD], 1);
+	/* The WFE completed: vCPU 0 resumes after it when it runs again. */
+	assert_int_equal(cpu(0)->stats.wfx, 1);
+}
+
+static void test_sched_wfe_without_a_preempted_sibling_just_completes(void **state)
+{
+	cpu(1)->state = VCPU_BLOCKED;
+	sim_smp.ticks_per_entry = US(10);
+	wfe(0);
+	wfe(0);
+	exit_step(0, 5);
+	assert_int_equal(sim_smp_run(), 5);
+	assert_int_equal(sim_smp.entries, 3);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_YIELD], 0);
+}
+
+static void sleep_until_cnthp(void)
+{
+	if (sim_hal.gic.hyp_timer_armed)
+		sim_hal.counter = sim_hal.gic.hyp_timer_deadline;
+}
+
+static void test_sched_wfe_traps_only_while_vcpus_share_the_pcpu(void **state)
+{
+	/* vCPU 0 waits for its timer, vCPU 1 turns itself off, then vCPU 0 is alone. */
+	sim_hal.wfi_hook = sleep_until_cnthp;
+	sim_smp.ticks_per_entry = US(10);
+	timer_then_wfi(0, CTL_ENABLE, US(100));
+	exit_step(0, 0);
+	sim_smp_push(1, sim_step_hvc(PSCI_CPU_OFF, 0, 0));
+	assert_int_equal(sim_smp_run(), 0);
+	assert_true(sim_smp_seen(0, 0)->trap_wfe);  /* vCPU 1 runnable beside it */
+	assert_true(sim_smp_seen(1, 0)->trap_wfe);  /* vCPU 0 blocked, but alive */
+	assert_false(sim_smp_seen(0, 1)->trap_wfe); /* alone: a WFE exit could give nothing */
+}
+
+/* --- WFIT and WFET (FEAT_WFxT) ----------------------------------------------------------- */
+
+/* WFIT/WFET x<rn> with x<rn> = `deadline` (a virtual count). */
+static struct sim_step *wfxt(unsigned n, bool wfet, unsigned rn, uint64_t deadline)
+{
+	struct sim_step *s = sim_smp_push(n, sim_step_wfx(false));
+
+	s->esr = sim_esr(ESR_EC_WFX, 1ULL << 24 | 0xeULL << 20 | ESR_ISS_WFX_RV |
+					 (uint64_t)rn << ESR_ISS_WFX_RN_SHIFT |
+					 (wfet ? ESR_ISS_WFX_TI_WFET : ESR_ISS_WFX_TI_WFIT));
+	return rn < 31 ? set_x(s, rn, deadline) : s; /* 31: XZR */
+}
+
+static void test_sched_wfit_blocks_until_its_deadline_on_the_virtual_counter(void **state)
+{
+	cpu(1)->state = VCPU_OFF;
+	sim_hal.wfi_hook = sleep_until_cnthp;
+	wfxt(0, false, 2, US(300)); /* virtual count: physical - CNTVOFF (BOOT_COUNT) */
+	exit_step(0, 4);
+	assert_int_equal(sim_smp_run(), 4);
+	/* The pCPU slept once, with CNTHP at the deadline, and the vCPU ran again after it. */
+	assert_int_equal(sim_hal.wfi_count, 1);
+	assert_true(sim_hal.counter >= BOOT_COUNT + US(300));
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_BLOCK], 1);
+	assert_int_equal(cpu(0)->sched.stats.woken_by[SCHED_WAKER_TIMER], 1);
+	assert_int_equal(cpu(0)->sched.wfit_deadline, 0);
+}
+
+static void test_sched_wfit_with_a_passed_deadline_completes_at_once(void **state)
+{
+	cpu(1)->state = VCPU_OFF;
+	sim_hal.counter = BOOT_COUNT + US(50);
+	wfxt(0, false, 5, US(20));
+	wfxt(0, false, 31, 0); /* XZR: 0, always passed */
+	exit_step(0, 6);
+	assert_int_equal(sim_smp_run(), 6);
+	assert_int_equal(sim_hal.wfi_count, 0);
+	assert_int_equal(sim_smp.entries, 3);
+	assert_int_equal(cpu(0)->stats.wfx, 2);
+}
+
+static void test_sched_wfit_wakes_early_for_an_interrupt(void **state)
+{
+	sim_smp.ticks_per_entry = US(10);
+	wfxt(0, false, 3, US(1000000)); /* a second away */
+	exit_step(0, 8);
+	sgi_step(1, WAKE_SGI, 1U << 0);
+	busy(1, 4);
+	assert_int_equal(sim_smp_run(), 8);
+	assert_true(sim_hal.counter < BOOT_COUNT + US(1000));
+	assert_int_equal(cpu(0)->sched.stats.woken_by[1], 1);
+}
+
+static void test_sched_wfet_never_blocks(void **state)
+{
+	cpu(1)->state = VCPU_OFF;
+	wfxt(0, true, 4, US(1000000));
+	exit_step(0, 9);
+	assert_int_equal(sim_smp_run(), 9);
+	assert_int_equal(sim_hal.wfi_count, 0);
+	assert_int_equal(sim_smp.entries, 2);
+}
+
+/* --- measurements -------------------------------------------------------------------------- */
+
+static void test_sched_stats_buckets_are_log2_microseconds(void **state)
+{
+	struct sched_stats *st = &cpu(0)->sched.stats;
+
+	sched_stats_run(cpu(0), 100, 100 + US(1), SCHED_END_BLOCK);	    /* < 2 us */
+	sched_stats_run(cpu(0), 100, 100 + US(3), SCHED_END_SLICE);	    /* 2-4 us */
+	sched_stats_run(cpu(0), 100, 100 + US(1000), SCHED_END_WAKE);	    /* 512-1024 us */
+	sched_stats_run(cpu(0), 100, 100 + US(100000000), SCHED_END_YIELD); /* open end */
+	sched_stats_wait(cpu(0), 50, 40);				    /* clock went back: 0 */
+	assert_int_equal(st->run_hist[0], 1);
+	assert_int_equal(st->run_hist[1], 1);
+	assert_int_equal(st->run_hist[9], 1);
+	assert_int_equal(st->run_hist[SCHED_HIST_BUCKETS - 1], 1);
+	assert_int_equal(st->wait_hist[0], 1);
+	assert_int_equal(st->wait_ticks, 0);
+	for (unsigned w = 0; w < SCHED_END_NR; w++)
+		assert_int_equal(st->ends[w], w == SCHED_END_OTHER ? 0 : 1);
+	assert_int_equal(st->run_ticks, US(1) + US(3) + US(1000) + US(100000000));
+}
+
+static void test_sched_stolen_time_is_what_a_runnable_vcpu_waited(void **state)
+{
+	/* Two computing vCPUs, 500 us per exit, slices of 10 ms: each waits the other's turns. */
+	sim_smp.ticks_per_entry = US(500);
+	busy(0, 45);
+	busy(1, 28);
+	exit_step(1, 1);
+	assert_int_equal(sim_smp_run(), 1);
+	/* vCPU 1 waited at least vCPU 0's first slice. */
+	assert_true(cpu(1)->sched.stolen >= SLICE);
+	assert_int_equal(cpu(0)->sched.stolen + cpu(1)->sched.stolen,
+			 cpu(0)->sched.stats.wait_ticks + cpu(1)->sched.stats.wait_ticks);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_SLICE] +
+			     cpu(1)->sched.stats.ends[SCHED_END_SLICE],
+			 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+		test_sched_sgi_to_a_waiting_sibling_runs_it_next_ahead_of_the_round_robin, setup4,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_sgi_to_a_sibling_that_used_up_its_slice_still_runs_it_next, setup3,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_device_wakeup_waits_for_the_running_vcpus_minimum_run_time, setup2,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_device_wakeup_after_the_minimum_run_time_preempts_at_once, setup2,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_device_interrupt_for_a_vcpu_that_used_up_its_slice_waits_its_turn,
+		setup3, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_vcpus_waking_each_other_cannot_starve_a_third, setup4, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_pick_prefers_the_longest_waiter_once_it_waited_a_whole_slice, setup4,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_wfe_yields_to_a_sibling_switched_out_while_it_wanted_to_run, setup3,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_wfe_without_a_preempted_sibling_just_completes, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_wfe_traps_only_while_vcpus_share_the_pcpu,
+					    setup2, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_wfit_blocks_until_its_deadline_on_the_virtual_counter, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_wfit_with_a_passed_deadline_completes_at_once, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_wfit_wakes_early_for_an_interrupt, setup2,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_wfet_never_blocks, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_stats_buckets_are_log2_microseconds, setup2,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_stolen_time_is_what_a_runnable_vcpu_waited,
+					    setup2, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -32,6 +32,7 @@ struct sched_queue {
 	bool in_irq;	      /* a physical interrupt is being handled (sched_physical_irq()) */
 	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
 	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
+	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
 };
 
 static struct sched_queue queues[HV_MAX_CPUS];
@@ -162,9 +163,24 @@ void sched_timer_interrupt(void)
 	if (!q)
 		return;
 	q->timer_at = UINT64_MAX;
+	/* Not inside a critical section: a vCPU switched out holding a spinlock makes its siblings
+	 * spin for whole slices. Look again shortly, for a while (spinners mask IRQs too). */
+	if (q->current && in_critical_section(q->current) && !plain_rr) {
+		uint64_t now = hal_counter_now();
+		bool wake = q->wake_timer;
+
+		if (!q->grace_since)
+			q->grace_since = now;
+		if (now - q->grace_since < us_to_ticks(SCHED_GRACE_MAX_US)) {
+			arm_at(q, now + us_to_ticks(SCHED_GRACE_STEP_US));
+			q->wake_timer = wake;
+			return;
+		}
+	}
 	/* For a wake-up preemption (the minimum run time ran out), or the slice's end. */
 	end_turn(q, q->wake_timer ? SCHED_END_WAKE : SCHED_END_SLICE);
 	q->wake_timer = false;
+	q->grace_since = 0;
 }
 
 void sched_kick(struct vcpu *target)
@@ -401,6 +417,7 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 	v->ctx.trap_wfe = count_in(q, true) > 1;
 	q->current = v;
 	q->handover = false;
+	q->grace_since = 0;
 	q->turn_start = start;
 	v->sched.since = start;
 	pvtime_update(v);

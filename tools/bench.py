@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""make bench: trap-path costs measured from inside a guest.
+"""make bench: trap-path costs measured from inside a guest, and overcommit (bench_sched.py).
 
 Runs the bench guest (tests/qemu/guests, `bench: <op> <iterations> <ticks> <cntfrq>` lines)
 under the hypervisor, once with QEMU `-icount shift=0` (deterministic: the guest's counter
@@ -20,6 +20,7 @@ import sys
 import time
 
 import bench_boot
+import bench_sched
 
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
            "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native",
@@ -169,6 +170,9 @@ def main():
     bench_boot.linux_icount(args, args.boot_reps)
     print()
     disk_throughput(args, args.boot_reps)
+    print()
+    bench_sched.overcommit(args.qemu, args.image, os.path.dirname(args.guest), args.boot_reps,
+                           args.timeout)
 
 
 if __name__ == "__main__":

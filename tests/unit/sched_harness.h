@@ -89,6 +89,8 @@ static inline void machine(unsigned n)
 		struct vgic_irq *timer = &cpu(i)->vgic.private_irqs[VTIMER];
 
 		cpu(i)->ctx.vgic.vmcr = ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
+		/* A kernel at work, IRQs unmasked: not in a critical section (docs/scheduling.md). */
+		cpu(i)->ctx.pstate = PSTATE_M_EL1H;
 		sgi->group = timer->group = 1;
 		sgi->priority = timer->priority = 0xa0;
 		sgi->enabled = timer->enabled = true;

@@ -166,6 +166,44 @@ static void test_sched_pick_prefers_the_longest_waiter_once_it_waited_a_whole_sl
 	assert_int_equal(sim_smp.order[1], 3);
 }
 
+/* --- no preemption inside a critical section ------------------------------------------------ */
+
+/* `count` exits with IRQs masked (PSTATE.I), as inside spin_lock_irqsave(), or unmasked. */
+static void busy_irqs(unsigned n, unsigned count, bool masked)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct sim_step *s = sim_smp_push(n, sim_step_hvc(PSCI_VERSION, 0, 0));
+
+		s->set_pstate = true;
+		s->pstate = PSTATE_M_EL1H | (masked ? PSTATE_I : 0);
+	}
+}
+
+static void test_sched_slice_end_waits_until_the_guest_unmasks_irqs(void **state)
+{
+	/* 250 us per exit: the slice ends after 40 exits, while vCPU 0 masks IRQs (steps 38-40);
+	 * its turn goes on until the first exit with IRQs unmasked (after step 41). */
+	sim_smp.ticks_per_entry = US(250);
+	busy(0, 38);
+	busy_irqs(0, 3, true);
+	busy_irqs(0, 4, false);
+	exit_step(1, 1);
+	assert_int_equal(sim_smp_run(), 1);
+	assert_int_equal(sim_smp.vcpu[0].next, 42);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_SLICE], 1);
+}
+
+static void test_sched_slice_end_waits_for_unmasked_irqs_at_most_a_millisecond(void **state)
+{
+	sim_smp.ticks_per_entry = US(250);
+	busy(0, 38);
+	busy_irqs(0, 10, true);
+	exit_step(1, 1);
+	assert_int_equal(sim_smp_run(), 1);
+	/* Slice end at 10 ms (after step 39), then SCHED_GRACE_MAX_US: 4 more exits. */
+	assert_int_equal(sim_smp.vcpu[0].next, 40 + SCHED_GRACE_MAX_US / 250);
+}
+
 /* --- directed yield on WFE ------------------------------------------------------------------ */
 
 static void test_sched_wfe_yields_to_a_sibling_switched_out_while_it_wanted_to_run(void **state)
@@ -347,6 +385,11 @@ int main(void)
 		test_sched_vcpus_waking_each_other_cannot_starve_a_third, setup4, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_pick_prefers_the_longest_waiter_once_it_waited_a_whole_slice, setup4,
+		teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_slice_end_waits_until_the_guest_unmasks_irqs,
+					    setup2, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_slice_end_waits_for_unmasked_irqs_at_most_a_millisecond, setup2,
 		teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_wfe_yields_to_a_sibling_switched_out_while_it_wanted_to_run, setup3,

@@ -10,9 +10,11 @@ struct vm;
 
 /* The vCPU scheduler: one run queue per pCPU, round robin, a time slice of SCHED_SLICE_US
  * enforced by the EL2 timer (CNTHP) whenever more than one vCPU wants the pCPU. A vCPU that
- * executes WFI with nothing to take blocks; it becomes runnable again when an interrupt is
- * pending for it or its virtual timer's deadline passes (tracked in software while it is not
- * loaded, with CNTHP armed for the earliest one). An idle pCPU sleeps in WFI.
+ * executes WFI (or WFIT) with nothing to take blocks; it becomes runnable again when an
+ * interrupt is pending for it, its virtual timer's deadline or its WFIT deadline passes
+ * (tracked in software while it is not loaded, with CNTHP armed for the earliest one). An idle
+ * pCPU sleeps in WFI. On top of the round robin: wake-up preemption, no timed preemption while
+ * the guest masks IRQs, no starvation, directed yield on WFE (docs/scheduling.md, "The rules").
  *
  * vCPU states: OFF (PSCI: not started or CPU_OFF), RUNNABLE, RUNNING (loaded on its pCPU),
  * BLOCKED (in WFI). Each queue is only touched by its own pCPU (vCPUs do not migrate yet). */
@@ -24,6 +26,10 @@ struct vm;
 #define SCHED_MIN_RUN_US 500
 /* A turn given ahead of the round robin (a boost) ends after this long if others wait. */
 #define SCHED_BOOST_SLICE_US 1000
+/* A turn the EL2 timer ends while the guest masks IRQs (likely holding a spinlock) goes on,
+ * checked every STEP, until it unmasks them or MAX has passed. */
+#define SCHED_GRACE_STEP_US 20
+#define SCHED_GRACE_MAX_US  1000
 
 /* Why a vCPU's turn on the pCPU ended (docs/scheduling.md). */
 enum sched_end {

@@ -64,6 +64,7 @@ int sched_assign(struct vcpu *vcpu, unsigned pcpu)
 		return HV_ENOMEM;
 	q->vcpus[q->count++] = vcpu;
 	vcpu->pcpu = pcpu;
+	__atomic_store_n(&vcpu->sched.kicked, true, __ATOMIC_RELEASE); /* unknown: look */
 	return HV_OK;
 }
 
@@ -183,11 +184,19 @@ void sched_timer_interrupt(void)
 	q->grace_since = 0;
 }
 
+void sched_clear_kicked(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->sched.kicked, false, __ATOMIC_SEQ_CST);
+}
+
 void sched_kick(struct vcpu *target)
 {
 	unsigned here = hal_cpu_id();
 	struct sched_queue *q = active[here];
 	const struct pcpu *p;
+
+	/* The interrupt state changed before the kick: pick() asks the vGIC after seeing this. */
+	__atomic_store_n(&target->sched.kicked, true, __ATOMIC_SEQ_CST);
 
 	if (target->pcpu == here) {
 		if (q && target->state != VCPU_RUNNING && target->state != VCPU_OFF)
@@ -262,7 +271,12 @@ static bool wakes(struct vcpu *v, uint64_t now, bool *by_timer)
 	uint64_t wfit = v->sched.wfit_deadline;
 
 	*by_timer = now >= vtimer_deadline(v) || (wfit && now >= wfit);
-	return vgic_wants_wakeup(v) || *by_timer;
+	if (*by_timer)
+		return true;
+	/* Only a kick can have made an interrupt pending for a blocked vCPU (core/vgic.c kicks on
+	 * every change that does): ask the vGIC, which takes its lock, only then. */
+	return __atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
+	       vgic_wants_wakeup(v);
 }
 
 /* The runnable vCPU that has waited longest, if that is a whole slice or more: it goes first,
@@ -281,7 +295,7 @@ static struct vcpu *starving(const struct sched_queue *q, uint64_t now)
 	return oldest && now - oldest->sched.since >= us_to_ticks(SCHED_SLICE_US) ? oldest : NULL;
 }
 
-static struct vcpu *pick(struct sched_queue *q, bool *boosted)
+static struct vcpu *pick(struct sched_queue *q)
 {
 	uint64_t now = hal_counter_now();
 	struct vcpu *v;
@@ -305,7 +319,6 @@ static struct vcpu *pick(struct sched_queue *q, bool *boosted)
 			v->sched.waiting = true;
 		}
 	}
-	*boosted = false;
 	v = plain_rr ? NULL : starving(q, now);
 	if (v) {
 		v->sched.boost = 0;
@@ -322,7 +335,6 @@ static struct vcpu *pick(struct sched_queue *q, bool *boosted)
 	}
 	if (v) {
 		v->sched.boost = 0;
-		*boosted = true;
 		return v;
 	}
 	for (unsigned i = 0; i < q->count; i++) {
@@ -378,13 +390,13 @@ static uint64_t earliest_deadline(const struct sched_queue *q)
 }
 
 /* CNTHP for whichever comes first: the end of the slice (if someone else waits for the
- * pCPU), `slice_us` ahead, or a blocked vCPU's deadline. */
-static void arm_timer(struct sched_queue *q, bool slicing, uint64_t slice_us)
+ * pCPU) or a blocked vCPU's deadline. */
+static void arm_timer(struct sched_queue *q, bool slicing)
 {
 	uint64_t when = earliest_deadline(q);
 
 	if (slicing)
-		when = MIN(when, hal_counter_now() + us_to_ticks(slice_us));
+		when = MIN(when, hal_counter_now() + us_to_ticks(SCHED_SLICE_US));
 	arm_at(q, when);
 }
 
@@ -466,8 +478,7 @@ static void run_queue(struct sched_queue *q)
 {
 	active[hal_cpu_id()] = q;
 	while (anyone_alive(q)) {
-		bool boosted;
-		struct vcpu *v = pick(q, &boosted);
+		struct vcpu *v = pick(q);
 
 		if (!v && idle_work(q)) {
 			/* Work left over from exits: one budget, then look again (a blocked vCPU's
@@ -478,16 +489,14 @@ static void run_queue(struct sched_queue *q)
 		}
 		if (!v) {
 			/* Idle: sleep until an interrupt, maybe the timer of a blocked vCPU. */
-			arm_timer(q, false, 0);
+			arm_timer(q, false);
 			hal_wait_for_interrupt();
 			irq_handle_physical(NULL);
 			q->yield = false;
 			continue;
 		}
-		/* Slices matter only when someone else waits for this pCPU. A turn that jumped the
-		 * round robin is short: it is for answering, not for computing. */
-		arm_timer(q, count_in(q, false) > 1,
-			  boosted ? SCHED_BOOST_SLICE_US : SCHED_SLICE_US);
+		/* Slices matter only when someone else waits for this pCPU. */
+		arm_timer(q, count_in(q, false) > 1);
 		q->yield = false;
 		run_turn(q, v);
 	}

@@ -15,6 +15,7 @@
 void vcpu_wait_for_interrupt(struct vcpu *vcpu)
 {
 	vtimer_sync(vcpu);
+	sched_clear_kicked(vcpu);
 	if (!vgic_wants_wakeup(vcpu) && !vm_has_deferred_for(vcpu->vm, vcpu))
 		vcpu->state = VCPU_BLOCKED;
 }

@@ -24,12 +24,10 @@ struct vm;
 /* Wake-up preemption by a device or timer interrupt waits until the running vCPU has had this
  * much of its turn (docs/scheduling.md). */
 #define SCHED_MIN_RUN_US 500
-/* A turn given ahead of the round robin (a boost) ends after this long if others wait. */
-#define SCHED_BOOST_SLICE_US 1000
 /* A turn the EL2 timer ends while the guest masks IRQs (likely holding a spinlock) goes on,
  * checked every STEP, until it unmasks them or MAX has passed. */
-#define SCHED_GRACE_STEP_US 20
-#define SCHED_GRACE_MAX_US  1000
+#define SCHED_GRACE_STEP_US 50
+#define SCHED_GRACE_MAX_US  500
 
 /* Why a vCPU's turn on the pCPU ended (docs/scheduling.md). */
 enum sched_end {
@@ -62,12 +60,13 @@ struct sched_stats {
 
 /* The scheduler's per-vCPU state (inside struct vcpu; touched only by the vCPU's pCPU). */
 struct sched_vcpu {
-	uint64_t since;		 /* counter when its turn started, or when it became runnable */
-	uint64_t stolen;	 /* ticks it was runnable while another vCPU had its pCPU */
-	uint64_t wfit_deadline;	 /* blocked in WFIT: wake at this counter value (0: none) */
-	bool waiting;		 /* runnable, not running, since `since` */
-	uint64_t boost;		 /* non-zero: runs before the round robin, earliest first */
-	bool preempted;		 /* its last turn ended while it still wanted to run */
+	uint64_t since;		/* counter when its turn started, or when it became runnable */
+	uint64_t stolen;	/* ticks it was runnable while another vCPU had its pCPU */
+	uint64_t wfit_deadline; /* blocked in WFIT: wake at this counter value (0: none) */
+	bool kicked;	/* something may have become pending since it blocked (atomic: any pCPU) */
+	bool waiting;	/* runnable, not running, since `since` */
+	uint64_t boost; /* non-zero: runs before the round robin, earliest first */
+	bool preempted; /* its last turn ended while it still wanted to run */
 	enum sched_end last_end; /* why its last turn ended */
 	struct sched_stats stats;
 };
@@ -76,6 +75,10 @@ struct sched_vcpu {
  * then plain round robin; WFE never yields), as before they existed: `hv.sched=rr`, so
  * benchmarks can show what they change. Set before any queue runs. */
 void sched_set_plain_round_robin(bool on);
+
+/* Before a vCPU blocks (core/trap_wfx.c): forget earlier kicks, so that the scheduler asks
+ * the vGIC whether it wakes only once it has been kicked again. Call before the vGIC check. */
+void sched_clear_kicked(struct vcpu *vcpu);
 
 /* Put `vcpu` on pCPU `pcpu`'s queue (before that pCPU runs sched_run()). */
 int sched_assign(struct vcpu *vcpu, unsigned pcpu);

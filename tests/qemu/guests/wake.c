@@ -8,6 +8,7 @@
 #include "check.h"
 #include "gic.h"
 #include "gic_cpuif.h"
+#include "irq.h"
 #include "smccc.h"
 #include "wait.h"
 
@@ -84,9 +85,14 @@ int main(void)
 	check(wait_for(secondary_waiting, SETTLE_US), "wake: vCPU 1 sleeps in WFI");
 	check_eq(secondary_took, 0, "wake: ... and takes nothing while the SPI is disabled");
 
-	/* The write alone, without waiting for RWP: the next load shows what happened. */
+	/* The write alone, without waiting for RWP: the next load shows what happened. With IRQs
+	 * unmasked, as a kernel outside a critical section: with them masked the scheduler lets
+	 * the writer run on to its first exit with IRQs unmasked (docs/scheduling.md), and this
+	 * guest never unmasks them. Nothing is routed to vCPU 0, so it takes nothing itself. */
+	irq_enable();
 	gicd_write(GICD_ISENABLER + WAKE_SPI / 32 * 4, 1u << (WAKE_SPI % 32));
 	took_at_once = secondary_took;
+	irq_disable();
 	check(took_at_once == WAKE_SPI,
 	      "wake: enabling the pending SPI woke vCPU 1 before vCPU 0's next instruction "
 	      "(it had taken INTID %u)",

@@ -6,6 +6,7 @@
 #include <core/pgtable.h>
 #include <core/vm.h>
 #include <hal/mem.h>
+#include <hal/mmu.h>
 
 enum gmem_op { GMEM_READ, GMEM_WRITE, GMEM_CHECK, GMEM_CLEAN };
 
@@ -81,5 +82,6 @@ int gmem_check(struct vm *vm, uint64_t ipa, size_t len)
 
 int gmem_clean(struct vm *vm, uint64_t ipa, size_t len)
 {
-	return gmem_copy(vm, ipa, NULL, len, GMEM_CLEAN);
+	/* Under FEAT_S2FWB the guest's reads are cacheable even with its MMU off. */
+	return gmem_copy(vm, ipa, NULL, len, hal_s2_forces_wb() ? GMEM_CHECK : GMEM_CLEAN);
 }

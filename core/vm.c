@@ -11,6 +11,7 @@
 #include <core/vmid.h>
 #include <hal/cpu.h>
 #include <hal/mem.h>
+#include <hal/mmu.h>
 #include <hal/time.h>
 
 static struct vm vms[VM_MAX];
@@ -168,9 +169,11 @@ int vm_ram_populate(struct vm *vm, uint64_t ipa)
 	p = hal_phys_to_ptr(pa);
 	/* docs/memory.md: whatever the memory held before (another VM's data, a boot module) is
 	 * gone before the guest can reach it, and cleaned to the point of coherency, since a
-	 * guest with its MMU off reads it non-cacheable, behind the caches. */
+	 * guest with its MMU off reads it non-cacheable, behind the caches; unless stage 2
+	 * forces its accesses write-back (FEAT_S2FWB), and then the caches are all it sees. */
 	hal_mem_zero(p, SZ_2M);
-	hal_dcache_clean_range(p, SZ_2M);
+	if (!hal_s2_forces_wb())
+		hal_dcache_clean_range(p, SZ_2M);
 	CHECK(is_aligned(pa, SZ_2M) && block - r->ipa + SZ_2M <= r->size);
 	CHECK(!pgt_lookup(&vm->s2, block, NULL, NULL));
 	CHECK(block_looks_zeroed(p));

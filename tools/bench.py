@@ -30,6 +30,7 @@ LINE = re.compile(r"^bench: (\S+) (\d+) (\d+) (\d+)")
 PEERS = {
     "hvc-null": ("null hypercall (unknown SMCCC id)", 1281, 1788, 3337, 400),
     "mmio-read": ("read an emulated device register", 7016, 6930, 1246, 650),
+    "ram-first-touch": ("first touch of a 2 MiB RAM block", None, None, None, None),
     "loop": ("empty loop iteration (floor)", None, None, None, None),
 }
 
@@ -160,9 +161,9 @@ def main():
         print("%-36s %10.2f %10.1f %10.2f %10.1f %8s %8s %8s %8s" % (
             desc, ticks / iters, insns, wall_ticks, wall_ns, fmt(kvm), fmt(kvmn), fmt(xen),
             fmt(target)))
-    print("(%d iterations each; ticks of the guest's CNTVCT_EL0 at %d Hz; insns/op under -icount"
-          " shift=0 includes the guest's own loop)" % (next(iter(det.values()))[0],
-                                                        next(iter(det.values()))[2]))
+    print("(%d iterations each, %d first touches; ticks of the guest's CNTVCT_EL0 at %d Hz; "
+          "insns/op under -icount shift=0 includes the guest's own loop)"
+          % (det["loop"][0], det.get("ram-first-touch", (0,))[0], det["loop"][2]))
     print()
     bench_boot.hypervisor_start(args, args.boot_reps)
     for vcpus in (1, 4):

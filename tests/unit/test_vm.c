@@ -226,10 +226,17 @@ static void test_vm_ram_populate_zeroes_cleans_and_maps_one_block_rwx_once(void 
 	assert_int_equal(*(uint8_t *)(uintptr_t)(vm->ram[0].pa + SZ_2M + 7), 0x5a);
 	assert_int_equal(sim_hal.zero_calls, 1);
 	assert_int_equal(vm->ram_blocks, 1);
+	/* With stage 2 forcing write-back (FEAT_S2FWB) there is nothing to clean. */
+	sim_hal.s2_forces_wb = true;
+	sim_hal.cleaned_bytes = 0;
+	assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE + 2 * SZ_2M), HV_OK);
+	assert_true(sim_hal.cleaned_bytes < PAGE_SIZE); /* the descriptor's line only */
+	assert_zero((const uint8_t *)(uintptr_t)(vm->ram[0].pa + 2 * SZ_2M), SZ_2M, "block 2");
+	assert_int_equal(vm->ram_blocks, 2);
 	/* Not RAM. */
 	assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE - 1), HV_EFAULT);
 	assert_int_equal(vm_ram_populate(vm, VM_RAM_BASE + 3 * SZ_2M), HV_EFAULT);
-	assert_int_equal(vm->ram_blocks, 1);
+	assert_int_equal(vm->ram_blocks, 2);
 }
 
 /* Populating happens at a guest's first touch, where there is no clean way to fail: it must

@@ -22,7 +22,8 @@ int gmem_check(struct vm *vm, uint64_t ipa, size_t len);
 
 /* Clean [ipa, ipa+len) to the point of coherency, for a guest that reads it with its MMU off
  * (non-cacheable): what the hypervisor loaded for it to boot. Blocks not populated yet hold
- * nothing to clean (populating cleans). HV_EFAULT as gmem_check(). */
+ * nothing to clean (populating cleans); nothing is cleaned when stage 2 forces the guest's
+ * accesses write-back (hal_s2_forces_wb()). HV_EFAULT as gmem_check(). */
 int gmem_clean(struct vm *vm, uint64_t ipa, size_t len);
 
 #endif

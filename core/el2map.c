@@ -73,6 +73,8 @@ static int map_all(struct pgt *pgt, const struct hw_info *hw, const struct el2_i
 		ret = map_device(pgt, &hw->gicr[i]);
 	if (!ret && hw->uart.present)
 		ret = map_device(pgt, &hw->uart.reg);
+	if (!ret && hw->rtc.present)
+		ret = map_device(pgt, &hw->rtc.reg);
 	/* QEMU packs eight transports into a page: mapping it again rewrites identical entries,
 	 * which the table builder skips. */
 	for (unsigned i = 0; !ret && i < hw->virtio_count; i++)
@@ -99,6 +101,8 @@ int el2map_build(struct pgt *pgt, struct palloc *alloc, const struct hw_info *hw
 		top = MAX(top, hw->gicr[i].base + hw->gicr[i].size);
 	if (hw->uart.present)
 		top = MAX(top, hw->uart.reg.base + hw->uart.reg.size);
+	if (hw->rtc.present)
+		top = MAX(top, hw->rtc.reg.base + hw->rtc.reg.size);
 	for (unsigned i = 0; i < hw->virtio_count; i++)
 		top = MAX(top, hw->virtio[i].reg.base + hw->virtio[i].reg.size);
 

@@ -99,6 +99,8 @@ static int check_ranges(const struct guest_dtb_config *cfg)
 		err = add_range(tab, &n, "gic.redist", -1, &cfg->gic.redist);
 	if (err == 0 && cfg->uart.reg.size)
 		err = add_range(tab, &n, "uart", -1, &cfg->uart.reg);
+	if (err == 0 && cfg->rtc.reg.size)
+		err = add_range(tab, &n, "rtc", -1, &cfg->rtc.reg);
 	for (i = 0; i < cfg->virtio_count && err == 0; i++)
 		err = add_range(tab, &n, "virtio", (int)i, &cfg->virtio[i].reg);
 	if (err < 0)
@@ -186,6 +188,10 @@ static int check_irqs(const struct guest_dtb_config *cfg)
 		return err;
 	if (cfg->uart.reg.size && (err = check_spi(cfg, "uart", cfg->uart.intid)) < 0)
 		return err;
+	if (cfg->rtc.reg.size && (err = check_spi(cfg, "rtc", cfg->rtc.intid)) < 0)
+		return err;
+	if (cfg->rtc.reg.size && cfg->uart.reg.size && cfg->rtc.intid == cfg->uart.intid)
+		return invalid("rtc: intid %u is the uart's", cfg->rtc.intid);
 	for (i = 0; i < cfg->virtio_count; i++) {
 		format(what, sizeof(what), "virtio[%u]", i);
 		if ((err = check_spi(cfg, what, cfg->virtio[i].intid)) < 0)
@@ -340,13 +346,9 @@ static void write_psci(struct fdtw *w, const struct guest_dtb_config *cfg)
 	fdtw_end_node(w);
 }
 
-/* The PL011 and the fixed clock the primecell binding makes it name twice. */
-static void write_uart(struct fdtw *w, const struct guest_dtb_config *cfg)
+/* The fixed clock the primecell binding makes every PrimeCell (PL011, PL031) name. */
+static void write_apb_pclk(struct fdtw *w)
 {
-	static const char *const compat[] = {"arm,pl011", "arm,primecell"};
-	static const char *const clock_names[] = {"uartclk", "apb_pclk"};
-	static const uint32_t clocks[] = {PHANDLE_CLK, PHANDLE_CLK};
-
 	fdtw_begin_node(w, "apb-pclk");
 	fdtw_prop_string(w, "compatible", "fixed-clock");
 	fdtw_prop_u32(w, "#clock-cells", 0);
@@ -354,6 +356,14 @@ static void write_uart(struct fdtw *w, const struct guest_dtb_config *cfg)
 	fdtw_prop_string(w, "clock-output-names", "clk24mhz");
 	fdtw_prop_u32(w, "phandle", PHANDLE_CLK);
 	fdtw_end_node(w);
+}
+
+/* The PL011, naming the clock twice (its UART clock and its bus clock). */
+static void write_uart(struct fdtw *w, const struct guest_dtb_config *cfg)
+{
+	static const char *const compat[] = {"arm,pl011", "arm,primecell"};
+	static const char *const clock_names[] = {"uartclk", "apb_pclk"};
+	static const uint32_t clocks[] = {PHANDLE_CLK, PHANDLE_CLK};
 
 	fdtw_begin_node_at(w, "pl011", cfg->uart.reg.base);
 	fdtw_prop_strings(w, "compatible", compat, ARRAY_SIZE(compat));
@@ -361,6 +371,20 @@ static void write_uart(struct fdtw *w, const struct guest_dtb_config *cfg)
 	spi_prop(w, cfg->uart.intid, IRQ_LEVEL_HIGH);
 	fdtw_prop_cells(w, "clocks", clocks, ARRAY_SIZE(clocks));
 	fdtw_prop_strings(w, "clock-names", clock_names, ARRAY_SIZE(clock_names));
+	fdtw_end_node(w);
+}
+
+/* The PL031, as QEMU virt describes it. */
+static void write_rtc(struct fdtw *w, const struct guest_dtb_config *cfg)
+{
+	static const char *const compat[] = {"arm,pl031", "arm,primecell"};
+
+	fdtw_begin_node_at(w, "pl031", cfg->rtc.reg.base);
+	fdtw_prop_strings(w, "compatible", compat, 2);
+	reg_prop(w, &cfg->rtc.reg);
+	spi_prop(w, cfg->rtc.intid, IRQ_LEVEL_HIGH);
+	fdtw_prop_u32(w, "clocks", PHANDLE_CLK);
+	fdtw_prop_string(w, "clock-names", "apb_pclk");
 	fdtw_end_node(w);
 }
 
@@ -386,8 +410,12 @@ static void write_tree(struct fdtw *w, const struct guest_dtb_config *cfg)
 	write_gic(w, cfg);
 	write_timer(w, cfg);
 	write_psci(w, cfg);
+	if (cfg->uart.reg.size || cfg->rtc.reg.size)
+		write_apb_pclk(w);
 	if (cfg->uart.reg.size)
 		write_uart(w, cfg);
+	if (cfg->rtc.reg.size)
+		write_rtc(w, cfg);
 	for (i = 0; i < cfg->virtio_count; i++) {
 		fdtw_begin_node_at(w, "virtio_mmio", cfg->virtio[i].reg.base);
 		fdtw_prop_string(w, "compatible", "virtio,mmio");

@@ -326,6 +326,29 @@ static int discover_uart(const struct fdt *f, struct hw_info *hw, int gic, int c
 	return 0;
 }
 
+/* --- real-time clock --- */
+
+/* Optional: without one, guests' clocks start at 0 (1970). */
+static int discover_rtc(const struct fdt *f, struct hw_info *hw)
+{
+	int node = find_available(f, -1, "arm,pl031"), err;
+	struct fdt_reg reg;
+
+	if (node == HV_ENOENT)
+		return 0;
+	if (node < 0)
+		return hw_fail(f, -1, "/", "compatible", node, "malformed");
+	err = fdt_reg_open(f, node, &reg);
+	if (err == 0)
+		err = fdt_reg_get(&reg, 0, &hw->rtc.reg.base, &hw->rtc.reg.size);
+	if (err == 0 && hw->rtc.reg.size < 0x20)
+		err = HV_ERANGE;
+	if (err < 0)
+		return hw_fail(f, node, NULL, "reg", err, "missing or malformed");
+	hw->rtc.present = true;
+	return 0;
+}
+
 /* --- timer --- */
 
 static int discover_timer(const struct fdt *f, struct hw_info *hw, int gic)
@@ -479,7 +502,7 @@ int hw_discover(const void *blob, size_t max_size, struct hw_info *hw)
 	if ((err = discover_memory(&f, hw)) < 0 || (err = discover_cpus(&f, hw)) < 0 ||
 	    (err = discover_gic(&f, hw, &gic)) < 0 ||
 	    (err = discover_uart(&f, hw, gic, chosen, &uart_irq_unrouted)) < 0 ||
-	    (err = discover_timer(&f, hw, gic)) < 0 ||
+	    (err = discover_timer(&f, hw, gic)) < 0 || (err = discover_rtc(&f, hw)) < 0 ||
 	    (err = discover_virtio(&f, hw, gic, &virtio_left_out)) < 0 ||
 	    (err = discover_psci(&f, hw)) < 0 || (err = discover_bootargs(&f, hw, chosen)) < 0)
 		return err;
@@ -550,6 +573,8 @@ void hw_print(const struct hw_info *hw)
 			 hw->gicr[i].size);
 	log_info("gic: v3 dist 0x%llx redist%s", (unsigned long long)hw->gicd.base, line);
 
+	if (hw->rtc.present)
+		log_info("rtc: pl031 0x%llx", (unsigned long long)hw->rtc.reg.base);
 	if (!hw->uart.present)
 		log_info("uart: none");
 	else if (hw->uart.intid)

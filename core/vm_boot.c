@@ -34,6 +34,13 @@ static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
 	d->gic.maint_intid = VGIC_PPI_MAINTENANCE;
 	d->uart.reg = (struct guest_dtb_range){VM_PL011_BASE, VM_PL011_SIZE};
 	d->uart.intid = VM_PL011_INTID;
+	/* The PL031, when one is on the VM's bus at its board address. */
+	for (unsigned i = 0; i < vm->mmio_count; i++) {
+		if (vm->mmio[i].base == VM_PL031_BASE) {
+			d->rtc.reg = (struct guest_dtb_range){VM_PL031_BASE, VM_PL031_SIZE};
+			d->rtc.intid = VM_PL031_INTID;
+		}
+	}
 	d->timer.sec_phys = 29;
 	d->timer.phys = 30;
 	d->timer.virt = VGIC_PPI_VTIMER;

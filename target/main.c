@@ -21,6 +21,7 @@
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/firmware.h>
+#include <hal/io.h>
 #include <hal/mem.h>
 #include <hal/mmu.h>
 #include <hal/time.h>
@@ -31,6 +32,7 @@
 #include <vdev/virtio_blk.h>
 #include <vdev/virtio_mmio.h>
 #include <vdev/vpl011.h>
+#include <vdev/vpl031.h>
 
 #include "gic_setup.h"
 
@@ -398,6 +400,8 @@ static void run_first_guest(void)
 	if (!ret)
 		ret = vpl011_attach(vm, VM_PL011_BASE);
 	if (!ret)
+		ret = vpl031_attach(vm, VM_PL031_BASE);
+	if (!ret)
 		ret = attach_disks(vm);
 	if (!ret) /* every other slot answers as an empty transport, as on QEMU virt */
 		ret = virtio_mmio_fill_slots(vm, VM_VIRTIO_BASE, VM_VIRTIO_SLOTS);
@@ -458,6 +462,10 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 
 	memory_init(dtb, dtb_pa, dtb_size);
 	mmu_init();
+	/* The machine's RTC is read once: guests' clocks run on from it with the counter. */
+	if (hw.rtc.present)
+		vpl031_set_wall_clock(hal_mmio_read32(hw.rtc.reg.base + PL031_DR),
+				      hal_counter_now());
 
 	ret = pcpu_init(&hw, hal_cpu_mpidr());
 	if (ret)

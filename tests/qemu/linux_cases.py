@@ -2,6 +2,8 @@
 """End-to-end cases with Linux under the hypervisor: the kernel and initramfs that `make linux
 initramfs` build (guests/linux/), driven through the console like a user at the shell."""
 
+import time
+
 IMAGE = "build/guests/linux/Image"
 INITRD = "build/guests/linux/initramfs.cpio.gz"
 SHELL = r"guest: init done, BusyBox shell on the console"
@@ -63,6 +65,17 @@ _add(linux_case("linux-4vcpu-shell", 4, [
      # Rescheduling IPIs reached every CPU.
      r"^\s*IPI0:" + per_cpu(4) + r"\s",
      r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
+
+# The guest's clock comes from the machine's RTC through the vPL031: `date` says today (UTC;
+# QEMU's RTC is the host's clock).
+_TODAY = time.strftime("%Y-%m-%d", time.gmtime())
+_rtc = linux_case("linux-rtc-date", 1, [
+    (SHELL, "date -u +rtc-date=%Y-%m-%d\n"),
+    (r"^rtc-date=", "poweroff\n"),
+])
+# Before the shell: Linux's rtc-pl031 finds the vPL031 in the DTB and sets the clock from it.
+_rtc["expect"].insert(1, r"rtc-pl031 9010000\.pl031: setting system clock to " + _TODAY)
+_add(_rtc, [r"^rtc-date=" + _TODAY, r"vm0: PSCI SYSTEM_OFF"])
 
 _add(linux_case("linux-1vcpu-shell", 1, [
     (SHELL, "nproc\n"),

@@ -35,12 +35,13 @@ static void test_hw_print_writes_the_banner_lines(void **state)
 	assert_console_line("ram: 1024 MiB total in 1 bank(s)");
 	assert_console_line("cpus: 4 (mpidr 0x0 0x1 0x2 0x3)");
 	assert_console_line("gic: v3 dist 0x8000000 redist 0x80a0000+0xf60000");
+	assert_console_line("rtc: pl031 0x9010000");
 	assert_console_line("uart: pl011 0x9000000 intid 33");
 	assert_console_line("timer: ppi intids phys 30 virt 27 hyp 26");
 	assert_console_line("virtio-mmio: 32 transport(s) 0xa000000-0xa003fff");
 	assert_console_line("psci: smc");
 	assert_console_line("bootargs: console=ttyAMA0 hv.exit=semihosting");
-	assert_int_equal(console_line_count(), 9);
+	assert_int_equal(console_line_count(), 10);
 }
 
 static void test_hw_print_has_the_lines_end_to_end_tests_grep(void **state)

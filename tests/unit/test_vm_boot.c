@@ -29,6 +29,7 @@
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 #include <vdev/virtio_mmio.h>
+#include <vdev/vpl031.h>
 
 #include "fixture.h"
 
@@ -287,6 +288,32 @@ static void test_vm_boot_dtb_lists_every_slot_of_a_filled_window(void **state)
 		assert_int_equal(hw.virtio[n].reg.size, VM_VIRTIO_STRIDE);
 		assert_int_equal(hw.virtio[n].intid, VM_VIRTIO_INTID(n));
 	}
+	free(blob);
+}
+
+/* A PL031 on the bus at the board's address is in the DTB as QEMU virt describes it; without
+ * one, no RTC node. */
+static void test_vm_boot_dtb_lists_the_rtc_when_the_vm_has_one(void **state)
+{
+	struct vm_boot_config cfg;
+	struct hw_info hw;
+	uint8_t *blob;
+
+	make_kernel(0x1000, 0, 0);
+	cfg = config(1, 0x1000, 0);
+	assert_int_equal(vm_boot_prepare(vm, &cfg, &layout), HV_OK);
+	blob = read_dtb();
+	assert_int_equal(hw_discover(blob, layout.dtb_size, &hw), HV_OK);
+	assert_false(hw.rtc.present);
+	free(blob);
+
+	assert_int_equal(vpl031_attach(vm, VM_PL031_BASE), HV_OK);
+	assert_int_equal(vm_boot_prepare(vm, &cfg, &layout), HV_OK);
+	blob = read_dtb();
+	assert_int_equal(hw_discover(blob, layout.dtb_size, &hw), HV_OK);
+	assert_true(hw.rtc.present);
+	assert_int_equal(hw.rtc.reg.base, VM_PL031_BASE);
+	assert_int_equal(hw.rtc.reg.size, VM_PL031_SIZE);
 	free(blob);
 }
 
@@ -597,6 +624,7 @@ int main(void)
 	    T(test_vm_boot_dtb_describes_the_vm_to_hw_discover),
 	    T(test_vm_boot_dtb_lists_the_virtio_slots_that_have_devices),
 	    T(test_vm_boot_dtb_lists_every_slot_of_a_filled_window),
+	    T(test_vm_boot_dtb_lists_the_rtc_when_the_vm_has_one),
 	    T(test_vm_boot_eight_vcpus_are_all_in_the_dtb),
 	    T(test_vm_boot_initramfs_sits_page_aligned_between_kernel_and_dtb),
 	    T(test_vm_boot_images_are_cleaned_to_the_poc),

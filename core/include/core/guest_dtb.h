@@ -50,6 +50,11 @@ struct guest_dtb_config {
 		unsigned intid;		    /* an SPI */
 	} uart;
 
+	struct {
+		struct guest_dtb_range reg; /* size 0: no RTC */
+		unsigned intid;		    /* an SPI */
+	} rtc;				    /* a PL031 real-time clock */
+
 	/* Architected timer PPIs (INTIDs 16..31), arm,armv8-timer binding order. */
 	struct {
 		unsigned sec_phys, phys, virt, hyp_phys;

@@ -56,6 +56,12 @@ struct hw_info {
 		unsigned sec_phys, phys, virt, hyp_phys, hyp_virt;
 	} timer;
 
+	/* The first PL031 real-time clock ("arm,pl031"): the wall-clock time at boot. */
+	struct {
+		bool present;
+		struct hw_range reg;
+	} rtc;
+
 	struct hw_virtio_mmio virtio[HW_MAX_VIRTIO_MMIO]; /* sorted by base */
 	unsigned virtio_count;
 

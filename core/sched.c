@@ -33,6 +33,9 @@ struct sched_queue {
 	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
 	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
 	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
+	uint64_t earliest;    /* pick(): the earliest deadline of the vCPUs left blocked */
+	unsigned runnable;    /* pick(): runnable vCPUs, the chosen one included */
+	unsigned alive;	      /* pick(): vCPUs not off, of running VMs */
 };
 
 static struct sched_queue queues[HV_MAX_CPUS];
@@ -264,89 +267,87 @@ bool sched_yield_to_sibling(struct vcpu *vcpu)
 	return false;
 }
 
-/* A blocked vCPU wakes for an interrupt it would take, when its timer fires (once loaded,
- * the hardware timer then raises the interrupt itself), or at its WFIT deadline. */
-static bool wakes(struct vcpu *v, uint64_t now, bool *by_timer)
+/* When a blocked vCPU's time comes: its virtual timer or its WFIT deadline (UINT64_MAX: never). */
+static uint64_t blocked_deadline(struct vcpu *v)
 {
 	uint64_t wfit = v->sched.wfit_deadline;
 
-	*by_timer = now >= vtimer_deadline(v) || (wfit && now >= wfit);
-	if (*by_timer)
-		return true;
-	/* Only a kick can have made an interrupt pending for a blocked vCPU (core/vgic.c kicks on
-	 * every change that does): ask the vGIC, which takes its lock, only then. */
-	return __atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
-	       vgic_wants_wakeup(v);
+	return MIN(vtimer_deadline(v), wfit ? wfit : UINT64_MAX);
 }
 
-/* The runnable vCPU that has waited longest, if that is a whole slice or more: it goes first,
- * before boosts and the round robin, so vCPUs waking each other cannot starve a third. */
-static struct vcpu *starving(const struct sched_queue *q, uint64_t now)
+static void wake(struct vcpu *v, uint64_t now)
 {
-	struct vcpu *oldest = NULL;
-
-	for (unsigned i = 0; i < q->count; i++) {
-		struct vcpu *v = q->vcpus[i];
-
-		if (v->state == VCPU_RUNNABLE && v->sched.waiting && vm_alive(v->vm) &&
-		    (!oldest || v->sched.since < oldest->sched.since))
-			oldest = v;
-	}
-	return oldest && now - oldest->sched.since >= us_to_ticks(SCHED_SLICE_US) ? oldest : NULL;
+	/* It waited: it has used less than its share. */
+	boost(v);
+	v->sched.wfit_deadline = 0;
+	v->state = VCPU_RUNNABLE;
+	v->sched.since = now;
+	v->sched.waiting = true;
 }
 
+/* One pass over the queue, in round-robin order. Every blocked vCPU whose time has come wakes
+ * first, not just those ahead of the choice: a past deadline left behind would arm the EL2 timer
+ * in the past and end the chosen vCPU's slice before it ran a single instruction. The choice:
+ * the runnable vCPU that has waited longest if that is a whole slice (so vCPUs waking each other
+ * cannot starve a third), else the earliest boosted (the cursor stays: a boosted turn is
+ * extra), else the round robin's next. Leaves q->earliest, q->runnable and q->alive for the
+ * timer and the WFE trap. */
 static struct vcpu *pick(struct sched_queue *q)
 {
 	uint64_t now = hal_counter_now();
-	struct vcpu *v;
+	struct vcpu *oldest = NULL, *boosted = NULL, *next = NULL, *v;
+	unsigned next_at = 0;
 
-	/* Wake every blocked vCPU whose time has come before choosing, not just those ahead of
-	 * the choice: a past deadline left behind would arm the EL2 timer in the past and end the
-	 * chosen vCPU's slice before it ran a single instruction. */
+	q->earliest = UINT64_MAX;
+	q->runnable = q->alive = 0;
 	for (unsigned i = 0; i < q->count; i++) {
-		bool by_timer;
+		unsigned at = (q->next + i) % q->count;
 
-		v = q->vcpus[i];
+		v = q->vcpus[at];
+		if (v->state == VCPU_OFF || !vm_alive(v->vm))
+			continue;
+		q->alive++;
+		if (v->state == VCPU_BLOCKED) {
+			uint64_t deadline = blocked_deadline(v);
 
-		if (v->state == VCPU_BLOCKED && vm_alive(v->vm) && wakes(v, now, &by_timer)) {
-			if (by_timer)
+			if (now >= deadline) {
 				v->sched.stats.woken_by[SCHED_WAKER_TIMER]++;
-			/* It waited: it has used less than its share. */
-			boost(v);
-			v->sched.wfit_deadline = 0;
-			v->state = VCPU_RUNNABLE;
-			v->sched.since = now;
-			v->sched.waiting = true;
+				wake(v, now);
+			} else if (__atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
+				   vgic_wants_wakeup(v)) {
+				/* Only a kick can have made an interrupt pending for a blocked vCPU
+				 * (core/vgic.c kicks on every change that does): the vGIC, which
+				 * takes its lock, is asked only then. */
+				wake(v, now);
+			} else {
+				q->earliest = MIN(q->earliest, deadline);
+				continue;
+			}
+		}
+		if (v->state != VCPU_RUNNABLE)
+			continue;
+		q->runnable++;
+		if (v->sched.waiting && (!oldest || v->sched.since < oldest->sched.since))
+			oldest = v;
+		if (v->sched.boost && (!boosted || v->sched.boost < boosted->sched.boost))
+			boosted = v;
+		if (!next) {
+			next = v;
+			next_at = at;
 		}
 	}
-	v = plain_rr ? NULL : starving(q, now);
-	if (v) {
-		v->sched.boost = 0;
-		return v;
+	if (!plain_rr && oldest && now - oldest->sched.since >= us_to_ticks(SCHED_SLICE_US)) {
+		v = oldest;
+	} else if (!plain_rr && boosted) {
+		v = boosted;
+	} else if (next) {
+		v = next;
+		q->next = (next_at + 1) % q->count;
+	} else {
+		return NULL;
 	}
-	/* The earliest boosted. The round-robin cursor stays: a boosted turn is extra. */
-	v = NULL;
-	for (unsigned i = 0; i < q->count && !plain_rr; i++) {
-		struct vcpu *c = q->vcpus[i];
-
-		if (c->sched.boost && c->state == VCPU_RUNNABLE && vm_alive(c->vm) &&
-		    (!v || c->sched.boost < v->sched.boost))
-			v = c;
-	}
-	if (v) {
-		v->sched.boost = 0;
-		return v;
-	}
-	for (unsigned i = 0; i < q->count; i++) {
-		v = q->vcpus[(q->next + i) % q->count];
-
-		if (v->state == VCPU_RUNNABLE && vm_alive(v->vm)) {
-			q->next = (q->next + i + 1) % q->count;
-			v->sched.boost = 0;
-			return v;
-		}
-	}
-	return NULL;
+	v->sched.boost = 0;
+	return v;
 }
 
 static bool anyone_alive(const struct sched_queue *q)
@@ -358,42 +359,11 @@ static bool anyone_alive(const struct sched_queue *q)
 	return false;
 }
 
-static unsigned count_in(const struct sched_queue *q, bool with_blocked)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < q->count; i++) {
-		const struct vcpu *v = q->vcpus[i];
-
-		n += vm_alive(v->vm) && (v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING ||
-					 (with_blocked && v->state == VCPU_BLOCKED));
-	}
-	return n;
-}
-
-/* The earliest software deadline of the blocked vCPUs: virtual timer or WFIT (UINT64_MAX for
- * none). */
-static uint64_t earliest_deadline(const struct sched_queue *q)
-{
-	uint64_t first = UINT64_MAX;
-
-	for (unsigned i = 0; i < q->count; i++) {
-		struct vcpu *v = q->vcpus[i];
-
-		if (v->state != VCPU_BLOCKED)
-			continue;
-		first = MIN(first, vtimer_deadline(v));
-		if (v->sched.wfit_deadline)
-			first = MIN(first, v->sched.wfit_deadline);
-	}
-	return first;
-}
-
 /* CNTHP for whichever comes first: the end of the slice (if someone else waits for the
  * pCPU) or a blocked vCPU's deadline. */
 static void arm_timer(struct sched_queue *q, bool slicing)
 {
-	uint64_t when = earliest_deadline(q);
+	uint64_t when = q->earliest;
 
 	if (slicing)
 		when = MIN(when, hal_counter_now() + us_to_ticks(SCHED_SLICE_US));
@@ -426,7 +396,7 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 	start_waits(q, start);
 	/* Trapping WFE costs an exit per spin; it pays only when a sibling could be given the
 	 * pCPU instead (directed yield). */
-	v->ctx.trap_wfe = count_in(q, true) > 1;
+	v->ctx.trap_wfe = q->alive > 1;
 	q->current = v;
 	q->handover = false;
 	q->grace_since = 0;
@@ -496,7 +466,7 @@ static void run_queue(struct sched_queue *q)
 			continue;
 		}
 		/* Slices matter only when someone else waits for this pCPU. */
-		arm_timer(q, count_in(q, false) > 1);
+		arm_timer(q, q->runnable > 1);
 		q->yield = false;
 		run_turn(q, v);
 	}

@@ -22,9 +22,8 @@ static struct {
 
 /* One drainer at a time keeps the bytes in order on the UART. */
 static atomic_bool draining;
-/* ring.head and ring.tail as last published, for console_drain()'s unlocked look: a stale
- * value only delays the drain to the next call. */
-static _Atomic uint64_t appended, taken;
+/* ring.head and ring.tail as last published, for console_drain()'s unlocked look. */
+_Atomic uint64_t console_appended, console_taken;
 
 /* Append all of [s, s + len) or nothing; *end: the ring position just past it. */
 static bool put(const char *s, size_t len, uint64_t *end)
@@ -38,7 +37,7 @@ static bool put(const char *s, size_t len, uint64_t *end)
 	if (fits)
 		ring.head += len;
 	*end = ring.head;
-	atomic_store_explicit(&appended, ring.head, memory_order_relaxed);
+	atomic_store_explicit(&console_appended, ring.head, memory_order_relaxed);
 	spin_unlock(&ring.lock);
 	return fits;
 }
@@ -70,15 +69,11 @@ bool console_full(void)
 	return buffered() == CONSOLE_RING_SIZE;
 }
 
-void console_drain(size_t budget)
+void console_drain_buffered(size_t budget)
 {
 	char chunk[DRAIN_CHUNK];
 	size_t done = 0, n;
 
-	/* The common case, on every exit: nothing to write, no atomic read-modify-write. */
-	if (atomic_load_explicit(&appended, memory_order_relaxed) ==
-	    atomic_load_explicit(&taken, memory_order_relaxed))
-		return;
 	if (atomic_exchange_explicit(&draining, true, memory_order_acquire))
 		return;
 	do {
@@ -87,7 +82,7 @@ void console_drain(size_t budget)
 		for (size_t i = 0; i < n; i++)
 			chunk[i] = ring.buf[(ring.tail + i) % CONSOLE_RING_SIZE];
 		ring.tail += n;
-		atomic_store_explicit(&taken, ring.tail, memory_order_relaxed);
+		atomic_store_explicit(&console_taken, ring.tail, memory_order_relaxed);
 		spin_unlock(&ring.lock);
 		/* The UART may be slow: no lock is held while it takes the bytes. */
 		if (n)

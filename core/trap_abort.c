@@ -194,21 +194,22 @@ void trap_data_abort(struct vcpu *vcpu, uint64_t esr)
 	const char *why = "no RAM or device";
 	int ret;
 
-	if (populate_on_fault(vcpu, esr, ipa))
-		return;
-
-	/* A stage-2 fault on the guest's own table walk is never MMIO. */
-	if (esr & ESR_ISS_S1PTW) {
-		walk_abort(vcpu, write, false);
-		return;
-	}
-	dev = vm_find_mmio(vcpu->vm, ipa);
-	if (dev && (esr & ESR_ISS_CM)) {
+	/* Devices first: once a guest runs, nearly every data abort is MMIO, while each RAM block
+	 * faults once. A stage-2 fault on the guest's own table walk is never MMIO. */
+	if (!(esr & ESR_ISS_S1PTW))
+		dev = vm_find_mmio(vcpu->vm, ipa);
+	if (!dev) {
+		if (populate_on_fault(vcpu, esr, ipa))
+			return;
+		if (esr & ESR_ISS_S1PTW) {
+			walk_abort(vcpu, write, false);
+			return;
+		}
+	} else if (esr & ESR_ISS_CM) {
 		/* Cache maintenance by VA on a device has nothing to maintain. */
 		vcpu_skip_insn(vcpu);
 		return;
-	}
-	if (dev) {
+	} else {
 		ret = emulate_mmio(vcpu, dev, esr, ipa);
 		if (ret == HV_OK)
 			return;

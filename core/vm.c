@@ -237,11 +237,6 @@ void vm_defer(struct vm *vm, const struct mmio_device *dev, const struct vcpu *b
 	atomic_fetch_or_explicit(&vm->deferred, 1U << n, memory_order_release);
 }
 
-bool vm_has_deferred(struct vm *vm)
-{
-	return atomic_load_explicit(&vm->deferred, memory_order_relaxed) != 0;
-}
-
 bool vm_has_deferred_for(struct vm *vm, const struct vcpu *vcpu)
 {
 	uint32_t todo = atomic_load_explicit(&vm->deferred, memory_order_relaxed);
@@ -344,11 +339,6 @@ void vm_stop(struct vm *vm, int status)
 		vm->exit_status = status;
 	}
 	spin_unlock(&vm->lock);
-}
-
-bool vm_running(struct vm *vm)
-{
-	return __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
 }
 
 bool vm_alive(struct vm *vm)

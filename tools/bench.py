@@ -28,8 +28,8 @@ MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nograp
 LINE = re.compile(r"^bench: (\S+) (\d+) (\d+) (\d+)")
 # docs/peers.md: instructions per operation under -icount shift=0.
 PEERS = {
-    "hvc-null": ("null hypercall (unknown SMCCC id)", 1281, 1788, 3337, 400),
-    "mmio-read": ("read an emulated device register", 7016, 6930, 1246, 650),
+    "hvc-null": ("null hypercall (unknown SMCCC id)", 1281, 1788, 3337, 150),
+    "mmio-read": ("read an emulated device register", 7016, 6930, 1246, 350),
     "ram-first-touch": ("first touch of a 2 MiB RAM block", None, None, None, None),
     "loop": ("empty loop iteration (floor)", None, None, None, None),
 }

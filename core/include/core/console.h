@@ -2,8 +2,10 @@
 #ifndef CORE_CONSOLE_H
 #define CORE_CONSOLE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The console's output buffer. Every writer (the log, guest consoles) appends to one byte ring
  * under a lock held only for the copy; the bytes reach the UART (hal_console_write(), which
@@ -25,8 +27,17 @@ bool console_empty(void);
 /* Whether the ring has no room for one more byte. */
 bool console_full(void);
 
-/* Write up to `budget` buffered bytes to the UART, unless another pCPU is draining already. */
-void console_drain(size_t budget);
+/* Write up to `budget` buffered bytes to the UART, unless another pCPU is draining already.
+ * Called on every exit: the common case (nothing buffered) is two loads here, not a call. */
+void console_drain_buffered(size_t budget);
+extern _Atomic uint64_t console_appended, console_taken; /* published ring positions */
+static inline void console_drain(size_t budget)
+{
+	/* A stale value only delays the drain to the next call. */
+	if (atomic_load_explicit(&console_appended, memory_order_relaxed) !=
+	    atomic_load_explicit(&console_taken, memory_order_relaxed))
+		console_drain_buffered(budget);
+}
 
 /* The hypervisor's own text: append it (draining first if the ring lacks room; text longer than
  * the ring goes through in pieces) and wait until everything up to it reached the UART. */

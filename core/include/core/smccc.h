@@ -11,6 +11,7 @@
 #define SMCCC_OWNER_MASK       0x3fU
 #define SMCCC_OWNER_ARCH       0
 #define SMCCC_OWNER_STD	       4 /* PSCI lives here */
+#define SMCCC_OWNER_STD_HYP    5 /* PV time lives here */
 #define SMCCC_OWNER_VENDOR_HYP 6 /* our hypercalls */
 
 #define SMCCC_VERSION		0x80000000U

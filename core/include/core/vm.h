@@ -180,7 +180,10 @@ struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa);
  * resumes everyone's work instead of sleeping (vm_resume_deferred(), core/sched.c). Any pCPU
  * may call these; the device serialises its own work under its own lock. */
 void vm_defer(struct vm *vm, const struct mmio_device *dev, const struct vcpu *by);
-bool vm_has_deferred(struct vm *vm);
+static inline bool vm_has_deferred(struct vm *vm) /* asked on every exit: inline */
+{
+	return atomic_load_explicit(&vm->deferred, memory_order_relaxed) != 0;
+}
 /* Whether some device's work waits for `vcpu` (deferred for it, or for any vCPU). */
 bool vm_has_deferred_for(struct vm *vm, const struct vcpu *vcpu);
 /* One budget of every device's deferred work, whoever it is for. */
@@ -201,7 +204,10 @@ void vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 
 /* Stop the VM (from any of its vCPUs): it runs no more, status recorded once. */
 void vm_stop(struct vm *vm, int status);
-bool vm_running(struct vm *vm);
+static inline bool vm_running(struct vm *vm) /* asked on every exit: inline */
+{
+	return __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+}
 /* Created or running: not stopped (yet). */
 bool vm_alive(struct vm *vm);
 

@@ -11,7 +11,12 @@
 #define VICTIM_MPIDR   1
 #define STORM_MPIDR    2
 #define VICTIM_TICK_US 2000  /* the victim's timer period */
-#define VICTIM_LATE_US 10000 /* a tick this late is late: one scheduler slice */
+/* A tick this late is late: the longest a runnable vCPU can wait for the pCPU behind one
+ * sibling, which is that sibling's whole turn: a scheduler slice (SCHED_SLICE_US, 10 ms), the
+ * grace a turn gets while the guest masks IRQs (SCHED_GRACE_MAX_US, 0.5 ms, docs/scheduling.md
+ * rule 2; the attacker always runs with IRQs masked) and the exit in progress when the turn ends
+ * (bounded work, at most about 1.3 ms: docs/trap-path.md). */
+#define VICTIM_LATE_US (10000 + 500 + 1300)
 #define VICTIM_STACK   0x4000
 
 struct victim_report {

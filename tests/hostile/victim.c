@@ -2,7 +2,7 @@
 /* The victim (vCPU 1): a checksum loop and a virtual timer ticking every VICTIM_TICK_US while
  * the attacker runs its attacks on vCPU 0. Each tick sleeps in WFI until the timer's interrupt
  * (taken by polling the CPU interface with IRQs masked), then counts it late if it came more
- * than VICTIM_LATE_US (one scheduler slice) after its deadline, measured on the virtual
+ * than VICTIM_LATE_US (one sibling's whole turn) after its deadline, measured on the virtual
  * counter. It reports to `victim` and turns itself off when the attacker says stop. */
 #include "gic.h"
 #include "gic_cpuif.h"

@@ -10,7 +10,7 @@
 
 #define VICTIM_MPIDR   1
 #define STORM_MPIDR    2
-#define VICTIM_TICK_US 2000  /* the victim's timer period */
+#define VICTIM_TICK_US 2000 /* the victim's timer period */
 /* A tick this late is late: the longest a runnable vCPU can wait for the pCPU behind one
  * sibling, which is that sibling's whole turn: a scheduler slice (SCHED_SLICE_US, 10 ms), the
  * grace a turn gets while the guest masks IRQs (SCHED_GRACE_MAX_US, 0.5 ms, docs/scheduling.md

@@ -8,13 +8,12 @@
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/print.h>
+#include <hal/gicv3_regs.h>
 
 #define HW_PATH_MAX 128
 
-/* MPIDR_EL1 affinity fields Aff3 (39:32) and Aff2..Aff0 (23:0): the Arm cpus binding puts
- * nothing else in a cpu node's "reg". */
-#define MPIDR_AFF_MASK 0xff00ffffffULL
-
+/* MPIDR_EL1 affinity fields Aff3 (39:32) and Aff2..Aff0 (23:0), MPIDR_AFF_MASK: the Arm cpus
+ * binding puts nothing else in a cpu node's "reg". */
 /* GIC interrupt specifier cells (arm,gic-v3 binding) and INTID ranges: <core/gicv3.h>. */
 
 #define SZ_1M (1ULL << 20)

@@ -9,9 +9,7 @@
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
-
-/* MPIDR affinity fields a caller may name (Aff3, Aff2..Aff0). */
-#define MPIDR_AFF_MASK 0xff00ffffffULL
+#include <hal/gicv3_regs.h> /* MPIDR_AFF_MASK: the affinity fields a caller may name */
 
 static bool smc64(uint32_t fid)
 {

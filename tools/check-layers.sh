@@ -31,9 +31,9 @@ if [ -n "$asm" ]; then
 	echo "layers: assembly outside target/ and hal/aarch64/ (docs/layout.md)"
 	bad=1
 fi
-# One definition of each hardware constant (GIC and virtio): the same name #defined in two
+# One definition of each hardware constant (GIC, MPIDR affinity and virtio): the same name #defined in two
 # files of the hypervisor, the simulator or the test guests is two copies that can drift.
-dups=$(git grep -hoE '^[[:space:]]*#[[:space:]]*define[[:space:]]+(GICD|GICR|GIC|ICC|ICH|VIRTIO|VIRTQ)_[A-Z0-9_]+[[:space:]]' \
+dups=$(git grep -hoE '^[[:space:]]*#[[:space:]]*define[[:space:]]+(GICD|GICR|GIC|ICC|ICH|MPIDR|VIRTIO|VIRTQ)_[A-Z0-9_]+[[:space:]]' \
 	-- core vdev hal hal-sim target sim tests/qemu/guests tests/hostile |
 	awk '{ print $2 }' | sort | uniq -d)
 for name in $dups; do

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* CPU identity and low-level control on the real CPU. */
 #include <hal/cpu.h>
+#include <hal/gicv3_regs.h> /* MPIDR_AFF_MASK: the affinity fields GICv3 routes by */
 
 #include "sysreg.h"
 

@@ -23,9 +23,6 @@
 #define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
 #define dmb(opt) __asm__ volatile("dmb " #opt : : : "memory")
 
-/* MPIDR_EL1: the affinity fields, without U/MT bits (Arm ARM D17.2.101). */
-#define MPIDR_AFF_MASK 0xff00ffffffULL
-
 /* CurrentEL.EL is bits [3:2]. */
 #define CURRENTEL_EL_SHIFT 2
 

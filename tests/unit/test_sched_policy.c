@@ -4,6 +4,8 @@
  * the running vCPU's minimum run time, a vCPU that used up its slice waits its turn), no
  * starvation, directed yield on trapped WFE (and WFE trapped only while vCPUs share the pCPU),
  * and the scheduler's measurements. */
+#include <stdio.h>
+
 #include "sched_harness.h"
 
 #define US(n) ((uint64_t)(n)*FREQ / 1000000)
@@ -363,9 +365,77 @@ static void test_sched_stolen_time_is_what_a_runnable_vcpu_waited(void **state)
 			 3);
 }
 
+static void test_sched_plain_round_robin_ends_the_senders_turn_and_keeps_the_order(void **state)
+{
+	unsigned turn[8];
+
+	/* hv.sched=rr, the rules before wake-up preemption: the SGI still ends vCPU 0's turn at
+	 * that exit, but the woken vCPU 3 waits for its round-robin turn behind 1 and 2. */
+	sched_set_plain_round_robin(true);
+	cpu(3)->state = VCPU_BLOCKED;
+	sim_smp.ticks_per_entry = US(10);
+	sgi_step(0, WAKE_SGI, 1U << 3);
+	busy(0, 4);
+	busy(1, 4);
+	wfi(1);
+	busy(2, 4);
+	wfi(2);
+	exit_step(3, 3);
+	assert_int_equal(sim_smp_run(), 3);
+	assert_int_equal(turns(turn, ARRAY_SIZE(turn)), 4);
+	assert_int_equal(turn[0], 0);
+	assert_int_equal(turn[1], 1);
+	assert_int_equal(turn[2], 2);
+	assert_int_equal(turn[3], 3);
+}
+
+static int teardown_rr(void **state)
+{
+	sched_set_plain_round_robin(false);
+	return teardown(state);
+}
+
+static void test_sched_stats_log_prints_each_vcpus_turns_waits_and_wakers(void **state)
+{
+	char want[160];
+
+	sim_smp.ticks_per_entry = US(500);
+	busy(0, 45);
+	busy(1, 28);
+	exit_step(1, 1);
+	assert_int_equal(sim_smp_run(), 1);
+	sim_console_clear();
+	sched_stats_log(vm);
+	for (unsigned i = 0; i < 2; i++) {
+		const struct sched_stats *st = &cpu(i)->sched.stats;
+
+		snprintf(
+		    want, sizeof(want),
+		    "sched: vcpu %u ran %llu us, waited %llu us, stolen %llu us; ends: block 0 "
+		    "slice %llu",
+		    i, (unsigned long long)(st->run_ticks * 1000000 / FREQ),
+		    (unsigned long long)(st->wait_ticks * 1000000 / FREQ),
+		    (unsigned long long)(cpu(i)->sched.stolen * 1000000 / FREQ),
+		    (unsigned long long)st->ends[SCHED_END_SLICE]);
+		assert_non_null(strstr(sim_hal.console, want));
+		snprintf(want, sizeof(want), "sched: vcpu %u run ", i);
+		assert_non_null(strstr(sim_hal.console, want));
+		snprintf(want, sizeof(want), "sched: vcpu %u wait ", i);
+		assert_non_null(strstr(sim_hal.console, want));
+		snprintf(want, sizeof(want), "sched: vcpu %u woken by vcpu0:", i);
+		assert_non_null(strstr(sim_hal.console, want));
+	}
+	assert_non_null(strstr(sim_hal.console, "timer:0 other:"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+		test_sched_plain_round_robin_ends_the_senders_turn_and_keeps_the_order, setup4,
+		teardown_rr),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_stats_log_prints_each_vcpus_turns_waits_and_wakers, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_sgi_to_a_waiting_sibling_runs_it_next_ahead_of_the_round_robin, setup4,
 		teardown),

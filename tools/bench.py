@@ -13,13 +13,12 @@ This is a benchmark, not a test: it never fails on a number.
 import argparse
 import os
 import re
-import select
 import statistics
 import subprocess
 import sys
-import time
 
 import bench_boot
+import bench_shell
 import bench_sched
 
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
@@ -68,28 +67,9 @@ REAL = re.compile(rb"real\s+(\d+)m\s*([\d.]+)s")
 
 def guest_io_times(cmd, timeout):
     """(write seconds, read seconds) the guest measured, or None."""
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    seen, typed, start = b"", False, time.monotonic()
-    try:
-        while time.monotonic() - start < timeout:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
-            if not ready:
-                continue
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            seen += chunk
-            if not typed and SHELL_MARKER in seen:
-                os.write(proc.stdin.fileno(), DISK_SCRIPT.encode())
-                typed = True
-            if typed and b"\nbench-done" in seen:
-                times = [int(m) * 60 + float(s) for m, s in REAL.findall(seen)]
-                return tuple(times[:2]) if len(times) >= 2 else None
-        return None
-    finally:
-        proc.kill()
-        proc.wait()
+    seen = bench_shell.run_script(cmd, SHELL_MARKER, DISK_SCRIPT, timeout)
+    times = [int(m) * 60 + float(s) for m, s in REAL.findall(seen or b"")]
+    return tuple(times[:2]) if len(times) >= 2 else None
 
 
 def disk_throughput(args, reps):

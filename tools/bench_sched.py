@@ -10,10 +10,10 @@
 Wall times on a shared machine vary run to run: medians of a few runs."""
 import os
 import re
-import select
 import statistics
 import subprocess
-import time
+
+import bench_shell
 
 ICOUNT_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
                   "-no-reboot", "-nic", "none", "-semihosting-config",
@@ -49,31 +49,12 @@ def sgi_roundtrip(qemu, image, guest_dir, timeout):
 
 def guest_times(cmd, timeout):
     """(one loop, four loops, mke2fs) seconds the guest measured and its steal ticks, or None."""
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    seen, typed, start = b"", False, time.monotonic()
-    try:
-        while time.monotonic() - start < timeout:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
-            if not ready:
-                continue
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            seen += chunk
-            if not typed and b"guest: init done" in seen:
-                os.write(proc.stdin.fileno(), SCRIPT.encode())
-                typed = True
-            if typed and b"\nbench-done" in seen:
-                times = [int(m) * 60 + float(s) for m, s in REAL.findall(seen)]
-                steal = STAT.search(seen)
-                if len(times) < 3:
-                    return None
-                return tuple(times[:3]) + (int(steal.group(2)) if steal else 0,)
+    seen = bench_shell.run_script(cmd, b"guest: init done", SCRIPT, timeout)
+    times = [int(m) * 60 + float(s) for m, s in REAL.findall(seen or b"")]
+    if len(times) < 3:
         return None
-    finally:
-        proc.kill()
-        proc.wait()
+    steal = STAT.search(seen)
+    return tuple(times[:3]) + (int(steal.group(2)) if steal else 0,)
 
 
 def linux_cmd(qemu, image, disk, vcpus, direct, extra=""):

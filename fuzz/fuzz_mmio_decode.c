@@ -45,27 +45,28 @@ static uint64_t mask_of(unsigned size)
 
 static void check_access(const struct mmio_access *a, uint64_t esr)
 {
-	CHECK(a->ipa == SENTINEL_IPA);
-	CHECK(a->size == 1 || a->size == 2 || a->size == 4 || a->size == 8);
-	CHECK(a->count == 1 || a->count == 2);
-	CHECK(a->count == 1 || a->size == 4 || a->size == 8); /* pairs of W or X only */
-	CHECK(a->rt <= 31 && a->rt2 <= 31 && a->rn <= 31);
-	CHECK(a->count == 2 || a->rt2 == ZR);
-	CHECK(!a->sign_extend || !a->write);			/* loads only */
-	CHECK(!a->sign_extend || a->size < (a->reg64 ? 8 : 4)); /* narrower than Rt */
-	CHECK(a->size < 8 || a->reg64);
-	CHECK(a->writeback || a->wb_offset == 0);
+	FUZZ_CHECK(a->ipa == SENTINEL_IPA);
+	FUZZ_CHECK(a->size == 1 || a->size == 2 || a->size == 4 || a->size == 8);
+	FUZZ_CHECK(a->count == 1 || a->count == 2);
+	FUZZ_CHECK(a->count == 1 || a->size == 4 || a->size == 8); /* pairs of W or X only */
+	FUZZ_CHECK(a->rt <= 31 && a->rt2 <= 31 && a->rn <= 31);
+	FUZZ_CHECK(a->count == 2 || a->rt2 == ZR);
+	FUZZ_CHECK(!a->sign_extend || !a->write);		     /* loads only */
+	FUZZ_CHECK(!a->sign_extend || a->size < (a->reg64 ? 8 : 4)); /* narrower than Rt */
+	FUZZ_CHECK(a->size < 8 || a->reg64);
+	FUZZ_CHECK(a->writeback || a->wb_offset == 0);
 	/* imm9 is -256..255; imm7 scaled by 4 or 8 is -512..504. */
-	CHECK(a->wb_offset >= -512 && a->wb_offset <= 504);
-	CHECK(!a->writeback || a->rn == ZR ||
-	      (a->rn != a->rt && (a->count == 1 || a->rn != a->rt2)));
-	CHECK(a->count == 1 || a->write || a->rt != a->rt2);
-	CHECK(!a->acq_rel || (a->count == 1 && !a->writeback));
+	FUZZ_CHECK(a->wb_offset >= -512 && a->wb_offset <= 504);
+	FUZZ_CHECK(!a->writeback || a->rn == ZR ||
+		   (a->rn != a->rt && (a->count == 1 || a->rn != a->rt2)));
+	FUZZ_CHECK(a->count == 1 || a->write || a->rt != a->rt2);
+	FUZZ_CHECK(!a->acq_rel || (a->count == 1 && !a->writeback));
 	if (esr & ESR_ISS_DABT_ISV) {
-		CHECK(a->count == 1 && !a->writeback);
-		CHECK(a->rt == ((esr >> ESR_ISS_DABT_SRT_SHIFT) & ESR_ISS_DABT_SRT_MASK));
-		CHECK(a->write == !!(esr & ESR_ISS_DABT_WNR));
-		CHECK(a->size == 1u << ((esr >> ESR_ISS_DABT_SAS_SHIFT) & ESR_ISS_DABT_SAS_MASK));
+		FUZZ_CHECK(a->count == 1 && !a->writeback);
+		FUZZ_CHECK(a->rt == ((esr >> ESR_ISS_DABT_SRT_SHIFT) & ESR_ISS_DABT_SRT_MASK));
+		FUZZ_CHECK(a->write == !!(esr & ESR_ISS_DABT_WNR));
+		FUZZ_CHECK(a->size ==
+			   1u << ((esr >> ESR_ISS_DABT_SAS_SHIFT) & ESR_ISS_DABT_SAS_MASK));
 	}
 }
 
@@ -85,7 +86,7 @@ static void check_complete(const struct mmio_access *a, const struct mmio_regs *
 	mmio_store_values(a, before, st);
 	if (a->write) {
 		for (unsigned i = 0; i < a->count; i++)
-			CHECK(st[i] == (data_reg(before, rts[i]) & mask_of(a->size)));
+			FUZZ_CHECK(st[i] == (data_reg(before, rts[i]) & mask_of(a->size)));
 	}
 	mmio_complete(a, &after, val);
 
@@ -97,26 +98,26 @@ static void check_complete(const struct mmio_access *a, const struct mmio_regs *
 		if (rts[i] == ZR)
 			continue;
 		touched[rts[i]] = true;
-		CHECK((v & m) == (val[i] & m));
-		CHECK(a->reg64 || v >> 32 == 0);
+		FUZZ_CHECK((v & m) == (val[i] & m));
+		FUZZ_CHECK(a->reg64 || v >> 32 == 0);
 		/* Above the element: copies of its sign bit, or zeros. */
 		if (a->sign_extend && neg)
-			CHECK(upper == (~m & (a->reg64 ? ~0ULL : 0xffffffffULL)));
+			FUZZ_CHECK(upper == (~m & (a->reg64 ? ~0ULL : 0xffffffffULL)));
 		else
-			CHECK(upper == 0);
+			FUZZ_CHECK(upper == 0);
 	}
 	if (a->writeback) {
 		if (a->rn == ZR) {
-			CHECK(after.sp == before->sp + (uint64_t)a->wb_offset);
+			FUZZ_CHECK(after.sp == before->sp + (uint64_t)a->wb_offset);
 			touched[31] = true;
 		} else {
-			CHECK(after.x[a->rn] == before->x[a->rn] + (uint64_t)a->wb_offset);
+			FUZZ_CHECK(after.x[a->rn] == before->x[a->rn] + (uint64_t)a->wb_offset);
 			touched[a->rn] = true;
 		}
 	}
 	for (unsigned n = 0; n < 31; n++)
-		CHECK(touched[n] || after.x[n] == before->x[n]);
-	CHECK(touched[31] || after.sp == before->sp);
+		FUZZ_CHECK(touched[n] || after.x[n] == before->x[n]);
+	FUZZ_CHECK(touched[31] || after.sp == before->sp);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -142,8 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	untouched = a;
 	ret = mmio_decode(esr, insn, &a);
 	if (ret != HV_OK) {
-		CHECK(ret == HV_ENOTSUP || ret == HV_EINVAL);
-		CHECK(memcmp(&a, &untouched, sizeof(a)) == 0); /* no half-success */
+		FUZZ_CHECK(ret == HV_ENOTSUP || ret == HV_EINVAL);
+		FUZZ_CHECK(memcmp(&a, &untouched, sizeof(a)) == 0); /* no half-success */
 		return 0;
 	}
 	check_access(&a, esr);
@@ -151,11 +152,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Deterministic, and independent of what *acc held before. */
 	memset(&b, 0, sizeof(b));
 	b.ipa = SENTINEL_IPA;
-	CHECK(mmio_decode(esr, insn, &b) == HV_OK);
-	CHECK(a.size == b.size && a.count == b.count && a.write == b.write &&
-	      a.sign_extend == b.sign_extend && a.reg64 == b.reg64 && a.acq_rel == b.acq_rel &&
-	      a.rt == b.rt && a.rt2 == b.rt2 && a.rn == b.rn && a.writeback == b.writeback &&
-	      a.wb_offset == b.wb_offset);
+	FUZZ_CHECK(mmio_decode(esr, insn, &b) == HV_OK);
+	FUZZ_CHECK(a.size == b.size && a.count == b.count && a.write == b.write &&
+		   a.sign_extend == b.sign_extend && a.reg64 == b.reg64 && a.acq_rel == b.acq_rel &&
+		   a.rt == b.rt && a.rt2 == b.rt2 && a.rn == b.rn && a.writeback == b.writeback &&
+		   a.wb_offset == b.wb_offset);
 
 	check_complete(&a, &regs, val);
 	return 0;

@@ -69,14 +69,14 @@ static void vm_up(struct sim_machine *mm)
 	const struct sim_config cfg = {.no_ram = true, .no_uart = true};
 	struct vcpu *v;
 
-	CHECK(sim_machine_init(mm, &cfg) == HV_OK);
+	FUZZ_CHECK(sim_machine_init(mm, &cfg) == HV_OK);
 	for (unsigned i = 0; i < NR_VCPUS; i++) {
-		CHECK(vm_add_vcpu(mm->vm, VM_RAM_BASE, 0, &v) == HV_OK);
+		FUZZ_CHECK(vm_add_vcpu(mm->vm, VM_RAM_BASE, 0, &v) == HV_OK);
 		v->ctx.vmpidr = mpidr[i];
 	}
 	vgic_init(mm->vm, 64);
-	CHECK(vgic_dist_attach(mm->vm, VM_GICD_BASE) == HV_OK);
-	CHECK(vgic_redist_attach(mm->vm, VM_GICR_BASE) == HV_OK);
+	FUZZ_CHECK(vgic_dist_attach(mm->vm, VM_GICD_BASE) == HV_OK);
+	FUZZ_CHECK(vgic_redist_attach(mm->vm, VM_GICR_BASE) == HV_OK);
 }
 
 /* Once per process: the machine under test, and a second VM that must never change. */
@@ -124,14 +124,15 @@ static void access(const uint8_t *s)
 	struct mmio_device *dev = vm_find_mmio(m.vm, ipa);
 	uint64_t got = 0x5a5a5a5a5a5a5a5aULL;
 
-	CHECK(dev);
+	FUZZ_CHECK(dev);
 	guest_exit(by);
 	if (s[0] & 0x20) {
-		CHECK(dev->ops->write(dev, by, ipa - dev->base, size, val | val << 32) == HV_OK);
+		FUZZ_CHECK(dev->ops->write(dev, by, ipa - dev->base, size, val | val << 32) ==
+			   HV_OK);
 		return;
 	}
-	CHECK(dev->ops->read(dev, by, ipa - dev->base, size, &got) == HV_OK);
-	CHECK(size == 8 || got >> (8 * size) == 0); /* nothing beyond the access */
+	FUZZ_CHECK(dev->ops->read(dev, by, ipa - dev->base, size, &got) == HV_OK);
+	FUZZ_CHECK(size == 8 || got >> (8 * size) == 0); /* nothing beyond the access */
 }
 
 /* Flush `v`, do to each list register what 2 bits of `guest` say (nothing, acknowledge,
@@ -177,11 +178,11 @@ static NO_COVERAGE void check_irq(const struct vm *vm, const struct vgic_irq *ir
 {
 	const struct vcpu *t = irq->target;
 
-	CHECK((irq->priority & ~pri_mask) == 0);
-	CHECK(!irq->spilled || (irq->active && t));
+	FUZZ_CHECK((irq->priority & ~pri_mask) == 0);
+	FUZZ_CHECK(!irq->spilled || (irq->active && t));
 	if (irq->lr >= 0) {
-		CHECK(t && irq->lr < t->vgic.nr_lrs && (t->vgic.lr_used & BIT(irq->lr)));
-		CHECK((t->ctx.vgic.lr[irq->lr] & ICH_LR_VINTID_MASK) == irq->intid);
+		FUZZ_CHECK(t && irq->lr < t->vgic.nr_lrs && (t->vgic.lr_used & BIT(irq->lr)));
+		FUZZ_CHECK((t->ctx.vgic.lr[irq->lr] & ICH_LR_VINTID_MASK) == irq->intid);
 		return;
 	}
 	/* The target's set, and no other (private INTIDs are each vCPU's own numbers). */
@@ -189,9 +190,10 @@ static NO_COVERAGE void check_irq(const struct vm *vm, const struct vgic_irq *ir
 		const struct vcpu *v = &vm->vcpus[i];
 
 		if (v == t)
-			CHECK(interesting(v, irq->intid) == (vgic_irq_pending(irq) || irq->active));
+			FUZZ_CHECK(interesting(v, irq->intid) ==
+				   (vgic_irq_pending(irq) || irq->active));
 		else if (irq->intid >= VGIC_NR_PRIVATE)
-			CHECK(!interesting(v, irq->intid));
+			FUZZ_CHECK(!interesting(v, irq->intid));
 	}
 }
 
@@ -203,45 +205,46 @@ static NO_COVERAGE void check(const struct vm *vm)
 		const struct vcpu *v = &vm->vcpus[i];
 		unsigned spilled = 0;
 
-		CHECK(v->vgic.lr_used < BIT(v->vgic.nr_lrs));
+		FUZZ_CHECK(v->vgic.lr_used < BIT(v->vgic.nr_lrs));
 		for (unsigned n = 0; n < HAL_VGIC_MAX_LRS; n++) {
 			uint64_t lr = v->ctx.vgic.lr[n];
 
 			if (!(v->vgic.lr_used & BIT(n))) {
-				CHECK(lr == 0);
+				FUZZ_CHECK(lr == 0);
 				continue;
 			}
 			for (unsigned k = 0; k < n; k++) /* no INTID twice */
-				CHECK(!(v->vgic.lr_used & BIT(k)) ||
-				      (v->ctx.vgic.lr[k] & ICH_LR_VINTID_MASK) !=
-					  (lr & ICH_LR_VINTID_MASK));
+				FUZZ_CHECK(!(v->vgic.lr_used & BIT(k)) ||
+					   (v->ctx.vgic.lr[k] & ICH_LR_VINTID_MASK) !=
+					       (lr & ICH_LR_VINTID_MASK));
 		}
 		for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++) {
 			const struct vgic_irq *irq = &v->vgic.private_irqs[intid];
 
-			CHECK(irq->intid == intid && irq->target == v);
-			CHECK(intid >= VGIC_NR_SGIS || irq->edge);
+			FUZZ_CHECK(irq->intid == intid && irq->target == v);
+			FUZZ_CHECK(intid >= VGIC_NR_SGIS || irq->edge);
 			check_irq(vm, irq, pri_mask);
 			spilled += irq->spilled;
 		}
 		for (unsigned s = 0; s < vm->vgic.nr_spis; s++)
 			spilled += vm->vgic.spis[s].spilled && vm->vgic.spis[s].target == v;
-		CHECK(v->vgic.nr_spilled == spilled);
+		FUZZ_CHECK(v->vgic.nr_spilled == spilled);
 		for (unsigned intid = VGIC_NR_PRIVATE + vm->vgic.nr_spis; intid < VGIC_MAX_INTID;
 		     intid++)
-			CHECK(!interesting(v, intid));
+			FUZZ_CHECK(!interesting(v, intid));
 	}
 	for (unsigned s = 0; s < VGIC_MAX_SPIS; s++) {
 		const struct vgic_irq *irq = &vm->vgic.spis[s];
 
-		CHECK(irq->intid == VGIC_NR_PRIVATE + s);
+		FUZZ_CHECK(irq->intid == VGIC_NR_PRIVATE + s);
 		if (s < vm->vgic.nr_spis) {
 			check_irq(vm, irq, pri_mask);
 			continue;
 		}
 		/* SPIs the VM does not have: untouched since vgic_init(). */
-		CHECK(!irq->enabled && !irq->pending_latch && !irq->line && !irq->active);
-		CHECK(!irq->group && !irq->priority && !irq->edge && !irq->irouter && !irq->target);
+		FUZZ_CHECK(!irq->enabled && !irq->pending_latch && !irq->line && !irq->active);
+		FUZZ_CHECK(!irq->group && !irq->priority && !irq->edge && !irq->irouter &&
+			   !irq->target);
 	}
 }
 
@@ -287,6 +290,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < NR_VCPUS; i++)
 		guest_exit(&m.vm->vcpus[i]);
 	check(m.vm);
-	CHECK(memcmp(other.vm, &other_snapshot, sizeof(other_snapshot)) == 0);
+	FUZZ_CHECK(memcmp(other.vm, &other_snapshot, sizeof(other_snapshot)) == 0);
 	return 0;
 }

@@ -108,19 +108,20 @@ static void machines_up(void)
 		return;
 	up = true;
 	sim_hal_reset();
-	CHECK(sim_machine_init(&m, &cfg) == HV_OK);
-	CHECK(sim_machine_init(&other, &cfg) == HV_OK);
+	FUZZ_CHECK(sim_machine_init(&m, &cfg) == HV_OK);
+	FUZZ_CHECK(sim_machine_init(&other, &cfg) == HV_OK);
 	vgic_init(m.vm, 64);
 	for (unsigned i = 0; i < 2; i++) {
 		for (unsigned b = 0; b < DISK; b++)
 			pristine[i][b] = (uint8_t)(b * 7 + i);
 		memcpy(images[i], pristine[i], DISK);
-		CHECK(blk_mem_init(&disks[i], images[i], DISK, i == 1) == HV_OK);
-		CHECK(virtio_blk_attach(m.vm, BASE + 0x200 * i, INTID + i, &disks[i]) == HV_OK);
+		FUZZ_CHECK(blk_mem_init(&disks[i], images[i], DISK, i == 1) == HV_OK);
+		FUZZ_CHECK(virtio_blk_attach(m.vm, BASE + 0x200 * i, INTID + i, &disks[i]) ==
+			   HV_OK);
 	}
 	memset(sim_ram_ptr(&other, VM_RAM_BASE), 0x3c, RAM_SIZE);
 	other_snapshot = malloc(RAM_SIZE);
-	CHECK(other_snapshot);
+	FUZZ_CHECK(other_snapshot);
 	memcpy(other_snapshot, sim_ram_ptr(&other, VM_RAM_BASE), RAM_SIZE);
 	memset(canary, 0xc5, sizeof(canary));
 	memset(canary_ref, 0xc5, sizeof(canary_ref));
@@ -130,14 +131,14 @@ static uint32_t reg_read(uint64_t off, unsigned size)
 {
 	uint64_t val = 0x5a5a5a5a5a5a5a5aULL;
 
-	CHECK(dev->ops->read(dev, NULL, off, size, &val) == HV_OK);
-	CHECK(size == 8 || val >> (8 * size) == 0);
+	FUZZ_CHECK(dev->ops->read(dev, NULL, off, size, &val) == HV_OK);
+	FUZZ_CHECK(size == 8 || val >> (8 * size) == 0);
 	return (uint32_t)val;
 }
 
 static void reg_write(uint64_t off, unsigned size, uint64_t val)
 {
-	CHECK(dev->ops->write(dev, NULL, off, size, val) == HV_OK);
+	FUZZ_CHECK(dev->ops->write(dev, NULL, off, size, val) == HV_OK);
 }
 
 /* [1] register (bit 7: any word offset instead), [2,6) value; reads check what they see. */
@@ -154,9 +155,9 @@ static void reg_step(const uint8_t *s, bool write)
 	}
 	val = reg_read(off, size);
 	if (size == 4 && off == 0x070)
-		CHECK(val == t->status);
+		FUZZ_CHECK(val == t->status);
 	if (size == 4 && off == 0x060)
-		CHECK(val == t->interrupt_status);
+		FUZZ_CHECK(val == t->interrupt_status);
 }
 
 /* [1,3) offset / 2 into the driver's memory, [3,8) bytes. */
@@ -307,28 +308,28 @@ static NO_COVERAGE void check(void)
 			      VIRTIO_STATUS_DEVICE_NEEDS_RESET | VIRTIO_STATUS_FAILED;
 	uint32_t st = t->status;
 
-	CHECK((st & ~bits) == 0);
-	CHECK(!(st & VIRTIO_STATUS_DRIVER) || (st & VIRTIO_STATUS_ACKNOWLEDGE));
-	CHECK(!(st & VIRTIO_STATUS_FEATURES_OK) || (st & VIRTIO_STATUS_DRIVER));
-	CHECK(!(st & VIRTIO_STATUS_DRIVER_OK) || (st & VIRTIO_STATUS_FEATURES_OK));
+	FUZZ_CHECK((st & ~bits) == 0);
+	FUZZ_CHECK(!(st & VIRTIO_STATUS_DRIVER) || (st & VIRTIO_STATUS_ACKNOWLEDGE));
+	FUZZ_CHECK(!(st & VIRTIO_STATUS_FEATURES_OK) || (st & VIRTIO_STATUS_DRIVER));
+	FUZZ_CHECK(!(st & VIRTIO_STATUS_DRIVER_OK) || (st & VIRTIO_STATUS_FEATURES_OK));
 	if (st & VIRTIO_STATUS_FEATURES_OK)
-		CHECK((t->driver_features & BIT(VIRTIO_F_VERSION_1)) &&
-		      !(t->driver_features & ~t->device_features));
-	CHECK((t->interrupt_status & ~3u) == 0);
-	CHECK(t->line == (t->interrupt_status != 0));
-	CHECK(m.vm->vgic.spis[t->intid - 32].line == t->line);
+		FUZZ_CHECK((t->driver_features & BIT(VIRTIO_F_VERSION_1)) &&
+			   !(t->driver_features & ~t->device_features));
+	FUZZ_CHECK((t->interrupt_status & ~3u) == 0);
+	FUZZ_CHECK(t->line == (t->interrupt_status != 0));
+	FUZZ_CHECK(m.vm->vgic.spis[t->intid - 32].line == t->line);
 	for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++) {
 		const struct virtq *q = &t->queues[i];
 
 		if (!q->ready)
 			continue;
-		CHECK(i == 0 && (st & VIRTIO_STATUS_FEATURES_OK));
-		CHECK(q->num && q->num <= VIRTQ_MAX_SIZE && !(q->num & (q->num - 1)));
-		CHECK(gmem_check(m.vm, q->desc, 16ULL * q->num) == HV_OK);
-		CHECK(gmem_check(m.vm, q->used, 6 + 8ULL * q->num) == HV_OK);
-		CHECK(!q->broken || (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET));
+		FUZZ_CHECK(i == 0 && (st & VIRTIO_STATUS_FEATURES_OK));
+		FUZZ_CHECK(q->num && q->num <= VIRTQ_MAX_SIZE && !(q->num & (q->num - 1)));
+		FUZZ_CHECK(gmem_check(m.vm, q->desc, 16ULL * q->num) == HV_OK);
+		FUZZ_CHECK(gmem_check(m.vm, q->used, 6 + 8ULL * q->num) == HV_OK);
+		FUZZ_CHECK(!q->broken || (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET));
 	}
-	CHECK(memcmp(canary, canary_ref, sizeof(canary)) == 0);
+	FUZZ_CHECK(memcmp(canary, canary_ref, sizeof(canary)) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -338,13 +339,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	machines_up();
 	dev = vm_find_mmio(m.vm, BASE + 0x200 * which);
-	CHECK(dev);
+	FUZZ_CHECK(dev);
 	t = dev->priv;
 	/* A fresh start: devices reset, RAM and disks as new, no driver state. */
 	for (unsigned i = 0; i < 2; i++) {
 		struct mmio_device *d = vm_find_mmio(m.vm, BASE + 0x200 * i);
 
-		CHECK(d->ops->write(d, NULL, 0x070, 4, 0) == HV_OK);
+		FUZZ_CHECK(d->ops->write(d, NULL, 0x070, 4, 0) == HV_OK);
 		memcpy(images[i], pristine[i], DISK);
 	}
 	vm_resume_deferred(m.vm); /* the resets dropped the work: this only clears the bits */
@@ -392,7 +393,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vm_resume_deferred(m.vm);
 		check();
 	}
-	CHECK(memcmp(images[1], pristine[1], DISK) == 0); /* the read-only disk */
-	CHECK(memcmp(sim_ram_ptr(&other, VM_RAM_BASE), other_snapshot, RAM_SIZE) == 0);
+	FUZZ_CHECK(memcmp(images[1], pristine[1], DISK) == 0); /* the read-only disk */
+	FUZZ_CHECK(memcmp(sim_ram_ptr(&other, VM_RAM_BASE), other_snapshot, RAM_SIZE) == 0);
 	return 0;
 }

@@ -11,7 +11,9 @@
 #include <cmocka.h>
 
 #include <core/console.h>
+#include <core/err.h>
 #include <hal-sim/sim_hal.h>
+#include <sim/sim.h>
 
 #include "fixture.h"
 
@@ -243,4 +245,14 @@ bool console_has_line(const char *line)
 bool console_has_prefix(const char *prefix)
 {
 	return console_match(prefix, false);
+}
+
+struct vcpu *fixture_nop_machine(struct sim_machine *m)
+{
+	static const uint32_t prog[] = {SIM_A64_NOP};
+
+	sim_hal_reset();
+	assert_int_equal(sim_machine_init(m, NULL), HV_OK);
+	assert_int_equal(sim_machine_load_program(m, prog, 1), HV_OK);
+	return m->vcpu;
 }

@@ -9,6 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct sim_machine;
+struct vcpu;
+
+/* A fresh simulated machine (sim_hal reset to power-on) with one VM whose vCPU 0 sits at a NOP
+ * at the image entry: for tests that drive one trap handler directly. Returns that vCPU. */
+struct vcpu *fixture_nop_machine(struct sim_machine *m);
+
 /* Load FIXTURE_DIR/<name> (e.g. "hw_qemu_virt_4cpu.dtb") into an exactly-sized malloc'd
  * buffer, so AddressSanitizer catches any read past the end. Fails the test if missing.
  * FIXTURE_DIR is defined by the Makefile for test_*.c only, hence the macro. */

@@ -76,12 +76,7 @@ static struct vcpu *v;
 
 static int setup(void **state)
 {
-	static const uint32_t prog[] = {SIM_A64_NOP};
-
-	sim_hal_reset();
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 1), HV_OK);
-	v = m.vcpu;
+	v = fixture_nop_machine(&m);
 	v->state = VCPU_RUNNING;
 	v->ctx.el1[HAL_VBAR_EL1] = VBAR;
 	return 0;

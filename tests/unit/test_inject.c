@@ -18,6 +18,8 @@
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 
+#include "fixture.h"
+
 #define VBAR	 0x40001000ULL
 #define PC	 0x40080124ULL
 #define FAR_OLD	 0x5a5a5a5aULL
@@ -36,12 +38,7 @@ static struct vcpu *v;
 
 static int setup(void **state)
 {
-	static const uint32_t prog[] = {SIM_A64_NOP};
-
-	sim_hal_reset();
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 1), HV_OK);
-	v = m.vcpu;
+	v = fixture_nop_machine(&m);
 	v->ctx.el1[HAL_VBAR_EL1] = VBAR;
 	v->ctx.el1[HAL_FAR_EL1] = FAR_OLD;
 	v->ctx.pc = PC;

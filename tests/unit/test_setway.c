@@ -28,12 +28,7 @@ static struct vcpu *v;
 
 static int setup(void **state)
 {
-	static const uint32_t prog[] = {SIM_A64_NOP};
-
-	sim_hal_reset();
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 1), HV_OK);
-	v = m.vcpu;
+	v = fixture_nop_machine(&m);
 	return 0;
 }
 

@@ -58,15 +58,11 @@ static const struct mmio_ops refuse_ops = {.read = refuse_read, .write = refuse_
 
 static int setup(void **state)
 {
-	static const uint32_t prog[] = {SIM_A64_NOP};
 	const struct mmio_device bad = {
 	    .name = "refuses", .base = BAD_DEV, .size = 0x1000, .ops = &refuse_ops};
 
-	sim_hal_reset();
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 1), HV_OK);
+	v = fixture_nop_machine(&m);
 	assert_int_equal(vm_add_mmio(m.vm, &bad), HV_OK);
-	v = m.vcpu;
 	v->ctx.el1[HAL_VBAR_EL1] = VBAR;
 	v->ctx.el1[HAL_SCTLR_EL1] = SCTLR_EL1_RESET;
 	for (unsigned r = 0; r < 31; r++)

@@ -29,12 +29,7 @@ static struct vcpu *v;
 
 static int setup(void **state)
 {
-	static const uint32_t prog[] = {SIM_A64_NOP};
-
-	sim_hal_reset();
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 1), HV_OK);
-	v = m.vcpu;
+	v = fixture_nop_machine(&m);
 	v->ctx.el1[HAL_VBAR_EL1] = VBAR;
 	for (unsigned r = 0; r < 31; r++)
 		v->ctx.x[r] = 0x1000 + r;

@@ -49,15 +49,11 @@ static struct sim_vif vif;
 
 static int setup(void **state)
 {
-	static const uint32_t prog[] = {SIM_A64_NOP};
 	static const struct irq_config irqs = {
 	    .maintenance = VGIC_PPI_MAINTENANCE, .vtimer = VTIMER, .hyp_timer = 26};
 	struct vgic_irq *irq;
 
-	sim_hal_reset();
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 1), HV_OK);
-	v = m.vcpu;
+	v = fixture_nop_machine(&m);
 	v->ctx.cntvoff = CNTVOFF;
 	v->state = VCPU_RUNNING;
 	vgic_init(m.vm, 64);

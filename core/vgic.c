@@ -22,7 +22,19 @@ bool vgic_irq_pending(const struct vgic_irq *irq)
 	return irq->pending_latch || (!irq->edge && irq->line);
 }
 
-void vgic_mark(struct vgic_irq *irq)
+struct vgic_locked vgic_lock(struct vm *vm)
+{
+	spin_lock(&vm->vgic.lock);
+	return (struct vgic_locked){.vm = vm};
+}
+
+void vgic_unlock(struct vgic_locked *locked)
+{
+	spin_unlock(&locked->vm->vgic.lock);
+	locked->vm = NULL;
+}
+
+void vgic_mark(struct vgic_locked l, struct vgic_irq *irq)
 {
 	struct vcpu *t = irq->target;
 	uint64_t bit = BIT(irq->intid % 64);
@@ -39,14 +51,14 @@ void vgic_mark(struct vgic_irq *irq)
 	}
 }
 
-static void retarget(struct vgic_irq *irq, struct vcpu *target)
+static void retarget(struct vgic_locked l, struct vgic_irq *irq, struct vcpu *target)
 {
 	if (irq->target == target)
 		return;
 	if (irq->target)
 		irq->target->vgic.interesting[irq->intid / 64] &= ~BIT(irq->intid % 64);
 	irq->target = target;
-	vgic_mark(irq);
+	vgic_mark(l, irq);
 }
 
 static void irq_reset(struct vgic_irq *irq, uint16_t intid, struct vcpu *target)
@@ -78,63 +90,60 @@ void vgic_init(struct vm *vm, unsigned nr_spis)
 	}
 }
 
-struct vgic_irq *vgic_irq_locked(struct vm *vm, struct vcpu *vcpu, uint32_t intid)
+struct vgic_irq *vgic_irq(struct vgic_locked l, struct vcpu *vcpu, uint32_t intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
 		return vcpu ? &vcpu->vgic.private_irqs[intid] : NULL;
-	if (intid - VGIC_NR_PRIVATE < vm->vgic.nr_spis)
-		return &vm->vgic.spis[intid - VGIC_NR_PRIVATE];
+	if (intid - VGIC_NR_PRIVATE < l.vm->vgic.nr_spis)
+		return &l.vm->vgic.spis[intid - VGIC_NR_PRIVATE];
 	return NULL;
 }
 
 void vgic_set_line(struct vm *vm, struct vcpu *vcpu, uint32_t intid, bool level)
 {
-	struct vgic_irq *irq;
+	struct vgic_locked l = vgic_lock(vm);
+	struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 
-	spin_lock(&vm->vgic.lock);
-	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq) {
 		/* An edge-triggered input latches on the rising edge of its line. */
 		if (irq->edge && level && !irq->line)
 			irq->pending_latch = true;
 		irq->line = level;
-		vgic_mark(irq);
+		vgic_mark(l, irq);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 void vgic_pulse(struct vm *vm, struct vcpu *vcpu, uint32_t intid)
 {
-	struct vgic_irq *irq;
+	struct vgic_locked l = vgic_lock(vm);
+	struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 
-	spin_lock(&vm->vgic.lock);
-	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq) {
 		irq->pending_latch = true;
-		vgic_mark(irq);
+		vgic_mark(l, irq);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid, uint32_t hw_intid)
 {
-	struct vm *vm = vcpu->vm;
-	struct vgic_irq *irq;
+	struct vgic_locked l = vgic_lock(vcpu->vm);
+	struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 
-	spin_lock(&vm->vgic.lock);
-	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq) {
 		irq->hw = true;
 		irq->hw_intid = (uint16_t)hw_intid;
 		irq->pending_latch = true;
-		vgic_mark(irq);
+		vgic_mark(l, irq);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 /* The physical interrupt behind a HW=1 one is no longer the guest's to end: release it. */
-static void release_hw(struct vgic_irq *irq)
+static void release_hw(struct vgic_locked l, struct vgic_irq *irq)
 {
+	(void)l;
 	if (irq->hw) {
 		hal_gic_deactivate(irq->hw_intid);
 		irq->hw = false;
@@ -143,39 +152,36 @@ static void release_hw(struct vgic_irq *irq)
 
 void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid)
 {
-	struct vm *vm = vcpu->vm;
-	struct vgic_irq *irq;
+	struct vgic_locked l = vgic_lock(vcpu->vm);
+	struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 
-	spin_lock(&vm->vgic.lock);
-	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq && irq->hw && irq->pending_latch && !irq->active) {
 		irq->pending_latch = false;
-		vgic_mark(irq);
-		release_hw(irq);
+		vgic_mark(l, irq);
+		release_hw(l, irq);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid)
 {
-	struct vm *vm = vcpu->vm;
-	struct vgic_irq *irq;
+	struct vgic_locked l = vgic_lock(vcpu->vm);
+	struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 
-	spin_lock(&vm->vgic.lock);
-	irq = vgic_irq_locked(vm, vcpu, intid);
 	if (irq && irq->hw && (irq->active || irq->pending_latch))
-		release_hw(irq);
+		release_hw(l, irq);
 	else if (irq)
 		irq->hw = false;
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 /* A register write for an interrupt that sits in the list registers of a running vCPU (on
  * another pCPU: the writer's own were folded at its exit). Note what it changed, so that
  * vCPU's fold keeps it instead of the list register's older view, and kick that vCPU so it
  * exits and takes the change into its list registers. */
-static void changed_under_lr(struct vgic_irq *irq, uint8_t stale)
+static void changed_under_lr(struct vgic_locked l, struct vgic_irq *irq, uint8_t stale)
 {
+	(void)l;
 	if (irq->lr < 0)
 		return;
 	irq->lr_stale |= stale;
@@ -185,39 +191,40 @@ static void changed_under_lr(struct vgic_irq *irq, uint8_t stale)
 /* Whether `irq` could be taken by its target now, as far as the distributor decides (the
  * target's own CPU interface - priority mask, group enables - is the scheduler's question:
  * vgic_wants_wakeup()). */
-static bool deliverable(const struct vm *vm, const struct vgic_irq *irq)
+static bool deliverable(struct vgic_locked l, const struct vgic_irq *irq)
 {
 	return irq->target && irq->enabled && vgic_irq_pending(irq) &&
-	       vgic_group_enabled(&vm->vgic, irq);
+	       vgic_group_enabled(&l.vm->vgic, irq);
 }
 
 /* A register write that can make an already pending interrupt deliverable (enable, priority,
  * group, the distributor's group enables) is a wake-up event like the interrupt arriving:
  * its target may sit in WFI with no timer armed, possibly on another pCPU, and nothing else
  * would ever look at it again. */
-static void wake_if_deliverable(const struct vm *vm, struct vgic_irq *irq)
+static void wake_if_deliverable(struct vgic_locked l, struct vgic_irq *irq)
 {
-	if (deliverable(vm, irq))
+	if (deliverable(l, irq))
 		sched_kick(irq->target);
 }
 
-void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled)
+void vgic_set_enabled(struct vgic_locked l, struct vgic_irq *irq, bool enabled)
 {
 	irq->enabled = enabled;
-	changed_under_lr(irq, 0);
-	wake_if_deliverable(vm, irq);
+	changed_under_lr(l, irq, 0);
+	wake_if_deliverable(l, irq);
 }
 
-void vgic_set_group_locked(struct vm *vm, struct vgic_irq *irq, unsigned group)
+void vgic_set_group(struct vgic_locked l, struct vgic_irq *irq, unsigned group)
 {
 	/* No derived state depends on the group (the "interesting" set is pending || active);
 	 * vgic_flush() reads it on every entry. */
 	irq->group = (uint8_t)(group & 1);
-	wake_if_deliverable(vm, irq);
+	wake_if_deliverable(l, irq);
 }
 
-void vgic_set_group_enables_locked(struct vm *vm, bool grp0, bool grp1)
+void vgic_set_group_enables(struct vgic_locked l, bool grp0, bool grp1)
 {
+	struct vm *vm = l.vm;
 	bool opened = (grp0 && !vm->vgic.enable_grp0) || (grp1 && !vm->vgic.enable_grp1);
 
 	vm->vgic.enable_grp0 = grp0;
@@ -232,11 +239,11 @@ void vgic_set_group_enables_locked(struct vm *vm, bool grp0, bool grp1)
 			uint64_t bits = v->vgic.interesting[w];
 
 			while (bits && !kick) {
-				struct vgic_irq *irq = vgic_irq_locked(
-				    vm, v, w * 64 + (unsigned)__builtin_ctzll(bits));
+				struct vgic_irq *irq =
+				    vgic_irq(l, v, w * 64 + (unsigned)__builtin_ctzll(bits));
 
 				bits &= bits - 1;
-				kick = irq && irq->target == v && deliverable(vm, irq);
+				kick = irq && irq->target == v && deliverable(l, irq);
 			}
 		}
 		if (kick)
@@ -244,18 +251,18 @@ void vgic_set_group_enables_locked(struct vm *vm, bool grp0, bool grp1)
 	}
 }
 
-void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending)
+void vgic_set_pending(struct vgic_locked l, struct vgic_irq *irq, bool pending)
 {
 	/* GICD_ICPENDR clears the latch only: a level input that is still high stays pending. */
 	if (!pending && irq->pending_latch && !irq->active)
-		release_hw(irq);
+		release_hw(l, irq);
 	irq->pending_latch = pending;
 	/* A latch the running vCPU was given is withdrawn; a new one needs nothing more. */
-	changed_under_lr(irq, pending ? 0 : VGIC_STALE_PENDING);
-	vgic_mark(irq);
+	changed_under_lr(l, irq, pending ? 0 : VGIC_STALE_PENDING);
+	vgic_mark(l, irq);
 }
 
-void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active)
+void vgic_set_active(struct vgic_locked l, struct vgic_irq *irq, bool active)
 {
 	if (!active && irq->spilled && irq->target) {
 		irq->spilled = false;
@@ -263,25 +270,25 @@ void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active)
 	}
 	/* Deactivating a hardware-backed interrupt by register also ends the physical one. */
 	if (!active && irq->active)
-		release_hw(irq);
+		release_hw(l, irq);
 	/* Active again while the guest still holds the running priority it took it at (EOImode
 	 * 0, ended by ICACTIVER meanwhile): keep that priority, which its EOI will drop. */
-	if (active && !irq->active && !(irq->target && vgic_is_running(irq->target, irq->intid)))
+	if (active && !irq->active && !(irq->target && vgic_is_running(l, irq->target, irq->intid)))
 		irq->active_priority = irq->priority;
 	irq->active = active;
-	changed_under_lr(irq, VGIC_STALE_ACTIVE);
-	vgic_mark(irq);
-	vgic_settle_route(vm, irq);
+	changed_under_lr(l, irq, VGIC_STALE_ACTIVE);
+	vgic_mark(l, irq);
+	vgic_settle_route(l, irq);
 }
 
-void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t priority)
+void vgic_set_priority(struct vgic_locked l, struct vgic_irq *irq, uint8_t priority)
 {
-	struct vcpu *v = irq->target ? irq->target : &vm->vcpus[0];
+	struct vcpu *v = irq->target ? irq->target : &l.vm->vcpus[0];
 
 	irq->priority = priority & priority_mask(v);
-	changed_under_lr(irq, 0);
+	changed_under_lr(l, irq, 0);
 	/* Raised above the target's priority mask, it may now wake the target. */
-	wake_if_deliverable(vm, irq);
+	wake_if_deliverable(l, irq);
 }
 
 /* The vCPU an IROUTER value names: affinity match, or vCPU 0 for "any participating PE". */
@@ -300,19 +307,19 @@ static struct vcpu *route_target(struct vm *vm, uint64_t irouter)
 /* The vCPU that acknowledged an SPI keeps it (and its spill bookkeeping) until it is
  * deactivated, and the vCPU whose list registers hold it until its next fold; then it follows
  * the route. */
-void vgic_settle_route(struct vm *vm, struct vgic_irq *irq)
+void vgic_settle_route(struct vgic_locked l, struct vgic_irq *irq)
 {
 	if (irq->intid >= VGIC_NR_PRIVATE && !irq->active && irq->lr < 0)
-		retarget(irq, route_target(vm, irq->irouter));
+		retarget(l, irq, route_target(l.vm, irq->irouter));
 }
 
-void vgic_set_route_locked(struct vm *vm, struct vgic_irq *irq, uint64_t irouter)
+void vgic_set_route(struct vgic_locked l, struct vgic_irq *irq, uint64_t irouter)
 {
 	if (irq->intid < VGIC_NR_PRIVATE)
 		return;
 	irq->irouter = irouter & (GICD_IROUTER_AFF_MASK | GICD_IROUTER_IRM);
-	changed_under_lr(irq, 0);
-	vgic_settle_route(vm, irq);
+	changed_under_lr(l, irq, 0);
+	vgic_settle_route(l, irq);
 }
 
 void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
@@ -324,8 +331,8 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 			  ((val >> ICC_SGIR_AFF1_SHIFT) & 0xff) << 8;
 	unsigned rs = (unsigned)((val >> ICC_SGIR_RS_SHIFT) & ICC_SGIR_RS_MASK);
 	uint64_t targets = val & ICC_SGIR_TARGETLIST_MASK;
+	struct vgic_locked l = vgic_lock(vm);
 
-	spin_lock(&vm->vgic.lock);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *t = &vm->vcpus[i];
 		uint64_t mpidr = t->ctx.vmpidr & GICD_IROUTER_AFF_MASK;
@@ -345,17 +352,17 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 		if (irq->group != group)
 			continue;
 		irq->pending_latch = true;
-		vgic_mark(irq);
+		vgic_mark(l, irq);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 void vgic_vcpu_reset(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = &vcpu->vgic;
+	struct vgic_locked l = vgic_lock(vm);
 
-	spin_lock(&vm->vgic.lock);
 	/* Its SGIs and PPIs lose their active state with the PE (as after a cold reset); an SPI
 	 * it had acknowledged stays active in the distributor, as on hardware, but is no longer
 	 * this interface's to deactivate. */
@@ -363,7 +370,7 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
 		struct vgic_irq *irq = &c->private_irqs[i];
 
 		if (irq->active)
-			vgic_set_active_locked(vm, irq, false);
+			vgic_set_active(l, irq, false);
 	}
 	for (unsigned i = 0; i < vm->vgic.nr_spis; i++) {
 		struct vgic_irq *irq = &vm->vgic.spis[i];
@@ -379,7 +386,7 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
 	 * off, empty list registers. */
 	memset(&vcpu->ctx.vgic, 0, sizeof(vcpu->ctx.vgic));
 	vcpu->ctx.vgic.hcr = ICH_HCR_EN;
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 bool vgic_wants_wakeup(struct vcpu *vcpu)
@@ -390,14 +397,14 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 	    vcpu->state == VCPU_RUNNING ? hal_vgic_vmcr(&vcpu->ctx) : vcpu->ctx.vgic.vmcr;
 	uint8_t pmr = (uint8_t)((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
 	bool wake = false;
+	struct vgic_locked l = vgic_lock(vm);
 
-	spin_lock(&vm->vgic.lock);
 	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting) && !wake; w++) {
 		uint64_t bits = vcpu->vgic.interesting[w];
 
 		while (bits && !wake) {
 			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(bits);
-			struct vgic_irq *irq = vgic_irq_locked(vm, vcpu, intid);
+			struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 
 			bits &= bits - 1;
 			wake = irq && vgic_irq_pending(irq) && irq->enabled &&
@@ -406,6 +413,6 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 			       irq->priority < pmr;
 		}
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 	return wake;
 }

@@ -3,7 +3,8 @@
 #define CORE_VGIC_INTERNAL_H
 
 /* Private to core/vgic*.c: what the interrupt state (vgic.c) and the list registers
- * (vgic_lr.c) share. Every function here expects the VM's vGIC lock held. */
+ * (vgic_lr.c) share. Every function here needs the VM's vGIC lock held, and says so by taking
+ * its struct vgic_locked. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,13 +13,13 @@
 
 /* Keep `irq`'s bit in its target's "interesting" set equal to pending || active, and kick the
  * target when it became pending. */
-void vgic_mark(struct vgic_irq *irq);
+void vgic_mark(struct vgic_locked l, struct vgic_irq *irq);
 
 /* Move an SPI to the vCPU its IROUTER names once it is neither active nor in a list register. */
-void vgic_settle_route(struct vm *vm, struct vgic_irq *irq);
+void vgic_settle_route(struct vgic_locked l, struct vgic_irq *irq);
 
 /* True if `intid` is among `vcpu`'s running priorities (struct vgic_cpu.running). */
-bool vgic_is_running(const struct vcpu *vcpu, uint32_t intid);
+bool vgic_is_running(struct vgic_locked l, const struct vcpu *vcpu, uint32_t intid);
 
 static inline bool vgic_group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
 {

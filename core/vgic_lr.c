@@ -30,8 +30,9 @@ static bool set_has(const struct intid_set *s, unsigned intid)
 
 /* --- running priorities (EOImode 0) ---------------------------------------------------- */
 
-bool vgic_is_running(const struct vcpu *vcpu, uint32_t intid)
+bool vgic_is_running(struct vgic_locked l, const struct vcpu *vcpu, uint32_t intid)
 {
+	(void)l;
 	for (unsigned i = 0; i < vcpu->vgic.nr_running; i++) {
 		if (vcpu->vgic.running[i] == intid)
 			return true;
@@ -70,7 +71,8 @@ static void running_drop(struct vgic_cpu *c, uint32_t intid)
  * interrupts newest first, so these were the newest running priorities that were not in a
  * list register: every entry but the newest of an INTID that `held` (active in a list register
  * at the exit). Their EOI also deactivated the interrupt, which lived in software. */
-static void retire_eois(struct vcpu *vcpu, unsigned count, const struct intid_set *held)
+static void retire_eois(struct vgic_locked l, struct vcpu *vcpu, unsigned count,
+			const struct intid_set *held)
 {
 	struct vgic_cpu *c = &vcpu->vgic;
 	struct intid_set seen = {0};
@@ -85,10 +87,10 @@ static void retire_eois(struct vcpu *vcpu, unsigned count, const struct intid_se
 			continue;
 		running_remove(c, i);
 		count--;
-		irq = vgic_irq_locked(vcpu->vm, vcpu, intid);
+		irq = vgic_irq(l, vcpu, intid);
 		/* Inactive already if ICACTIVER ended it: the EOI only dropped the priority. */
 		if (irq && irq->active && irq->target == vcpu)
-			vgic_set_active_locked(vcpu->vm, irq, false);
+			vgic_set_active(l, irq, false);
 	}
 }
 
@@ -116,15 +118,15 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 {
 	struct hal_vcpu_ctx *ctx = &vcpu->ctx;
 	struct vgic_cpu *c = &vcpu->vgic;
-	struct vm *vm = vcpu->vm;
 	struct vgic_irq *acked[HAL_VGIC_MAX_LRS];
 	struct intid_set held = {0};
 	unsigned nr_acked = 0;
 	uint64_t hcr;
 	bool split;
+	struct vgic_locked l;
 
 	split = hal_vgic_vmcr(ctx) & ICH_VMCR_VEOIM;
-	spin_lock(&vm->vgic.lock);
+	l = vgic_lock(vcpu->vm);
 	for (unsigned n = 0; n < c->nr_lrs; n++) {
 		uint64_t lr;
 		unsigned was, now;
@@ -134,7 +136,7 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 			continue;
 		lr = hal_vgic_lr_read(ctx, n);
 		hal_vgic_lr_write(ctx, n, 0);
-		irq = vgic_irq_locked(vm, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
+		irq = vgic_irq(l, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
 		if (!irq)
 			continue;
 		/* Only fill() writes list registers, and it records where each interrupt went. */
@@ -164,8 +166,8 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 		irq->lr = -1;
 		irq->lr_state = 0;
 		irq->lr_stale = 0;
-		vgic_mark(irq);
-		vgic_settle_route(vm, irq);
+		vgic_mark(l, irq);
+		vgic_settle_route(l, irq);
 	}
 	c->lr_used = 0;
 	hcr = hal_vgic_hcr_read(ctx);
@@ -178,7 +180,7 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 		/* First, so that an older entry of an INTID acknowledged again is not the one
 		 * taken for the instance in the list register. */
 		push_acked(c, acked, nr_acked);
-		retire_eois(vcpu,
+		retire_eois(l, vcpu,
 			    (unsigned)((hcr >> ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK),
 			    &held);
 	}
@@ -186,7 +188,7 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 	/* Running priorities outside the list registers: an EOI may count without an entry
 	 * having written anything. */
 	c->fold_pending = c->nr_running != 0;
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 void vgic_fold(struct vcpu *vcpu)
@@ -206,9 +208,9 @@ static bool before(const struct vgic_irq *a, const struct vgic_irq *b)
 }
 
 /* Pending as far as the guest may see it: enabled, and its group enabled. */
-static bool deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
+static bool deliverable(struct vgic_locked l, const struct vgic_irq *irq)
 {
-	return vgic_irq_pending(irq) && irq->enabled && vgic_group_enabled(d, irq);
+	return vgic_irq_pending(irq) && irq->enabled && vgic_group_enabled(&l.vm->vgic, irq);
 }
 
 /* The list register for `irq` in `state`. `eoi`: a maintenance interrupt when the guest
@@ -234,9 +236,9 @@ static uint64_t lr_value(struct vgic_irq *irq, unsigned state, bool eoi)
  * group the guest has on at its CPU interface (the other group's wait with VGrp<n>EIE armed
  * in *hcr, so they neither take a list register the guest could use nor wait for an
  * unrelated exit once it switches the group on). Returns how many. */
-static unsigned candidates(struct vcpu *vcpu, uint64_t vmcr, struct vgic_irq **cand, uint64_t *hcr)
+static unsigned candidates(struct vgic_locked l, struct vcpu *vcpu, uint64_t vmcr,
+			   struct vgic_irq **cand, uint64_t *hcr)
 {
-	struct vm *vm = vcpu->vm;
 	unsigned n = 0;
 
 	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting); w++) {
@@ -244,11 +246,11 @@ static unsigned candidates(struct vcpu *vcpu, uint64_t vmcr, struct vgic_irq **c
 
 		while (bits) {
 			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(bits);
-			struct vgic_irq *irq = vgic_irq_locked(vm, vcpu, intid);
+			struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 			unsigned i;
 
 			bits &= bits - 1;
-			if (!irq || !(irq->active || deliverable(&vm->vgic, irq)))
+			if (!irq || !(irq->active || deliverable(l, irq)))
 				continue;
 			if (!irq->active &&
 			    !(vmcr & (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0))) {
@@ -289,13 +291,13 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 	struct vgic_irq *cand[VGIC_MAX_INTID];
 	uint64_t lrs[HAL_VGIC_MAX_LRS];
 	struct vgic_cpu *c = &vcpu->vgic;
-	struct vm *vm = vcpu->vm;
 	unsigned n, placed, shown = 0, waiting = 0; /* groups (bit n: Group n) pending */
 	uint64_t hcr = ICH_HCR_EN, vmcr;
+	struct vgic_locked l;
 
 	vmcr = hal_vgic_vmcr(&vcpu->ctx);
-	spin_lock(&vm->vgic.lock);
-	n = candidates(vcpu, vmcr, cand, &hcr);
+	l = vgic_lock(vcpu->vm);
+	n = candidates(l, vcpu, vmcr, cand, &hcr);
 	placed = MIN(n, (unsigned)c->nr_lrs);
 	if (n > placed)
 		reserve_pending(cand, n, placed);
@@ -317,7 +319,7 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 		 * (EOI maintenance; HW=1 has none, so there it waits for the next exit) and the
 		 * next entry ranks them all. */
 		bool held_back = irq->active && waiting;
-		bool pending = deliverable(&vm->vgic, irq) && !held_back;
+		bool pending = deliverable(l, irq) && !held_back;
 		unsigned state =
 		    (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
 
@@ -326,7 +328,7 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 			irq->spilled = false;
 			c->nr_spilled--;
 		}
-		lrs[i] = lr_value(irq, state, held_back && deliverable(&vm->vgic, irq));
+		lrs[i] = lr_value(irq, state, held_back && deliverable(l, irq));
 		if (pending)
 			shown |= BIT(irq->group);
 		irq->lr = (int8_t)i;
@@ -360,7 +362,7 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 	hal_vgic_hcr_write(&vcpu->ctx, hcr);
 	if (placed || hcr != ICH_HCR_EN)
 		c->fold_pending = true;
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 void vgic_flush(struct vcpu *vcpu)
@@ -373,15 +375,13 @@ void vgic_flush(struct vcpu *vcpu)
 
 void vgic_emulate_dir(struct vcpu *vcpu, uint64_t val)
 {
-	struct vm *vm = vcpu->vm;
-	struct vgic_irq *irq;
-
-	spin_lock(&vm->vgic.lock);
+	struct vgic_locked l = vgic_lock(vcpu->vm);
 	/* The special INTIDs (1020-1023) name nothing and are ignored, as by the hardware. */
-	irq = vgic_irq_locked(vm, vcpu, (uint32_t)(val & ICC_INTID_MASK));
+	struct vgic_irq *irq = vgic_irq(l, vcpu, (uint32_t)(val & ICC_INTID_MASK));
+
 	/* An SPI another vCPU acknowledged is in none of this one's list registers: the CPU
 	 * interface would find nothing to deactivate. */
 	if (irq && irq->active && irq->target == vcpu)
-		vgic_set_active_locked(vm, irq, false);
-	spin_unlock(&vm->vgic.lock);
+		vgic_set_active(l, irq, false);
+	vgic_unlock(&l);
 }

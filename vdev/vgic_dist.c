@@ -44,13 +44,13 @@ static const struct vgic_reg gicd_map[] = {
 static uint32_t ctlr_read(struct vm *vm)
 {
 	uint32_t val = GICD_CTLR_ARE | GICD_CTLR_DS;
+	struct vgic_locked l = vgic_lock(vm);
 
-	spin_lock(&vm->vgic.lock);
 	if (vm->vgic.enable_grp0)
 		val |= GICD_CTLR_ENABLE_GRP0;
 	if (vm->vgic.enable_grp1)
 		val |= GICD_CTLR_ENABLE_GRP1;
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 	return val;
 }
 
@@ -58,9 +58,10 @@ static uint32_t ctlr_read(struct vm *vm)
  * and RWP reads 0 because every write takes effect before the access completes. */
 static void ctlr_write(struct vm *vm, uint32_t val)
 {
-	spin_lock(&vm->vgic.lock);
-	vgic_set_group_enables_locked(vm, val & GICD_CTLR_ENABLE_GRP0, val & GICD_CTLR_ENABLE_GRP1);
-	spin_unlock(&vm->vgic.lock);
+	struct vgic_locked l = vgic_lock(vm);
+
+	vgic_set_group_enables(l, val & GICD_CTLR_ENABLE_GRP0, val & GICD_CTLR_ENABLE_GRP1);
+	vgic_unlock(&l);
 }
 
 static uint32_t typer(struct vm *vm)
@@ -75,28 +76,23 @@ static uint32_t typer(struct vm *vm)
 /* GICD_IROUTER<intid>; SPIs the VM lacks read 0. */
 static uint64_t irouter_read(struct vm *vm, uint32_t intid)
 {
-	struct vgic_irq *irq;
-	uint64_t val = 0;
+	struct vgic_locked l = vgic_lock(vm);
+	struct vgic_irq *irq = vgic_irq(l, NULL, intid);
+	uint64_t val = irq ? irq->irouter : 0;
 
-	spin_lock(&vm->vgic.lock);
-	irq = vgic_irq_locked(vm, NULL, intid);
-	if (irq)
-		val = irq->irouter;
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 	return val;
 }
 
 /* Write the bytes of IROUTER<n> that `mask` selects (a 32-bit half or all of it). */
 static void irouter_write(struct vm *vm, uint32_t intid, uint64_t val, uint64_t mask)
 {
-	struct vgic_irq *irq;
+	struct vgic_locked l = vgic_lock(vm);
+	struct vgic_irq *irq = vgic_irq(l, NULL, intid);
 
-	spin_lock(&vm->vgic.lock);
-	irq = vgic_irq_locked(vm, NULL, intid);
 	if (irq)
-		vgic_set_route_locked(vm, irq,
-				      ((irq->irouter & ~mask) | (val & mask)) & IROUTER_MASK);
-	spin_unlock(&vm->vgic.lock);
+		vgic_set_route(l, irq, ((irq->irouter & ~mask) | (val & mask)) & IROUTER_MASK);
+	vgic_unlock(&l);
 }
 
 static struct vgic_bank spi_bank(struct vm *vm)

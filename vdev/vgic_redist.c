@@ -63,20 +63,20 @@ static uint64_t typer(struct vcpu *vcpu)
 
 static uint32_t waker_read(struct vcpu *vcpu)
 {
-	bool sleep;
+	struct vgic_locked l = vgic_lock(vcpu->vm);
+	bool sleep = vcpu->vgic.redist_waker_sleep;
 
-	spin_lock(&vcpu->vm->vgic.lock);
-	sleep = vcpu->vgic.redist_waker_sleep;
-	spin_unlock(&vcpu->vm->vgic.lock);
+	vgic_unlock(&l);
 	/* Nothing here is asynchronous: the interface is quiescent as soon as it is asked to be. */
 	return sleep ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
 }
 
 static void waker_write(struct vcpu *vcpu, uint32_t val)
 {
-	spin_lock(&vcpu->vm->vgic.lock);
+	struct vgic_locked l = vgic_lock(vcpu->vm);
+
 	vcpu->vgic.redist_waker_sleep = val & GICR_WAKER_PROCESSOR_SLEEP;
-	spin_unlock(&vcpu->vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 static uint64_t rd_read(struct vcpu *vcpu, const struct vgic_reg *r, uint64_t off, unsigned size)

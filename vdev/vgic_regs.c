@@ -56,12 +56,12 @@ enum bitmap_reg { IGROUPR, ISENABLER, ICENABLER, ISPENDR, ICPENDR, ISACTIVER, IC
 #define PRIORITY_END (GICD_IPRIORITYR + GIC_MAX_INTID)
 #define ICFGR_END    (GICD_ICFGR + 2 * GICD_BITMAP_SIZE)
 
-/* The interrupt `intid` if this bank reaches it. Lock held. */
-static struct vgic_irq *bank_irq(const struct vgic_bank *b, uint32_t intid)
+/* The interrupt `intid` if this bank reaches it. */
+static struct vgic_irq *bank_irq(struct vgic_locked l, const struct vgic_bank *b, uint32_t intid)
 {
 	if (intid < b->first || intid >= b->end)
 		return NULL;
-	return vgic_irq_locked(b->vm, b->vcpu, intid);
+	return vgic_irq(l, b->vcpu, intid);
 }
 
 static bool bitmap_bit(const struct vgic_irq *irq, enum bitmap_reg reg)
@@ -81,25 +81,25 @@ static bool bitmap_bit(const struct vgic_irq *irq, enum bitmap_reg reg)
 }
 
 /* Write bit `set` of `reg` for `irq`: for the set/clear pairs a 0 does nothing. */
-static void bitmap_write(struct vm *vm, struct vgic_irq *irq, enum bitmap_reg reg, bool set)
+static void bitmap_write(struct vgic_locked l, struct vgic_irq *irq, enum bitmap_reg reg, bool set)
 {
 	switch (reg) {
 	case IGROUPR:
-		vgic_set_group_locked(vm, irq, set);
+		vgic_set_group(l, irq, set);
 		break;
 	case ISENABLER:
 	case ICENABLER:
 		if (set)
-			vgic_set_enabled_locked(vm, irq, reg == ISENABLER);
+			vgic_set_enabled(l, irq, reg == ISENABLER);
 		break;
 	case ISPENDR:
 	case ICPENDR:
 		if (set)
-			vgic_set_pending_locked(vm, irq, reg == ISPENDR);
+			vgic_set_pending(l, irq, reg == ISPENDR);
 		break;
 	default:
 		if (set)
-			vgic_set_active_locked(vm, irq, reg == ISACTIVER);
+			vgic_set_active(l, irq, reg == ISACTIVER);
 		break;
 	}
 }
@@ -109,27 +109,26 @@ static void bitmap_write(struct vm *vm, struct vgic_irq *irq, enum bitmap_reg re
  * change the field, then let the pending setter, latch unchanged, recompute what depends on
  * pending. Changing the mode of an enabled interrupt is UNPREDICTABLE (GICD_ICFGR<n>): any
  * answer will do, as long as the state stays consistent. */
-static void set_edge(struct vm *vm, struct vgic_irq *irq, bool edge)
+static void set_edge(struct vgic_locked l, struct vgic_irq *irq, bool edge)
 {
 	if (irq->edge == edge)
 		return;
 	irq->edge = edge;
-	vgic_set_pending_locked(vm, irq, irq->pending_latch);
+	vgic_set_pending(l, irq, irq->pending_latch);
 }
 
 uint32_t vgic_bank_read(const struct vgic_bank *b, uint64_t off, unsigned size)
 {
-	struct vgic_dist *d = &b->vm->vgic;
+	struct vgic_locked l = vgic_lock(b->vm);
 	struct vgic_irq *irq;
 	uint32_t val = 0;
 
-	spin_lock(&d->lock);
 	if (off >= GICD_IGROUPR && off < BITMAP_END) {
 		enum bitmap_reg reg = (enum bitmap_reg)((off - GICD_IGROUPR) / GICD_BITMAP_SIZE);
 		uint32_t first = (uint32_t)(off % GICD_BITMAP_SIZE) * 8;
 
 		for (unsigned i = 0; i < 32; i++) {
-			irq = bank_irq(b, first + i);
+			irq = bank_irq(l, b, first + i);
 			if (irq && bitmap_bit(irq, reg))
 				val |= 1u << i;
 		}
@@ -137,7 +136,7 @@ uint32_t vgic_bank_read(const struct vgic_bank *b, uint64_t off, unsigned size)
 		uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
 
 		for (unsigned i = 0; i < size; i++) {
-			irq = bank_irq(b, first + i);
+			irq = bank_irq(l, b, first + i);
 			if (irq)
 				val |= (uint32_t)irq->priority << (8 * i);
 		}
@@ -145,38 +144,37 @@ uint32_t vgic_bank_read(const struct vgic_bank *b, uint64_t off, unsigned size)
 		uint32_t first = (uint32_t)(off - GICD_ICFGR) * 4;
 
 		for (unsigned i = 0; i < 16; i++) {
-			irq = bank_irq(b, first + i);
+			irq = bank_irq(l, b, first + i);
 			if (irq && irq->edge)
 				val |= GIC_ICFGR_EDGE << (2 * i);
 		}
 	}
-	spin_unlock(&d->lock);
+	vgic_unlock(&l);
 	return val;
 }
 
 void vgic_bank_write(const struct vgic_bank *b, uint64_t off, unsigned size, uint32_t val)
 {
-	struct vgic_dist *d = &b->vm->vgic;
+	struct vgic_locked l = vgic_lock(b->vm);
 	struct vgic_irq *irq;
 
-	spin_lock(&d->lock);
 	if (off >= GICD_IGROUPR && off < BITMAP_END) {
 		enum bitmap_reg reg = (enum bitmap_reg)((off - GICD_IGROUPR) / GICD_BITMAP_SIZE);
 		uint32_t first = (uint32_t)(off % GICD_BITMAP_SIZE) * 8;
 
 		for (unsigned i = 0; i < 32; i++) {
-			irq = bank_irq(b, first + i);
+			irq = bank_irq(l, b, first + i);
 			if (irq)
-				bitmap_write(b->vm, irq, reg, (val >> i) & 1);
+				bitmap_write(l, irq, reg, (val >> i) & 1);
 		}
 	} else if (off >= GICD_IPRIORITYR && off < PRIORITY_END) {
 		uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
 
 		/* The setter keeps only the implemented (high) priority bits. */
 		for (unsigned i = 0; i < size; i++) {
-			irq = bank_irq(b, first + i);
+			irq = bank_irq(l, b, first + i);
 			if (irq)
-				vgic_set_priority_locked(b->vm, irq, (uint8_t)(val >> (8 * i)));
+				vgic_set_priority(l, irq, (uint8_t)(val >> (8 * i)));
 		}
 	} else if (off >= GICD_ICFGR && off < ICFGR_END) {
 		uint32_t first = (uint32_t)(off - GICD_ICFGR) * 4;
@@ -185,10 +183,10 @@ void vgic_bank_write(const struct vgic_bank *b, uint64_t off, unsigned size, uin
 		 * GICR_ICFGR1): every PPI this board delivers is a level output of the hypervisor
 		 * (the virtual timer, HW=1). Only SPIs are programmable. */
 		for (unsigned i = 0; i < 16; i++) {
-			irq = first + i >= VGIC_NR_PRIVATE ? bank_irq(b, first + i) : NULL;
+			irq = first + i >= VGIC_NR_PRIVATE ? bank_irq(l, b, first + i) : NULL;
 			if (irq)
-				set_edge(b->vm, irq, (val >> (2 * i)) & GIC_ICFGR_EDGE);
+				set_edge(l, irq, (val >> (2 * i)) & GIC_ICFGR_EDGE);
 		}
 	}
-	spin_unlock(&d->lock);
+	vgic_unlock(&l);
 }

@@ -153,15 +153,15 @@ static void console_byte_at_step_2(unsigned vcpu, unsigned step)
  * SPI 33 for vCPU 1, which must then get the pCPU soon, as an SGI's target does. */
 static void test_sched_device_interrupt_for_a_blocked_vcpu_gets_it_the_pcpu(void **state)
 {
-	struct vgic_irq *spi = vgic_irq_locked(vm, NULL, VM_PL011_INTID);
 	struct mmio_device *uart = vm_find_mmio(vm, VM_PL011_BASE);
+	struct vgic_locked l = vgic_lock(vm);
+	struct vgic_irq *spi = vgic_irq(l, NULL, VM_PL011_INTID);
 
-	spin_lock(&vm->vgic.lock);
 	spi->group = 1;
 	spi->priority = 0xa0;
-	vgic_set_route_locked(vm, spi, 1);
-	vgic_set_enabled_locked(vm, spi, true);
-	spin_unlock(&vm->vgic.lock);
+	vgic_set_route(l, spi, 1);
+	vgic_set_enabled(l, spi, true);
+	vgic_unlock(&l);
 	assert_int_equal(uart->ops->write(uart, cpu(1), 0x38, 4, BIT(4) | BIT(6)), 0); /* IMSC */
 	irq_set_console_focus(vm);
 	cpu(1)->state = VCPU_BLOCKED;

@@ -352,14 +352,15 @@ static void test_vgic_sgi_never_reaches_another_vm(void **state)
 {
 	struct vm *other;
 	struct vcpu *ov;
+	struct vgic_locked l;
 
 	assert_int_equal(vm_create(&other, "other", SIM_IPA_BITS, hal_pa_bits(), &m.alloc), HV_OK);
 	assert_int_equal(vm_add_vcpu(other, VM_RAM_BASE, 0, &ov), HV_OK);
 	vgic_init(other, 32);
-	spin_lock(&other->vgic.lock);
-	vgic_set_enabled_locked(other, &ov->vgic.private_irqs[SGI], true);
+	l = vgic_lock(other);
+	vgic_set_enabled(l, &ov->vgic.private_irqs[SGI], true);
 	ov->vgic.private_irqs[SGI].group = 1;
-	spin_unlock(&other->vgic.lock);
+	vgic_unlock(&l);
 	config(0, SGI, 0xa0, 1, true);
 
 	vgic_send_sgi(cpu(0), sgir(SGI, 0, 0, 0, 0, 0xffff, false), 1);
@@ -508,9 +509,11 @@ static void test_vgic_spi_rerouted_from_another_vcpu_moves_after_the_owners_fold
 static void test_vgic_ignores_nonexistent_intids_and_routes_of_private_ones(void **state)
 {
 	const uint32_t beyond = VGIC_NR_PRIVATE + NR_SPIS;
+	struct vgic_locked l = vgic_lock(vm);
 
-	assert_null(vgic_irq_locked(vm, cpu(0), beyond));
-	assert_null(vgic_irq_locked(vm, NULL, 20)); /* a PPI needs its vCPU */
+	assert_null(vgic_irq(l, cpu(0), beyond));
+	assert_null(vgic_irq(l, NULL, 20)); /* a PPI needs its vCPU */
+	vgic_unlock(&l);
 	vgic_pulse(vm, NULL, beyond);
 	vgic_set_line(vm, NULL, 20, true);
 	vgic_inject_hw(cpu(0), beyond, beyond);
@@ -607,11 +610,26 @@ static void test_vgic_hypercall_exits_touch_no_list_register(void **state)
 	assert_int_equal(lr_accesses(), 0);
 }
 
+/* The handle is the lock: held from vgic_lock() to vgic_unlock(), and dead afterwards (its VM
+ * cleared, so a use after the unlock faults instead of racing another pCPU). */
+static void test_vgic_lock_handle_holds_the_lock_until_unlocked(void **state)
+{
+	struct spinlock *lock = &vm->vgic.lock;
+	struct vgic_locked l = vgic_lock(vm);
+
+	assert_ptr_equal(l.vm, vm);
+	assert_int_not_equal(atomic_load(&lock->next), atomic_load(&lock->owner));
+	vgic_unlock(&l);
+	assert_null(l.vm);
+	assert_int_equal(atomic_load(&lock->next), atomic_load(&lock->owner));
+}
+
 int main(void)
 {
 #define T(fn)  cmocka_unit_test_setup_teardown(fn, setup1, teardown)
 #define T4(fn) cmocka_unit_test_setup_teardown(fn, setup4, teardown)
 	const struct CMUnitTest tests[] = {
+	    T(test_vgic_lock_handle_holds_the_lock_until_unlocked),
 	    T(test_vgic_delivery_follows_enable_group_and_priority_mask_table),
 	    T(test_vgic_held_back_interrupt_is_delivered_once_enabled),
 	    T(test_vgic_priority_keeps_the_implemented_bits_only),

@@ -25,14 +25,24 @@
 
 #include "vgic_dist_fixture.h"
 
+/* The state behind an INTID, for the test to look at once the access is over. */
+static struct vgic_irq *ppi_or_spi(struct vcpu *vcpu, uint32_t intid)
+{
+	struct vgic_locked l = vgic_lock(gicdfx_m.vm);
+	struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
+
+	vgic_unlock(&l);
+	return irq;
+}
+
 static struct vgic_irq *spi(uint32_t intid)
 {
-	return vgic_irq_locked(gicdfx_m.vm, NULL, intid);
+	return ppi_or_spi(NULL, intid);
 }
 
 static struct vgic_irq *ppi(unsigned vcpu, uint32_t intid)
 {
-	return vgic_irq_locked(gicdfx_m.vm, &gicdfx_m.vm->vcpus[vcpu], intid);
+	return ppi_or_spi(&gicdfx_m.vm->vcpus[vcpu], intid);
 }
 
 static void test_vgic_dist_sits_on_the_bus_at_the_board_address(void **state)

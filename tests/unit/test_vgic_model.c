@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Tests of core/vgic.c, part 3: a model-based random test. Random sequences of device inputs
- * (lines, pulses, SGIs), GICD/GICR writes through the *_locked setters (ISPENDR, ICPENDR,
+ * (lines, pulses, SGIs), GICD/GICR writes through the lock-taking setters (ISPENDR, ICPENDR,
  * ISENABLER, ICENABLER, ISACTIVER, ICACTIVER, IPRIORITYR, GICD_CTLR), guest acknowledges,
  * EOIs, deactivations and priority-mask changes through the virtual CPU interface model, and
  * exits and entries as vcpu_run() makes them, played against a reference GICv3 with one CPU

@@ -119,7 +119,11 @@ static void wr(unsigned v, uint64_t off, unsigned size, uint64_t val)
 
 static struct vgic_irq *priv(unsigned v, uint32_t intid)
 {
-	return vgic_irq_locked(m.vm, &m.vm->vcpus[v], intid);
+	struct vgic_locked l = vgic_lock(m.vm);
+	struct vgic_irq *irq = vgic_irq(l, &m.vm->vcpus[v], intid);
+
+	vgic_unlock(&l);
+	return irq;
 }
 
 /* What the guest's CPU interface does to a list register: acknowledge, deactivate. */

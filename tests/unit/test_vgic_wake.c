@@ -44,6 +44,7 @@ static struct vcpu *cpu(unsigned n)
 static int setup(void **state)
 {
 	struct hw_info hw = {.cpu_count = 2, .cpu_mpidr = {0x100, 0x101}};
+	struct vgic_locked l;
 	struct vm *vm;
 
 	gicdfx_setup(state);
@@ -59,9 +60,9 @@ static int setup(void **state)
 	gicdfx_wr(IGROUPR + SPI / 32 * 4, 4, 1u << (SPI % 32));
 	gicdfx_wr(IROUTER + 8 * SPI, 8, TARGET);
 	gicdfx_wr(ISPENDR + SPI / 32 * 4, 4, 1u << (SPI % 32));
-	spin_lock(&vm->vgic.lock);
-	vgic_irq_locked(vm, cpu(TARGET), SGI)->group = 1;
-	spin_unlock(&vm->vgic.lock);
+	l = vgic_lock(vm);
+	vgic_irq(l, cpu(TARGET), SGI)->group = 1;
+	vgic_unlock(&l);
 	vgic_pulse(vm, cpu(TARGET), SGI);
 	/* Becoming pending while disabled kicked already; count from here. */
 	sim_hal.gic.sgis_sent = 0;

@@ -102,8 +102,11 @@ static inline int teardown(void **state)
 
 static inline struct vgic_irq *irq_of(unsigned c, uint32_t intid)
 {
-	struct vgic_irq *irq = vgic_irq_locked(vm, cpu(c), intid);
+	/* The pointer stays valid after the unlock; the tests run one thread. */
+	struct vgic_locked l = vgic_lock(vm);
+	struct vgic_irq *irq = vgic_irq(l, cpu(c), intid);
 
+	vgic_unlock(&l);
 	assert_non_null(irq);
 	return irq;
 }
@@ -114,43 +117,43 @@ enum reg { ISENABLER, ICENABLER, ISPENDR, ICPENDR, ISACTIVER, ICACTIVER, IPRIORI
 static inline void reg_write(unsigned c, uint32_t intid, enum reg reg, uint64_t val)
 {
 	struct vgic_irq *irq = irq_of(c, intid);
+	struct vgic_locked l = vgic_lock(vm);
 
-	spin_lock(&vm->vgic.lock);
 	switch (reg) {
 	case ISENABLER:
 	case ICENABLER:
-		vgic_set_enabled_locked(vm, irq, reg == ISENABLER);
+		vgic_set_enabled(l, irq, reg == ISENABLER);
 		break;
 	case ISPENDR:
 	case ICPENDR:
-		vgic_set_pending_locked(vm, irq, reg == ISPENDR);
+		vgic_set_pending(l, irq, reg == ISPENDR);
 		break;
 	case ISACTIVER:
 	case ICACTIVER:
-		vgic_set_active_locked(vm, irq, reg == ISACTIVER);
+		vgic_set_active(l, irq, reg == ISACTIVER);
 		break;
 	case IPRIORITYR:
-		vgic_set_priority_locked(vm, irq, (uint8_t)val);
+		vgic_set_priority(l, irq, (uint8_t)val);
 		break;
 	case IROUTER:
-		vgic_set_route_locked(vm, irq, val);
+		vgic_set_route(l, irq, val);
 		break;
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&l);
 }
 
 /* Set an interrupt up as a guest driver does: group, trigger, priority, then enable. */
 static inline void config(unsigned c, uint32_t intid, uint8_t priority, unsigned group, bool edge)
 {
 	struct vgic_irq *irq = irq_of(c, intid);
+	struct vgic_locked l = vgic_lock(vm);
 
-	spin_lock(&vm->vgic.lock);
 	irq->group = (uint8_t)group;
 	if (intid >= VGIC_NR_SGIS)
 		irq->edge = edge;
-	vgic_set_priority_locked(vm, irq, priority);
-	vgic_set_enabled_locked(vm, irq, true);
-	spin_unlock(&vm->vgic.lock);
+	vgic_set_priority(l, irq, priority);
+	vgic_set_enabled(l, irq, true);
+	vgic_unlock(&l);
 }
 
 /* vcpu_run()'s list-register work around one guest entry. An entry never starts with the

@@ -25,7 +25,9 @@
  * emulated by vgic_emulate_dir(). (docs/peers.md, rule 2.)
  *
  * Locking: one lock per VM (struct vgic_dist.lock) covers the distributor and every vCPU's
- * interrupt state; functions named *_locked expect it held. Lock order: docs/locking.md.
+ * interrupt state. Functions that need it held take a struct vgic_locked, which only
+ * vgic_lock() hands out, so a caller that did not take the lock does not compile. Lock
+ * order: docs/locking.md.
  *
  * Several pCPUs: a register write for an interrupt that sits in the list registers of a vCPU
  * running elsewhere changes the software state, marks what it changed (lr_stale) so that
@@ -101,14 +103,24 @@ struct vgic_dist {
 	struct vgic_irq spis[VGIC_MAX_SPIS];
 };
 
+/* The VM's vGIC lock, held: the proof a function that needs the lock asks for (as Hafnium's
+ * struct vcpu_locked). Made by vgic_lock(), ended by vgic_unlock(), which clears it so that a
+ * use after the unlock stops at a NULL VM instead of racing. */
+struct vgic_locked {
+	struct vm *vm;
+};
+
+struct vgic_locked vgic_lock(struct vm *vm);
+void vgic_unlock(struct vgic_locked *locked);
+
 /* Set up the VM's distributor with `nr_spis` SPIs (rounded up to 32) and each vCPU's private
  * interrupts: everything disabled, Group 0, priority 0, level (SGIs edge), SPIs routed to
  * vCPU 0. Call after all vCPUs exist. */
 void vgic_init(struct vm *vm, unsigned nr_spis);
 
 /* The state of `intid` as seen by `vcpu` (private INTIDs are per vCPU; SPIs are the VM's), or
- * NULL if it does not exist. Lock held. */
-struct vgic_irq *vgic_irq_locked(struct vm *vm, struct vcpu *vcpu, uint32_t intid);
+ * NULL if it does not exist. Valid to read or change only while `l` is held. */
+struct vgic_irq *vgic_irq(struct vgic_locked l, struct vcpu *vcpu, uint32_t intid);
 
 /* Inputs from devices and the hypervisor. A device drives a level line; an edge is a pulse.
  * `vcpu` names the target of a private INTID and is ignored for SPIs. */
@@ -134,17 +146,17 @@ void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid);
  * and PPIs inactive. Takes the vGIC lock. */
 void vgic_vcpu_reset(struct vcpu *vcpu);
 
-/* State changes from the distributor/redistributor registers (lock held). Each keeps the
+/* State changes from the distributor/redistributor registers. Each keeps the
  * vCPUs' "interesting" sets right, and each that can make a pending interrupt deliverable
  * kicks its target (sched_kick()), which may be blocked in WFI. */
-void vgic_set_enabled_locked(struct vm *vm, struct vgic_irq *irq, bool enabled);
-void vgic_set_pending_locked(struct vm *vm, struct vgic_irq *irq, bool pending);
-void vgic_set_active_locked(struct vm *vm, struct vgic_irq *irq, bool active);
-void vgic_set_priority_locked(struct vm *vm, struct vgic_irq *irq, uint8_t priority);
-void vgic_set_group_locked(struct vm *vm, struct vgic_irq *irq, unsigned group);
+void vgic_set_enabled(struct vgic_locked l, struct vgic_irq *irq, bool enabled);
+void vgic_set_pending(struct vgic_locked l, struct vgic_irq *irq, bool pending);
+void vgic_set_active(struct vgic_locked l, struct vgic_irq *irq, bool active);
+void vgic_set_priority(struct vgic_locked l, struct vgic_irq *irq, uint8_t priority);
+void vgic_set_group(struct vgic_locked l, struct vgic_irq *irq, unsigned group);
 /* GICD_CTLR.EnableGrp0 / EnableGrp1A. */
-void vgic_set_group_enables_locked(struct vm *vm, bool grp0, bool grp1);
-void vgic_set_route_locked(struct vm *vm, struct vgic_irq *irq, uint64_t irouter);
+void vgic_set_group_enables(struct vgic_locked l, bool grp0, bool grp1);
+void vgic_set_route(struct vgic_locked l, struct vgic_irq *irq, uint64_t irouter);
 bool vgic_irq_pending(const struct vgic_irq *irq);
 
 /* SGIs from a trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 (group 1) or ICC_SGI0R_EL1 (group 0)

@@ -70,7 +70,7 @@ HTESTHELPERS := $(patsubst %,$(HB)/%.o,$(UNIT_HELPERS))
 HFIXTURES := $(patsubst tests/unit/fixtures/%.dts,$(HB)/fixtures/%.dtb,$(FIXTURES))
 FIXTURE_DIR := $(CURDIR)/$(HB)/fixtures
 
-.PHONY: all help deps test test-host test-tsan test-qemu run run-linux debug coverage lint fmt fmt-check \
+.PHONY: all help deps test test-host test-tsan test-host-tsan test-qemu run run-linux debug coverage lint fmt fmt-check \
         fuzz fuzz-smoke bench clean
 .DEFAULT_GOAL := all
 
@@ -86,6 +86,7 @@ help:
 	@echo "make test            deps, lint, fmt-check, test-host, test-tsan, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
 	@echo "make test-tsan       the threaded unit tests (test_*_threads.c) under ThreadSanitizer"
+	@echo "make test-host-tsan  the same (the name issue 13 uses)"
 	@echo "make test-qemu       end-to-end cases in tests/qemu/ on QEMU"
 	@echo "make test-hostile    hostile-guest suite (tests/hostile/): attacks vs. a victim vCPU"
 	@echo "make coverage        lcov HTML report of the host tests in coverage/html"
@@ -190,6 +191,7 @@ $(TSB)/tests/%: tests/unit/%.c $(TSB)/libhv.a $(TSTESTHELPERS)
 
 test-tsan: $(TSAN_TESTS)
 	@tools/run-unit-tests.sh $(TSAN_TESTS)
+test-host-tsan: test-tsan
 
 # ---------------------------------------------------------------------------------------------
 # Coverage: the same tests built with --coverage (no sanitizers), lcov over core/ and vdev/.

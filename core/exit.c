@@ -116,11 +116,12 @@ void vcpu_run_slice(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 
 	spin_lock(&vm->lock);
+	/* Stored atomically: vm_running()/vm_alive() read it without the lock, on any pCPU. */
 	if (vm->state == VM_CREATED)
-		vm->state = VM_RUNNING;
+		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 
-	vcpu->state = VCPU_RUNNING;
+	vcpu_set_state(vcpu, VCPU_RUNNING);
 	hal_vcpu_load(&vcpu->ctx);
 	vtimer_load(vcpu);
 	if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
@@ -146,9 +147,9 @@ void vcpu_run_slice(struct vcpu *vcpu)
 	vtimer_put(vcpu);
 	hal_vcpu_put(&vcpu->ctx);
 	if (!vm_alive(vm))
-		vcpu->state = VCPU_OFF;
+		vcpu_set_state(vcpu, VCPU_OFF);
 	else if (vcpu->state == VCPU_RUNNING)
-		vcpu->state = VCPU_RUNNABLE;
+		vcpu_set_state(vcpu, VCPU_RUNNABLE);
 }
 
 void vcpu_run(struct vcpu *vcpu)

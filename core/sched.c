@@ -211,7 +211,7 @@ void sched_kick(struct vcpu *target)
 		return;
 	/* Read without its pCPU's say: a stale answer costs one slice ended early, or the
 	 * target waiting for its turn in the round robin, never the new state itself. */
-	if (target->state != VCPU_RUNNING)
+	if (vcpu_state_remote(target) != VCPU_RUNNING)
 		atomic_store_explicit(&kicked_waiting[target->pcpu], true, memory_order_release);
 	hal_gic_send_sgi(p->mpidr, IRQ_KICK_SGI);
 }
@@ -280,7 +280,7 @@ static void wake(struct vcpu *v, uint64_t now)
 	/* It waited: it has used less than its share. */
 	boost(v);
 	v->sched.wfit_deadline = 0;
-	v->state = VCPU_RUNNABLE;
+	vcpu_set_state(v, VCPU_RUNNABLE);
 	v->sched.since = now;
 	v->sched.waiting = true;
 }
@@ -472,7 +472,7 @@ static void run_queue(struct sched_queue *q)
 	}
 	arm_at(q, UINT64_MAX);
 	for (unsigned i = 0; i < q->count; i++)
-		q->vcpus[i]->state = VCPU_OFF; /* every VM here has stopped */
+		vcpu_set_state(q->vcpus[i], VCPU_OFF); /* every VM here has stopped */
 	active[hal_cpu_id()] = NULL;
 }
 

@@ -17,7 +17,7 @@ void vcpu_wait_for_interrupt(struct vcpu *vcpu)
 	vtimer_sync(vcpu);
 	sched_clear_kicked(vcpu);
 	if (!vgic_wants_wakeup(vcpu) && !vm_has_deferred_for(vcpu->vm, vcpu))
-		vcpu->state = VCPU_BLOCKED;
+		vcpu_set_state(vcpu, VCPU_BLOCKED);
 }
 
 /* The timeout operand of WFIT/WFET: a virtual count (CNTVCT_EL0), from Rn (XZR reads 0). */

@@ -42,12 +42,13 @@ void vgic_mark(struct vgic_locked l, struct vgic_irq *irq)
 	if (!t)
 		return;
 	if (vgic_irq_pending(irq) || irq->active) {
-		t->vgic.interesting[irq->intid / 64] |= bit;
+		/* Atomic: vgic_flush() looks at the set without the lock, on t's pCPU. */
+		__atomic_fetch_or(&t->vgic.interesting[irq->intid / 64], bit, __ATOMIC_RELAXED);
 		/* A vCPU blocked in WFI, or waiting for the pCPU, gets its turn soon. */
 		if (vgic_irq_pending(irq))
 			sched_kick(t);
 	} else {
-		t->vgic.interesting[irq->intid / 64] &= ~bit;
+		__atomic_fetch_and(&t->vgic.interesting[irq->intid / 64], ~bit, __ATOMIC_RELAXED);
 	}
 }
 
@@ -56,7 +57,8 @@ static void retarget(struct vgic_locked l, struct vgic_irq *irq, struct vcpu *ta
 	if (irq->target == target)
 		return;
 	if (irq->target)
-		irq->target->vgic.interesting[irq->intid / 64] &= ~BIT(irq->intid % 64);
+		__atomic_fetch_and(&irq->target->vgic.interesting[irq->intid / 64],
+				   ~BIT(irq->intid % 64), __ATOMIC_RELAXED);
 	irq->target = target;
 	vgic_mark(l, irq);
 }

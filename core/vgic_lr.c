@@ -367,7 +367,10 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 
 void vgic_flush(struct vcpu *vcpu)
 {
-	if (vcpu->vgic.interesting[0] | vcpu->vgic.interesting[1])
+	/* Unlocked look: a bit another pCPU sets meanwhile comes with a kick, whose IRQ exit
+	 * brings this vCPU back here before it runs on. */
+	if (__atomic_load_n(&vcpu->vgic.interesting[0], __ATOMIC_RELAXED) |
+	    __atomic_load_n(&vcpu->vgic.interesting[1], __ATOMIC_RELAXED))
 		flush_lrs(vcpu);
 }
 

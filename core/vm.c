@@ -335,8 +335,9 @@ void vm_stop(struct vm *vm, int status)
 {
 	spin_lock(&vm->lock);
 	if (vm->state == VM_RUNNING || vm->state == VM_CREATED) {
-		vm->state = VM_STOPPED;
 		vm->exit_status = status;
+		/* Last, with release: whoever sees it stopped (vm_alive(), unlocked) sees why. */
+		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&vm->lock);
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* The HAL on the host: every call reads or records state in `sim_hal`. */
+/* The HAL on the host: every call reads or records state in `sim_hal`, or, for what is per
+ * physical CPU, in the calling thread's struct sim_pcpu when it is a simulated pCPU. Counts
+ * several pCPUs may bump are atomic. */
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,8 +34,16 @@ void sim_console_clear(void)
 	sim_hal.console_raw_len = 0;
 }
 
+/* Count an event that several pCPU threads may record. */
+#define COUNT(field) __atomic_fetch_add(&(field), 1, __ATOMIC_RELAXED)
+
 _Noreturn void sim_exit(const char *reason, int status)
 {
+	/* The jump buffer is the main thread's: a pCPU thread cannot unwind to it. */
+	if (sim_pcpu_self()) {
+		fprintf(stderr, "sim: pCPU %u: %s (%d)\n", sim_pcpu_self()->id, reason, status);
+		abort();
+	}
 	sim_hal.exit_reason = reason;
 	sim_hal.exit_status = status;
 	if (sim_hal.exit_jmp)
@@ -43,11 +54,15 @@ _Noreturn void sim_exit(const char *reason, int status)
 /* --- cpu --- */
 unsigned hal_cpu_id(void)
 {
-	return sim_hal.cpu_id;
+	struct sim_pcpu *p = sim_pcpu_self();
+
+	return p ? p->id : sim_hal.cpu_id;
 }
 uint64_t hal_cpu_mpidr(void)
 {
-	return sim_hal.cpu_mpidr;
+	struct sim_pcpu *p = sim_pcpu_self();
+
+	return p ? p->mpidr : sim_hal.cpu_mpidr;
 }
 unsigned hal_current_el(void)
 {
@@ -63,6 +78,13 @@ void hal_cpu_relax(void)
 #define SIM_WFI_LIMIT 100000
 void hal_wait_for_interrupt(void)
 {
+	struct sim_pcpu *p = sim_pcpu_self();
+
+	if (p) {
+		/* A pCPU thread sleeps until something is pending for it (bounded: see there). */
+		sim_pcpu_wait(p);
+		return;
+	}
 	sim_hal.wfi_count++;
 	if (sim_hal.wfi_hook)
 		sim_hal.wfi_hook();
@@ -108,6 +130,8 @@ void hal_console_write(const char *s, size_t len)
 	char shown[256];
 	size_t n = 0;
 
+	/* One UART: each write goes out whole, whichever pCPU makes it. */
+	sim_hw_lock();
 	append(sim_hal.console_raw, &sim_hal.console_raw_len, s, len);
 	for (size_t i = 0; i < len; i++) {
 		/* "\r\n" shows as "\n", also when a write ends between the two. */
@@ -127,6 +151,7 @@ void hal_console_write(const char *s, size_t len)
 		}
 	}
 	sim_hal.console[sim_hal.console_len] = '\0';
+	sim_hw_unlock();
 }
 
 /* --- memory: a physical address is the host address --- */
@@ -186,34 +211,32 @@ bool hal_el2_translate(uint64_t va, bool write, uint64_t *pa, uint8_t *attr)
 
 void hal_tlb_flush_el2_va(uint64_t va)
 {
-	sim_hal.tlb_flush_va++;
-	sim_hal.last_flush_addr = va;
+	COUNT(sim_hal.tlb_flush_va);
+	__atomic_store_n(&sim_hal.last_flush_addr, va, __ATOMIC_RELAXED);
 }
 void hal_tlb_flush_el2_all(void)
 {
-	sim_hal.tlb_flush_all++;
+	COUNT(sim_hal.tlb_flush_all);
 }
 
 void hal_tlb_flush_ipa(uint16_t vmid, uint64_t ipa)
 {
-	sim_hal.tlb_flush_ipa++;
-	sim_hal.last_flush_vmid = vmid;
-	sim_hal.last_flush_addr = ipa;
+	COUNT(sim_hal.tlb_flush_ipa);
+	__atomic_store_n(&sim_hal.last_flush_vmid, vmid, __ATOMIC_RELAXED);
+	__atomic_store_n(&sim_hal.last_flush_addr, ipa, __ATOMIC_RELAXED);
 }
 
 void hal_tlb_flush_vmid(uint16_t vmid)
 {
-	sim_hal.tlb_flush_vmid++;
-	sim_hal.last_flush_vmid = vmid;
+	COUNT(sim_hal.tlb_flush_vmid);
+	__atomic_store_n(&sim_hal.last_flush_vmid, vmid, __ATOMIC_RELAXED);
 }
 
 /* --- time --- */
 uint64_t hal_counter_now(void)
 {
-	uint64_t now = sim_hal.counter;
-
-	sim_hal.counter += sim_hal.counter_step;
-	return now;
+	/* Shared by every pCPU, like the system counter. */
+	return __atomic_fetch_add(&sim_hal.counter, sim_hal.counter_step, __ATOMIC_RELAXED);
 }
 uint64_t hal_counter_freq(void)
 {
@@ -276,8 +299,13 @@ uint64_t hal_cpu_midr(void)
 
 void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 {
-	sim_hal.vcpu_loads++;
-	sim_hal.loaded_vcpu = ctx;
+	struct sim_pcpu *p = sim_pcpu_self();
+
+	COUNT(sim_hal.vcpu_loads);
+	if (p)
+		p->loaded_vcpu = ctx;
+	else
+		sim_hal.loaded_vcpu = ctx;
 }
 
 void hal_vcpu_inject_vserror(struct hal_vcpu_ctx *ctx, uint64_t iss)
@@ -288,18 +316,23 @@ void hal_vcpu_inject_vserror(struct hal_vcpu_ctx *ctx, uint64_t iss)
 
 void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx)
 {
-	sim_hal.vcpu_local_flushes++;
+	COUNT(sim_hal.vcpu_local_flushes);
 }
 
 void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 {
-	sim_hal.vcpu_puts++;
-	sim_hal.loaded_vcpu = NULL;
+	struct sim_pcpu *p = sim_pcpu_self();
+
+	COUNT(sim_hal.vcpu_puts);
+	if (p)
+		p->loaded_vcpu = NULL;
+	else
+		sim_hal.loaded_vcpu = NULL;
 }
 
 enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx)
 {
-	sim_hal.vcpu_entries++;
+	COUNT(sim_hal.vcpu_entries);
 	if (!sim_hal.vcpu_enter_hook)
 		sim_exit("vcpu_enter without a hook", -1);
 	return sim_hal.vcpu_enter_hook(ctx);
@@ -358,13 +391,13 @@ unsigned hal_vgic_pri_bits(void)
 
 uint64_t hal_vgic_lr_read(struct hal_vcpu_ctx *ctx, unsigned n)
 {
-	sim_hal.vgic_lr_reads++; /* counted for the fast-path tests, see sim_hal.h */
+	COUNT(sim_hal.vgic_lr_reads); /* counted for the fast-path tests, see sim_hal.h */
 	return n < HAL_VGIC_MAX_LRS ? ctx->vgic.lr[n] : 0;
 }
 
 void hal_vgic_lr_write(struct hal_vcpu_ctx *ctx, unsigned n, uint64_t val)
 {
-	sim_hal.vgic_lr_writes++;
+	COUNT(sim_hal.vgic_lr_writes);
 	if (n < HAL_VGIC_MAX_LRS)
 		ctx->vgic.lr[n] = val;
 }

@@ -34,7 +34,7 @@ uint32_t hal_mmio_read32(uint64_t pa)
 {
 	struct sim_mmio_region *r = claim(pa);
 
-	sim_hal.mmio.reads++;
+	__atomic_fetch_add(&sim_hal.mmio.reads, 1, __ATOMIC_RELAXED);
 	if (pa & 3)
 		sim_exit("mmio: unaligned 32-bit read", -1);
 	return r->read(r->dev, pa - r->base);
@@ -44,7 +44,7 @@ void hal_mmio_write32(uint64_t pa, uint32_t val)
 {
 	struct sim_mmio_region *r = claim(pa);
 
-	sim_hal.mmio.writes++;
+	__atomic_fetch_add(&sim_hal.mmio.writes, 1, __ATOMIC_RELAXED);
 	if (pa & 3)
 		sim_exit("mmio: unaligned 32-bit write", -1);
 	/* The device may look at memory now: everything written before is visible to it. */
@@ -54,12 +54,12 @@ void hal_mmio_write32(uint64_t pa, uint32_t val)
 
 void hal_dma_wmb(void)
 {
-	sim_hal.mmio.dma_wmbs++;
+	__atomic_fetch_add(&sim_hal.mmio.dma_wmbs, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
 void hal_dma_rmb(void)
 {
-	sim_hal.mmio.dma_rmbs++;
+	__atomic_fetch_add(&sim_hal.mmio.dma_rmbs, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 }

@@ -59,6 +59,10 @@ void sim_machine_destroy(struct sim_machine *m)
 		sim_guest.m = NULL;
 		sim_hal.vcpu_enter_hook = NULL;
 	}
+	if (sim_mp.m == m) {
+		sim_mp.m = NULL;
+		sim_hal.vcpu_enter_hook = NULL;
+	}
 	if (m->vm)
 		vm_destroy(m->vm);
 	free(m->arena);

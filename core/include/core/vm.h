@@ -204,6 +204,17 @@ void vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 
 /* Stop the VM (from any of its vCPUs): it runs no more, status recorded once. */
 void vm_stop(struct vm *vm, int status);
+/* A vCPU's state changes on its own pCPU and is read from others (sched_kick()): the changes
+ * made while it is scheduled are atomic stores, the remote reads atomic loads (a stale answer
+ * is what such a read can give anyway). */
+static inline void vcpu_set_state(struct vcpu *vcpu, enum vcpu_state state)
+{
+	__atomic_store_n(&vcpu->state, state, __ATOMIC_RELEASE);
+}
+static inline enum vcpu_state vcpu_state_remote(const struct vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE);
+}
 static inline bool vm_running(struct vm *vm) /* asked on every exit: inline */
 {
 	return __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;

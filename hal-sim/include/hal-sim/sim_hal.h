@@ -154,6 +154,62 @@ struct sim_hal {
 
 extern struct sim_hal sim_hal;
 
+/* --- Several simulated pCPUs as host threads (hal-sim/pcpu_sim.c, sim/README.md) ---------
+ * A thread that calls sim_pcpu_enter(n) is pCPU n until sim_pcpu_leave(): what is per
+ * physical CPU on the hardware is then its own struct sim_pcpu, found through a thread-local
+ * pointer: hal_cpu_id()/hal_cpu_mpidr(), the redistributor and CPU interface (INTIDs 0-31,
+ * the running priorities), the EL2 timer, the loaded vCPU, its WFIs. What is machine-wide
+ * stays in `sim_hal` and is shared: the distributor's SPIs and their routing (an SPI is
+ * signalled to the pCPU whose MPIDR its route names), the counter, memory, the console. Every
+ * GIC model access holds one lock, as the hardware makes each register access atomic. A
+ * thread that never called sim_pcpu_enter() (every single-threaded test) sees `sim_hal` as
+ * before: its own fields are pCPU sim_hal.cpu_id's. */
+#define SIM_MAX_PCPUS	       64	       /* HAL_MAX_CPUS */
+#define SIM_PCPU_MPIDR(n)      ((uint64_t)(n)) /* Aff0 = n */
+#define SIM_PCPU_WFI_TIMEOUT_S 20	       /* a wait this long (wall time) fails the test */
+
+struct sim_pcpu {
+	unsigned id;
+	uint64_t mpidr;
+	/* INTIDs 0-31, the running priorities, the EL2 timer and the call counts of this pCPU's
+	 * GIC CPU interface; the entries for SPIs (32 and up) are unused: see sim_hal.gic. */
+	struct sim_gic gic;
+	struct hal_vcpu_ctx *loaded_vcpu;
+	unsigned long wfi_count;
+	bool poked;		/* sim_pcpu_poke(): the next (or current) WFI returns */
+	void *guest;		/* the scripted guest's state for the vCPU loaded here (sim/) */
+	unsigned sgis_received; /* SGIs other pCPUs (or itself) sent here */
+};
+
+/* Make the calling thread pCPU `n` (< SIM_MAX_PCPUS, MPIDR SIM_PCPU_MPIDR(n)) with a reset
+ * CPU interface; until then (and after sim_pcpu_leave()) it is not a pCPU. */
+void sim_pcpu_enter(unsigned n);
+void sim_pcpu_leave(void);
+/* The calling thread's pCPU, or NULL for the single-threaded machine of `sim_hal`. */
+struct sim_pcpu *sim_pcpu_self(void);
+/* pCPU n's state (n < SIM_MAX_PCPUS), e.g. for a test to read after its threads ended. */
+struct sim_pcpu *sim_pcpu_get(unsigned n);
+/* End pCPU n's current or next hal_wait_for_interrupt() once without an interrupt (how a test
+ * harness tells idle pCPUs that a run is over). */
+void sim_pcpu_poke(unsigned n);
+/* Drive a level input of the calling pCPU's GIC (e.g. the virtual timer's PPI as the loaded
+ * vCPU's registers make it), then whether the CPU interface signals an interrupt now, by the
+ * rules hal_gic_ack() uses: what ends a guest's run in an IRQ exit. */
+void sim_gic_set_level(uint32_t intid, bool level);
+bool sim_gic_signalled(void);
+
+/* For the hal-sim models only: the lock of the shared "hardware", and the WFI of a thread
+ * that is a pCPU (a bounded wait for an interrupt, a poke or the EL2 timer; the counter jumps
+ * to the timer's deadline when nothing else can happen). */
+void sim_hw_lock(void);
+void sim_hw_unlock(void);
+void sim_hw_notify(void); /* something became pending: waiting pCPUs look again */
+/* The ordering an SGI gives (hal/gic.h), for TSan: sent (before the lock), taken (after). */
+void sim_hw_sgi_sent(uint64_t mpidr, unsigned sgi);
+void sim_hw_sgi_taken(unsigned sgi);
+bool sim_gic_signalled_locked(void);
+void sim_pcpu_wait(struct sim_pcpu *p);
+
 void sim_hal_reset(void);
 void sim_console_clear(void);
 /* Make `intid` pending at the simulated GIC (an edge, or a level the device drops once

@@ -15,7 +15,8 @@
 /* A simulated machine for host tests that run the REAL core/ and vdev/ code: a page allocator
  * over a host arena (physical address == host pointer, as hal-sim says), one VM on the standard
  * board (RAM at VM_RAM_BASE, vPL011 at VM_PL011_BASE), a guest image, and a scripted guest that
- * hal_vcpu_enter() plays exit by exit. See sim/README.md. Host only; not thread-safe. */
+ * hal_vcpu_enter() plays exit by exit. See sim/README.md. Host only; not thread-safe, except
+ * the threaded machine of sim/mp.c (several pCPUs as host threads). */
 
 /* --- The machine (sim/machine.c) ------------------------------------------------------------ */
 
@@ -292,5 +293,51 @@ int sim_smp_run(void);
 unsigned sim_smp_fresh_pcpu(void);
 /* The context vCPU `vcpu` saw when it was about to play step `n`; NULL if it never got there. */
 const struct hal_vcpu_ctx *sim_smp_seen(unsigned vcpu, unsigned n);
+
+/* --- Several pCPUs as host threads (sim/mp.c) ---------------------------------------------- */
+
+/* Each of `nr_pcpus` host threads is a simulated pCPU (hal-sim's sim_pcpu_enter()) that runs
+ * its own run queue with sched_run(); vCPU i is on pCPU i % nr_pcpus unless the test sets
+ * sim_mp.vcpu[i].pcpu before sim_mp_run(). A guest is a program, called on its pCPU's thread
+ * at every entry that is not cut short by a physical interrupt (a kick: IRQ exit): the guest
+ * first takes every virtual interrupt its CPU interface signals (unless PSTATE.I masks them;
+ * Group 1, EOImode 0; counted in seen[]), then the program returns its next exit. Everything
+ * in a struct sim_mp_vcpu belongs to the vCPU's pCPU thread while the run lasts; the test
+ * reads it after sim_mp_run(). When the VM stops each pCPU's sched_run() returns (idle ones
+ * are poked out of their WFI). */
+
+#define SIM_MP_MAX_PCPUS 4
+#define SIM_MP_MAX_INTID 64 /* virtual INTIDs counted one by one in seen[] */
+
+struct sim_mp_vcpu {
+	unsigned pcpu; /* which of the run's pCPUs (0 .. nr_pcpus - 1) */
+	struct sim_vif vif;
+	unsigned seen[SIM_MP_MAX_INTID]; /* virtual interrupts taken, by INTID */
+	unsigned seen_other;		 /* ... with an INTID beyond those */
+	unsigned entries, irq_exits, steps;
+	uint64_t state[8]; /* the program's own */
+};
+
+struct sim_mp {
+	struct sim_machine *m;
+	unsigned nr_pcpus;
+	unsigned pcpu_id[SIM_MP_MAX_PCPUS]; /* hal_cpu_id() of each, set by sim_mp_run() */
+	struct sim_mp_vcpu vcpu[VM_MAX_VCPUS];
+	struct sim_step (*program)(unsigned vcpu, struct sim_mp_vcpu *v);
+};
+
+extern struct sim_mp sim_mp;
+
+/* Make `m`'s vCPUs (their vGIC already initialised) play `program` on `nr_pcpus` pCPUs
+ * (1 to SIM_MP_MAX_PCPUS). */
+void sim_mp_attach(struct sim_machine *m, unsigned nr_pcpus,
+		   struct sim_step (*program)(unsigned vcpu, struct sim_mp_vcpu *v));
+/* Start the pCPU threads (fresh run queues, sim_smp_fresh_pcpu()), each running its queue until
+ * the VM stops; returns the VM's exit status once every thread has ended. */
+int sim_mp_run(void);
+/* The ICC_SGI1R_EL1 value sending SGI `intid` to vCPU `target`, and the guest's trapped MSR of
+ * it (the value in x9). */
+uint64_t sim_mp_sgi1r(unsigned intid, unsigned target);
+struct sim_step sim_mp_send_sgi(unsigned intid, unsigned target);
 
 #endif

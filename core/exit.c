@@ -146,7 +146,9 @@ void vcpu_run_slice(struct vcpu *vcpu)
 	}
 	vtimer_put(vcpu);
 	hal_vcpu_put(&vcpu->ctx);
-	if (!vm_alive(vm))
+	/* OFF only now that its context is put: another pCPU's CPU_ON may reset it from here
+	 * on (docs/scheduling.md, "Several pCPUs"). */
+	if (!vm_alive(vm) || vcpu->state == VCPU_OFF_PENDING)
 		vcpu_set_state(vcpu, VCPU_OFF);
 	else if (vcpu->state == VCPU_RUNNING)
 		vcpu_set_state(vcpu, VCPU_RUNNABLE);

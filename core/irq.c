@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Routing physical interrupts: acknowledged at EL2, then either handled here or handed to a
  * guest (see core/irq.h). */
+#include <core/cpu_msg.h>
 #include <core/irq.h>
 #include <core/log.h>
 #include <core/sched.h>
@@ -101,7 +102,7 @@ void irq_handle_physical(struct vcpu *running)
 		else if (intid == cfg.hyp_timer)
 			sched_timer_interrupt();
 		else if (intid == IRQ_KICK_SGI)
-			sched_kick_interrupt();
+			cpu_msg_handle();
 		else if (intid != cfg.maintenance && intid != cfg.hyp_timer &&
 			 intid >= HAL_GIC_SGI_COUNT && intid != cfg.vtimer)
 			log_ratelimited(&unexpected_log, LOG_WARN, "irq: unexpected INTID %u",

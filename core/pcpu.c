@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Physical CPU table and secondary bring-up. */
+#include <core/cpu_msg.h>
 #include <core/err.h>
 #include <core/log.h>
 #include <core/pcpu.h>
@@ -41,6 +42,7 @@ int pcpu_init(const struct hw_info *hw, uint64_t boot_mpidr)
 		atomic_store(&pcpus[id].online, id == 0);
 	}
 	pcpu_total = hw->cpu_count;
+	cpu_msg_reset();
 	return HV_OK;
 }
 

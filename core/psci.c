@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* PSCI 1.1 for guests (Arm DEN0022): the vCPUs of a VM are its "cores". */
 #include <core/arch.h>
+#include <core/check.h>
+#include <core/cpu_msg.h>
+#include <core/err.h>
 #include <core/gmem.h>
 #include <core/lib.h>
 #include <core/log.h>
@@ -9,6 +12,7 @@
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
+#include <hal/cpu.h>
 #include <hal/gicv3_regs.h> /* MPIDR_AFF_MASK: the affinity fields a caller may name */
 
 static bool smc64(uint32_t fid)
@@ -36,22 +40,51 @@ static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 }
 
 /* CPU_ON: the target starts at `entry` in EL1h with x0 = `context`, MMU off, like a cold boot
- * (PSCI 6.4.3). Its other registers are reset so nothing leaks from an earlier life. */
+ * (PSCI 6.4.3). Its other registers are reset so nothing leaks from an earlier life.
+ *
+ * Only the target's own pCPU writes its context (docs/scheduling.md, "Several pCPUs"): the
+ * caller claims the target (OFF -> ON_PENDING, a compare-and-swap: of two callers one wins),
+ * records the request and, if the target lives on another pCPU, sends that pCPU
+ * CPU_MSG_VCPU_ON; psci_vcpu_on_here() does the reset there. A target that called CPU_OFF
+ * but is still loaded (OFF_PENDING) is still on: ALREADY_ON, as DEN0022 has it for a core
+ * whose power-down has not completed (AFFINITY_INFO says ON until then, which is what a
+ * caller waits for before CPU_ON); one already claimed is ON_PENDING. */
 static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint64_t context)
 {
 	struct vcpu *t = vcpu_by_mpidr(caller->vm, mpidr);
+	enum vcpu_state seen;
 
 	if (!t)
 		return PSCI_RET_INVALID_PARAMETERS;
-	if (t->state != VCPU_OFF)
-		return PSCI_RET_ALREADY_ON;
+	seen = t->state;
+	if (seen != VCPU_OFF)
+		return seen == VCPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
 	if ((entry & 3) || gmem_check(caller->vm, entry, A64_INSN_SIZE) != 0)
 		return PSCI_RET_INVALID_ADDRESS;
-	vcpu_reset(t, entry, context);
+	if (!atomic_compare_exchange_strong(&t->state, &seen, VCPU_ON_PENDING))
+		return seen == VCPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
+	t->on_entry = entry;
+	t->on_context = context;
+	if (t->pcpu == hal_cpu_id()) {
+		psci_vcpu_on_here(t);
+	} else if (cpu_msg_send(t->pcpu, CPU_MSG_VCPU_ON, t) != HV_OK) {
+		t->state = VCPU_OFF; /* its pCPU does not exist: it cannot run */
+		return PSCI_RET_INTERNAL_FAILURE;
+	}
+	return PSCI_RET_SUCCESS;
+}
+
+void psci_vcpu_on_here(struct vcpu *t)
+{
+	/* The reset writes the context hal_vcpu_put() wrote when the vCPU went off: both on
+	 * this pCPU, in that order. */
+	CHECK(t->pcpu == hal_cpu_id());
+	if (t->state != VCPU_ON_PENDING)
+		return; /* its VM stopped meanwhile, and its run queue turned it off */
+	vcpu_reset(t, t->on_entry, t->on_context);
 	vgic_vcpu_reset(t);
 	t->state = VCPU_RUNNABLE;
 	sched_kick(t);
-	return PSCI_RET_SUCCESS;
 }
 
 static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level)
@@ -64,7 +97,16 @@ static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level
 	t = vcpu_by_mpidr(caller->vm, mpidr);
 	if (!t)
 		return PSCI_RET_INVALID_PARAMETERS;
-	return t->state == VCPU_OFF ? PSCI_AFFINITY_OFF : PSCI_AFFINITY_ON;
+	/* OFF only once its pCPU has put it (OFF_PENDING is still ON); a suspended (blocked)
+	 * vCPU is ON as well. */
+	switch (t->state) {
+	case VCPU_OFF:
+		return PSCI_AFFINITY_OFF;
+	case VCPU_ON_PENDING:
+		return PSCI_AFFINITY_ON_PENDING;
+	default:
+		return PSCI_AFFINITY_ON;
+	}
 }
 
 static bool implemented(uint32_t fid)
@@ -103,8 +145,9 @@ bool psci_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret)
 		*ret = cpu_on(vcpu, arg(vcpu, fid, 1), arg(vcpu, fid, 2), arg(vcpu, fid, 3));
 		return true;
 	case PSCI_CPU_OFF:
-		/* Never returns to the caller on success: the vCPU is off until a CPU_ON. */
-		vcpu->state = VCPU_OFF;
+		/* Never returns to the caller on success: the vCPU is off until a CPU_ON. It is
+		 * still loaded: OFF once its pCPU has put it (vcpu_run_slice()). */
+		vcpu->state = VCPU_OFF_PENDING;
 		*ret = PSCI_RET_SUCCESS;
 		return true;
 	case PSCI_CPU_SUSPEND_32:

@@ -5,6 +5,7 @@
 
 #include <core/arch.h>
 #include <core/console.h>
+#include <core/cpu_msg.h>
 #include <core/err.h>
 #include <core/hwinfo.h>
 #include <core/irq.h>
@@ -41,8 +42,6 @@ struct sched_queue {
 static struct sched_queue queues[HV_MAX_CPUS];
 /* sched_set_plain_round_robin(): the rules before wake-up preemption, for comparisons. */
 static bool plain_rr;
-/* Per pCPU: another pCPU kicked a vCPU here that was not running (set before its SGI). */
-static atomic_bool kicked_waiting[HV_MAX_CPUS];
 /* The queue each pCPU is running (its own, or a one-vCPU queue of sched_run_one()). */
 static struct sched_queue *active[HV_MAX_CPUS];
 
@@ -192,28 +191,31 @@ void sched_clear_kicked(struct vcpu *vcpu)
 	__atomic_store_n(&vcpu->sched.kicked, false, __ATOMIC_SEQ_CST);
 }
 
+/* Whether a kick may give `v` the pCPU: it waits for it, or waits in WFI. */
+static bool kickable(const struct vcpu *v)
+{
+	enum vcpu_state state = v->state;
+
+	return state == VCPU_RUNNABLE || state == VCPU_BLOCKED;
+}
+
 void sched_kick(struct vcpu *target)
 {
 	unsigned here = hal_cpu_id();
 	struct sched_queue *q = active[here];
-	const struct pcpu *p;
 
 	/* The interrupt state changed before the kick: pick() asks the vGIC after seeing this. */
 	__atomic_store_n(&target->sched.kicked, true, __ATOMIC_SEQ_CST);
 
 	if (target->pcpu == here) {
-		if (q && target->state != VCPU_RUNNING && target->state != VCPU_OFF)
+		if (q && kickable(target))
 			wake_preempt(q, target);
 		return;
 	}
-	p = pcpu_get(target->pcpu);
-	if (!p)
-		return;
-	/* Read without its pCPU's say: a stale answer costs one slice ended early, or the
-	 * target waiting for its turn in the round robin, never the new state itself. */
-	if (vcpu_state_remote(target) != VCPU_RUNNING)
-		atomic_store_explicit(&kicked_waiting[target->pcpu], true, memory_order_release);
-	hal_gic_send_sgi(p->mpidr, IRQ_KICK_SGI);
+	/* Even to a running target: its pCPU must leave the guest for the next entry to take
+	 * the new interrupt into the list registers. Its pCPU decides the rest, from the
+	 * target's state as it is there (sched_kick_interrupt()). */
+	cpu_msg_send(target->pcpu, CPU_MSG_KICK, target);
 }
 
 void sched_physical_irq(bool handling)
@@ -224,12 +226,34 @@ void sched_physical_irq(bool handling)
 		q->in_irq = handling;
 }
 
-void sched_kick_interrupt(void)
+void sched_kick_interrupt(struct vcpu *target)
 {
-	unsigned here = hal_cpu_id();
-	struct sched_queue *q = active[here];
+	struct sched_queue *q = active[hal_cpu_id()];
 
-	if (atomic_exchange_explicit(&kicked_waiting[here], false, memory_order_acquire) && q)
+	if (!q || !q->current)
+		return; /* idle: the loop looks at every vCPU after the interrupt anyway */
+	if (!target) {
+		/* Kicks coalesced: any vCPU kicked here since it blocked may be the one. */
+		for (unsigned i = 0; i < q->count; i++) {
+			struct vcpu *v = q->vcpus[i];
+
+			if (v != q->current && kickable(v) &&
+			    __atomic_load_n(&v->sched.kicked, __ATOMIC_SEQ_CST))
+				end_turn(q, SCHED_END_OTHER);
+		}
+		return;
+	}
+	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. */
+	if (target != q->current && kickable(target))
+		end_turn(q, SCHED_END_OTHER);
+}
+
+void sched_kick_vm_stopped(struct vm *vm)
+{
+	struct sched_queue *q = active[hal_cpu_id()];
+
+	/* vcpu_run_slice() would see it at the next exit too; say why the turn ended. */
+	if (q && q->current && q->current->vm == vm)
 		end_turn(q, SCHED_END_OTHER);
 }
 

@@ -2,6 +2,7 @@
 /* VM slots: creation, RAM, the MMIO bus, vCPUs, stop and teardown. */
 #include <core/arch.h>
 #include <core/check.h>
+#include <core/cpu_msg.h>
 #include <core/err.h>
 #include <core/lib.h>
 #include <core/palloc.h>
@@ -333,13 +334,22 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 
 void vm_stop(struct vm *vm, int status)
 {
+	bool stopped = false;
+
 	spin_lock(&vm->lock);
 	if (vm->state == VM_RUNNING || vm->state == VM_CREATED) {
 		vm->exit_status = status;
 		/* Last, with release: whoever sees it stopped (vm_alive(), unlocked) sees why. */
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+		stopped = true;
 	}
 	spin_unlock(&vm->lock);
+	/* Its vCPUs on other pCPUs stop now, not at their next exit (an idle pCPU might sleep
+	 * in WFI for good). Repeats for one pCPU coalesce in its mailbox. */
+	for (unsigned i = 0; stopped && i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].pcpu != hal_cpu_id())
+			cpu_msg_send(vm->vcpus[i].pcpu, CPU_MSG_VM_STOP, vm);
+	}
 }
 
 bool vm_alive(struct vm *vm)

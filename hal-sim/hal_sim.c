@@ -323,6 +323,8 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 {
 	struct sim_pcpu *p = sim_pcpu_self();
 
+	if (sim_hal.vcpu_put_hook)
+		sim_hal.vcpu_put_hook(ctx);
 	COUNT(sim_hal.vcpu_puts);
 	if (p)
 		p->loaded_vcpu = NULL;

@@ -319,10 +319,14 @@ static void test_psci_cpu_off_turns_the_caller_off_and_cpu_on_starts_it_again(vo
 	cpu(1)->state = VCPU_RUNNING;
 	cpu(0)->state = VCPU_RUNNABLE;
 	call_from(1, PSCI_CPU_OFF, 0, 0, 0);
-	assert_int_equal(cpu(1)->state, VCPU_OFF);
+	/* Still loaded on its pCPU: on, until that pCPU has put it. */
+	assert_int_equal(cpu(1)->state, VCPU_OFF_PENDING);
 	assert_int_equal(cpu(0)->state, VCPU_RUNNABLE);
-
 	cpu(0)->state = VCPU_RUNNING;
+	assert_int_equal(call(PSCI_AFFINITY_INFO_64, 1, 0, 0), PSCI_AFFINITY_ON);
+	assert_int_equal(call(PSCI_CPU_ON_64, 1, SECONDARY, 0), PSCI_RET_ALREADY_ON);
+	cpu(1)->state = VCPU_OFF; /* what vcpu_run_slice() does after hal_vcpu_put() */
+
 	assert_int_equal(call(PSCI_AFFINITY_INFO_64, 1, 0, 0), PSCI_AFFINITY_OFF);
 	dirty(1);
 	assert_int_equal(call(PSCI_CPU_ON_32, 1, SECONDARY + 0x800, 0x22), 0);
@@ -373,7 +377,8 @@ static void test_psci_cpu_off_of_the_boot_vcpu_lets_a_secondary_restart_it(void 
 {
 	assert_int_equal(call(PSCI_CPU_ON_64, 3, SECONDARY, 0), 0);
 	call(PSCI_CPU_OFF, 0, 0, 0);
-	assert_int_equal(cpu(0)->state, VCPU_OFF);
+	assert_int_equal(cpu(0)->state, VCPU_OFF_PENDING);
+	cpu(0)->state = VCPU_OFF; /* its pCPU put it */
 	cpu(3)->state = VCPU_RUNNING;
 	assert_int_equal(call_from(3, PSCI_AFFINITY_INFO_32, 0, 0, 0), PSCI_AFFINITY_OFF);
 	assert_int_equal(call_from(3, PSCI_CPU_ON_64, 0, ENTRY, 0x33), 0);

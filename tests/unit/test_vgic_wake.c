@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include <core/cpu_msg.h>
 #include <core/err.h>
 #include <core/gicv3.h>
 #include <core/hwinfo.h>
@@ -37,6 +38,16 @@ static struct mmio_device *gicr;
 static struct vcpu *cpu(unsigned n)
 {
 	return &gicdfx_m.vm->vcpus[n];
+}
+
+/* pCPU REMOTE takes the SGI and the messages waiting for it; SGIs are counted from here on
+ * (a kick while one still waits in its mailbox needs no SGI of its own). */
+static void remote_takes_its_messages(void)
+{
+	sim_hal.cpu_id = REMOTE;
+	cpu_msg_handle();
+	sim_hal.cpu_id = 0;
+	sim_hal.gic.sgis_sent = 0;
 }
 
 /* vCPU TARGET sleeps in WFI on pCPU REMOTE; the writer (vCPU 0) runs on pCPU 0. Group 1 is
@@ -65,7 +76,7 @@ static int setup(void **state)
 	vgic_unlock(&l);
 	vgic_pulse(vm, cpu(TARGET), SGI);
 	/* Becoming pending while disabled kicked already; count from here. */
-	sim_hal.gic.sgis_sent = 0;
+	remote_takes_its_messages();
 	return 0;
 }
 
@@ -101,19 +112,20 @@ test_vgic_wake_enabling_a_group_kicks_the_vcpus_with_deliverable_interrupts(void
 {
 	gicdfx_wr(ISENABLER + SPI / 32 * 4, 4, 1u << (SPI % 32));
 	gicdfx_wr(CTLR, 4, 0);
-	sim_hal.gic.sgis_sent = 0;
+	remote_takes_its_messages();
 	gicdfx_wr(CTLR, 4, CTLR_GRP1);
 	assert_target_kicked(1);
 	/* Group 1 stays on: nothing changed, nobody kicked. */
+	remote_takes_its_messages();
 	gicdfx_wr(CTLR, 4, CTLR_GRP1);
-	assert_target_kicked(1);
+	assert_target_kicked(0);
 }
 
 static void test_vgic_wake_changing_the_group_to_an_enabled_one_kicks(void **state)
 {
 	gicdfx_wr(ISENABLER + SPI / 32 * 4, 4, 1u << (SPI % 32));
 	gicdfx_wr(IGROUPR + SPI / 32 * 4, 4, 0); /* group 0 is off */
-	sim_hal.gic.sgis_sent = 0;
+	remote_takes_its_messages();
 	gicdfx_wr(IGROUPR + SPI / 32 * 4, 4, 1u << (SPI % 32));
 	assert_target_kicked(1);
 }
@@ -121,12 +133,13 @@ static void test_vgic_wake_changing_the_group_to_an_enabled_one_kicks(void **sta
 static void test_vgic_wake_raising_the_priority_kicks(void **state)
 {
 	gicdfx_wr(ISENABLER + SPI / 32 * 4, 4, 1u << (SPI % 32));
-	sim_hal.gic.sgis_sent = 0;
+	remote_takes_its_messages();
 	/* The target's mask may now let it through: vgic_wants_wakeup() decides on its pCPU. */
 	gicdfx_wr(IPRIORITYR + SPI, 1, 0x10);
 	assert_target_kicked(1);
+	remote_takes_its_messages();
 	gicr_wr(TARGET, GICR_SGI + IPRIORITYR, 0x10 << (8 * SGI));
-	assert_int_equal(sim_hal.gic.sgis_sent, 1); /* the SGI is still disabled */
+	assert_int_equal(sim_hal.gic.sgis_sent, 0); /* the SGI is still disabled */
 }
 
 static void test_vgic_wake_writes_that_make_nothing_deliverable_kick_nobody(void **state)

@@ -17,7 +17,7 @@ struct irq_config {
 	uint32_t uart;	      /* the console UART's SPI, 0 if none */
 };
 
-/* The SGI one pCPU sends another to make it look at a vCPU's new state (sched_kick()). */
+/* The SGI one pCPU sends another when it left messages in its mailbox (core/cpu_msg.h). */
 #define IRQ_KICK_SGI 1
 
 void irq_init(const struct irq_config *cfg);

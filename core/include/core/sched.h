@@ -93,16 +93,21 @@ void sched_run_one(struct vcpu *vcpu);
 void sched_timer_interrupt(void);
 
 /* `target` has something new to do (an SGI, PSCI CPU_ON): let it run soon. On another pCPU
- * that pCPU gets IRQ_KICK_SGI, which makes it leave the guest (or its idle WFI) and, when the
- * target is not the vCPU it runs, end the slice. */
+ * that pCPU gets a CPU_MSG_KICK message (core/cpu_msg.h), which makes it leave the guest (or
+ * its idle WFI) and, when the target is not the vCPU it runs, end the slice. */
 void sched_kick(struct vcpu *target);
 
 /* The running vCPU's exit is a physical interrupt being handled (true until false again): what
  * it makes pending comes from a device or timer, not from the running vCPU. */
 void sched_physical_irq(bool handling);
 
-/* This pCPU took IRQ_KICK_SGI (core/irq.c). */
-void sched_kick_interrupt(void);
+/* CPU_MSG_KICK reached this pCPU (core/cpu_msg.c): end the running turn if `target`, a vCPU
+ * here, is not the one running and may want the pCPU; NULL: if any vCPU here that was kicked
+ * may (kicks coalesced). */
+void sched_kick_interrupt(struct vcpu *target);
+
+/* CPU_MSG_VM_STOP reached this pCPU: end the running turn if it is one of `vm`'s vCPUs. */
+void sched_kick_vm_stopped(struct vm *vm);
 
 /* True once the current slice should end (the running vCPU is left at its next exit). */
 bool sched_should_yield(void);

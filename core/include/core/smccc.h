@@ -50,8 +50,9 @@
 #define PSCI_RET_INTERNAL_FAILURE   (-6)
 #define PSCI_RET_INVALID_ADDRESS    (-9)
 
-#define PSCI_AFFINITY_ON  0
-#define PSCI_AFFINITY_OFF 1
+#define PSCI_AFFINITY_ON	 0
+#define PSCI_AFFINITY_OFF	 1
+#define PSCI_AFFINITY_ON_PENDING 2
 
 /* Vendor-specific hypervisor service (owner 6), fast SMC64 calls. */
 #define HV_CALL_VERSION	    0xc6000000U
@@ -68,5 +69,9 @@ struct vcpu;
 
 /* PSCI calls from a guest (core/psci.c): true, with the result in *ret, if `fid` is PSCI. */
 bool psci_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret);
+
+/* On `vcpu`'s own pCPU, for a vCPU left ON_PENDING by CPU_ON: reset it to the requested entry
+ * point and context, make it runnable and kick it (CPU_MSG_VCPU_ON, core/cpu_msg.h). */
+void psci_vcpu_on_here(struct vcpu *vcpu);
 
 #endif

@@ -45,7 +45,17 @@
 struct vm;
 struct vcpu;
 
-enum vcpu_state { VCPU_OFF, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_BLOCKED };
+/* A vCPU's state. Its own pCPU moves it between RUNNABLE, RUNNING and BLOCKED, and from
+ * OFF_PENDING to OFF; another pCPU changes it only from OFF to ON_PENDING (PSCI CPU_ON, a
+ * compare-and-swap), so an atomic is enough (docs/scheduling.md, "Several pCPUs"). */
+enum vcpu_state {
+	VCPU_OFF,	  /* not started, or off (PSCI CPU_OFF done, its context put) */
+	VCPU_RUNNABLE,	  /* wants its pCPU */
+	VCPU_RUNNING,	  /* loaded on its pCPU */
+	VCPU_BLOCKED,	  /* in WFI (or CPU_SUSPEND) with nothing to take */
+	VCPU_OFF_PENDING, /* called CPU_OFF, still loaded: OFF once its pCPU has put it */
+	VCPU_ON_PENDING,  /* CPU_ON accepted: its pCPU resets and starts it (psci_vcpu_on_here) */
+};
 
 /* Exits counted per vCPU, for `hv: vm0 stopped` lines and benchmarks. */
 struct vcpu_stats {
@@ -58,8 +68,11 @@ struct vcpu_stats {
 struct vcpu {
 	unsigned id;
 	struct vm *vm;
-	enum vcpu_state state;
-	unsigned pcpu; /* the pCPU whose run queue holds it */
+	_Atomic enum vcpu_state state; /* read by any pCPU */
+	unsigned pcpu;		       /* the pCPU whose run queue holds it */
+	/* PSCI CPU_ON's request, written by the caller while it holds the vCPU ON_PENDING,
+	 * read by the vCPU's pCPU after the CPU_MSG_VCPU_ON message (core/psci.c). */
+	uint64_t on_entry, on_context;
 	struct hal_vcpu_ctx ctx;
 	struct vcpu_debug_regs debug;
 	struct vgic_cpu vgic;

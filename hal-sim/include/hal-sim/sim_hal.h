@@ -88,6 +88,9 @@ struct sim_hal {
 	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
 	unsigned vcpu_local_flushes; /* hal_vcpu_flush_local_tlb() calls */
 	enum hal_exit_kind (*vcpu_enter_hook)(struct hal_vcpu_ctx *ctx);
+	/* Called by hal_vcpu_put() while `ctx` is still loaded: a test plays another pCPU
+	 * in the window between a vCPU's last exit and its put. */
+	void (*vcpu_put_hook)(struct hal_vcpu_ctx *ctx);
 	bool va_to_ipa_fails;	/* make the guest's stage 1 "not map" the PC */
 	unsigned vgic_nr_lrs;	/* ICH_VTR_EL2.ListRegs + 1, default 4 */
 	unsigned vgic_pri_bits; /* ICH_VTR_EL2.PRIbits + 1, default 5 */

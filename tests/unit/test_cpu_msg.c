@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/* Tests of core/cpu_msg.c, the typed messages between pCPUs: delivery in the order sent,
+ * coalescing (the same message twice, kicks beyond their share of the ring), a full mailbox
+ * that loses no message kind that matters, an unknown kind stopping the sender, and dispatch
+ * from the SGI's interrupt path on the pCPU hal-sim's SGI record names. Several pCPUs are
+ * played by switching sim_hal.cpu_id (and the MPIDR the simulated GIC delivers to). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <core/cpu_msg.h>
+#include <core/err.h>
+#include <core/hwinfo.h>
+#include <core/irq.h>
+#include <core/pcpu.h>
+#include <core/smccc.h>
+#include <core/trap.h>
+#include <core/vgic.h>
+#include <core/vm.h>
+#include <hal-sim/sim_hal.h>
+#include <hal/gic.h>
+#include <sim/sim.h>
+
+#define NR_PCPUS 4
+#define MPIDR(n) (0x100ULL + (n))
+#define ENTRY	 (VM_RAM_BASE + IMAGE_RAW_OFFSET)
+#define SPARE	 12 /* vCPUs that only serve as kick arguments */
+
+static struct sim_machine m;
+static struct vm *vm;
+static struct vcpu spare[SPARE];
+static jmp_buf stopped;
+
+static struct vcpu *cpu(unsigned n)
+{
+	return &vm->vcpus[n];
+}
+
+/* Play pCPU `n`: the code's hal_cpu_id() and the MPIDR its SGIs arrive at. */
+static void on_pcpu(unsigned n)
+{
+	sim_hal.cpu_id = n;
+	sim_hal.cpu_mpidr = MPIDR(n);
+}
+
+/* NR_PCPUS pCPUs with their physical interrupts up; a VM of four vCPUs, vCPU n on pCPU n,
+ * vCPU 0 running; we are pCPU 0. */
+static int setup(void **state)
+{
+	static const struct irq_config irqs = {
+	    .maintenance = VGIC_PPI_MAINTENANCE, .vtimer = VGIC_PPI_VTIMER, .hyp_timer = 26};
+	static const uint32_t prog[] = {SIM_A64_HVC0, SIM_A64_HVC0};
+	struct hw_info hw = {.cpu_count = NR_PCPUS};
+
+	sim_hal_reset();
+	for (unsigned i = 0; i < NR_PCPUS; i++)
+		hw.cpu_mpidr[i] = MPIDR(i);
+	assert_int_equal(pcpu_init(&hw, MPIDR(0)), HV_OK);
+	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
+	assert_int_equal(sim_machine_load_program(&m, prog, 2), HV_OK);
+	vm = m.vm;
+	for (unsigned i = 1; i < NR_PCPUS; i++) {
+		struct vcpu *v;
+
+		assert_int_equal(vm_add_vcpu(vm, ENTRY, 0, &v), HV_OK);
+		v->pcpu = i;
+		v->state = VCPU_OFF;
+	}
+	vgic_init(vm, 64);
+	cpu(0)->state = VCPU_RUNNING;
+	assert_int_equal(hal_gic_cpu_init(), 0);
+	irq_init(&irqs);
+	irq_cpu_init();
+	on_pcpu(0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sim_hal.exit_jmp = NULL;
+	sim_machine_destroy(&m);
+	return 0;
+}
+
+static void assert_msg(const struct cpu_msg *msg, enum cpu_msg_kind kind, const void *arg)
+{
+	assert_int_equal(msg->kind, kind);
+	assert_ptr_equal(msg->arg, arg);
+}
+
+static unsigned waiting_for(unsigned pcpu)
+{
+	struct cpu_msg msgs[CPU_MSG_SLOTS + 1];
+
+	return cpu_msg_peek(pcpu, msgs, CPU_MSG_SLOTS + 1);
+}
+
+static void test_cpu_msg_messages_are_delivered_in_the_order_sent(void **state)
+{
+	struct cpu_msg msgs[8];
+
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, &spare[0]), HV_OK);
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_VM_STOP, vm), HV_OK);
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, &spare[1]), HV_OK);
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, cpu(2)), HV_OK);
+	assert_int_equal(cpu_msg_peek(2, msgs, 8), 4);
+	assert_msg(&msgs[0], CPU_MSG_KICK, &spare[0]);
+	assert_msg(&msgs[1], CPU_MSG_VM_STOP, vm);
+	assert_msg(&msgs[2], CPU_MSG_KICK, &spare[1]);
+	assert_msg(&msgs[3], CPU_MSG_KICK, cpu(2));
+	/* Each pCPU has its own mailbox. */
+	assert_int_equal(waiting_for(0), 0);
+	assert_int_equal(waiting_for(1), 0);
+
+	on_pcpu(2);
+	assert_int_equal(cpu_msg_handle(), 4);
+	assert_int_equal(waiting_for(2), 0);
+	assert_int_equal(cpu_msg_handle(), 0);
+}
+
+/* The first message of an empty mailbox signals its pCPU; the SGI (not yet taken) covers the
+ * messages sent after it, and the same message twice is one. */
+static void test_cpu_msg_one_sgi_per_drain_and_the_same_message_twice_is_one(void **state)
+{
+	struct cpu_msg msgs[4];
+
+	cpu_msg_send(1, CPU_MSG_KICK, cpu(1));
+	cpu_msg_send(1, CPU_MSG_KICK, cpu(1));
+	cpu_msg_send(1, CPU_MSG_VM_STOP, vm);
+	cpu_msg_send(1, CPU_MSG_VM_STOP, vm);
+	assert_int_equal(cpu_msg_peek(1, msgs, 4), 2);
+	assert_msg(&msgs[0], CPU_MSG_KICK, cpu(1));
+	assert_msg(&msgs[1], CPU_MSG_VM_STOP, vm);
+	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+	assert_int_equal(sim_hal.gic.sgi[0].mpidr, MPIDR(1));
+	assert_int_equal(sim_hal.gic.sgi[0].sgi, IRQ_KICK_SGI);
+
+	/* Taken: the next message needs an SGI of its own. */
+	on_pcpu(1);
+	assert_int_equal(cpu_msg_handle(), 2);
+	on_pcpu(0);
+	cpu_msg_send(1, CPU_MSG_KICK, cpu(1));
+	assert_int_equal(sim_hal.gic.sgis_sent, 2);
+	assert_int_equal(sim_hal.gic.sgi[1].mpidr, MPIDR(1));
+}
+
+/* Kicks beyond CPU_MSG_KICK_SLOTS coalesce into one KICK(NULL), delivered after the rest; the
+ * kinds that must arrive still find room, in order, and further kicks change nothing. */
+static void test_cpu_msg_full_mailbox_coalesces_kicks_and_keeps_the_other_kinds(void **state)
+{
+	struct cpu_msg msgs[CPU_MSG_SLOTS + 1];
+	unsigned n;
+
+	for (unsigned i = 0; i < SPARE; i++)
+		assert_int_equal(cpu_msg_send(3, CPU_MSG_KICK, &spare[i]), HV_OK);
+	assert_int_equal(cpu_msg_send(3, CPU_MSG_VM_STOP, vm), HV_OK);
+	/* CPU_ON of vCPU 3 (on pCPU 3) from vCPU 0 here: its request must not be lost. */
+	cpu(3)->ctx.pc = 0x1234;
+	cpu(0)->ctx.x[0] = PSCI_CPU_ON_64;
+	cpu(0)->ctx.x[1] = 3;
+	cpu(0)->ctx.x[2] = ENTRY;
+	cpu(0)->ctx.x[3] = 0x77;
+	trap_hvc_smc(cpu(0), false);
+	assert_int_equal(cpu(0)->ctx.x[0], PSCI_RET_SUCCESS);
+	for (unsigned i = 0; i < SPARE; i++)
+		cpu_msg_send(3, CPU_MSG_KICK, &spare[i]);
+	cpu_msg_send(3, CPU_MSG_KICK, NULL);
+
+	n = cpu_msg_peek(3, msgs, CPU_MSG_SLOTS + 1);
+	assert_int_equal(n, CPU_MSG_KICK_SLOTS + 3);
+	for (unsigned i = 0; i < CPU_MSG_KICK_SLOTS; i++)
+		assert_msg(&msgs[i], CPU_MSG_KICK, &spare[i]);
+	assert_msg(&msgs[CPU_MSG_KICK_SLOTS], CPU_MSG_VM_STOP, vm);
+	assert_msg(&msgs[CPU_MSG_KICK_SLOTS + 1], CPU_MSG_VCPU_ON, cpu(3));
+	assert_msg(&msgs[CPU_MSG_KICK_SLOTS + 2], CPU_MSG_KICK, NULL);
+	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+
+	on_pcpu(3);
+	assert_int_equal(cpu_msg_handle(), n);
+	assert_int_equal(cpu(3)->state, VCPU_RUNNABLE);
+	assert_int_equal(cpu(3)->ctx.pc, ENTRY);
+	assert_int_equal(cpu(3)->ctx.x[0], 0x77);
+	/* Emptied: kicks have their whole share again. */
+	for (unsigned i = 0; i < CPU_MSG_KICK_SLOTS; i++)
+		cpu_msg_send(3, CPU_MSG_KICK, &spare[i]);
+	assert_int_equal(cpu_msg_peek(3, msgs, CPU_MSG_SLOTS + 1), CPU_MSG_KICK_SLOTS);
+	assert_msg(&msgs[CPU_MSG_KICK_SLOTS - 1], CPU_MSG_KICK, &spare[CPU_MSG_KICK_SLOTS - 1]);
+}
+
+static void test_cpu_msg_an_unknown_kind_is_a_check_failure(void **state)
+{
+	sim_hal.exit_jmp = &stopped;
+	if (setjmp(stopped)) {
+		assert_string_equal(sim_hal.exit_reason, "halt");
+		assert_non_null(strstr(sim_hal.console, "CHECK failed at"));
+		assert_int_equal(waiting_for(1), 0);
+		assert_int_equal(sim_hal.gic.sgis_sent, 0);
+		return;
+	}
+	cpu_msg_send(1, CPU_MSG_NR, cpu(1));
+	fail_msg("a message of no known kind was sent");
+}
+
+static void test_cpu_msg_to_a_pcpu_that_does_not_exist_is_refused(void **state)
+{
+	assert_int_equal(cpu_msg_send(NR_PCPUS, CPU_MSG_KICK, cpu(1)), HV_ENOENT);
+	assert_int_equal(cpu_msg_send(HV_MAX_CPUS + 5, CPU_MSG_KICK, cpu(1)), HV_ENOENT);
+	assert_int_equal(sim_hal.gic.sgis_sent, 0);
+	assert_int_equal(waiting_for(NR_PCPUS), 0);
+}
+
+/* pCPU 0 starts vCPU 2 of pCPU 2: the SGI goes to pCPU 2's MPIDR, the vCPU is untouched until
+ * pCPU 2 takes that SGI in its interrupt path, which resets and starts it there. */
+static void test_cpu_msg_is_handled_from_the_sgi_on_the_pcpu_it_was_sent_to(void **state)
+{
+	cpu(2)->ctx.pc = 0x5678;
+	cpu(0)->ctx.x[0] = PSCI_CPU_ON_64;
+	cpu(0)->ctx.x[1] = 2;
+	cpu(0)->ctx.x[2] = ENTRY + 0x40;
+	cpu(0)->ctx.x[3] = 0x99;
+	trap_hvc_smc(cpu(0), false);
+	assert_int_equal(cpu(0)->ctx.x[0], PSCI_RET_SUCCESS);
+	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+	assert_int_equal(sim_hal.gic.sgi[0].mpidr, MPIDR(2));
+	assert_int_equal(sim_hal.gic.sgi[0].sgi, IRQ_KICK_SGI);
+	/* Not for this pCPU: nothing pending here, and nothing happened to the vCPU yet. */
+	assert_false(sim_hal.gic.pending[IRQ_KICK_SGI]);
+	assert_int_equal(cpu(2)->state, VCPU_ON_PENDING);
+	assert_int_equal(cpu(2)->ctx.pc, 0x5678);
+
+	on_pcpu(2);
+	sim_gic_raise(IRQ_KICK_SGI); /* what the GIC does on pCPU 2 */
+	irq_handle_physical(NULL);
+	assert_int_equal(sim_hal.gic.last_ack, IRQ_KICK_SGI);
+	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
+	assert_int_equal(cpu(2)->state, VCPU_RUNNABLE);
+	assert_int_equal(cpu(2)->ctx.pc, ENTRY + 0x40);
+	assert_int_equal(cpu(2)->ctx.x[0], 0x99);
+	assert_int_equal(waiting_for(2), 0);
+}
+
+/* A message to oneself arrives like any other: through the SGI, at the next look. */
+static void test_cpu_msg_to_oneself_comes_back_through_the_sgi(void **state)
+{
+	on_pcpu(1);
+	assert_int_equal(cpu_msg_send(1, CPU_MSG_KICK, cpu(1)), HV_OK);
+	assert_true(sim_hal.gic.pending[IRQ_KICK_SGI]);
+	irq_handle_physical(NULL);
+	assert_int_equal(waiting_for(1), 0);
+	assert_false(sim_hal.gic.pending[IRQ_KICK_SGI]);
+}
+
+/* A VM that stops tells the pCPUs holding its other vCPUs, once each. */
+static void test_cpu_msg_vm_stop_reaches_every_other_pcpu_of_the_vm(void **state)
+{
+	struct cpu_msg msg;
+
+	cpu(3)->pcpu = 2; /* pCPU 2 holds two of its vCPUs */
+	vm_stop(vm, 5);
+	assert_int_equal(sim_hal.gic.sgis_sent, 2);
+	assert_int_equal(sim_hal.gic.sgi[0].mpidr, MPIDR(1));
+	assert_int_equal(sim_hal.gic.sgi[1].mpidr, MPIDR(2));
+	for (unsigned p = 1; p <= 2; p++) {
+		assert_int_equal(cpu_msg_peek(p, &msg, 1), 1);
+		assert_msg(&msg, CPU_MSG_VM_STOP, vm);
+	}
+	assert_int_equal(waiting_for(0), 0);
+	assert_int_equal(waiting_for(3), 0);
+	/* Stopping a stopped VM tells nobody again. */
+	vm_stop(vm, 6);
+	assert_int_equal(sim_hal.gic.sgis_sent, 2);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_cpu_msg_messages_are_delivered_in_the_order_sent),
+	    T(test_cpu_msg_one_sgi_per_drain_and_the_same_message_twice_is_one),
+	    T(test_cpu_msg_full_mailbox_coalesces_kicks_and_keeps_the_other_kinds),
+	    T(test_cpu_msg_an_unknown_kind_is_a_check_failure),
+	    T(test_cpu_msg_to_a_pcpu_that_does_not_exist_is_refused),
+	    T(test_cpu_msg_is_handled_from_the_sgi_on_the_pcpu_it_was_sent_to),
+	    T(test_cpu_msg_to_oneself_comes_back_through_the_sgi),
+	    T(test_cpu_msg_vm_stop_reaches_every_other_pcpu_of_the_vm),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -6,6 +6,7 @@
  * pCPUs that are host threads (sim/mp.c), each pCPU scheduling its own queue over the real
  * core/ and vdev/ code. Built with ASan+UBSan in `make test-host` and with ThreadSanitizer in
  * `make test-tsan`. */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,11 +26,13 @@
 #include <hal-sim/sim_hal.h>
 #include <hal/gic.h>
 #include <sim/sim.h>
+#include <vdev/vgic_mmio.h>
 
 #define MP_ENTRY      (VM_RAM_BASE + IMAGE_RAW_OFFSET)
 #define MP_BOOT_COUNT 5000000ULL
 #define MP_PRIO	      0xa0
 #define MP_NR_SPIS    64
+#define MP_MMIO_RT    5 /* the register a guest's MMIO write takes its value from */
 
 static struct sim_machine m;
 static struct vm *vm;
@@ -40,8 +43,9 @@ static inline struct vcpu *cpu(unsigned n)
 }
 
 /* A VM of `nr_vcpus` vCPUs on `nr_pcpus` pCPUs, its vGIC up (Group 1 on, every CPU interface's
- * mask open, every SGI enabled at MP_PRIO on every vCPU, IRQs unmasked in every guest), the
- * physical interrupts as target/main.c sets them up, each vCPU playing `program`. */
+ * mask open, every SGI enabled at MP_PRIO on every vCPU, every SPI in Group 1, IRQs unmasked in
+ * every guest; distributor and redistributors at VM_GICD_BASE / VM_GICR_BASE), the physical
+ * interrupts as target/main.c sets them up, each vCPU playing `program`. */
 static inline void mp_machine(unsigned nr_vcpus, unsigned nr_pcpus,
 			      struct sim_step (*program)(unsigned vcpu, struct sim_mp_vcpu *v))
 {
@@ -72,6 +76,10 @@ static inline void mp_machine(unsigned nr_vcpus, unsigned nr_pcpus,
 			irq->enabled = true;
 		}
 	}
+	for (unsigned i = 0; i < vm->vgic.nr_spis; i++)
+		vm->vgic.spis[i].group = 1;
+	assert_int_equal(vgic_dist_attach(vm, VM_GICD_BASE), HV_OK);
+	assert_int_equal(vgic_redist_attach(vm, VM_GICR_BASE), HV_OK);
 	assert_int_equal(hal_gic_init(0, NULL, NULL, 0), 0);
 	irq_init(&irqs);
 	sim_mp_attach(&m, nr_pcpus, program);
@@ -91,6 +99,34 @@ static inline struct sim_step mp_exit(unsigned status)
 static inline struct sim_step mp_wfi(void)
 {
 	return sim_step_wfx(false);
+}
+
+/* A guest's 8-, 32- or 64-bit store of `val` to `addr` (a device register: a data abort). */
+static inline struct sim_step mp_mmio_write(uint64_t addr, unsigned size, uint64_t val)
+{
+	struct sim_step s = sim_step_mmio(addr, size, true, MP_MMIO_RT, size == 8);
+
+	s.x_set |= SIM_X(MP_MMIO_RT);
+	s.x[MP_MMIO_RT] = val;
+	return s;
+}
+
+/* Distributor register `reg` plus `off`, and vCPU n's redistributor SGI_base frame. */
+static inline uint64_t mp_gicd(uint64_t reg)
+{
+	return VM_GICD_BASE + reg;
+}
+static inline uint64_t mp_gicr_sgi(unsigned n, uint64_t reg)
+{
+	return VM_GICR_BASE + (uint64_t)n * GICR_STRIDE + GICR_SGI_BASE + reg;
+}
+
+/* A step that changes nothing: a guest busy at work between two exits. The host thread lets
+ * the others run first (the machine has fewer cores than the test has pCPUs). */
+static inline struct sim_step mp_busy(void)
+{
+	sched_yield();
+	return sim_step_hvc(PSCI_VERSION, 0, 0);
 }
 
 /* Every virtual interrupt vCPU `n` took, whatever its INTID. */

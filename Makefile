@@ -342,4 +342,5 @@ clean:
 	rm -rf $(BUILD) coverage/html
 
 -include $(TOBJS:.o=.d) $(TGEN)/hal_offsets.d $(HOBJS:.o=.d) $(COBJS:.o=.d) $(HTESTHELPERS:.o=.d) \
-	$(CTESTHELPERS:.o=.d) $(HTESTS:=.d) $(CTESTS:=.d)
+	$(CTESTHELPERS:.o=.d) $(HTESTS:=.d) $(CTESTS:=.d) $(TSOBJS:.o=.d) $(TSTESTHELPERS:.o=.d) \
+	$(TSAN_TESTS:=.d)

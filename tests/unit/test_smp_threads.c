@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* vCPUs on different pCPUs, each pCPU a host thread (sim/mp.c), exchanging interrupts through
- * the real vGIC, scheduler and kick: every interrupt sent must be taken exactly once. */
+/* vCPUs on different pCPUs, each pCPU a host thread (sim/mp.c), over the real vGIC, scheduler,
+ * cross-CPU messages and PSCI: SGIs exchanged, and one vCPU turned on and off again and again
+ * from another pCPU. Every interrupt sent must be taken exactly once, every CPU_ON must start
+ * exactly one life. */
 #include "mp_harness.h"
 
 #define PING   2
@@ -44,11 +46,93 @@ static void test_smp_sgi_ping_pong_across_pcpus_loses_and_duplicates_nothing(voi
 	assert_true(sim_pcpu_get(sim_mp.pcpu_id[1])->sgis_received > 0);
 }
 
+/* --- PSCI CPU_ON / CPU_OFF across pCPUs --------------------------------------------------- */
+
+#define LIVES		  300
+#define UP		  5 /* the SGI a started vCPU 1 sends vCPU 0 */
+#define STATUS_BAD_ANSWER 2
+
+/* PSCI CPU_ON of vCPU 1 at the program's entry with context id `context`. */
+static struct sim_step cpu_on(uint64_t context)
+{
+	struct sim_step s = sim_step_hvc(PSCI_CPU_ON_64, 1, MP_ENTRY);
+
+	s.x_set |= SIM_X(3);
+	s.x[3] = context;
+	return s;
+}
+
+/* vCPU 0 turns vCPU 1 (pCPU 1) on LIVES times; each life, vCPU 1 says UP by SGI and calls
+ * CPU_OFF after 0 to 3 exits of work. vCPU 0 asks for the next life as soon as it took UP, and again while the
+ * answer is ALREADY_ON or ON_PENDING: its CPU_ON races vCPU 1's CPU_OFF exit on the other
+ * pCPU. state[] of vCPU 0: 0 the phase, 1 the lives started, 2 the refusals; of vCPU 1:
+ * 0 its lives, 1 those that began with the wrong context id, 2 work left before CPU_OFF. */
+static struct sim_step lives(unsigned id, struct sim_mp_vcpu *v)
+{
+	const struct hal_vcpu_ctx *ctx = v->vif.ctx;
+	uint64_t *phase = &v->state[0], *started = &v->state[1];
+	int64_t answer = (int64_t)ctx->x[0];
+
+	if (id == 1) {
+		if (ctx->pc != MP_ENTRY) {
+			if (v->state[2]) {
+				v->state[2]--;
+				return mp_busy();
+			}
+			return sim_step_hvc(PSCI_CPU_OFF, 0, 0);
+		}
+		/* A fresh start: x0 is the context id of the CPU_ON that started it. */
+		if (ctx->x[0] != ++v->state[0])
+			v->state[1]++;
+		v->state[2] = v->state[0] % 4;
+		return sim_mp_send_sgi(UP, 0);
+	}
+	switch (*phase) {
+	case 0:
+		*phase = 1;
+		return cpu_on(*started + 1);
+	case 1:
+		if (answer == PSCI_RET_ALREADY_ON || answer == PSCI_RET_ON_PENDING) {
+			v->state[2]++;
+			sched_yield(); /* the host thread of vCPU 1's pCPU may need this core */
+			return cpu_on(*started + 1);
+		}
+		if (answer != PSCI_RET_SUCCESS)
+			return mp_exit(STATUS_BAD_ANSWER);
+		++*started;
+		*phase = 2;
+		return lives(id, v);
+	default:
+		if (v->seen[UP] < *started)
+			return mp_wfi();
+		if (*started == LIVES)
+			return mp_exit(0);
+		*phase = 0;
+		return lives(id, v);
+	}
+}
+
+static void test_smp_cpu_on_racing_cpu_off_on_another_pcpu_starts_each_life_once(void **state)
+{
+	mp_machine(2, 2, lives);
+	cpu(1)->state = VCPU_OFF; /* a secondary the guest has not started yet */
+	assert_int_equal(sim_mp_run(), 0);
+	assert_int_equal(sim_mp.vcpu[0].state[1], LIVES);
+	assert_int_equal(sim_mp.vcpu[1].state[0], LIVES); /* every CPU_ON started one life */
+	assert_int_equal(sim_mp.vcpu[1].state[1], 0);	  /* with its own context id */
+	assert_int_equal(sim_mp.vcpu[0].seen[UP], LIVES); /* every UP taken once */
+	assert_int_equal(mp_seen_total(0), LIVES);
+	print_message("[          ] %llu CPU_ON refused while vCPU 1 was still on\n",
+		      (unsigned long long)sim_mp.vcpu[0].state[2]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(
 		test_smp_sgi_ping_pong_across_pcpus_loses_and_duplicates_nothing, mp_teardown),
+	    cmocka_unit_test_teardown(
+		test_smp_cpu_on_racing_cpu_off_on_another_pcpu_starts_each_life_once, mp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

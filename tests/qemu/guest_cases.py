@@ -42,6 +42,7 @@ GUEST_CHECKS = {
     "lr_overflow": 10,
     "wake": 7,
     "cpu_on": 10,
+    "cpu_off_race": 5,
     "mmu": 6,
     "gicd": 45,
     "uart_rx": 7,
@@ -204,6 +205,10 @@ GUEST_CASES = [
     dict(checking_guest("wake"), bootargs=["hv.vcpus=2"]),
     # CPU_ON is a cold reset: nothing of a vCPU's previous life survives (issue #11 item 7).
     dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]),
+    # CPU_ON racing the target's CPU_OFF: only answers PSCI allows, no reset of a loaded
+    # vCPU (issue #13 item 3; docs/scheduling.md, "Several pCPUs").
+    dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
+         bootargs=["hv.vcpus=2"]),
     checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),

@@ -122,7 +122,7 @@ void vcpu_run_slice(struct vcpu *vcpu)
 	spin_unlock(&vm->lock);
 
 	vcpu_set_state(vcpu, VCPU_RUNNING);
-	hal_vcpu_load(&vcpu->ctx);
+	vcpu_load(vcpu);
 	vtimer_load(vcpu);
 	if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
 		if (vm->last_vcpu_on[vcpu->pcpu])
@@ -145,7 +145,7 @@ void vcpu_run_slice(struct vcpu *vcpu)
 		exit_handle(vcpu, kind);
 	}
 	vtimer_put(vcpu);
-	hal_vcpu_put(&vcpu->ctx);
+	vcpu_put(vcpu);
 	/* OFF only now that its context is put: another pCPU's CPU_ON may reset it from here
 	 * on (docs/scheduling.md, "Several pCPUs"). */
 	if (!vm_alive(vm) || vcpu->state == VCPU_OFF_PENDING)

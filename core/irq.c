@@ -7,6 +7,7 @@
 #include <core/sched.h>
 #include <core/vgic.h>
 #include <core/vm.h>
+#include <core/vtimer.h>
 #include <hal/console.h>
 #include <hal/gic.h>
 
@@ -94,7 +95,7 @@ void irq_handle_physical(struct vcpu *running)
 		if (intid == cfg.vtimer && running) {
 			/* The guest's EOI deactivates it (HW=1): until then it cannot re-fire. The
 			 * guest knows it by the number its own DTB gives (VGIC_PPI_VTIMER). */
-			vgic_inject_hw(running, VGIC_PPI_VTIMER, intid);
+			vtimer_fire(running, intid);
 			continue;
 		}
 		if (intid == cfg.uart && cfg.uart)

@@ -142,14 +142,33 @@ void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid, uint32_t hw_intid)
 	vgic_unlock(&l);
 }
 
-/* The physical interrupt behind a HW=1 one is no longer the guest's to end: release it. */
+/* The physical interrupt behind a HW=1 one is no longer the guest's to end: release it.
+ * HW=1 lives only while its vCPU is loaded (vgic_inject_hw() runs on its pCPU, vgic_unmap_hw()
+ * ends it at the put), and the physical interrupt is a PPI of that pCPU: a write from another
+ * pCPU leaves the deactivation to it and kicks it, so it exits and does it (vgic_hw_held()). */
 static void release_hw(struct vgic_locked l, struct vgic_irq *irq)
 {
 	(void)l;
-	if (irq->hw) {
-		hal_gic_deactivate(irq->hw_intid);
-		irq->hw = false;
+	if (!irq->hw)
+		return;
+	irq->hw = false;
+	if (irq->target && vcpu_loaded_elsewhere(irq->target)) {
+		irq->hw_owed = true;
+		sched_kick(irq->target);
+		return;
 	}
+	hal_gic_deactivate(irq->hw_intid);
+}
+
+/* A release another pCPU left to this one (see release_hw()). The guest may have ended the
+ * physical interrupt itself meanwhile, through a list register with HW=1. */
+static void settle_owed(struct vgic_irq *irq)
+{
+	if (!irq->hw_owed)
+		return;
+	irq->hw_owed = false;
+	if (hal_gic_active(irq->hw_intid))
+		hal_gic_deactivate(irq->hw_intid);
 }
 
 void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid)
@@ -165,11 +184,30 @@ void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid)
 	vgic_unlock(&l);
 }
 
+bool vgic_hw_held(struct vcpu *vcpu, uint32_t intid)
+{
+	struct vgic_locked l;
+	struct vgic_irq *irq;
+	bool held = false;
+
+	CHECK(vcpu_loaded_here(vcpu)); /* the physical interrupt is a PPI of this pCPU */
+	l = vgic_lock(vcpu->vm);
+	irq = vgic_irq(l, vcpu, intid);
+	if (irq) {
+		settle_owed(irq);
+		held = irq->hw;
+	}
+	vgic_unlock(&l);
+	return held;
+}
+
 void vgic_unmap_hw(struct vcpu *vcpu, uint32_t intid)
 {
 	struct vgic_locked l = vgic_lock(vcpu->vm);
 	struct vgic_irq *irq = vgic_irq(l, vcpu, intid);
 
+	if (irq)
+		settle_owed(irq);
 	if (irq && irq->hw && (irq->active || irq->pending_latch))
 		release_hw(l, irq);
 	else if (irq)
@@ -394,11 +432,17 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
 bool vgic_wants_wakeup(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	/* A vCPU that is not loaded has its CPU interface state in its context. */
-	uint64_t vmcr =
-	    vcpu->state == VCPU_RUNNING ? hal_vgic_vmcr(&vcpu->ctx) : vcpu->ctx.vgic.vmcr;
-	uint8_t pmr = (uint8_t)((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
+	/* Loaded here: the CPU interface is in the hardware; not loaded: in its context. Loaded
+	 * elsewhere: out of reach, so every group counts as on and nothing as masked. */
+	uint64_t vmcr = ICH_VMCR_VENG0 | ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
+	uint8_t pmr;
 	bool wake = false;
+
+	if (vcpu_loaded_here(vcpu))
+		vmcr = hal_vgic_vmcr(&vcpu->ctx);
+	else if (!vcpu_loaded_elsewhere(vcpu))
+		vmcr = vcpu->ctx.vgic.vmcr;
+	pmr = (uint8_t)((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
 	struct vgic_locked l = vgic_lock(vm);
 
 	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting) && !wake; w++) {

@@ -125,6 +125,8 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 	bool split;
 	struct vgic_locked l;
 
+	/* The list registers read are this pCPU's: they must be this vCPU's. */
+	CHECK(vcpu_loaded_here(vcpu));
 	split = hal_vgic_vmcr(ctx) & ICH_VMCR_VEOIM;
 	l = vgic_lock(vcpu->vm);
 	for (unsigned n = 0; n < c->nr_lrs; n++) {
@@ -295,6 +297,7 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 	uint64_t hcr = ICH_HCR_EN, vmcr;
 	struct vgic_locked l;
 
+	CHECK(vcpu_loaded_here(vcpu));
 	vmcr = hal_vgic_vmcr(&vcpu->ctx);
 	l = vgic_lock(vcpu->vm);
 	n = candidates(l, vcpu, vmcr, cand, &hcr);

@@ -314,6 +314,19 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 	return HV_OK;
 }
 
+void vcpu_load(struct vcpu *vcpu)
+{
+	hal_vcpu_load(&vcpu->ctx);
+	atomic_store_explicit(&vcpu->loaded_on, hal_cpu_id() + 1, memory_order_release);
+}
+
+void vcpu_put(struct vcpu *vcpu)
+{
+	CHECK(vcpu_loaded_here(vcpu));
+	hal_vcpu_put(&vcpu->ctx);
+	atomic_store_explicit(&vcpu->loaded_on, 0, memory_order_release);
+}
+
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	memset(v->ctx.x, 0, sizeof(v->ctx.x));

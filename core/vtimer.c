@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <core/check.h>
 #include <core/irq.h>
 #include <core/log.h>
 #include <core/vgic.h>
@@ -12,11 +13,15 @@
 #define CNTV_CTL_ENABLE (1ULL << 0)
 #define CNTV_CTL_IMASK	(1ULL << 1)
 
-/* The timer registers: live while the vCPU is loaded, saved in its context otherwise. */
+/* The timer registers: live in this pCPU's hardware while the vCPU is loaded here, saved in
+ * its context while it is not loaded. Only its own pCPU asks about a vCPU that runs (the
+ * scheduler asks about the vCPUs of its own queue): another pCPU could reach neither. */
 static uint64_t timer_reg(struct vcpu *vcpu, enum hal_el1_reg reg)
 {
-	return vcpu->state == VCPU_RUNNING ? hal_vcpu_el1_read(&vcpu->ctx, reg)
-					   : vcpu->ctx.el1[reg];
+	if (vcpu_loaded_here(vcpu))
+		return hal_vcpu_el1_read(&vcpu->ctx, reg);
+	CHECK(!vcpu_loaded_elsewhere(vcpu));
+	return vcpu->ctx.el1[reg];
 }
 
 uint64_t vtimer_deadline(struct vcpu *vcpu)
@@ -58,20 +63,27 @@ void vtimer_load(struct vcpu *vcpu)
 	}
 }
 
+void vtimer_fire(struct vcpu *vcpu, uint32_t pintid)
+{
+	vcpu->vtimer_hw = true;
+	vgic_inject_hw(vcpu, VGIC_PPI_VTIMER, pintid);
+}
+
 void vtimer_put(struct vcpu *vcpu)
 {
 	/* The physical PPI is this pCPU's: it must not stay active for the next vCPU. */
 	vgic_unmap_hw(vcpu, VGIC_PPI_VTIMER);
+	vcpu->vtimer_hw = false;
 }
 
 void vtimer_sync(struct vcpu *vcpu)
 {
-	const struct vgic_irq *irq = &vcpu->vgic.private_irqs[VGIC_PPI_VTIMER];
-
-	/* Only an injected, not yet acknowledged timer interrupt can be stale (read without the
-	 * lock: this vCPU's own exit path is the only writer of these fields meanwhile). */
-	if (!irq->hw || !irq->pending_latch || irq->active)
+	/* Nothing to look at unless a timer interrupt was injected with HW=1 and is not over yet
+	 * (a flag of this pCPU's: registers writes from other pCPUs change the interrupt itself,
+	 * which is read under the lock). vgic_retract_hw() acts only while it is not taken. */
+	if (!vcpu->vtimer_hw)
 		return;
 	if (!vtimer_asserted(vcpu))
 		vgic_retract_hw(vcpu, VGIC_PPI_VTIMER);
+	vcpu->vtimer_hw = vgic_hw_held(vcpu, VGIC_PPI_VTIMER);
 }

@@ -342,6 +342,7 @@ enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx)
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg)
 {
+	__atomic_fetch_add(&sim_hal.vcpu_el1_reads, 1, __ATOMIC_RELAXED); /* any thread */
 	return reg < HAL_EL1_NR ? ctx->el1[reg] : 0;
 }
 
@@ -410,6 +411,7 @@ uint64_t hal_vgic_hcr_read(struct hal_vcpu_ctx *ctx)
 }
 uint64_t hal_vgic_vmcr(struct hal_vcpu_ctx *ctx)
 {
+	__atomic_fetch_add(&sim_hal.vgic_vmcr_reads, 1, __ATOMIC_RELAXED);
 	return ctx->vgic.vmcr;
 }
 void hal_vgic_hcr_write(struct hal_vcpu_ctx *ctx, uint64_t val)

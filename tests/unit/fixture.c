@@ -12,6 +12,7 @@
 
 #include <core/console.h>
 #include <core/err.h>
+#include <core/vm.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 
@@ -245,6 +246,12 @@ bool console_has_line(const char *line)
 bool console_has_prefix(const char *prefix)
 {
 	return console_match(prefix, false);
+}
+
+void fixture_vcpus_loaded_here(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		atomic_store(&vm->vcpus[i].loaded_on, hal_cpu_id() + 1);
 }
 
 struct vcpu *fixture_nop_machine(struct sim_machine *m)

@@ -11,10 +11,16 @@
 
 struct sim_machine;
 struct vcpu;
+struct vm;
 
 /* A fresh simulated machine (sim_hal reset to power-on) with one VM whose vCPU 0 sits at a NOP
  * at the image entry: for tests that drive one trap handler directly. Returns that vCPU. */
 struct vcpu *fixture_nop_machine(struct sim_machine *m);
+
+/* For tests that play a vCPU's hardware side (list registers, ICH_VMCR, the timer) through
+ * sim_hal without vcpu_run(): every vCPU of `vm` counts as loaded on the pCPU the test plays
+ * (sim_hal.cpu_id), as vcpu_load() would record it. */
+void fixture_vcpus_loaded_here(struct vm *vm);
 
 /* Load FIXTURE_DIR/<name> (e.g. "hw_qemu_virt_4cpu.dtb") into an exactly-sized malloc'd
  * buffer, so AddressSanitizer catches any read past the end. Fails the test if missing.

@@ -65,6 +65,7 @@ static int setup(void **state)
 	cpu(0)->state = VCPU_RUNNING;
 	cpu(TARGET)->pcpu = REMOTE;
 	cpu(TARGET)->state = VCPU_BLOCKED;
+	atomic_store(&cpu(TARGET)->loaded_on, 0u); /* put when it blocked */
 	gicr = vm_find_mmio(vm, VM_GICR_BASE);
 	assert_non_null(gicr);
 	gicdfx_wr(CTLR, 4, CTLR_GRP1);

@@ -56,6 +56,7 @@ static int setup(void **state)
 	v = fixture_nop_machine(&m);
 	v->ctx.cntvoff = CNTVOFF;
 	v->state = VCPU_RUNNING;
+	fixture_vcpus_loaded_here(m.vm);
 	vgic_init(m.vm, 64);
 	m.vm->vgic.enable_grp1 = true;
 	irq = &v->vgic.private_irqs[VTIMER];

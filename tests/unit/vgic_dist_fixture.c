@@ -14,6 +14,7 @@
 #include <sim/sim.h>
 #include <vdev/vgic_mmio.h>
 
+#include "fixture.h"
 #include "vgic_dist_fixture.h"
 
 struct sim_machine gicdfx_m;
@@ -36,6 +37,7 @@ struct mmio_device *gicdfx_vm_up(struct sim_machine *mm, unsigned vcpus, unsigne
 		mm->vm->vcpus[i].ctx.vgic.vmcr = ICH_VMCR_VENG0 | ICH_VMCR_VENG1;
 	assert_int_equal(vgic_dist_attach(mm->vm, VM_GICD_BASE), HV_OK);
 	assert_int_equal(vgic_redist_attach(mm->vm, VM_GICR_BASE), HV_OK);
+	fixture_vcpus_loaded_here(mm->vm);
 	dev = vm_find_mmio(mm->vm, VM_GICD_BASE);
 	assert_non_null(dev);
 	return dev;

@@ -22,6 +22,8 @@
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 
+#include "fixture.h"
+
 #define NR_SPIS 64
 
 /* A test that shows a known bug in core/vgic.c is skipped unless TEST_KNOWN_BUGS=1 (it then
@@ -57,6 +59,7 @@ static inline void vgic_up(void)
 		sim_vif_set_grpen(&vif[c], 1, true);
 	}
 	maint_exits = 0;
+	fixture_vcpus_loaded_here(vm);
 }
 
 /* A fresh VM with `n` vCPUs (affinity = vCPU number) and its vGIC, nothing on its bus. */

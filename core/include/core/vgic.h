@@ -64,6 +64,9 @@ struct vgic_irq {
 	bool line;	    /* level-sensitive input, as the device drives it */
 	bool active;
 	bool hw; /* deactivation also deactivates physical hw_intid */
+	/* Released by a register write on another pCPU: hw_intid is a PPI of the target's pCPU,
+	 * which still has to deactivate it (vgic_hw_held(), vgic_unmap_hw()). */
+	bool hw_owed;
 	uint16_t hw_intid;
 	uint64_t irouter;    /* SPIs: GICD_IROUTER */
 	struct vcpu *target; /* the vCPU it is delivered to (private: its owner) */
@@ -136,6 +139,11 @@ void vgic_inject_hw(struct vcpu *vcpu, uint32_t intid, uint32_t hw_intid);
  * physical interrupt so it can fire again. No effect once the guest took it. */
 void vgic_retract_hw(struct vcpu *vcpu, uint32_t intid);
 
+/* On the pCPU `vcpu` is loaded on, after an exit: deactivate the physical interrupt that a
+ * register write on another pCPU released for it (the PPI is only this pCPU's to end), and
+ * say whether `intid` is still tied to a physical interrupt (HW=1). */
+bool vgic_hw_held(struct vcpu *vcpu, uint32_t intid);
+
 /* The vCPU leaves the pCPU: a HW=1 interrupt it still holds (pending or active) stops being
  * tied to the physical one, which is deactivated so the next vCPU's can fire; the guest later
  * ends the virtual one like any other. */
@@ -173,7 +181,10 @@ void vgic_flush(struct vcpu *vcpu);
 void vgic_emulate_dir(struct vcpu *vcpu, uint64_t val);
 
 /* True if `vcpu` has an interrupt that would wake it from WFI: pending, enabled, its group
- * enabled in the distributor and in ICH_VMCR, and above the guest's priority mask. */
+ * enabled in the distributor and in ICH_VMCR, and above the guest's priority mask. ICH_VMCR
+ * is read from the hardware only on the pCPU `vcpu` is loaded on, else from its context;
+ * for a vCPU running on another pCPU (whose interface only that pCPU can read) the answer
+ * leaves the CPU interface out: true if the distributor would deliver something. */
 bool vgic_wants_wakeup(struct vcpu *vcpu);
 
 #endif

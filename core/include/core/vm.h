@@ -13,6 +13,7 @@
 #include <core/spinlock.h>
 #include <core/sysreg.h>
 #include <core/vgic.h>
+#include <hal/cpu.h>
 #include <hal/vcpu.h>
 
 /* Virtual machines and their vCPUs. Every VM owns its stage-2 table, RAM, MMIO bus and
@@ -76,6 +77,13 @@ struct vcpu {
 	struct hal_vcpu_ctx ctx;
 	struct vcpu_debug_regs debug;
 	struct vgic_cpu vgic;
+	/* Where its registers are: 1 + the pCPU whose hardware holds them, between vcpu_load()
+	 * and vcpu_put(); 0 while they are in `ctx`. Written by that pCPU only (release), read by
+	 * any (acquire): a reader that sees 0 also sees everything the put saved. */
+	_Atomic unsigned loaded_on;
+	/* Owner pCPU only: a HW=1 timer interrupt may still hold the physical one (core/vtimer.c),
+	 * so exits without one skip the vGIC lock. */
+	bool vtimer_hw;
 	struct vcpu_stats stats;
 	uint64_t setway_exit; /* stats.exits at its last set/way operation (core/setway.c) */
 	struct sched_vcpu sched;
@@ -206,6 +214,27 @@ void vm_resume_deferred_by(struct vm *vm, const struct vcpu *vcpu);
 
 /* Add vCPU number `vm->vcpu_count` starting at `entry` in EL1h with x0 = `arg`. */
 int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);
+
+/* Load `vcpu`'s registers into this pCPU (hal_vcpu_load()) and record that they are here, or
+ * save them back (hal_vcpu_put()) and record that they are in its context again. */
+void vcpu_load(struct vcpu *vcpu);
+void vcpu_put(struct vcpu *vcpu);
+
+/* Whether `vcpu`'s registers are in this pCPU's hardware now. Code that reads or writes a
+ * vCPU's registers through the HAL (timer, ICH_* and list registers, EL1 state) may do so only
+ * then: another pCPU's hardware is out of reach, and this one's holds another vCPU. */
+static inline bool vcpu_loaded_here(const struct vcpu *vcpu)
+{
+	return atomic_load_explicit(&vcpu->loaded_on, memory_order_acquire) == hal_cpu_id() + 1;
+}
+
+/* Whether `vcpu` runs on another pCPU: its `ctx` is stale and is rewritten at its put. */
+static inline bool vcpu_loaded_elsewhere(const struct vcpu *vcpu)
+{
+	unsigned on = atomic_load_explicit(&vcpu->loaded_on, memory_order_acquire);
+
+	return on && on != hal_cpu_id() + 1;
+}
 
 /* Reset `vcpu` to its power-on state, to start at `entry` in EL1h with x0 = `arg` (the boot
  * vCPU at creation, the others by PSCI CPU_ON). Its state is left to the caller. */

@@ -23,12 +23,17 @@ uint64_t vtimer_deadline(struct vcpu *vcpu);
 /* After the vCPU is loaded: the physical timer interrupt starts inactive. */
 void vtimer_load(struct vcpu *vcpu);
 
+/* The physical timer interrupt `pintid` was taken at EL2 while `vcpu` ran here: inject it with
+ * HW=1 (core/vgic.c vgic_inject_hw()) and look after it at each exit (vtimer_sync()). */
+void vtimer_fire(struct vcpu *vcpu, uint32_t pintid);
+
 /* Before the vCPU is put: release the physical timer interrupt (core/vgic.c vgic_unmap_hw()). */
 void vtimer_put(struct vcpu *vcpu);
 
-/* After an exit: a timer interrupt injected but not yet taken whose condition no longer holds
- * (the guest disabled, masked or pushed back its timer) is withdrawn, as a level-sensitive
- * interrupt whose line dropped would be. */
+/* After an exit, on the vCPU's pCPU: a timer interrupt injected but not yet taken whose
+ * condition no longer holds (the guest disabled, masked or pushed back its timer) is
+ * withdrawn, as a level-sensitive interrupt whose line dropped would be; a physical one that
+ * another pCPU released (GICR_ICPENDR0/ICACTIVER0 from another vCPU) is deactivated here. */
 void vtimer_sync(struct vcpu *vcpu);
 
 #endif

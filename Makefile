@@ -70,7 +70,7 @@ HTESTHELPERS := $(patsubst %,$(HB)/%.o,$(UNIT_HELPERS))
 HFIXTURES := $(patsubst tests/unit/fixtures/%.dts,$(HB)/fixtures/%.dtb,$(FIXTURES))
 FIXTURE_DIR := $(CURDIR)/$(HB)/fixtures
 
-.PHONY: all help deps test test-host test-tsan test-host-tsan test-qemu run run-linux debug coverage lint fmt fmt-check \
+.PHONY: all help deps test test-host test-tsan test-host-tsan test-qemu run run-linux run-linux-smp debug coverage lint fmt fmt-check \
         fuzz fuzz-smoke bench clean
 .DEFAULT_GOAL := all
 
@@ -81,7 +81,8 @@ help:
 	@echo "make run             boot the hypervisor on QEMU virt (SMP=$(SMP), MEM=$(MEM))"
 	@echo "make run GUEST=path  run an arm64 Image or raw EL1 binary as vm0 (VCPUS=, GUEST_MEM=,"
 	@echo "                     BOOTARGS=, INITRD=)"
-	@echo "make run-linux       boot Linux (VCPUS=$(VCPUS) vCPUs on 1 pCPU, LINUX_MEM=$(LINUX_MEM) MiB) to a shell"
+	@echo "make run-linux       boot Linux (VCPUS=$(VCPUS) vCPUs on PCPUS=$(PCPUS) pCPU(s), LINUX_MEM=$(LINUX_MEM) MiB) to a shell"
+	@echo "make run-linux-smp   the same with 4 vCPUs on 4 pCPUs, one each"
 	@echo "make debug           like run, but QEMU waits for gdb on 127.0.0.1:$(GDB_PORT)"
 	@echo "make test            deps, lint, fmt-check, test-host, test-tsan, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
@@ -281,6 +282,7 @@ initramfs: | $(DEPS_STAMP)
 # hypervisor through QEMU's virtio-blk; `mke2fs /dev/vda` once, and later boots mount it on
 # /mnt. DISK= (empty) runs without a disk.
 VCPUS          ?= 4
+PCPUS          ?= 1
 LINUX_MEM      ?= 512
 LINUX_BOOTARGS ?= console=ttyAMA0 rdinit=/init
 DISK           ?= $(BUILD)/disk.img
@@ -292,12 +294,15 @@ LINUX_DISK_ARGS = $(if $(DISK),-global virtio-mmio.force-legacy=false \
 # The machine gets the guest's RAM plus 512 MiB for the hypervisor and the boot modules, at
 # least 2 GiB, so any LINUX_MEM that QEMU can give works.
 LINUX_HOST_MEM = $(shell m=$$(($(LINUX_MEM) + 512)); [ $$m -lt 2048 ] && m=2048; echo $$m)
-LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp 1 -m $(LINUX_HOST_MEM)M -kernel $(BUILD)/hypervisor.bin \
-	-append "hv.exit=semihosting hv.vcpus=$(VCPUS) hv.guest_mem=$(LINUX_MEM)$(if $(DISK), hv.disk=host)" \
+LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp $(PCPUS) -m $(LINUX_HOST_MEM)M -kernel $(BUILD)/hypervisor.bin \
+	-append "hv.exit=semihosting hv.vcpus=$(VCPUS) hv.pcpus=$(PCPUS) hv.guest_mem=$(LINUX_MEM)$(if $(DISK), hv.disk=host)" \
 	-device guest-loader,addr=0x50000000,kernel=$(LINUX_IMAGE),bootargs="$(LINUX_BOOTARGS)" \
 	-device guest-loader,addr=0x54000000,initrd=$(LINUX_INITRD) $(LINUX_DISK_ARGS)
 run-linux: $(BUILD)/hypervisor.bin linux initramfs $(DISK)
 	$(QEMU) $(LINUX_QEMU_ARGS)
+# `make run-linux-smp`: the same with its 4 vCPUs on 4 pCPUs (QEMU -smp 4), one each.
+run-linux-smp:
+	$(MAKE) run-linux VCPUS=4 PCPUS=4
 ifneq ($(DISK),)
 $(DISK):
 	@mkdir -p $(@D) && truncate -s $(DISK_MIB)M $@

@@ -44,6 +44,10 @@ static struct sched_queue queues[HV_MAX_CPUS];
 static bool plain_rr;
 /* The queue each pCPU is running (its own, or a one-vCPU queue of sched_run_one()). */
 static struct sched_queue *active[HV_MAX_CPUS];
+/* sched_start(): bumped by the boot pCPU each time the queues are filled; a pCPU that has
+ * served start generation n (run its queue until its VMs stopped) sets served[] to n. */
+static unsigned start_gen;
+static unsigned served[HV_MAX_CPUS];
 
 static uint64_t us_to_ticks(uint64_t us)
 {
@@ -503,6 +507,61 @@ static void run_queue(struct sched_queue *q)
 void sched_run(void)
 {
 	run_queue(&queues[hal_cpu_id()]);
+}
+
+void sched_start(void)
+{
+	unsigned gen = __atomic_add_fetch(&start_gen, 1, __ATOMIC_RELEASE);
+
+	__atomic_store_n(&served[hal_cpu_id()], gen, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
+		const struct pcpu *p = pcpu_get(i);
+
+		if (i == hal_cpu_id() || !p || !atomic_load(&p->online))
+			continue;
+		if (queues[i].count)
+			hal_gic_send_sgi(p->mpidr, IRQ_KICK_SGI);
+		else /* nothing to run: served at once */
+			__atomic_store_n(&served[i], gen, __ATOMIC_RELEASE);
+	}
+}
+
+void sched_serve(void)
+{
+	unsigned here = hal_cpu_id(), gen;
+
+	while ((gen = __atomic_load_n(&start_gen, __ATOMIC_ACQUIRE)) ==
+	       __atomic_load_n(&served[here], __ATOMIC_RELAXED)) {
+		hal_wait_for_interrupt();
+		irq_handle_physical(NULL);
+	}
+	run_queue(&queues[here]);
+	__atomic_store_n(&served[here], gen, __ATOMIC_RELEASE);
+}
+
+bool sched_wait_served(struct vm *vm, uint64_t timeout_ticks)
+{
+	unsigned gen = __atomic_load_n(&start_gen, __ATOMIC_ACQUIRE);
+	uint64_t poll = us_to_ticks(SCHED_SLICE_US), deadline;
+
+	/* This pCPU takes the console's input interrupt: it idles here, not just spins, while
+	 * the VM runs elsewhere, waking every slice to see whether it has stopped. */
+	while (vm_alive(vm)) {
+		console_drain(CONSOLE_EXIT_BYTES);
+		hal_hyp_timer_arm(hal_counter_now() + poll);
+		hal_wait_for_interrupt();
+		irq_handle_physical(NULL);
+	}
+	hal_hyp_timer_cancel();
+	deadline = hal_counter_now() + timeout_ticks;
+	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
+		while (__atomic_load_n(&served[i], __ATOMIC_ACQUIRE) != gen && queues[i].count) {
+			if (hal_counter_now() >= deadline)
+				return false;
+			hal_cpu_relax();
+		}
+	}
+	return true;
 }
 
 void sched_run_one(struct vcpu *vcpu)

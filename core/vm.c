@@ -8,6 +8,7 @@
 #include <core/palloc.h>
 #include <core/print.h>
 #include <core/pvtime.h>
+#include <core/sched.h>
 #include <core/vm.h>
 #include <core/vmid.h>
 #include <hal/cpu.h>

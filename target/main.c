@@ -13,6 +13,8 @@
 #include <core/palloc.h>
 #include <core/pcpu.h>
 #include <core/pgtable.h>
+#include <core/placement.h>
+#include <core/print.h>
 #include <core/sched.h>
 #include <core/trap.h>
 #include <core/vgic.h>
@@ -230,6 +232,38 @@ static uint64_t guest_mem_bytes(void)
 	return align_up(mib << 20, SZ_2M);
 }
 
+/* Each vCPU on the pCPU that hv.pcpus= / hv.affinity= gives it (core/placement.h), stated in
+ * the boot log. */
+static int place_vcpus(struct vm *vm)
+{
+	bool online[HV_MAX_CPUS];
+	unsigned pcpu_of[VM_MAX_VCPUS];
+	char line[16 * VM_MAX_VCPUS];
+	size_t at = 0;
+	const char *why = NULL;
+	int ret;
+
+	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
+		const struct pcpu *p = pcpu_get(i);
+
+		online[i] = p && atomic_load(&p->online);
+	}
+	ret = placement_parse(hw.bootargs, vm->vcpu_count, online, HV_MAX_CPUS, pcpu_of, &why);
+	if (ret) {
+		log_err("%s: vCPU placement: %s", vm->name, why);
+		return ret;
+	}
+	for (unsigned i = 0; !ret && i < vm->vcpu_count; i++) {
+		ret = sched_assign(&vm->vcpus[i], pcpu_of[i]);
+		at += (size_t)format(line + at, sizeof(line) - at, "%s%u->%u", i ? " " : "", i,
+				     pcpu_of[i]);
+	}
+	if (!ret)
+		log_info("%s: placement (vCPU->pCPU): %s, %u pCPU(s)", vm->name, line,
+			 placement_pcpus_used(pcpu_of, vm->vcpu_count));
+	return ret;
+}
+
 /* Until VMs come from a configuration: the first kernel module runs as vm0 with one vCPU,
  * and the run ends with its status. */
 static unsigned guest_vcpus(void)
@@ -411,8 +445,8 @@ static void run_first_guest(void)
 		ret = vgic_dist_attach(vm, VM_GICD_BASE);
 	if (!ret)
 		ret = vgic_redist_attach(vm, VM_GICR_BASE);
-	for (unsigned i = 0; !ret && i < vm->vcpu_count; i++)
-		ret = sched_assign(&vm->vcpus[i], hal_cpu_id());
+	if (!ret)
+		ret = place_vcpus(vm);
 	if (ret)
 		boot_fail("creating vm0", ret);
 	irq_set_console_focus(vm);
@@ -431,7 +465,11 @@ static void run_first_guest(void)
 		 (unsigned long long)((hal_counter_now() - t0) * 1000000 / freq),
 		 (unsigned long long)(hal_counter_now() * 1000000 / freq));
 
+	sched_start();
 	sched_run();
+	if (!sched_wait_served(vm, CPU_ON_TIMEOUT_SECONDS * freq))
+		log_warn("vm0: a pCPU did not leave its vCPUs within %u s of the VM's stop",
+			 CPU_ON_TIMEOUT_SECONDS);
 
 	log_stats(vm);
 	if (bootargs_have("hv.schedstats"))
@@ -505,7 +543,7 @@ _Noreturn void secondary_main(unsigned id)
 	else
 		irq_cpu_init();
 	pcpu_report_online(id);
-	/* Nothing to run yet: sleep until the scheduler exists to give this pCPU work. */
+	/* Sleep until the boot pCPU gives this one vCPUs, run them until their VM stops, again. */
 	for (;;)
-		hal_wait_for_interrupt();
+		sched_serve();
 }

@@ -13,18 +13,20 @@ WORKLOAD = ("seq 1 4 | xargs -P 4 -I J sh -c "
 NO_ERRORS = [r"^error:", r"PANIC", r"Kernel panic", r"Oops", r"BUG:", r"Unable to handle"]
 
 
-def linux_case(name, vcpus, steps, timeout=240):
+def linux_case(name, vcpus, steps, timeout=240, pcpus=1):
     """`steps`: (regex to wait for, text to type then) pairs; the case passes once every regex
-    in `expect` has been seen in order and QEMU exited with status 0 (after poweroff)."""
+    in `expect` has been seen in order and QEMU exited with status 0 (after poweroff). With
+    `pcpus` > 1 the machine has that many CPUs and vCPU i runs on pCPU i % pcpus."""
     expect = [r"^vm0: .* %d vCPU" % vcpus, SHELL]
     inputs = []
     for wait_for, typed in steps:
         inputs.append((wait_for, typed))
     return {
         "name": name,
-        "smp": 1,
+        "smp": pcpus,
         "mem": "2G",
-        "bootargs": ["hv.vcpus=%d" % vcpus, "hv.guest_mem=512"],
+        "bootargs": ["hv.vcpus=%d" % vcpus, "hv.guest_mem=512"] +
+                    (["hv.pcpus=%d" % pcpus] if pcpus > 1 else []),
         "guest": IMAGE,
         "guest_bootargs": "console=ttyAMA0 rdinit=/init",
         "qemu_args": ["-device", "guest-loader,addr=0x54000000,initrd=%s" % INITRD],
@@ -65,6 +67,24 @@ _add(linux_case("linux-4vcpu-shell", 4, [
      # Rescheduling IPIs reached every CPU.
      r"^\s*IPI0:" + per_cpu(4) + r"\s",
      r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
+
+# 4 vCPUs on 4 pCPUs, one each (`make run-linux-smp`): the same workload, every CPU ticking and
+# taking IPIs.
+_add(linux_case("linux-smp-4on4", 4, [
+    (SHELL, "nproc\n"),
+    (r"^4$", WORKLOAD),
+    (r"^job-\d=4501500", ""),
+    (r"^job-\d=4501500", ""),
+    (r"^job-\d=4501500", ""),
+    (r"^job-\d=4501500", "cat /proc/interrupts; echo interrupts-done\n"),
+    (r"^interrupts-done", "poweroff\n"),
+], pcpus=4), [r"^4$", r"^job-\d=4501500", r"^job-\d=4501500", r"^job-\d=4501500",
+              r"^job-\d=4501500",
+              r"^\s*\d+:" + per_cpu(4) + r"\s+GICv3\s+27 ",
+              r"^\s*IPI0:" + per_cpu(4) + r"\s",
+              r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
+_LINUX_SMP = LINUX_CASES[-1]
+_LINUX_SMP["expect"].insert(0, r"^vm0: placement \(vCPU->pCPU\): 0->0 1->1 2->2 3->3, 4 pCPU")
 
 # The guest's clock comes from the machine's RTC through the vPL031: `date` says today (UTC;
 # QEMU's RTC is the host's clock).

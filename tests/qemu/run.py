@@ -146,6 +146,10 @@ def run_case_in(case, args, workdir):
         proc.stdout.close()
         if proc.stdin:
             proc.stdin.close()
+    if args.log_dir:
+        os.makedirs(args.log_dir, exist_ok=True)
+        with open(os.path.join(args.log_dir, case["name"] + ".log"), "wb") as f:
+            f.write(bytes(con.raw))
     if error is None:
         error = raw_check(case, bytes(con.raw))
     return error, con.tail()
@@ -189,6 +193,8 @@ def main():
     ap.add_argument("-x", dest="exclude", default=None,
                     help="leave out cases whose name contains this")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    ap.add_argument("--log-dir", default=None,
+                    help="keep each case's whole console output in DIR/NAME.log")
     args = ap.parse_args()
 
     cases = [c for c in CASES if args.pattern in c["name"] and

@@ -86,6 +86,18 @@ int sched_assign(struct vcpu *vcpu, unsigned pcpu);
 /* Run the calling pCPU's queue until none of its vCPUs' VMs is running any more. */
 void sched_run(void);
 
+/* Several pCPUs (docs/scheduling.md, "Several pCPUs"). The boot pCPU fills the queues with
+ * sched_assign(), then sched_start() releases every other pCPU that has vCPUs (they wait in
+ * sched_serve()), runs its own queue with sched_run(), and sched_wait_served() until the VM
+ * has stopped and every pCPU has left its queue. */
+void sched_start(void);
+/* A secondary pCPU: sleep until sched_start(), then run this pCPU's queue until its VMs stop. */
+void sched_serve(void);
+/* The boot pCPU, its own queue done: idle (taking interrupts, draining the console) while `vm`
+ * runs on other pCPUs, then wait up to `timeout_ticks` for them to leave their queues. False
+ * if one did not. */
+bool sched_wait_served(struct vm *vm, uint64_t timeout_ticks);
+
 /* Run just `vcpu` on the calling pCPU, with blocking and timers as above, until its VM stops. */
 void sched_run_one(struct vcpu *vcpu);
 

@@ -76,8 +76,7 @@ static int insert_range(struct palloc *pa, uint64_t base, uint64_t end)
 void palloc_init(struct palloc *pa)
 {
 	memset(pa, 0, sizeof(*pa));
-	atomic_init(&pa->lock.next, 0);
-	atomic_init(&pa->lock.owner, 0);
+	spin_lock_init(&pa->lock);
 }
 
 int palloc_add(struct palloc *pa, uint64_t base, uint64_t size)

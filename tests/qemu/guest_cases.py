@@ -88,6 +88,14 @@ def smp_pingpong_guest():
     return case
 
 
+def on_pcpus(case, pcpus):
+    """`case` again with its vCPUs spread over `pcpus` pCPUs (vCPU i on pCPU i % pcpus)."""
+    spread = dict(case, name="%s-pcpus%d" % (case["name"], pcpus), smp=pcpus,
+                  bootargs=case.get("bootargs", []) + ["hv.pcpus=%d" % pcpus])
+    spread["expect"] = [r"^vm0: placement \(vCPU->pCPU\): .*, %d pCPU" % pcpus] + case["expect"]
+    return spread
+
+
 def stopping_guest(name, says, forbid, status):
     """A guest that prints `says` and then stops the VM: nothing after, the given status."""
     return {
@@ -209,6 +217,14 @@ GUEST_CASES = [
     # vCPU (issue #13 item 3; docs/scheduling.md, "Several pCPUs").
     dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
          bootargs=["hv.vcpus=2"]),
+    # The same multi-vCPU guests with their vCPUs on different pCPUs (issue #13 item 8):
+    # SGIs and CPU_ON cross pCPUs through the kick. (wake is not among them: it checks that
+    # its sibling runs before its own next instruction, which only one shared pCPU implies.)
+    on_pcpus(smp_pingpong_guest(), 4),
+    on_pcpus(smp_pingpong_guest(), 2),
+    on_pcpus(dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]), 2),
+    on_pcpus(dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
+                  bootargs=["hv.vcpus=2"]), 2),
     checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),

@@ -68,23 +68,28 @@ _add(linux_case("linux-4vcpu-shell", 4, [
      r"^\s*IPI0:" + per_cpu(4) + r"\s",
      r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
 
-# 4 vCPUs on 4 pCPUs, one each (`make run-linux-smp`): the same workload, every CPU ticking and
-# taking IPIs.
-_add(linux_case("linux-smp-4on4", 4, [
-    (SHELL, "nproc\n"),
-    (r"^4$", WORKLOAD),
-    (r"^job-\d=4501500", ""),
-    (r"^job-\d=4501500", ""),
-    (r"^job-\d=4501500", ""),
-    (r"^job-\d=4501500", "cat /proc/interrupts; echo interrupts-done\n"),
-    (r"^interrupts-done", "poweroff\n"),
-], pcpus=4), [r"^4$", r"^job-\d=4501500", r"^job-\d=4501500", r"^job-\d=4501500",
-              r"^job-\d=4501500",
-              r"^\s*\d+:" + per_cpu(4) + r"\s+GICv3\s+27 ",
-              r"^\s*IPI0:" + per_cpu(4) + r"\s",
-              r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
-_LINUX_SMP = LINUX_CASES[-1]
-_LINUX_SMP["expect"].insert(0, r"^vm0: placement \(vCPU->pCPU\): 0->0 1->1 2->2 3->3, 4 pCPU")
+def smp_case(vcpus, pcpus):
+    """Linux with `vcpus` vCPUs spread over `pcpus` pCPUs: the parallel workload, then every
+    CPU has taken timer ticks and rescheduling IPIs; the boot log states the placement."""
+    jobs = [(r"^job-\d=4501500", "")] * 3
+    case = linux_case("linux-smp-%don%d" % (vcpus, pcpus), vcpus, [
+        (SHELL, "nproc\n"),
+        (r"^%d$" % vcpus, WORKLOAD)] + jobs + [
+        (r"^job-\d=4501500", "cat /proc/interrupts; echo interrupts-done\n"),
+        (r"^interrupts-done", "poweroff\n"),
+    ], pcpus=pcpus)
+    placed = " ".join("%d->%d" % (i, i % pcpus) for i in range(vcpus))
+    case["expect"].insert(0, r"^vm0: placement \(vCPU->pCPU\): %s, %d pCPU" % (placed, pcpus))
+    _add(case, [r"^%d$" % vcpus] + [r"^job-\d=4501500"] * 4 + [
+        r"^\s*\d+:" + per_cpu(vcpus) + r"\s+GICv3\s+27 ",
+        r"^\s*IPI0:" + per_cpu(vcpus) + r"\s",
+        r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
+
+
+# `make run-linux-smp`: 4 vCPUs on 4 pCPUs, one each; then two per pCPU, 4 on 2 and 8 on 4.
+smp_case(4, 4)
+smp_case(4, 2)
+smp_case(8, 4)
 
 # The guest's clock comes from the machine's RTC through the vPL031: `date` says today (UTC;
 # QEMU's RTC is the host's clock).

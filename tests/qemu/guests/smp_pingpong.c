@@ -112,8 +112,13 @@ static uint64_t round_trip(unsigned cpu)
 	gic_write_sgi1r(((uint64_t)PING_SGI << ICC_SGIR_INTID_SHIFT) | (1UL << cpu));
 	/* The answer may be there as soon as the SGI write returns: the hypervisor can run the
 	 * target before the sender's next instruction. */
-	while (answered[cpu] == before && now - start < limit)
+	/* YIELD in the spin, as Linux's cpu_relax() does: under -icount QEMU runs its CPUs one
+	 * at a time and moves to the next only at a YIELD, a WFI or the end of a 100 ms budget,
+	 * so without it a sibling on another pCPU could not run until then. */
+	while (answered[cpu] == before && now - start < limit) {
+		__asm__ volatile("yield" ::: "memory");
 		now = counter_read();
+	}
 	now = counter_read();
 	return answered[cpu] == before ? ~0UL : now - start;
 }

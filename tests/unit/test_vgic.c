@@ -618,10 +618,10 @@ static void test_vgic_lock_handle_holds_the_lock_until_unlocked(void **state)
 	struct vgic_locked l = vgic_lock(vm);
 
 	assert_ptr_equal(l.vm, vm);
-	assert_int_not_equal(atomic_load(&lock->next), atomic_load(&lock->owner));
+	assert_true(spin_is_held(lock));
 	vgic_unlock(&l);
 	assert_null(l.vm);
-	assert_int_equal(atomic_load(&lock->next), atomic_load(&lock->owner));
+	assert_false(spin_is_held(lock));
 }
 
 int main(void)

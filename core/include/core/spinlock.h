@@ -39,6 +39,12 @@ static inline void spin_lock(struct spinlock *l)
 	}
 }
 
+/* Whether some pCPU holds `l` now (for checks and tests: the answer may change at once). */
+static inline bool spin_is_held(struct spinlock *l)
+{
+	return atomic_load_explicit(&l->held, memory_order_relaxed);
+}
+
 static inline void spin_unlock(struct spinlock *l)
 {
 	/* Released while nobody holds it: the next locker would run with the lock "free". */

@@ -95,10 +95,10 @@ static void arm_at(struct sched_queue *q, uint64_t when)
 /* Boosted vCPUs run before the round robin's choice, in the order they were boosted. */
 static void boost(struct vcpu *v)
 {
-	static uint64_t seq;
+	static uint64_t seq; /* shared by every pCPU's queue: atomic */
 
 	if (!v->sched.boost)
-		v->sched.boost = ++seq;
+		v->sched.boost = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
 }
 
 /* A guest kernel masks IRQs around its critical sections (spin_lock_irqsave, interrupt

@@ -46,6 +46,82 @@ static void test_smp_sgi_ping_pong_across_pcpus_loses_and_duplicates_nothing(voi
 	assert_true(sim_pcpu_get(sim_mp.pcpu_id[1])->sgis_received > 0);
 }
 
+/* --- every vCPU with every other, several vCPUs per pCPU ------------------------------------ */
+
+#define ALL_VCPUS   4
+#define ALL_ROUNDS  100
+#define ALL_PING(i) (i)	      /* SGI vCPU i pings with */
+#define ALL_PONG(j) (8 + (j)) /* SGI vCPU j answers with */
+#define ALL_TICKS   2000      /* counter ticks per guest step: slices end (625000 ticks) */
+
+static unsigned all_done; /* vCPUs that got all their answers (atomic) */
+
+/* vCPU i pings every other vCPU j ALL_ROUNDS times, the next ping to j once j's answer to the
+ * previous one came, and answers every ping it took; so no SGI can merge with one still
+ * pending. Between sends it waits in WFI. state[j]: pings sent to j; state[4 + j]: pings of j answered. */
+static struct sim_step all_to_all(unsigned i, struct sim_mp_vcpu *v)
+{
+	bool finished = true;
+
+	for (unsigned j = 0; j < ALL_VCPUS; j++) {
+		if (j == i)
+			continue;
+		if (v->state[4 + j] < v->seen[ALL_PING(j)]) {
+			v->state[4 + j]++;
+			return sim_mp_send_sgi(ALL_PONG(i), j);
+		}
+	}
+	for (unsigned j = 0; j < ALL_VCPUS; j++) {
+		if (j == i)
+			continue;
+		if (v->state[j] < ALL_ROUNDS && v->state[j] == v->seen[ALL_PONG(j)]) {
+			v->state[j]++;
+			return sim_mp_send_sgi(ALL_PING(i), j);
+		}
+		finished &= v->seen[ALL_PONG(j)] == ALL_ROUNDS;
+	}
+	/* The last to get all its answers stops the VM (every ping has been answered then). */
+	if (finished && !v->steps_done) {
+		v->steps_done = true;
+		if (__atomic_add_fetch(&all_done, 1, __ATOMIC_ACQ_REL) == ALL_VCPUS)
+			return mp_exit(0);
+	}
+	return mp_wfi();
+}
+
+static void run_all_to_all(unsigned pcpus)
+{
+	mp_machine(ALL_VCPUS, pcpus, all_to_all);
+	sim_mp.ticks_per_entry = ALL_TICKS;
+	all_done = 0;
+	assert_int_equal(sim_mp_run(), 0);
+	for (unsigned i = 0; i < ALL_VCPUS; i++) {
+		for (unsigned j = 0; j < ALL_VCPUS; j++) {
+			if (j == i)
+				continue;
+			assert_int_equal(sim_mp.vcpu[i].state[j], ALL_ROUNDS);
+			assert_int_equal(sim_mp.vcpu[i].seen[ALL_PONG(j)], ALL_ROUNDS);
+			assert_int_equal(sim_mp.vcpu[i].seen[ALL_PING(j)], ALL_ROUNDS);
+		}
+		assert_int_equal(mp_seen_total(i), 2 * (ALL_VCPUS - 1) * ALL_ROUNDS);
+	}
+}
+
+static void test_smp_all_to_all_sgis_4_vcpus_on_4_pcpus(void **state)
+{
+	run_all_to_all(4);
+}
+
+static void test_smp_all_to_all_sgis_4_vcpus_on_3_pcpus(void **state)
+{
+	run_all_to_all(3); /* vCPUs 0 and 3 share pCPU 0 */
+}
+
+static void test_smp_all_to_all_sgis_4_vcpus_on_2_pcpus(void **state)
+{
+	run_all_to_all(2);
+}
+
 /* --- PSCI CPU_ON / CPU_OFF across pCPUs --------------------------------------------------- */
 
 #define LIVES		  300
@@ -131,6 +207,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(
 		test_smp_sgi_ping_pong_across_pcpus_loses_and_duplicates_nothing, mp_teardown),
+	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_4_pcpus, mp_teardown),
+	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_3_pcpus, mp_teardown),
+	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_2_pcpus, mp_teardown),
 	    cmocka_unit_test_teardown(
 		test_smp_cpu_on_racing_cpu_off_on_another_pcpu_starts_each_life_once, mp_teardown),
 	};

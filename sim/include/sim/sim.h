@@ -303,8 +303,9 @@ const struct hal_vcpu_ctx *sim_smp_seen(unsigned vcpu, unsigned n);
  * first takes every virtual interrupt its CPU interface signals (unless PSTATE.I masks them;
  * Group 1, EOImode 0; counted in seen[]), then the program returns its next exit. Everything
  * in a struct sim_mp_vcpu belongs to the vCPU's pCPU thread while the run lasts; the test
- * reads it after sim_mp_run(). When the VM stops each pCPU's sched_run() returns (idle ones
- * are poked out of their WFI). */
+ * reads it after sim_mp_run(). When the VM stops each pCPU's sched_run() returns (core/ tells
+ * the idle ones). Each step played moves the shared counter by ticks_per_entry (default 0), so
+ * that slices end while vCPUs share a pCPU. */
 
 #define SIM_MP_MAX_PCPUS 4
 #define SIM_MP_MAX_INTID 64 /* virtual INTIDs counted one by one in seen[] */
@@ -316,6 +317,7 @@ struct sim_mp_vcpu {
 	unsigned seen_other;		 /* ... with an INTID beyond those */
 	unsigned entries, irq_exits, steps;
 	uint64_t state[8]; /* the program's own */
+	bool steps_done;   /* the program's own */
 };
 
 struct sim_mp {
@@ -324,6 +326,7 @@ struct sim_mp {
 	unsigned pcpu_id[SIM_MP_MAX_PCPUS]; /* hal_cpu_id() of each, set by sim_mp_run() */
 	struct sim_mp_vcpu vcpu[VM_MAX_VCPUS];
 	struct sim_step (*program)(unsigned vcpu, struct sim_mp_vcpu *v);
+	uint64_t ticks_per_entry;
 };
 
 extern struct sim_mp sim_mp;

@@ -13,7 +13,7 @@
  * PSCI CPU_ON request) is written before it is sent, and the mailbox's lock orders those
  * writes before the handler's reads.
  *
- * The mailbox: per pCPU, a FIFO ring of CPU_MSG_SLOTS (kind, arg) entries under a small ticket
+ * The mailbox: per pCPU, a FIFO ring of CPU_MSG_SLOTS (kind, arg) entries under a small
  * spinlock. A lock rather than a lock-free ring because senders are many (any pCPU) and each
  * send first looks for the same message already waiting (coalescing); the lock is held for
  * that scan and one store, takes no other lock and is never held while a handler runs, so

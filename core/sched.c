@@ -308,6 +308,7 @@ static void wake(struct vcpu *v, uint64_t now)
 	/* It waited: it has used less than its share. */
 	boost(v);
 	v->sched.wfit_deadline = 0;
+	v->sched.deadline = 0;
 	vcpu_set_state(v, VCPU_RUNNABLE);
 	v->sched.since = now;
 	v->sched.waiting = true;
@@ -336,7 +337,9 @@ static struct vcpu *pick(struct sched_queue *q)
 			continue;
 		q->alive++;
 		if (v->state == VCPU_BLOCKED) {
-			uint64_t deadline = blocked_deadline(v);
+			uint64_t deadline = v->sched.deadline
+						? v->sched.deadline
+						: (v->sched.deadline = blocked_deadline(v));
 
 			if (now >= deadline) {
 				v->sched.stats.woken_by[SCHED_WAKER_TIMER]++;
@@ -433,9 +436,12 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 	pvtime_update(v);
 	vcpu_run_slice(v);
 	q->current = NULL;
-	if (v->state == VCPU_BLOCKED)
+	if (v->state == VCPU_BLOCKED) {
+		/* Fixed while it stays blocked (nothing changes a blocked vCPU's timer): worked
+		 * out once, from its saved state, not at every choice (0: not yet). */
+		v->sched.deadline = blocked_deadline(v);
 		why = SCHED_END_BLOCK;
-	else if (v->state == VCPU_RUNNABLE && q->yield)
+	} else if (v->state == VCPU_RUNNABLE && q->yield)
 		why = q->why;
 	else
 		why = SCHED_END_OTHER;

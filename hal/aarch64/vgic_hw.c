@@ -143,13 +143,52 @@ uint64_t hal_vgic_elrsr(struct hal_vcpu_ctx *ctx)
 	return read_sysreg(S3_4_C12_C11_5);
 }
 
+/* Straight-line save and load of the first `lrs` list registers: a vCPU switch touches each LR
+ * with one instruction, where a loop over lr_get()/lr_set() paid a jump table per register
+ * (docs/trap-path.md). Cases fall through from the highest LR down. */
+#define LR_SAVE_CASE(n, crm, op2)                               \
+	case n + 1:                                             \
+		r->lr[n] = read_sysreg(S3_4_C12_##crm##_##op2); \
+		__attribute__((fallthrough));
+#define LR_LOAD_CASE(n, crm, op2)                               \
+	case n + 1:                                             \
+		write_sysreg(S3_4_C12_##crm##_##op2, r->lr[n]); \
+		__attribute__((fallthrough));
+/* clang-format off */
+#define ALL_LRS_DOWN(X)                                                                    \
+	X(15, C13, 7) X(14, C13, 6) X(13, C13, 5) X(12, C13, 4)                            \
+	X(11, C13, 3) X(10, C13, 2) X(9, C13, 1) X(8, C13, 0)                              \
+	X(7, C12, 7) X(6, C12, 6) X(5, C12, 5) X(4, C12, 4)                                \
+	X(3, C12, 3) X(2, C12, 2) X(1, C12, 1) X(0, C12, 0)
+/* clang-format on */
+
+/* nr_apr() is at most 4; said again so the compiler knows the arrays are not overrun. */
+#define MIN_APRS(n) ((n) < 4 ? (n) : 4u)
+
+/* The LR and APR counts, read from ICH_VTR_EL2 once: every CPU of the machine is the same. */
+static unsigned lrs_cached, aprs_cached;
+
+static void counts(unsigned *lrs, unsigned *aprs)
+{
+	if (!lrs_cached) {
+		aprs_cached = nr_apr();
+		lrs_cached = hal_vgic_nr_lrs();
+	}
+	*lrs = lrs_cached;
+	*aprs = aprs_cached;
+}
+
 void hal_vgic_load(const struct hal_vgic_regs *r)
 {
-	unsigned lrs = hal_vgic_nr_lrs(), aprs = nr_apr();
+	unsigned lrs, aprs;
 
-	for (unsigned n = 0; n < lrs; n++)
-		lr_set(n, r->lr[n]);
-	for (unsigned n = 0; n < aprs; n++) {
+	counts(&lrs, &aprs);
+	switch (lrs) {
+		ALL_LRS_DOWN(LR_LOAD_CASE)
+	default:
+		break;
+	}
+	for (unsigned n = 0; n < MIN_APRS(aprs); n++) {
 		ap_set(0, n, r->ap0r[n]);
 		ap_set(1, n, r->ap1r[n]);
 	}
@@ -159,18 +198,22 @@ void hal_vgic_load(const struct hal_vgic_regs *r)
 
 void hal_vgic_save(struct hal_vgic_regs *r)
 {
-	unsigned lrs = hal_vgic_nr_lrs(), aprs = nr_apr();
+	unsigned lrs, aprs;
 
+	counts(&lrs, &aprs);
 	r->hcr = read_sysreg(S3_4_C12_C11_0);
 	r->vmcr = read_sysreg(S3_4_C12_C11_7);
-	for (unsigned n = 0; n < lrs; n++) {
-		r->lr[n] = lr_get(n);
-		lr_set(n, 0);
+	switch (lrs) {
+		ALL_LRS_DOWN(LR_SAVE_CASE)
+	default:
+		break;
 	}
-	for (unsigned n = 0; n < aprs; n++) {
+	for (unsigned n = 0; n < MIN_APRS(aprs); n++) {
 		r->ap0r[n] = ap_get(0, n);
 		r->ap1r[n] = ap_get(1, n);
 	}
-	/* No virtual interrupt may reach whatever runs next at EL1. */
+	/* No virtual interrupt may reach whatever runs next at EL1: with ICH_HCR_EL2.En clear the
+	 * virtual CPU interface signals nothing, whatever the LRs still hold (the next vCPU's load
+	 * writes every one of them). */
 	write_sysreg(S3_4_C12_C11_0, 0);
 }

@@ -63,6 +63,7 @@ struct sched_vcpu {
 	uint64_t since;		/* counter when its turn started, or when it became runnable */
 	uint64_t stolen;	/* ticks it was runnable while another vCPU had its pCPU */
 	uint64_t wfit_deadline; /* blocked in WFIT: wake at this counter value (0: none) */
+	uint64_t deadline;	/* blocked: its timer's or WFIT's deadline (0: not known yet) */
 	bool kicked;	/* something may have become pending since it blocked (atomic: any pCPU) */
 	bool waiting;	/* runnable, not running, since `since` */
 	uint64_t boost; /* non-zero: runs before the round robin, earliest first */

@@ -11,6 +11,7 @@
 #include <core/sched.h>
 #include <core/smccc.h>
 #include <core/spinlock.h>
+#include <core/vm.h>
 #include <hal/cpu.h>
 #include <hal/gic.h>
 
@@ -23,6 +24,11 @@ struct mailbox {
 };
 
 static struct mailbox boxes[HV_MAX_CPUS];
+
+/* Room for every message that must arrive: one CPU_ON per vCPU of a run queue, one VM_STOP per
+ * VM, besides the kicks' share (cpu_msg.h). */
+_Static_assert(CPU_MSG_SLOTS >= CPU_MSG_KICK_SLOTS + SCHED_MAX_VCPUS + VM_MAX,
+	       "the mailbox cannot hold every CPU_ON and VM_STOP that may be in flight");
 
 typedef void cpu_msg_handler(void *arg);
 

@@ -338,6 +338,12 @@ void sim_mp_attach(struct sim_machine *m, unsigned nr_pcpus,
 /* Start the pCPU threads (fresh run queues, sim_smp_fresh_pcpu()), each running its queue until
  * the VM stops; returns the VM's exit status once every thread has ended. */
 int sim_mp_run(void);
+/* The same machine brought up as target/main.c does (sim/mp_boot.c): pCPU 0 boots, starts the
+ * others with PSCI CPU_ON (each a new thread reporting online, then in sched_serve()), fills
+ * the queues, sched_start(), runs its own, sched_wait_served(): *all_served is its answer.
+ * Uses pCPUs 0 .. nr_pcpus - 1, so once per process and before any sim_mp_run(). Returns the
+ * VM's exit status. */
+int sim_mp_run_booted(bool *all_served);
 /* The ICC_SGI1R_EL1 value sending SGI `intid` to vCPU `target`, and the guest's trapped MSR of
  * it (the value in x9). */
 uint64_t sim_mp_sgi1r(unsigned intid, unsigned target);

@@ -481,6 +481,7 @@ static bool idle_work(const struct sched_queue *q)
 static void run_queue(struct sched_queue *q)
 {
 	active[hal_cpu_id()] = q;
+	sched_stats_queue(true, hal_counter_now());
 	while (anyone_alive(q)) {
 		struct vcpu *v = pick(q);
 
@@ -492,9 +493,13 @@ static void run_queue(struct sched_queue *q)
 			continue;
 		}
 		if (!v) {
+			uint64_t slept;
+
 			/* Idle: sleep until an interrupt, maybe the timer of a blocked vCPU. */
 			arm_timer(q, false);
+			slept = hal_counter_now();
 			hal_wait_for_interrupt();
+			sched_stats_idle(slept, hal_counter_now());
 			irq_handle_physical(NULL);
 			q->yield = false;
 			continue;
@@ -507,6 +512,7 @@ static void run_queue(struct sched_queue *q)
 	arm_at(q, UINT64_MAX);
 	for (unsigned i = 0; i < q->count; i++)
 		vcpu_set_state(q->vcpus[i], VCPU_OFF); /* every VM here has stopped */
+	sched_stats_queue(false, hal_counter_now());
 	active[hal_cpu_id()] = NULL;
 }
 

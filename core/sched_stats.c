@@ -3,12 +3,16 @@
  * ended, how long it waited for the pCPU, and who woke it. They are what the scheduling rules
  * of docs/scheduling.md were chosen from; `hv.schedstats` on the command line prints them
  * when a VM stops. */
+#include <core/hwinfo.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/print.h>
 #include <core/sched.h>
 #include <core/vm.h>
+#include <hal/cpu.h>
 #include <hal/time.h>
+
+static struct sched_pcpu_stats pcpu_stats[HV_MAX_CPUS];
 
 static uint64_t ticks_to_us(uint64_t ticks)
 {
@@ -30,11 +34,67 @@ static unsigned bucket(uint64_t ticks)
 void sched_stats_run(struct vcpu *vcpu, uint64_t from, uint64_t to, enum sched_end why)
 {
 	struct sched_stats *st = &vcpu->sched.stats;
+	struct sched_pcpu_stats *ps = &pcpu_stats[hal_cpu_id()];
 	uint64_t ticks = to > from ? to - from : 0;
 
 	st->run_hist[bucket(ticks)]++;
 	st->run_ticks += ticks;
 	st->ends[why]++;
+	ps->turn_ticks += ticks;
+	ps->turns++;
+}
+
+void sched_stats_queue(bool start, uint64_t now)
+{
+	struct sched_pcpu_stats *ps = &pcpu_stats[hal_cpu_id()];
+
+	if (start) {
+		ps->queued = now;
+	} else if (ps->queued) {
+		ps->total += now > ps->queued ? now - ps->queued : 0;
+		ps->queued = 0;
+	}
+}
+
+void sched_stats_idle(uint64_t from, uint64_t to)
+{
+	struct sched_pcpu_stats *ps = &pcpu_stats[hal_cpu_id()];
+
+	ps->idle_ticks += to > from ? to - from : 0;
+	ps->sleeps++;
+}
+
+const struct sched_pcpu_stats *sched_stats_pcpu(unsigned pcpu)
+{
+	return pcpu < HV_MAX_CPUS ? &pcpu_stats[pcpu] : NULL;
+}
+
+/* Share of `part` in `whole`, in whole percent. */
+static unsigned percent(uint64_t part, uint64_t whole)
+{
+	return whole ? (unsigned)(part * 100 / whole) : 0;
+}
+
+void sched_stats_pcpu_log(bool detail)
+{
+	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
+		const struct sched_pcpu_stats *ps = &pcpu_stats[i];
+		uint64_t busy = ps->turn_ticks + ps->idle_ticks;
+		uint64_t el2 = ps->total > busy ? ps->total - busy : 0;
+
+		if (!ps->total)
+			continue;
+		log_info("hv: pCPU %u: vCPU turns %llu us (%u%%), idle %llu us (%u%%), EL2 between "
+			 "turns %llu us, of %llu us",
+			 i, (unsigned long long)ticks_to_us(ps->turn_ticks),
+			 percent(ps->turn_ticks, ps->total),
+			 (unsigned long long)ticks_to_us(ps->idle_ticks),
+			 percent(ps->idle_ticks, ps->total), (unsigned long long)ticks_to_us(el2),
+			 (unsigned long long)ticks_to_us(ps->total));
+		if (detail)
+			log_info("hv: pCPU %u: %llu turns, %llu idle sleeps", i,
+				 (unsigned long long)ps->turns, (unsigned long long)ps->sleeps);
+	}
 }
 
 void sched_stats_wait(struct vcpu *vcpu, uint64_t from, uint64_t to)

@@ -472,6 +472,7 @@ static void run_first_guest(void)
 			 CPU_ON_TIMEOUT_SECONDS);
 
 	log_stats(vm);
+	sched_stats_pcpu_log(bootargs_have("hv.schedstats"));
 	if (bootargs_have("hv.schedstats"))
 		sched_stats_log(vm);
 	hal_machine_exit(vm->exit_status);

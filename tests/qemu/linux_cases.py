@@ -68,6 +68,12 @@ _add(linux_case("linux-4vcpu-shell", 4, [
      r"^\s*IPI0:" + per_cpu(4) + r"\s",
      r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
 
+def pcpus_ran_guests(pcpus):
+    """The hypervisor's per-pCPU statistics when the VM stopped (core/sched_stats.c): every
+    pCPU spent time in its vCPUs' turns."""
+    return [r"^hv: pCPU %d: vCPU turns [1-9]\d* us" % p for p in range(pcpus)]
+
+
 def smp_case(vcpus, pcpus):
     """Linux with `vcpus` vCPUs spread over `pcpus` pCPUs: the parallel workload, then every
     CPU has taken timer ticks and rescheduling IPIs; the boot log states the placement."""
@@ -83,13 +89,50 @@ def smp_case(vcpus, pcpus):
     _add(case, [r"^%d$" % vcpus] + [r"^job-\d=4501500"] * 4 + [
         r"^\s*\d+:" + per_cpu(vcpus) + r"\s+GICv3\s+27 ",
         r"^\s*IPI0:" + per_cpu(vcpus) + r"\s",
-        r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"])
+        r"^interrupts-done", r"vm0: PSCI SYSTEM_OFF"] + pcpus_ran_guests(pcpus))
 
 
 # `make run-linux-smp`: 4 vCPUs on 4 pCPUs, one each; then two per pCPU, 4 on 2 and 8 on 4.
 smp_case(4, 4)
 smp_case(4, 2)
 smp_case(8, 4)
+
+# Cross-CPU IPI stress: ROUNDS rounds of one short job pinned to each CPU (taskset sets its
+# affinity and so migrates it there: a stopper wake-up and a rescheduling IPI), the shell
+# itself moved to the next CPU every round, all joined before the next round. Every CPU is
+# busy and wakes the others; the IPI counts in /proc/interrupts must rise on every CPU.
+STRESS_ROUNDS = 40
+STRESS_FORBID = [r"self-detected stall", r"rcu: INFO", r"soft lockup", r"hung_task",
+                 r"^ipi-flat"]
+
+
+def ipi_sums(vcpus, out):
+    """A shell command: per CPU, the sum of its IPI counts (one line per CPU) into `out`."""
+    return ("awk -v n=%d '/^ *IPI[0-9]+:/{for(i=2;i<=n+1;i++)s[i]+=$i}"
+            "END{for(i=2;i<=n+1;i++)print s[i]}' /proc/interrupts > %s\n" % (vcpus, out))
+
+
+def stress_case(vcpus, pcpus):
+    cpus = " ".join(str(c) for c in range(vcpus))
+    stress = ("r=0; while [ $r -lt %d ]; do taskset -p -c $((r %% %d)) $$ >/dev/null; "
+              "for c in %s; do taskset -c $c sh -c 'i=0; while [ $i -lt 20 ]; do i=$((i+1)); "
+              "done' & done; wait; r=$((r+1)); done; taskset -p -c 0-%d $$ >/dev/null; "
+              "echo stress-done rounds=$r\n" % (STRESS_ROUNDS, vcpus, cpus, vcpus - 1))
+    compare = ("awk 'NR==FNR{a[FNR]=$1;next}{print ($1>a[FNR]?\"ipi-rose\":\"ipi-flat\"), "
+               "\"cpu\" (FNR-1), a[FNR], $1}' /tmp/ipi0 /tmp/ipi1; echo ipi-check-done\n")
+    case = linux_case("linux-ipi-stress-%don%d" % (vcpus, pcpus), vcpus, [
+        (SHELL, ipi_sums(vcpus, "/tmp/ipi0") + stress),
+        (r"^stress-done rounds=%d" % STRESS_ROUNDS, ipi_sums(vcpus, "/tmp/ipi1") + compare),
+        (r"^ipi-check-done", "poweroff\n"),
+    ], timeout=400, pcpus=pcpus)
+    case["forbid"] = NO_ERRORS + STRESS_FORBID
+    _add(case, [r"^stress-done rounds=%d" % STRESS_ROUNDS] +
+         [r"^ipi-rose cpu%d \d+ \d+$" % c for c in range(vcpus)] +
+         [r"^ipi-check-done", r"vm0: PSCI SYSTEM_OFF"] + pcpus_ran_guests(pcpus))
+
+
+stress_case(4, 4)
+stress_case(8, 4)
 
 # The guest's clock comes from the machine's RTC through the vPL031: `date` says today (UTC;
 # QEMU's RTC is the host's clock).

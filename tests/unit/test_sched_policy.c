@@ -428,6 +428,54 @@ static void test_sched_stats_log_prints_each_vcpus_turns_waits_and_wakers(void *
 	assert_non_null(strstr(sim_hal.console, "timer:0 other:"));
 }
 
+/* A pCPU's statistics: vCPU 1 is blocked without a timer and vCPU 0 sleeps in WFI until
+ * its timer's deadline two slices on, so the pCPU idles in between. */
+static void test_sched_pcpu_stats_count_turns_idle_and_el2_time_and_print_them(void **state)
+{
+	const struct sched_pcpu_stats *ps;
+	uint64_t turn_ticks = 0, turns = 0;
+	unsigned pcpu;
+	char want[64];
+
+	sim_hal.wfi_hook = sleep_until_cnthp;
+	cpu(1)->state = VCPU_BLOCKED;
+	timer_then_wfi(0, CTL_ENABLE, 2 * SLICE);
+	exit_step(0, 4);
+	sim_smp.ticks_per_entry = US(10);
+	assert_int_equal(sim_smp_run(), 4);
+	pcpu = hal_cpu_id(); /* sim_smp_run() gives each run a pCPU of its own */
+	ps = sched_stats_pcpu(pcpu);
+	for (unsigned i = 0; i < 2; i++) {
+		const struct sched_stats *st = &cpu(i)->sched.stats;
+
+		turn_ticks += st->run_ticks;
+		for (unsigned e = 0; e < SCHED_END_NR; e++)
+			turns += st->ends[e];
+	}
+	assert_int_equal(ps->queued, 0); /* the queue has ended */
+	assert_int_equal(ps->turn_ticks, turn_ticks);
+	assert_int_equal(ps->turns, turns);
+	assert_int_equal(turns, 2); /* vCPU 0 before and after its sleep */
+	assert_true(ps->sleeps >= 1);
+	/* Asleep from vCPU 0's WFI until its deadline: nearly two slices. */
+	assert_true(ps->idle_ticks >= 2 * SLICE - US(100));
+	assert_true(ps->total >= ps->turn_ticks + ps->idle_ticks);
+	assert_null(sched_stats_pcpu(HV_MAX_CPUS));
+
+	sim_console_clear();
+	sched_stats_pcpu_log(false);
+	snprintf(want, sizeof(want), "hv: pCPU %u: vCPU turns ", pcpu);
+	assert_non_null(strstr(sim_hal.console, want));
+	assert_non_null(strstr(sim_hal.console, "us, of "));
+	assert_null(strstr(sim_hal.console, "idle sleeps"));
+	snprintf(want, sizeof(want), "hv: pCPU %u:", pcpu + 1);
+	assert_null(strstr(sim_hal.console, want)); /* ran no queue */
+	sim_console_clear();
+	sched_stats_pcpu_log(true);
+	snprintf(want, sizeof(want), "hv: pCPU %u: 2 turns, ", pcpu);
+	assert_non_null(strstr(sim_hal.console, want));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +484,9 @@ int main(void)
 		teardown_rr),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_stats_log_prints_each_vcpus_turns_waits_and_wakers, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_pcpu_stats_count_turns_idle_and_el2_time_and_print_them, setup2,
+		teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_sgi_to_a_waiting_sibling_runs_it_next_ahead_of_the_round_robin, setup4,
 		teardown),

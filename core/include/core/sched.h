@@ -137,4 +137,24 @@ void sched_stats_run(struct vcpu *vcpu, uint64_t from, uint64_t to, enum sched_e
 /* Count one wait of `vcpu`: runnable from `from` until it ran at `to`. */
 void sched_stats_wait(struct vcpu *vcpu, uint64_t from, uint64_t to);
 
+/* What each pCPU did while it ran its queue (counter ticks): its vCPUs' turns (guest time
+ * with the exits it took), sleeping in WFI with nothing to run, and the rest, EL2 between
+ * turns (picking, idle work, interrupts while idle). Each pCPU writes only its own entry; the
+ * boot pCPU reads them all once sched_wait_served() has seen every queue left. */
+struct sched_pcpu_stats {
+	uint64_t queued;     /* non-zero while the queue runs: when it started */
+	uint64_t total;	     /* ticks from the queue's start to its end, summed */
+	uint64_t turn_ticks; /* inside vCPU turns */
+	uint64_t idle_ticks; /* in WFI with nothing to run */
+	uint64_t turns, sleeps;
+};
+/* The queue of the calling pCPU starts / ends at `now`. */
+void sched_stats_queue(bool start, uint64_t now);
+/* The calling pCPU slept in WFI from `from` to `to` with nothing to run. */
+void sched_stats_idle(uint64_t from, uint64_t to);
+const struct sched_pcpu_stats *sched_stats_pcpu(unsigned pcpu);
+/* One line per pCPU that ran a queue: turns, idle and EL2 time; `detail` (hv.schedstats)
+ * adds the counts of turns and idle sleeps. */
+void sched_stats_pcpu_log(bool detail);
+
 #endif

@@ -315,7 +315,7 @@ test-qemu: $(BUILD)/hypervisor.bin guests linux initramfs
 # Trap-path costs from inside a guest, deterministic (-icount) and wall time: not a test.
 bench: $(BUILD)/hypervisor.bin guests linux initramfs
 	$(PYTHON) tools/bench.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin \
-		--guest $(BUILD)/guests/bench.bin
+		--guest $(BUILD)/guests/bench.bin --pingpong-guest $(BUILD)/guests/smp_pingpong.bin
 
 test: $(DEPS_STAMP)
 	$(MAKE) lint

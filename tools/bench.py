@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""make bench: trap-path costs measured from inside a guest, and overcommit (bench_sched.py).
+"""make bench: trap-path costs measured from inside a guest, several pCPUs (bench_smp.py),
+and overcommit (bench_sched.py).
 
 Runs the bench guest (tests/qemu/guests, `bench: <op> <iterations> <ticks> <cntfrq>` lines)
 under the hypervisor, once with QEMU `-icount shift=0` (deterministic: the guest's counter
@@ -20,6 +21,7 @@ import sys
 import bench_boot
 import bench_shell
 import bench_sched
+import bench_smp
 
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
            "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native",
@@ -31,6 +33,7 @@ PEERS = {
     "mmio-read": ("read an emulated device register", 7016, 6930, 1246, 350),
     "ram-first-touch": ("first touch of a 2 MiB RAM block", None, None, None, None),
     "loop": ("empty loop iteration (floor)", None, None, None, None),
+    "timer-latency": ("timer interrupt latency", 5287, 6226, None, 1200),
 }
 
 
@@ -123,8 +126,14 @@ def main():
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--boot-guest", default="build/guests/boot.bin")
     ap.add_argument("--boot-reps", type=int, default=5)
+    ap.add_argument("--pingpong-guest", default="build/guests/smp_pingpong.bin")
+    ap.add_argument("--only-smp", action="store_true",
+                    help="only the rows of several pCPUs (tools/bench_smp.py)")
     args = ap.parse_args()
 
+    if args.only_smp:
+        bench_smp.main_rows(args, args.boot_reps)
+        return
     det = run(args, icount=True)
     wall = run(args, icount=False)
     print("%-36s %10s %10s %10s %10s %8s %8s %8s %8s" % (
@@ -145,10 +154,13 @@ def main():
           "insns/op under -icount shift=0 includes the guest's own loop)"
           % (det["loop"][0], det.get("ram-first-touch", (0,))[0], det["loop"][2]))
     print()
+    bench_smp.sgi_roundtrip(args, args.pingpong_guest)
+    print()
     bench_boot.hypervisor_start(args, args.boot_reps)
     for vcpus in (1, 4):
         bench_boot.linux_boot(args, vcpus, args.boot_reps)
     bench_boot.linux_icount(args, args.boot_reps)
+    bench_smp.linux_4on4(args, args.boot_reps)
     print()
     disk_throughput(args, args.boot_reps)
     print()

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* Exit costs for `make bench`: a null hypercall, an emulated MMIO read, the first touch of a
- * RAM block, and the empty loop they are measured against, each timed over BENCH_ITERATIONS with CNTVCT_EL0. Under
- * `-icount shift=0` a tick is one instruction (docs/peers.md). Prints
- * "bench: <name> <iterations> <ticks> <cntfrq>" per measurement. */
+ * RAM block, and the empty loop they are measured against, each timed over BENCH_ITERATIONS
+ * with CNTVCT_EL0; and the virtual timer's interrupt latency. Under `-icount shift=0` a tick
+ * is one instruction (docs/peers.md). Prints "bench: <name> <iterations> <ticks> <cntfrq>"
+ * per measurement. */
 #include "board.h"
 #include "check.h"
+#include "gic.h"
+#include "irq.h"
 #include "printf.h"
 #include "sysreg.h"
+#include "timer.h"
 
 const char guest_name[] = "bench";
 
@@ -81,11 +85,60 @@ static void bench_ram_first_touch(void)
 	report_n("ram-first-touch", BENCH_TOUCH_BLOCKS, start, counter_read());
 }
 
+/* Timer interrupt latency: the guest arms its virtual timer TIMER_AHEAD ticks ahead and
+ * spins with IRQs unmasked; its handler reads the counter first thing. The ticks from the
+ * deadline to that read are the hypervisor's delivery (the physical PPI taken at EL2, the
+ * virtual one injected) plus the guest's own vector and acknowledge. */
+#define TIMER_ROUNDS 1000U
+#define TIMER_AHEAD  2000U /* ticks: 32 us, far beyond the arming itself */
+#define TIMER_PRIO   0x80
+
+static volatile uint64_t timer_entry;
+
+static void timer_latency_handler(uint32_t intid)
+{
+	timer_entry = counter_read();
+	vtimer_write_ctl(0); /* the level drops: one interrupt per deadline */
+}
+
+static void bench_timer_latency(void)
+{
+	uint64_t total = 0;
+	unsigned int late = 0;
+
+	if (!irq_init()) {
+		printf("bench: timer-latency: GIC did not come up\n");
+		return;
+	}
+	vtimer_write_ctl(0);
+	irq_register(GUEST_VTIMER_INTID, timer_latency_handler);
+	gic_irq_setup(GUEST_VTIMER_INTID, TIMER_PRIO, false);
+	irq_enable();
+	for (unsigned int i = 0; i < TIMER_ROUNDS; i++) {
+		uint64_t deadline = counter_read() + TIMER_AHEAD;
+
+		timer_entry = 0;
+		vtimer_write_cval(deadline);
+		vtimer_write_ctl(CNTV_CTL_ENABLE);
+		while (!timer_entry)
+			asm volatile("" : : : "memory");
+		if (timer_entry < deadline)
+			late++; /* early, in fact: would be a hypervisor bug */
+		else
+			total += timer_entry - deadline;
+	}
+	irq_disable();
+	vtimer_write_ctl(0);
+	check_eq(late, 0, "bench: no timer interrupt arrived before its deadline");
+	report_n("timer-latency", TIMER_ROUNDS, 0, total);
+}
+
 int main(void)
 {
 	bench_ram_first_touch();
 	bench_null_hvc();
 	bench_mmio_read();
 	bench_empty_loop();
+	bench_timer_latency();
 	return 0;
 }

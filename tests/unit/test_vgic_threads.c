@@ -152,23 +152,30 @@ static void test_vgic_concurrent_distributor_and_redistributor_writes(void **sta
 
 /* --- wake-ups --------------------------------------------------------------------------- */
 
-#define WAKES	    2000
-#define WAKE_SGI    4
-#define WAKE_SPI    33
-#define SPIN_LIMIT  5000000 /* busy exits of the sender waiting for one wake-up: lost */
-#define STATUS_LOST 1
+#define WAKES	       1800
+#define WAKE_SGI       4
+#define WAKE_SPI       33
+#define PEND_TO_ENABLE 20      /* busy exits between ISPENDR and ISENABLER */
+#define ENABLE_SPI     34      /* made pending while disabled: the enable wakes */
+#define SPIN_LIMIT     5000000 /* busy exits of the sender waiting for one wake-up: lost */
+#define STATUS_LOST    1
 
 static unsigned woken; /* interrupts vCPU 1 took: published by its pCPU, read by the other */
 
-/* vCPU 1 does nothing but WFI; vCPU 0 sends it WAKES interrupts, SGIs and SPIs in turn, each
- * once the previous was taken, spinning (busy exits) in between, so that each lands somewhere
- * else in vCPU 1's way into and out of its WFI. state[0]: sent, state[1]: spins. */
+/* vCPU 1 does nothing but WFI; vCPU 0 wakes it WAKES times, in turn by an SGI, by an SPI made
+ * pending (GICD_ISPENDR), and by enabling an SPI it made pending while disabled (ICENABLER,
+ * ISPENDR, then the ISENABLER that makes it deliverable: the wake-up), each once the previous
+ * was taken, spinning (busy exits) in between, so that each lands somewhere else in vCPU 1's
+ * way into and out of its WFI. state[0]: sent, state[1]: spins, state[2]: the step of an
+ * enable wake-up. */
 static struct sim_step waker(unsigned k, struct sim_mp_vcpu *v)
 {
 	unsigned taken;
 
 	if (k == 1) {
-		__atomic_store_n(&woken, v->seen[WAKE_SGI] + v->seen[WAKE_SPI], __ATOMIC_RELEASE);
+		__atomic_store_n(&woken,
+				 v->seen[WAKE_SGI] + v->seen[WAKE_SPI] + v->seen[ENABLE_SPI],
+				 __ATOMIC_RELEASE);
 		return mp_wfi();
 	}
 	taken = __atomic_load_n(&woken, __ATOMIC_ACQUIRE);
@@ -180,9 +187,30 @@ static struct sim_step waker(unsigned k, struct sim_mp_vcpu *v)
 	if (v->state[0] == WAKES)
 		return mp_exit(0);
 	v->state[1] = 0;
-	if (v->state[0]++ % 2 == 0)
+	switch (v->state[0] % 3) {
+	case 0:
+		v->state[0]++;
 		return sim_mp_send_sgi(WAKE_SGI, 1);
-	return mp_mmio_write(mp_gicd(GICD_ISPENDR + 4 * (WAKE_SPI / 32)), 4, BIT(WAKE_SPI % 32));
+	case 1:
+		v->state[0]++;
+		return mp_mmio_write(mp_gicd(GICD_ISPENDR + 4 * (WAKE_SPI / 32)), 4,
+				     BIT(WAKE_SPI % 32));
+	default:
+		switch (v->state[2]++) {
+		case 0:
+			return mp_mmio_write(mp_gicd(GICD_ICENABLER + 4), 4, BIT(ENABLE_SPI % 32));
+		case 1:
+			return mp_mmio_write(mp_gicd(GICD_ISPENDR + 4), 4, BIT(ENABLE_SPI % 32));
+		case 2 ... 1 + PEND_TO_ENABLE:
+			/* Time for vCPU 1's pCPU to take the kick the pending SPI sent, and to
+			 * find it not deliverable: only the enable can wake it now. */
+			return mp_busy();
+		default:
+			v->state[2] = 0;
+			v->state[0]++;
+			return mp_mmio_write(mp_gicd(GICD_ISENABLER + 4), 4, BIT(ENABLE_SPI % 32));
+		}
+	}
 }
 
 static void test_vgic_vcpu_in_wfi_on_another_pcpu_is_woken_every_time(void **state)
@@ -197,11 +225,15 @@ static void test_vgic_vcpu_in_wfi_on_another_pcpu_is_woken_every_time(void **sta
 	vgic_set_priority(l, spi, MP_PRIO);
 	vgic_set_route(l, spi, 1);
 	vgic_set_enabled(l, spi, true);
+	spi = vgic_irq(l, NULL, ENABLE_SPI);
+	vgic_set_priority(l, spi, MP_PRIO);
+	vgic_set_route(l, spi, 1);
 	vgic_unlock(&l);
 	assert_int_equal(sim_mp_run(), 0);
 	assert_int_equal(sim_mp.vcpu[0].state[0], WAKES);
-	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SGI], WAKES / 2);
-	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SPI], WAKES / 2);
+	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SGI], WAKES / 3);
+	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SPI], WAKES / 3);
+	assert_int_equal(sim_mp.vcpu[1].seen[ENABLE_SPI], WAKES / 3);
 	assert_int_equal(mp_seen_total(1), WAKES);
 	assert_int_equal(mp_seen_total(0), 0);
 }

@@ -111,7 +111,8 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 	}
 }
 
-void vcpu_run_slice(struct vcpu *vcpu)
+/* Run `vcpu` until its turn ends, loading it first unless it is still loaded here (parked). */
+static void run_loaded(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
@@ -122,12 +123,14 @@ void vcpu_run_slice(struct vcpu *vcpu)
 	spin_unlock(&vm->lock);
 
 	vcpu_set_state(vcpu, VCPU_RUNNING);
-	vcpu_load(vcpu);
-	vtimer_load(vcpu);
-	if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
-		if (vm->last_vcpu_on[vcpu->pcpu])
-			hal_vcpu_flush_local_tlb(&vcpu->ctx);
-		vm->last_vcpu_on[vcpu->pcpu] = (uint8_t)(vcpu->id + 1);
+	if (!vcpu_loaded_here(vcpu)) {
+		vcpu_load(vcpu);
+		vtimer_load(vcpu);
+		if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
+			if (vm->last_vcpu_on[vcpu->pcpu])
+				hal_vcpu_flush_local_tlb(&vcpu->ctx);
+			vm->last_vcpu_on[vcpu->pcpu] = (uint8_t)(vcpu->id + 1);
+		}
 	}
 	while (vm_running(vm) && vcpu->state == VCPU_RUNNING && !sched_should_yield()) {
 		enum hal_exit_kind kind;
@@ -144,14 +147,35 @@ void vcpu_run_slice(struct vcpu *vcpu)
 		vtimer_sync(vcpu);
 		exit_handle(vcpu, kind);
 	}
+}
+
+void vcpu_unload(struct vcpu *vcpu)
+{
 	vtimer_put(vcpu);
 	vcpu_put(vcpu);
 	/* OFF only now that its context is put: another pCPU's CPU_ON may reset it from here
 	 * on (docs/scheduling.md, "Several pCPUs"). */
-	if (!vm_alive(vm) || vcpu->state == VCPU_OFF_PENDING)
+	if (!vm_alive(vcpu->vm) || vcpu->state == VCPU_OFF_PENDING)
 		vcpu_set_state(vcpu, VCPU_OFF);
 	else if (vcpu->state == VCPU_RUNNING)
 		vcpu_set_state(vcpu, VCPU_RUNNABLE);
+}
+
+void vcpu_run_slice(struct vcpu *vcpu)
+{
+	run_loaded(vcpu);
+	vcpu_unload(vcpu);
+}
+
+bool vcpu_run_slice_may_park(struct vcpu *vcpu)
+{
+	run_loaded(vcpu);
+	/* Blocked, its VM alive: it stays loaded while its pCPU idles (its state is folded:
+	 * ICH_HCR_EL2 has no maintenance enabled, so nothing fires at EL2 but its own timer). */
+	if (vcpu->state == VCPU_BLOCKED && vm_alive(vcpu->vm))
+		return true;
+	vcpu_unload(vcpu);
+	return false;
 }
 
 void vcpu_run(struct vcpu *vcpu)

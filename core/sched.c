@@ -31,6 +31,7 @@ struct sched_queue {
 	uint64_t turn_start;  /* counter when `current` was given the pCPU */
 	uint64_t timer_at;    /* where CNTHP is armed (UINT64_MAX: not armed) */
 	bool in_irq;	      /* a physical interrupt is being handled (sched_physical_irq()) */
+	struct vcpu *parked;  /* blocked, but still loaded on this pCPU (docs/scheduling.md) */
 	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
 	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
 	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
@@ -434,7 +435,16 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 	q->turn_start = start;
 	v->sched.since = start;
 	pvtime_update(v);
-	vcpu_run_slice(v);
+	if (q->parked && q->parked != v)
+		vcpu_unload(q->parked);
+	q->parked = NULL;
+	/* Alone on the pCPU: a vCPU that blocks stays loaded, since it is the one to run next. */
+	if (q->alive == 1 && !plain_rr) {
+		if (vcpu_run_slice_may_park(v))
+			q->parked = v;
+	} else {
+		vcpu_run_slice(v);
+	}
 	q->current = NULL;
 	if (v->state == VCPU_BLOCKED) {
 		/* Fixed while it stays blocked (nothing changes a blocked vCPU's timer): worked
@@ -488,7 +498,7 @@ static void run_queue(struct sched_queue *q)
 		if (!v && idle_work(q)) {
 			/* Work left over from exits: one budget, then look again (a blocked vCPU's
 			 * timer or interrupt may have come meanwhile). */
-			irq_handle_physical(NULL);
+			irq_handle_physical(q->parked);
 			q->yield = false;
 			continue;
 		}
@@ -500,7 +510,8 @@ static void run_queue(struct sched_queue *q)
 			slept = hal_counter_now();
 			hal_wait_for_interrupt();
 			sched_stats_idle(slept, hal_counter_now());
-			irq_handle_physical(NULL);
+			/* The parked vCPU's timer interrupt is injected into it, as when it runs. */
+			irq_handle_physical(q->parked);
 			q->yield = false;
 			continue;
 		}
@@ -510,6 +521,9 @@ static void run_queue(struct sched_queue *q)
 		run_turn(q, v);
 	}
 	arm_at(q, UINT64_MAX);
+	if (q->parked)
+		vcpu_unload(q->parked);
+	q->parked = NULL;
 	for (unsigned i = 0; i < q->count; i++)
 		vcpu_set_state(q->vcpus[i], VCPU_OFF); /* every VM here has stopped */
 	sched_stats_queue(false, hal_counter_now());

@@ -315,10 +315,18 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 	return HV_OK;
 }
 
+/* The vCPU whose registers each pCPU holds (NULL: none); written by that pCPU only. Loading
+ * over another would lose its state: a parked vCPU (docs/scheduling.md) must be put first. */
+static struct vcpu *loaded_here[HV_MAX_CPUS];
+
 void vcpu_load(struct vcpu *vcpu)
 {
+	unsigned here = hal_cpu_id();
+
+	CHECK(!loaded_here[here]);
+	loaded_here[here] = vcpu;
 	hal_vcpu_load(&vcpu->ctx);
-	atomic_store_explicit(&vcpu->loaded_on, hal_cpu_id() + 1, memory_order_release);
+	atomic_store_explicit(&vcpu->loaded_on, here + 1, memory_order_release);
 }
 
 void vcpu_put(struct vcpu *vcpu)
@@ -326,6 +334,7 @@ void vcpu_put(struct vcpu *vcpu)
 	CHECK(vcpu_loaded_here(vcpu));
 	hal_vcpu_put(&vcpu->ctx);
 	atomic_store_explicit(&vcpu->loaded_on, 0, memory_order_release);
+	loaded_here[hal_cpu_id()] = NULL;
 }
 
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)

@@ -328,6 +328,63 @@ static void test_sched_idle_pcpu_without_deadlines_waits_until_an_interrupt(void
 	assert_false(sim_hal.gic.hyp_timer_armed);
 }
 
+/* --- parking: a lone vCPU that blocks stays loaded ------------------------------------------ */
+
+static void test_sched_lone_vcpu_blocked_in_wfi_stays_loaded_until_its_timer(void **state)
+{
+	cpu(1)->state = VCPU_OFF;
+	sim_hal.wfi_hook = sleep_until_cnthp;
+	timer_then_wfi(0, CTL_ENABLE, 500);
+	exit_step(0, 6);
+	assert_int_equal(sim_smp_run(), 6);
+	/* The pCPU idled until the vCPU's own deadline with the vCPU still loaded, then ran it
+	 * again without a switch: one load, one put (when the VM stopped). */
+	assert_int_equal(sim_hal.wfi_count, 1);
+	assert_int_equal(idle_deadline, BOOT_COUNT + 500);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	assert_int_equal(sim_hal.vcpu_puts, 1);
+	/* Its timer's PPI, taken at EL2 on the way back in, reached it HW=1. */
+	assert_int_equal(sim_smp_seen(0, 1)->vgic.lr[0] & ICH_LR_VINTID_MASK, VTIMER);
+	assert_true(sim_smp_seen(0, 1)->vgic.lr[0] & ICH_LR_HW);
+	assert_false(sim_hal.gic.active[VTIMER]); /* released at the put */
+	assert_all_off();
+}
+
+static void test_sched_blocked_vcpu_beside_another_is_put(void **state)
+{
+	sim_hal.wfi_hook = sleep_until_cnthp;
+	timer_then_wfi(0, CTL_ENABLE, 500);
+	exit_step(0, 6);
+	wfi(1);
+	assert_int_equal(sim_smp_run(), 6);
+	/* Two vCPUs alive on the pCPU: whichever blocks is put, as the next may be the other. */
+	assert_int_equal(sim_hal.vcpu_loads, sim_hal.vcpu_puts);
+	assert_true(sim_hal.vcpu_loads >= 3);
+}
+
+static void sgi_to_1_from_elsewhere(void)
+{
+	if (++idle_waits == 1) {
+		cpu(1)->state = VCPU_RUNNABLE; /* as PSCI CPU_ON's message would make it */
+		sim_smp_push(1, sim_step_hvc(HV_CALL_EXIT, 9, 0));
+	}
+}
+
+static void test_sched_parked_vcpu_is_put_before_a_sibling_is_loaded(void **state)
+{
+	idle_waits = 0;
+	cpu(1)->state = VCPU_OFF;
+	sim_hal.wfi_hook = sgi_to_1_from_elsewhere;
+	wfi(0); /* parks: alone */
+	assert_int_equal(sim_smp_run(), 9);
+	/* vCPU 1 came on while vCPU 0 was parked: vCPU 0 was put first (vcpu_load() CHECKs that
+	 * nothing is loaded), vCPU 1 ran and stopped the VM. */
+	assert_int_equal(sim_hal.vcpu_loads, 2);
+	assert_int_equal(sim_hal.vcpu_puts, 2);
+	assert_int_equal(sim_smp.order[sim_smp.entries - 1], 1);
+	assert_all_off();
+}
+
 /* --- the end of the run -------------------------------------------------------------------- */
 
 static void test_sched_run_returns_when_the_vm_stops_and_leaves_every_vcpu_off(void **state)
@@ -415,6 +472,12 @@ int main(void)
 		test_sched_idle_pcpu_waits_with_cnthp_at_the_earliest_deadline, setup4, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_idle_pcpu_without_deadlines_waits_until_an_interrupt, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_lone_vcpu_blocked_in_wfi_stays_loaded_until_its_timer, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_blocked_vcpu_beside_another_is_put, setup2,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_parked_vcpu_is_put_before_a_sibling_is_loaded, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_run_returns_when_the_vm_stops_and_leaves_every_vcpu_off, setup4,
 		teardown),

@@ -270,8 +270,18 @@ void vm_destroy(struct vm *vm);
 /* Run `vcpu` on the calling pCPU until its VM stops (a single vCPU, no scheduler). */
 void vcpu_run(struct vcpu *vcpu);
 
-/* Load `vcpu`, run it until its slice ends (it blocks in WFI, turns itself off, its VM stops,
- * or the scheduler wants the pCPU back), then put it. */
+/* Load `vcpu` (unless it is still loaded on this pCPU), run it until its slice ends (it blocks
+ * in WFI, turns itself off, its VM stops, or the scheduler wants the pCPU back), then put it
+ * with vcpu_unload(). */
 void vcpu_run_slice(struct vcpu *vcpu);
+
+/* The same, but a vCPU that blocked stays loaded ("parked": true), so that running it again
+ * costs no switch: for a pCPU with no other vCPU (docs/scheduling.md, "Parking"). The pCPU
+ * must vcpu_unload() it before it loads anything else. */
+bool vcpu_run_slice_may_park(struct vcpu *vcpu);
+
+/* Put `vcpu` (its timer interrupt released, its registers saved) and settle its state: OFF if
+ * its VM stopped or it called CPU_OFF, RUNNABLE if it was running. */
+void vcpu_unload(struct vcpu *vcpu);
 
 #endif

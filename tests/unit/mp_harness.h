@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <core/arch.h>
+#include <core/console.h>
 #include <core/err.h>
 #include <core/gicv3.h>
 #include <core/irq.h>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* vCPUs on different pCPUs, each pCPU a host thread (sim/mp.c), over the real vGIC, scheduler,
- * cross-CPU messages and PSCI: SGIs exchanged, and one vCPU turned on and off again and again
- * from another pCPU. Every interrupt sent must be taken exactly once, every CPU_ON must start
- * exactly one life. */
+ * cross-CPU messages, console and PSCI: SGIs exchanged (two vCPUs on two pCPUs, four on four,
+ * three and two), console output from two pCPUs, and one vCPU turned on and off again and
+ * again from another pCPU. Every interrupt sent must be taken exactly once, every byte written
+ * once, every CPU_ON must start exactly one life. */
 #include "mp_harness.h"
 
 #define PING   2
@@ -122,6 +123,47 @@ static void test_smp_all_to_all_sgis_4_vcpus_on_2_pcpus(void **state)
 	run_all_to_all(2);
 }
 
+/* --- the console from two pCPUs -------------------------------------------------------------- */
+
+#define CHARS 3000 /* per vCPU: both fit the console ring (CONSOLE_RING_SIZE) together */
+
+static const char letter[2] = {'\x01', '\x02'}; /* in no log line */
+static bool printed[2];
+
+/* Each vCPU writes its letter CHARS times by HV_CALL_PUTC (the console drains at every exit,
+ * on whichever pCPU); vCPU 0 stops the VM once both are through. */
+static struct sim_step printer(unsigned k, struct sim_mp_vcpu *v)
+{
+	if (v->state[0] < CHARS) {
+		v->state[0]++;
+		return sim_step_hvc(HV_CALL_PUTC, (uint8_t)letter[k], 0);
+	}
+	if (!printed[k])
+		__atomic_store_n(&printed[k], true, __ATOMIC_RELEASE);
+	if (k == 0 && __atomic_load_n(&printed[1], __ATOMIC_ACQUIRE)) {
+		console_drain(SIZE_MAX);
+		return mp_exit(0);
+	}
+	return k == 0 ? mp_busy() : mp_wfi();
+}
+
+static void test_smp_console_output_from_two_pcpus_loses_and_duplicates_nothing(void **state)
+{
+	unsigned count[2] = {0, 0};
+
+	mp_machine(2, 2, printer);
+	printed[0] = printed[1] = false;
+	sim_console_clear();
+	assert_int_equal(sim_mp_run(), 0);
+	console_drain(SIZE_MAX);
+	for (size_t i = 0; i < sim_hal.console_raw_len; i++) {
+		count[0] += sim_hal.console_raw[i] == letter[0];
+		count[1] += sim_hal.console_raw[i] == letter[1];
+	}
+	assert_int_equal(count[0], CHARS);
+	assert_int_equal(count[1], CHARS);
+}
+
 /* --- PSCI CPU_ON / CPU_OFF across pCPUs --------------------------------------------------- */
 
 #define LIVES		  300
@@ -210,6 +252,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_4_pcpus, mp_teardown),
 	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_3_pcpus, mp_teardown),
 	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_2_pcpus, mp_teardown),
+	    cmocka_unit_test_teardown(
+		test_smp_console_output_from_two_pcpus_loses_and_duplicates_nothing, mp_teardown),
 	    cmocka_unit_test_teardown(
 		test_smp_cpu_on_racing_cpu_off_on_another_pcpu_starts_each_life_once, mp_teardown),
 	};

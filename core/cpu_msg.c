@@ -16,18 +16,19 @@
 #include <hal/gic.h>
 
 struct mailbox {
-	struct spinlock lock;
+	_Atomic uint64_t kicks; /* bit n: CPU_MSG_KICK of vcpu_by_index(n) */
+	struct spinlock lock;	/* the ring */
 	struct cpu_msg ring[CPU_MSG_SLOTS];
-	unsigned head, count; /* the oldest message, and how many wait */
-	unsigned kicks;	      /* KICK messages among them */
-	bool kick_all;	      /* kicks beyond CPU_MSG_KICK_SLOTS: one KICK(NULL) after the rest */
+	unsigned head;		/* the oldest message */
+	_Atomic unsigned count; /* how many wait; written under the lock */
 };
 
 static struct mailbox boxes[HV_MAX_CPUS];
 
+_Static_assert(VCPU_INDEX_MAX <= 64, "a kick bit per vCPU in one 64-bit word");
 /* Room for every message that must arrive: one CPU_ON per vCPU of a run queue, one VM_STOP per
- * VM, besides the kicks' share (cpu_msg.h). */
-_Static_assert(CPU_MSG_SLOTS >= CPU_MSG_KICK_SLOTS + SCHED_MAX_VCPUS + VM_MAX,
+ * VM (cpu_msg.h). */
+_Static_assert(CPU_MSG_SLOTS >= SCHED_MAX_VCPUS + VM_MAX,
 	       "the mailbox cannot hold every CPU_ON and VM_STOP that may be in flight");
 
 typedef void cpu_msg_handler(void *arg);
@@ -54,16 +55,9 @@ static cpu_msg_handler *const handlers[CPU_MSG_NR] = {
     [CPU_MSG_VM_STOP] = on_vm_stop,
 };
 
-static bool waiting(const struct mailbox *b)
-{
-	return b->count || b->kick_all;
-}
-
 /* Whether the same message already waits: it asks for the same look, once is enough. */
 static bool already_waiting(const struct mailbox *b, enum cpu_msg_kind kind, void *arg)
 {
-	if (kind == CPU_MSG_KICK && b->kick_all)
-		return true; /* the coalesced kick looks at every vCPU */
 	for (unsigned i = 0; i < b->count; i++) {
 		const struct cpu_msg *m = &b->ring[(b->head + i) % CPU_MSG_SLOTS];
 
@@ -73,27 +67,23 @@ static bool already_waiting(const struct mailbox *b, enum cpu_msg_kind kind, voi
 	return false;
 }
 
-/* Under the lock: queue the message; true if the pCPU must be signalled (its mailbox was
- * empty: otherwise the SGI of the first waiting message is on its way, and the drain it
- * causes takes this one too). */
-static bool enqueue(struct mailbox *b, enum cpu_msg_kind kind, void *arg)
+/* Under the lock: queue the message unless the same one waits or the ring is full (*full);
+ * true if the pCPU must be signalled (the ring was empty: otherwise the SGI of the first
+ * waiting message is on its way, and the drain it causes takes this one too). */
+static bool enqueue(struct mailbox *b, enum cpu_msg_kind kind, void *arg, bool *full)
 {
-	bool was_empty = !waiting(b);
+	unsigned n = b->count;
 
+	*full = false;
 	if (already_waiting(b, kind, arg))
 		return false;
-	if (kind == CPU_MSG_KICK && (b->kicks == CPU_MSG_KICK_SLOTS || arg == NULL)) {
-		b->kick_all = true;
-		return was_empty;
+	if (n == CPU_MSG_SLOTS) {
+		*full = true;
+		return false;
 	}
-	/* Kicks are bounded above, and every other kind by the vCPUs and VMs of a pCPU
-	 * (cpu_msg.h): a full ring means a sender broke that rule. */
-	CHECK(b->count < CPU_MSG_SLOTS);
-	b->ring[(b->head + b->count) % CPU_MSG_SLOTS] = (struct cpu_msg){kind, arg};
-	b->count++;
-	if (kind == CPU_MSG_KICK)
-		b->kicks++;
-	return was_empty;
+	b->ring[(b->head + n) % CPU_MSG_SLOTS] = (struct cpu_msg){kind, arg};
+	atomic_store_explicit(&b->count, n + 1, memory_order_relaxed);
+	return n == 0;
 }
 
 int cpu_msg_send(unsigned pcpu, enum cpu_msg_kind kind, void *arg)
@@ -106,29 +96,38 @@ int cpu_msg_send(unsigned pcpu, enum cpu_msg_kind kind, void *arg)
 	if (!p)
 		return HV_ENOENT;
 	b = &boxes[pcpu];
-	spin_lock(&b->lock);
-	signal = enqueue(b, kind, arg);
-	spin_unlock(&b->lock);
-	/* After the unlock: the SGI's DSB (hal_gic_send_sgi()) and the lock's release both put
-	 * the message, and what it refers to, before the target's look. */
+	if (kind == CPU_MSG_KICK) {
+		uint64_t bit = 1ULL << vcpu_index(arg);
+
+		/* Release: the interrupt state the kick is about is visible to the handler. */
+		signal = !(atomic_fetch_or_explicit(&b->kicks, bit, memory_order_acq_rel) & bit);
+	} else {
+		bool full;
+
+		spin_lock(&b->lock);
+		signal = enqueue(b, kind, arg, &full);
+		spin_unlock(&b->lock);
+		/* Every kind in the ring is bounded by the vCPUs and VMs of a pCPU (cpu_msg.h): a
+		 * full ring means a sender broke that rule. */
+		CHECK(!full);
+	}
+	/* After the store: the SGI's DSB (hal_gic_send_sgi()) puts the message, and what it
+	 * refers to, before the target's look. */
 	if (signal)
 		hal_gic_send_sgi(p->mpidr, IRQ_KICK_SGI);
 	return HV_OK;
 }
 
-/* Under the lock: every waiting message, in order, into `out` (CPU_MSG_SLOTS + 1 entries). */
+/* Under the lock: the ring's messages, in order, into `out` (CPU_MSG_SLOTS entries). */
 static unsigned take(struct mailbox *b, struct cpu_msg *out, bool empty)
 {
-	unsigned n = 0;
+	unsigned n = b->count;
 
-	for (; n < b->count; n++)
-		out[n] = b->ring[(b->head + n) % CPU_MSG_SLOTS];
-	if (b->kick_all)
-		out[n++] = (struct cpu_msg){CPU_MSG_KICK, NULL};
+	for (unsigned i = 0; i < n; i++)
+		out[i] = b->ring[(b->head + i) % CPU_MSG_SLOTS];
 	if (empty) {
-		b->head = (b->head + b->count) % CPU_MSG_SLOTS;
-		b->count = b->kicks = 0;
-		b->kick_all = false;
+		b->head = (b->head + n) % CPU_MSG_SLOTS;
+		atomic_store_explicit(&b->count, 0, memory_order_relaxed);
 	}
 	return n;
 }
@@ -136,24 +135,34 @@ static unsigned take(struct mailbox *b, struct cpu_msg *out, bool empty)
 unsigned cpu_msg_handle(void)
 {
 	struct mailbox *b = &boxes[hal_cpu_id()];
-	struct cpu_msg msgs[CPU_MSG_SLOTS + 1];
-	unsigned n;
+	struct cpu_msg msgs[CPU_MSG_SLOTS];
+	unsigned n = 0, handled;
+	uint64_t kicks;
 
-	spin_lock(&b->lock);
-	n = take(b, msgs, true);
-	spin_unlock(&b->lock);
+	/* The ring's lock only when something is in it: a message added after this look brings
+	 * its own SGI (its sender found the ring empty). */
+	if (atomic_load_explicit(&b->count, memory_order_acquire)) {
+		spin_lock(&b->lock);
+		n = take(b, msgs, true);
+		spin_unlock(&b->lock);
+	}
+	kicks = atomic_exchange_explicit(&b->kicks, 0, memory_order_acq_rel);
+	handled = n + (unsigned)__builtin_popcountll(kicks);
 	/* Without the lock: a handler may send messages, to this pCPU too. */
 	for (unsigned i = 0; i < n; i++) {
 		CHECK(msgs[i].kind < CPU_MSG_NR && handlers[msgs[i].kind]);
 		handlers[msgs[i].kind](msgs[i].arg);
 	}
-	return n;
+	for (; kicks; kicks &= kicks - 1)
+		handlers[CPU_MSG_KICK](vcpu_by_index((unsigned)__builtin_ctzll(kicks)));
+	return handled;
 }
 
 unsigned cpu_msg_peek(unsigned pcpu, struct cpu_msg *out, unsigned max)
 {
-	struct cpu_msg msgs[CPU_MSG_SLOTS + 1];
-	unsigned n;
+	struct cpu_msg msgs[CPU_MSG_SLOTS];
+	unsigned n, k;
+	uint64_t kicks;
 
 	if (pcpu >= HV_MAX_CPUS)
 		return 0;
@@ -162,15 +171,22 @@ unsigned cpu_msg_peek(unsigned pcpu, struct cpu_msg *out, unsigned max)
 	spin_unlock(&boxes[pcpu].lock);
 	for (unsigned i = 0; i < n && i < max; i++)
 		out[i] = msgs[i];
-	return n;
+	kicks = atomic_load_explicit(&boxes[pcpu].kicks, memory_order_acquire);
+	for (k = n; kicks; kicks &= kicks - 1, k++) {
+		if (k < max)
+			out[k] = (struct cpu_msg){CPU_MSG_KICK,
+						  vcpu_by_index((unsigned)__builtin_ctzll(kicks))};
+	}
+	return k;
 }
 
 void cpu_msg_reset(void)
 {
 	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
 		spin_lock(&boxes[i].lock);
-		boxes[i].head = boxes[i].count = boxes[i].kicks = 0;
-		boxes[i].kick_all = false;
+		boxes[i].head = 0;
+		atomic_store(&boxes[i].count, 0);
+		atomic_store(&boxes[i].kicks, 0);
 		spin_unlock(&boxes[i].lock);
 	}
 }

@@ -237,17 +237,6 @@ void sched_kick_interrupt(struct vcpu *target)
 
 	if (!q || !q->current)
 		return; /* idle: the loop looks at every vCPU after the interrupt anyway */
-	if (!target) {
-		/* Kicks coalesced: any vCPU kicked here since it blocked may be the one. */
-		for (unsigned i = 0; i < q->count; i++) {
-			struct vcpu *v = q->vcpus[i];
-
-			if (v != q->current && kickable(v) &&
-			    __atomic_load_n(&v->sched.kicked, __ATOMIC_SEQ_CST))
-				end_turn(q, SCHED_END_OTHER);
-		}
-		return;
-	}
 	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. */
 	if (target != q->current && kickable(target))
 		end_turn(q, SCHED_END_OTHER);

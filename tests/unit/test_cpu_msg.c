@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Tests of core/cpu_msg.c, the typed messages between pCPUs: delivery in the order sent,
- * coalescing (the same message twice, kicks beyond their share of the ring), a full mailbox
- * that loses no message kind that matters, an unknown kind stopping the sender, and dispatch
+ * coalescing (the same message or kick twice is one, and one SGI), a full mailbox that loses
+ * nothing (kicks take no room; an overflow of the ring is a CHECK), an unknown kind stopping
+ * the sender, and dispatch
  * from the SGI's interrupt path on the pCPU hal-sim's SGI record names. Several pCPUs are
  * played by switching sim_hal.cpu_id (and the MPIDR the simulated GIC delivers to). */
 #include <setjmp.h>
@@ -28,11 +29,11 @@
 #define NR_PCPUS 4
 #define MPIDR(n) (0x100ULL + (n))
 #define ENTRY	 (VM_RAM_BASE + IMAGE_RAW_OFFSET)
-#define SPARE	 12 /* vCPUs that only serve as kick arguments */
+#define SPARE	 CPU_MSG_SLOTS /* VMs that only serve as VM_STOP arguments */
 
 static struct sim_machine m;
 static struct vm *vm;
-static struct vcpu spare[SPARE];
+static struct vm spare[SPARE];
 static jmp_buf stopped;
 
 static struct vcpu *cpu(unsigned n)
@@ -99,96 +100,111 @@ static unsigned waiting_for(unsigned pcpu)
 	return cpu_msg_peek(pcpu, msgs, CPU_MSG_SLOTS + 1);
 }
 
+/* The ring's messages in the order sent, then the kicks in vCPU order. */
 static void test_cpu_msg_messages_are_delivered_in_the_order_sent(void **state)
 {
 	struct cpu_msg msgs[8];
 
-	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, &spare[0]), HV_OK);
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_VM_STOP, &spare[1]), HV_OK);
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, cpu(3)), HV_OK);
 	assert_int_equal(cpu_msg_send(2, CPU_MSG_VM_STOP, vm), HV_OK);
-	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, &spare[1]), HV_OK);
-	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, cpu(2)), HV_OK);
-	assert_int_equal(cpu_msg_peek(2, msgs, 8), 4);
-	assert_msg(&msgs[0], CPU_MSG_KICK, &spare[0]);
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_KICK, cpu(1)), HV_OK);
+	assert_int_equal(cpu_msg_send(2, CPU_MSG_VM_STOP, &spare[0]), HV_OK);
+	assert_int_equal(cpu_msg_peek(2, msgs, 8), 5);
+	assert_msg(&msgs[0], CPU_MSG_VM_STOP, &spare[1]);
 	assert_msg(&msgs[1], CPU_MSG_VM_STOP, vm);
-	assert_msg(&msgs[2], CPU_MSG_KICK, &spare[1]);
-	assert_msg(&msgs[3], CPU_MSG_KICK, cpu(2));
+	assert_msg(&msgs[2], CPU_MSG_VM_STOP, &spare[0]);
+	assert_msg(&msgs[3], CPU_MSG_KICK, cpu(1));
+	assert_msg(&msgs[4], CPU_MSG_KICK, cpu(3));
 	/* Each pCPU has its own mailbox. */
 	assert_int_equal(waiting_for(0), 0);
 	assert_int_equal(waiting_for(1), 0);
 
 	on_pcpu(2);
-	assert_int_equal(cpu_msg_handle(), 4);
+	assert_int_equal(cpu_msg_handle(), 5);
 	assert_int_equal(waiting_for(2), 0);
 	assert_int_equal(cpu_msg_handle(), 0);
 }
 
-/* The first message of an empty mailbox signals its pCPU; the SGI (not yet taken) covers the
- * messages sent after it, and the same message twice is one. */
+/* A kick, and a ring message, signal the pCPU when they find nothing of theirs waiting; the
+ * SGI (not yet taken) covers what is sent after it, and the same message twice is one. */
 static void test_cpu_msg_one_sgi_per_drain_and_the_same_message_twice_is_one(void **state)
 {
 	struct cpu_msg msgs[4];
 
 	cpu_msg_send(1, CPU_MSG_KICK, cpu(1));
 	cpu_msg_send(1, CPU_MSG_KICK, cpu(1));
-	cpu_msg_send(1, CPU_MSG_VM_STOP, vm);
-	cpu_msg_send(1, CPU_MSG_VM_STOP, vm);
-	assert_int_equal(cpu_msg_peek(1, msgs, 4), 2);
-	assert_msg(&msgs[0], CPU_MSG_KICK, cpu(1));
-	assert_msg(&msgs[1], CPU_MSG_VM_STOP, vm);
 	assert_int_equal(sim_hal.gic.sgis_sent, 1);
-	assert_int_equal(sim_hal.gic.sgi[0].mpidr, MPIDR(1));
-	assert_int_equal(sim_hal.gic.sgi[0].sgi, IRQ_KICK_SGI);
+	cpu_msg_send(1, CPU_MSG_VM_STOP, vm);
+	cpu_msg_send(1, CPU_MSG_VM_STOP, vm);
+	cpu_msg_send(1, CPU_MSG_VM_STOP, &spare[0]);
+	assert_int_equal(cpu_msg_peek(1, msgs, 4), 3);
+	assert_msg(&msgs[0], CPU_MSG_VM_STOP, vm);
+	assert_msg(&msgs[1], CPU_MSG_VM_STOP, &spare[0]);
+	assert_msg(&msgs[2], CPU_MSG_KICK, cpu(1));
+	assert_int_equal(sim_hal.gic.sgis_sent, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(sim_hal.gic.sgi[i].mpidr, MPIDR(1));
+		assert_int_equal(sim_hal.gic.sgi[i].sgi, IRQ_KICK_SGI);
+	}
 
 	/* Taken: the next message needs an SGI of its own. */
 	on_pcpu(1);
-	assert_int_equal(cpu_msg_handle(), 2);
+	assert_int_equal(cpu_msg_handle(), 3);
 	on_pcpu(0);
 	cpu_msg_send(1, CPU_MSG_KICK, cpu(1));
-	assert_int_equal(sim_hal.gic.sgis_sent, 2);
-	assert_int_equal(sim_hal.gic.sgi[1].mpidr, MPIDR(1));
+	assert_int_equal(sim_hal.gic.sgis_sent, 3);
+	assert_int_equal(sim_hal.gic.sgi[2].mpidr, MPIDR(1));
 }
 
-/* Kicks beyond CPU_MSG_KICK_SLOTS coalesce into one KICK(NULL), delivered after the rest; the
- * kinds that must arrive still find room, in order, and further kicks change nothing. */
-static void test_cpu_msg_full_mailbox_coalesces_kicks_and_keeps_the_other_kinds(void **state)
+/* CPU_ON of vCPU 3 (on pCPU 3) from vCPU 0 here. */
+static void cpu_on_3(uint64_t context)
 {
-	struct cpu_msg msgs[CPU_MSG_SLOTS + 1];
-	unsigned n;
-
-	for (unsigned i = 0; i < SPARE; i++)
-		assert_int_equal(cpu_msg_send(3, CPU_MSG_KICK, &spare[i]), HV_OK);
-	assert_int_equal(cpu_msg_send(3, CPU_MSG_VM_STOP, vm), HV_OK);
-	/* CPU_ON of vCPU 3 (on pCPU 3) from vCPU 0 here: its request must not be lost. */
-	cpu(3)->ctx.pc = 0x1234;
 	cpu(0)->ctx.x[0] = PSCI_CPU_ON_64;
 	cpu(0)->ctx.x[1] = 3;
 	cpu(0)->ctx.x[2] = ENTRY;
-	cpu(0)->ctx.x[3] = 0x77;
+	cpu(0)->ctx.x[3] = context;
 	trap_hvc_smc(cpu(0), false);
 	assert_int_equal(cpu(0)->ctx.x[0], PSCI_RET_SUCCESS);
-	for (unsigned i = 0; i < SPARE; i++)
-		cpu_msg_send(3, CPU_MSG_KICK, &spare[i]);
-	cpu_msg_send(3, CPU_MSG_KICK, NULL);
+}
 
-	n = cpu_msg_peek(3, msgs, CPU_MSG_SLOTS + 1);
-	assert_int_equal(n, CPU_MSG_KICK_SLOTS + 3);
-	for (unsigned i = 0; i < CPU_MSG_KICK_SLOTS; i++)
-		assert_msg(&msgs[i], CPU_MSG_KICK, &spare[i]);
-	assert_msg(&msgs[CPU_MSG_KICK_SLOTS], CPU_MSG_VM_STOP, vm);
-	assert_msg(&msgs[CPU_MSG_KICK_SLOTS + 1], CPU_MSG_VCPU_ON, cpu(3));
-	assert_msg(&msgs[CPU_MSG_KICK_SLOTS + 2], CPU_MSG_KICK, NULL);
-	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+/* Kicks take no room: with the ring full they all still arrive, and a CPU_ON's request in the
+ * ring's last slot too. One ring message more than it holds breaks the rule that bounds them
+ * (one per vCPU or VM): a CHECK failure, not a lost message. */
+static void test_cpu_msg_full_mailbox_loses_nothing_and_an_overflow_is_a_check(void **state)
+{
+	struct cpu_msg msgs[CPU_MSG_SLOTS + NR_PCPUS];
 
-	on_pcpu(3);
-	assert_int_equal(cpu_msg_handle(), n);
-	assert_int_equal(cpu(3)->state, VCPU_RUNNABLE);
-	assert_int_equal(cpu(3)->ctx.pc, ENTRY);
-	assert_int_equal(cpu(3)->ctx.x[0], 0x77);
-	/* Emptied: kicks have their whole share again. */
-	for (unsigned i = 0; i < CPU_MSG_KICK_SLOTS; i++)
-		cpu_msg_send(3, CPU_MSG_KICK, &spare[i]);
-	assert_int_equal(cpu_msg_peek(3, msgs, CPU_MSG_SLOTS + 1), CPU_MSG_KICK_SLOTS);
-	assert_msg(&msgs[CPU_MSG_KICK_SLOTS - 1], CPU_MSG_KICK, &spare[CPU_MSG_KICK_SLOTS - 1]);
+	for (unsigned i = 0; i < CPU_MSG_SLOTS - 1; i++)
+		assert_int_equal(cpu_msg_send(3, CPU_MSG_VM_STOP, &spare[i]), HV_OK);
+	cpu(3)->ctx.pc = 0x1234;
+	cpu_on_3(0x77);
+	for (unsigned i = 0; i < NR_PCPUS; i++)
+		assert_int_equal(cpu_msg_send(3, CPU_MSG_KICK, cpu(i)), HV_OK);
+	assert_int_equal(cpu_msg_peek(3, msgs, CPU_MSG_SLOTS + NR_PCPUS), CPU_MSG_SLOTS + NR_PCPUS);
+	for (unsigned i = 0; i < CPU_MSG_SLOTS - 1; i++)
+		assert_msg(&msgs[i], CPU_MSG_VM_STOP, &spare[i]);
+	assert_msg(&msgs[CPU_MSG_SLOTS - 1], CPU_MSG_VCPU_ON, cpu(3));
+	for (unsigned i = 0; i < NR_PCPUS; i++)
+		assert_msg(&msgs[CPU_MSG_SLOTS + i], CPU_MSG_KICK, cpu(i));
+	assert_int_equal(sim_hal.gic.sgis_sent, 1 + NR_PCPUS);
+
+	sim_hal.exit_jmp = &stopped;
+	if (setjmp(stopped)) {
+		assert_string_equal(sim_hal.exit_reason, "halt");
+		assert_non_null(strstr(sim_hal.console, "CHECK failed at"));
+		sim_hal.exit_jmp = NULL;
+		/* What was queued is still there, and is delivered. */
+		on_pcpu(3);
+		assert_int_equal(cpu_msg_handle(), CPU_MSG_SLOTS + NR_PCPUS);
+		assert_int_equal(cpu(3)->state, VCPU_RUNNABLE);
+		assert_int_equal(cpu(3)->ctx.pc, ENTRY);
+		assert_int_equal(cpu(3)->ctx.x[0], 0x77);
+		assert_int_equal(waiting_for(3), 0);
+		return;
+	}
+	cpu_msg_send(3, CPU_MSG_VM_STOP, vm);
+	fail_msg("a message beyond the ring's room was taken");
 }
 
 static void test_cpu_msg_an_unknown_kind_is_a_check_failure(void **state)
@@ -281,7 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_cpu_msg_messages_are_delivered_in_the_order_sent),
 	    T(test_cpu_msg_one_sgi_per_drain_and_the_same_message_twice_is_one),
-	    T(test_cpu_msg_full_mailbox_coalesces_kicks_and_keeps_the_other_kinds),
+	    T(test_cpu_msg_full_mailbox_loses_nothing_and_an_overflow_is_a_check),
 	    T(test_cpu_msg_an_unknown_kind_is_a_check_failure),
 	    T(test_cpu_msg_to_a_pcpu_that_does_not_exist_is_refused),
 	    T(test_cpu_msg_is_handled_from_the_sgi_on_the_pcpu_it_was_sent_to),

@@ -4,8 +4,6 @@
  * and the known bugs of the scheduler. */
 #include "sched_harness.h"
 
-#include <core/cpu_msg.h>
-
 /* --- kicks across pCPUs -------------------------------------------------------------------- */
 
 /* A machine of HV_MAX_CPUS pCPUs, pCPU n at MPIDR 0x100 + n. */
@@ -91,35 +89,33 @@ static void test_sched_kick_sgi_for_the_running_vcpu_keeps_its_turn(void **state
 	assert_int_equal(sim_hal.gic.sgis_sent, 1);
 }
 
-static struct vcpu bystanders[CPU_MSG_KICK_SLOTS]; /* off: kicks for them change nothing */
-
-/* At vCPU 0's third entry, "pCPU 0" fills this pCPU's share of kicks, then makes blocked
- * vCPU 1 pending: its kick is coalesced into KICK(NULL). */
-static void kick_1_after_a_full_share(unsigned vcpu, unsigned step)
+/* At vCPU 0's third entry, "pCPU 0" kicks both vCPUs of this pCPU (vCPU 0 running, vCPU 1
+ * blocked, now pending): one look at the mailbox takes both. */
+static void kick_both_from_another_pcpu(unsigned vcpu, unsigned step)
 {
 	unsigned here = sim_hal.cpu_id;
 
 	if (vcpu != 0 || step != 2)
 		return;
 	sim_hal.cpu_id = 0;
-	for (unsigned i = 0; i < CPU_MSG_KICK_SLOTS; i++)
-		cpu_msg_send(here, CPU_MSG_KICK, &bystanders[i]);
+	sched_kick(cpu(0));
 	vgic_pulse(vm, cpu(1), WAKE_SGI);
 	sim_hal.cpu_id = here;
 	sim_gic_raise(IRQ_KICK_SGI);
 }
 
-static void test_sched_coalesced_kick_ends_the_slice_for_a_kicked_vcpu(void **state)
+static void test_sched_kicks_of_two_vcpus_end_the_slice_for_the_waiting_one(void **state)
 {
 	pcpus();
 	cpu(1)->state = VCPU_BLOCKED;
-	sim_smp.on_entry = kick_1_after_a_full_share;
+	sim_smp.on_entry = kick_both_from_another_pcpu;
 	busy(0, 20);
 	exit_step(0, 7);
 	exit_step(1, 0);
 	assert_int_equal(sim_smp_run(), 0);
 	assert_int_equal(sim_smp.vcpu[0].next, 3);
-	assert_int_equal(sim_hal.gic.sgis_sent, 1);
+	assert_int_equal(sim_smp.irq_exits, 1);
+	assert_int_equal(sim_hal.gic.sgis_sent, 2); /* a kick bit each */
 }
 
 /* --- kicks and queues ------------------------------------------------------------------------ */
@@ -290,7 +286,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sched_kick_sgi_for_the_running_vcpu_keeps_its_turn,
 					    setup2, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_sched_coalesced_kick_ends_the_slice_for_a_kicked_vcpu, setup2, teardown),
+		test_sched_kicks_of_two_vcpus_end_the_slice_for_the_waiting_one, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_kick_ends_the_slice_only_for_another_vcpu_of_this_pcpu, setup2,
 		teardown),

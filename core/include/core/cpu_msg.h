@@ -3,6 +3,7 @@
 #define CORE_CPU_MSG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Typed messages between pCPUs (docs/scheduling.md, "Several pCPUs"). One pCPU asks another to
  * look at something that changed: it enqueues a message in the target's mailbox and raises the
@@ -13,19 +14,20 @@
  * PSCI CPU_ON request) is written before it is sent, and the mailbox's lock orders those
  * writes before the handler's reads.
  *
- * The mailbox: per pCPU, a FIFO ring of CPU_MSG_SLOTS (kind, arg) entries under a small
- * spinlock. A lock rather than a lock-free ring because senders are many (any pCPU) and each
- * send first looks for the same message already waiting (coalescing); the lock is held for
- * that scan and one store, takes no other lock and is never held while a handler runs, so
- * it is the innermost lock (docs/locking.md). The pCPU's EL2 code never runs with interrupts
- * taken, so its own handler cannot deadlock on it.
- *
- * Capacity: a message identical to one still waiting is dropped (it asks for the same look).
- * Kicks use at most CPU_MSG_KICK_SLOTS slots; more kicks than that coalesce into one KICK with
- * a NULL argument ("look at every vCPU here"), so kicks never fill the ring. Every other kind
- * has at most one message per vCPU or VM in flight (a vCPU is ON_PENDING once until its
- * pCPU answers; VM_STOP is coalesced per VM), which the rest of the ring holds: a full ring
- * for those is a broken invariant (CHECK). */
+ * The mailbox, per pCPU, has two parts:
+ * - kicks: one bit per vCPU (vcpu_index()), set with an atomic OR and taken with an atomic
+ *   exchange, so kicks are lock-free, never fill anything and never get lost; the same vCPU
+ *   kicked twice before its pCPU looks is one kick. An SGI goes out only when the bit was clear.
+ * - the other kinds: a FIFO ring of CPU_MSG_SLOTS (kind, arg) entries under a small spinlock
+ *   (many senders, and each first looks for the same message already waiting: once is enough).
+ *   An SGI goes out only when the ring was empty. Each kind has at most one message per vCPU
+ *   or VM in flight (a vCPU is ON_PENDING once until its pCPU answers; VM_STOP is one per VM),
+ *   which the ring holds: a full ring is a broken invariant (CHECK). The lock is held for that
+ *   look and one store, takes no other lock and is never held while a handler runs, so it is
+ *   the innermost lock (docs/locking.md). The pCPU's EL2 code never runs with interrupts
+ *   taken, so its own handler cannot deadlock on it.
+ * The SGI of the first message still waiting has not been taken yet, and the drain it causes
+ * takes the later ones too; a message sent after the drain sends its own. */
 
 struct vcpu;
 struct vm;
@@ -33,8 +35,7 @@ struct vm;
 enum cpu_msg_kind {
 	/* arg: a vCPU of the target pCPU that may have something new pending (an interrupt,
 	 * a wake-up): the pCPU leaves its guest, so the next entry takes new interrupts into the
-	 * list registers, and ends the running turn unless that vCPU is the one running. NULL:
-	 * kicks coalesced, any vCPU here may be concerned. */
+	 * list registers, and ends the running turn unless that vCPU is the one running. */
 	CPU_MSG_KICK,
 	/* arg: a vCPU of the target pCPU that PSCI CPU_ON left ON_PENDING: reset it there from
 	 * the recorded entry point and context, and make it runnable (core/psci.c). */
@@ -45,8 +46,7 @@ enum cpu_msg_kind {
 	CPU_MSG_NR
 };
 
-#define CPU_MSG_SLOTS	   32
-#define CPU_MSG_KICK_SLOTS 8
+#define CPU_MSG_SLOTS 32
 
 struct cpu_msg {
 	enum cpu_msg_kind kind;
@@ -58,14 +58,14 @@ struct cpu_msg {
  * oneself is taken at the next look at physical interrupts). */
 int cpu_msg_send(unsigned pcpu, enum cpu_msg_kind kind, void *arg);
 
-/* Take every message waiting for this pCPU and call each kind's handler, in the order they
- * were sent (a coalesced KICK last). Called on IRQ_KICK_SGI (core/irq.c), after the SGI is
+/* Take every message waiting for this pCPU and call each kind's handler: the ring's in the
+ * order they were sent, then the kicks in vCPU order. Called on IRQ_KICK_SGI (core/irq.c), after the SGI is
  * acknowledged: a message sent after the mailbox was emptied brings its own SGI. Returns the
  * number of messages handled. */
 unsigned cpu_msg_handle(void);
 
-/* Copy up to `max` messages waiting for pCPU `pcpu` into `out` in delivery order (a coalesced
- * KICK last), without taking them; returns how many are waiting. For tests and diagnostics. */
+/* Copy up to `max` messages waiting for pCPU `pcpu` into `out` in delivery order, without
+ * taking them; returns how many are waiting. For tests and diagnostics. */
 unsigned cpu_msg_peek(unsigned pcpu, struct cpu_msg *out, unsigned max);
 
 /* Forget every message of every pCPU (pcpu_init(): a new pCPU table starts empty). */

@@ -115,8 +115,7 @@ void sched_kick(struct vcpu *target);
 void sched_physical_irq(bool handling);
 
 /* CPU_MSG_KICK reached this pCPU (core/cpu_msg.c): end the running turn if `target`, a vCPU
- * here, is not the one running and may want the pCPU; NULL: if any vCPU here that was kicked
- * may (kicks coalesced). */
+ * here, is not the one running and may want the pCPU. */
 void sched_kick_interrupt(struct vcpu *target);
 
 /* CPU_MSG_VM_STOP reached this pCPU: end the running turn if it is one of `vm`'s vCPUs. */

@@ -215,6 +215,12 @@ void vm_resume_deferred_by(struct vm *vm, const struct vcpu *vcpu);
 /* Add vCPU number `vm->vcpu_count` starting at `entry` in EL1h with x0 = `arg`. */
 int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);
 
+/* Every vCPU slot of every VM slot numbered 0..VM_MAX * VM_MAX_VCPUS - 1 (core/cpu_msg.c keeps
+ * a bit per vCPU), and back. */
+#define VCPU_INDEX_MAX (VM_MAX * VM_MAX_VCPUS)
+unsigned vcpu_index(const struct vcpu *vcpu);
+struct vcpu *vcpu_by_index(unsigned index);
+
 /* Load `vcpu`'s registers into this pCPU (hal_vcpu_load()) and record that they are here, or
  * save them back (hal_vcpu_put()) and record that they are in its context again. */
 void vcpu_load(struct vcpu *vcpu);

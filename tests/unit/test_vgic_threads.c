@@ -157,14 +157,17 @@ static void test_vgic_concurrent_distributor_and_redistributor_writes(void **sta
 #define WAKE_SPI       33
 #define PEND_TO_ENABLE 20      /* busy exits between ISPENDR and ISENABLER */
 #define ENABLE_SPI     34      /* made pending while disabled: the enable wakes */
+#define ROUTE_SPI      35      /* made pending while routed to no vCPU: the route wakes */
+#define NOWHERE	       0x99    /* an affinity no vCPU has */
 #define SPIN_LIMIT     5000000 /* busy exits of the sender waiting for one wake-up: lost */
 #define STATUS_LOST    1
 
 static unsigned woken; /* interrupts vCPU 1 took: published by its pCPU, read by the other */
 
 /* vCPU 1 does nothing but WFI; vCPU 0 wakes it WAKES times, in turn by an SGI, by an SPI made
- * pending (GICD_ISPENDR), and by enabling an SPI it made pending while disabled (ICENABLER,
- * ISPENDR, then the ISENABLER that makes it deliverable: the wake-up), each once the previous
+ * pending (GICD_ISPENDR), by enabling an SPI it made pending while disabled (ICENABLER,
+ * ISPENDR, then the ISENABLER that makes it deliverable: the wake-up), and by routing to it an
+ * SPI it made pending while routed to no vCPU (IROUTER, ISPENDR, IROUTER), each once the previous
  * was taken, spinning (busy exits) in between, so that each lands somewhere else in vCPU 1's
  * way into and out of its WFI. state[0]: sent, state[1]: spins, state[2]: the step of an
  * enable wake-up. */
@@ -174,7 +177,8 @@ static struct sim_step waker(unsigned k, struct sim_mp_vcpu *v)
 
 	if (k == 1) {
 		__atomic_store_n(&woken,
-				 v->seen[WAKE_SGI] + v->seen[WAKE_SPI] + v->seen[ENABLE_SPI],
+				 v->seen[WAKE_SGI] + v->seen[WAKE_SPI] + v->seen[ENABLE_SPI] +
+				     v->seen[ROUTE_SPI],
 				 __ATOMIC_RELEASE);
 		return mp_wfi();
 	}
@@ -187,7 +191,7 @@ static struct sim_step waker(unsigned k, struct sim_mp_vcpu *v)
 	if (v->state[0] == WAKES)
 		return mp_exit(0);
 	v->state[1] = 0;
-	switch (v->state[0] % 3) {
+	switch (v->state[0] % 4) {
 	case 0:
 		v->state[0]++;
 		return sim_mp_send_sgi(WAKE_SGI, 1);
@@ -195,6 +199,19 @@ static struct sim_step waker(unsigned k, struct sim_mp_vcpu *v)
 		v->state[0]++;
 		return mp_mmio_write(mp_gicd(GICD_ISPENDR + 4 * (WAKE_SPI / 32)), 4,
 				     BIT(WAKE_SPI % 32));
+	case 3:
+		switch (v->state[2]++) {
+		case 0:
+			return mp_mmio_write(mp_gicd(GICD_IROUTER + 8 * ROUTE_SPI), 8, NOWHERE);
+		case 1:
+			return mp_mmio_write(mp_gicd(GICD_ISPENDR + 4), 4, BIT(ROUTE_SPI % 32));
+		case 2 ... 1 + PEND_TO_ENABLE:
+			return mp_busy();
+		default:
+			v->state[2] = 0;
+			v->state[0]++;
+			return mp_mmio_write(mp_gicd(GICD_IROUTER + 8 * ROUTE_SPI), 8, 1);
+		}
 	default:
 		switch (v->state[2]++) {
 		case 0:
@@ -228,12 +245,16 @@ static void test_vgic_vcpu_in_wfi_on_another_pcpu_is_woken_every_time(void **sta
 	spi = vgic_irq(l, NULL, ENABLE_SPI);
 	vgic_set_priority(l, spi, MP_PRIO);
 	vgic_set_route(l, spi, 1);
+	spi = vgic_irq(l, NULL, ROUTE_SPI);
+	vgic_set_priority(l, spi, MP_PRIO);
+	vgic_set_enabled(l, spi, true);
 	vgic_unlock(&l);
 	assert_int_equal(sim_mp_run(), 0);
 	assert_int_equal(sim_mp.vcpu[0].state[0], WAKES);
-	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SGI], WAKES / 3);
-	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SPI], WAKES / 3);
-	assert_int_equal(sim_mp.vcpu[1].seen[ENABLE_SPI], WAKES / 3);
+	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SGI], WAKES / 4);
+	assert_int_equal(sim_mp.vcpu[1].seen[WAKE_SPI], WAKES / 4);
+	assert_int_equal(sim_mp.vcpu[1].seen[ENABLE_SPI], WAKES / 4);
+	assert_int_equal(sim_mp.vcpu[1].seen[ROUTE_SPI], WAKES / 4);
 	assert_int_equal(mp_seen_total(1), WAKES);
 	assert_int_equal(mp_seen_total(0), 0);
 }

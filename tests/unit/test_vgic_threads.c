@@ -169,8 +169,8 @@ static unsigned woken; /* interrupts vCPU 1 took: published by its pCPU, read by
  * ISPENDR, then the ISENABLER that makes it deliverable: the wake-up), and by routing to it an
  * SPI it made pending while routed to no vCPU (IROUTER, ISPENDR, IROUTER), each once the previous
  * was taken, spinning (busy exits) in between, so that each lands somewhere else in vCPU 1's
- * way into and out of its WFI. state[0]: sent, state[1]: spins, state[2]: the step of an
- * enable wake-up. */
+ * way into and out of its WFI. state[0]: sent, state[1]: spins, state[2]: the step of an enable
+ * or a route wake-up. */
 static struct sim_step waker(unsigned k, struct sim_mp_vcpu *v)
 {
 	unsigned taken;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The exit dispatcher and the run loop of a vCPU. */
 #include <core/arch.h>
+#include <core/check.h>
 #include <core/console.h>
 #include <core/irq.h>
 #include <core/log.h>
 #include <core/sched.h>
+#include <core/spinlock.h>
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
@@ -141,6 +143,8 @@ static void run_loaded(struct vcpu *vcpu)
 		if (vm_has_deferred(vm))
 			vm_resume_deferred_by(vm, vcpu);
 		vgic_flush(vcpu);
+		/* No lock crosses the world switch (docs/locking.md). */
+		CHECK(spin_held_here() == 0);
 		kind = hal_vcpu_enter(&vcpu->ctx);
 		/* Fold first, so every handler sees the true interrupt state. */
 		vgic_fold(vcpu);

@@ -5,6 +5,7 @@
 #include <core/irq.h>
 #include <core/log.h>
 #include <core/sched.h>
+#include <core/spinlock.h>
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <core/vtimer.h>
@@ -14,7 +15,13 @@
 /* Hypervisor interrupts outrank everything a guest may be given. */
 #define IRQ_PRIORITY_HYP 0x80
 
+/* Written once by irq_init() on the boot pCPU before any other pCPU takes an interrupt. */
 static struct irq_config cfg;
+/* Console input. The UART's receive interrupt is routed to the boot pCPU (hal_gic_init()), but
+ * irq_console_drained() runs on the pCPU of whichever vCPU emptied the device's FIFO:
+ * console_lock serialises the UART reads and the hand-over to the focus VM's device, and
+ * guards the three fields below (docs/locking.md: taken before the device's own lock). */
+static struct spinlock console_lock = SPINLOCK_INIT;
 static struct vm *console_focus;
 /* Console input waits in the physical UART while the focus VM's device is full: one byte
  * already read is held here and the UART's receive interrupt is off until there is room. */
@@ -54,11 +61,14 @@ void irq_cpu_init(void)
 
 void irq_set_console_focus(struct vm *vm)
 {
+	spin_lock(&console_lock);
 	console_focus = vm;
 	if (cfg.uart)
 		hal_console_rx_irq(vm != NULL);
+	spin_unlock(&console_lock);
 }
 
+/* What the UART has, to the focus VM's device until it is full. console_lock held. */
 static void console_input(void)
 {
 	struct vm *vm = console_focus;
@@ -79,11 +89,13 @@ static void console_input(void)
 
 void irq_console_drained(struct vm *vm)
 {
-	if (vm != console_focus || !console_paused)
-		return;
-	console_paused = false;
-	hal_console_rx_irq(true);
-	console_input();
+	spin_lock(&console_lock);
+	if (vm == console_focus && console_paused) {
+		console_paused = false;
+		hal_console_rx_irq(true);
+		console_input();
+	}
+	spin_unlock(&console_lock);
 }
 
 void irq_handle_physical(struct vcpu *running)
@@ -98,9 +110,11 @@ void irq_handle_physical(struct vcpu *running)
 			vtimer_fire(running, intid);
 			continue;
 		}
-		if (intid == cfg.uart && cfg.uart)
+		if (intid == cfg.uart && cfg.uart) {
+			spin_lock(&console_lock);
 			console_input();
-		else if (intid == cfg.hyp_timer)
+			spin_unlock(&console_lock);
+		} else if (intid == cfg.hyp_timer)
 			sched_timer_interrupt();
 		else if (intid == IRQ_KICK_SGI)
 			cpu_msg_handle();

@@ -17,9 +17,10 @@ static const char *const level_prefix[] = {
     [LOG_DEBUG] = "debug: ",
 };
 
+/* Set at boot (hv.loglevel) and by tests; read by every pCPU. */
 void log_set_level(enum log_level max_level)
 {
-	log_max_level = max_level;
+	__atomic_store_n(&log_max_level, max_level, __ATOMIC_RELAXED);
 }
 
 void log_printf(enum log_level level, const char *fmt, ...)
@@ -31,7 +32,7 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (level > log_max_level)
+	if (level > __atomic_load_n(&log_max_level, __ATOMIC_RELAXED))
 		return;
 	prefix = (unsigned)level < ARRAY_SIZE(level_prefix) ? level_prefix[level] : "";
 	len = strlen(prefix);
@@ -56,21 +57,27 @@ void log_printf(enum log_level level, const char *fmt, ...)
 bool log_ratelimit_allow(struct log_ratelimit *rl, uint32_t burst, uint64_t interval_ticks)
 {
 	uint64_t now = hal_counter_now();
+	uint32_t suppressed = 0;
+	bool allow;
 
 	/* interval 0 means one second of the system counter. */
 	if (interval_ticks == 0)
 		interval_ticks = hal_counter_freq();
+	spin_lock(&rl->lock);
 	if (rl->printed == 0 || now - rl->window_start >= interval_ticks) {
-		if (rl->suppressed)
-			log_printf(LOG_WARN, "%u similar message(s) suppressed", rl->suppressed);
+		suppressed = rl->suppressed;
 		rl->window_start = now;
 		rl->printed = 0;
 		rl->suppressed = 0;
 	}
-	if (rl->printed < burst) {
+	allow = rl->printed < burst;
+	if (allow)
 		rl->printed++;
-		return true;
-	}
-	rl->suppressed++;
-	return false;
+	else
+		rl->suppressed++;
+	spin_unlock(&rl->lock);
+	/* Printed outside the lock: a log line may wait for the UART. */
+	if (suppressed)
+		log_printf(LOG_WARN, "%u similar message(s) suppressed", suppressed);
+	return allow;
 }

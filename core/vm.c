@@ -18,6 +18,19 @@
 
 static struct vm vms[VM_MAX];
 static struct spinlock vms_lock = SPINLOCK_INIT;
+/* Bumped (under vms_lock) whenever a slot is taken or freed, outside struct vm so that the
+ * memset of a slot being taken does not race with vm_generation() on another pCPU. */
+static _Atomic uint32_t generations[VM_MAX];
+
+uint32_t vm_generation(const struct vm *vm)
+{
+	return atomic_load_explicit(&generations[vm - vms], memory_order_acquire);
+}
+
+static void new_generation(struct vm *vm)
+{
+	atomic_fetch_add_explicit(&generations[vm - vms], 1, memory_order_release);
+}
 
 int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_bits,
 	      struct palloc *alloc)
@@ -30,6 +43,7 @@ int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_
 	for (unsigned i = 0; i < VM_MAX; i++) {
 		if (vms[i].state == VM_FREE) {
 			vm = &vms[i];
+			new_generation(vm);
 			memset(vm, 0, sizeof(*vm));
 			vm->id = i;
 			vm->state = VM_CREATED;
@@ -49,7 +63,10 @@ int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_
 			vmid_free(vmid);
 	}
 	if (ret != HV_OK) {
+		spin_lock(&vms_lock);
+		new_generation(vm);
 		vm->state = VM_FREE;
+		spin_unlock(&vms_lock);
 		return ret;
 	}
 	vm->pa_bits = pa_bits;
@@ -409,6 +426,7 @@ void vm_destroy(struct vm *vm)
 	pgt_destroy(&vm->s2);
 	vmid_free(vmid);
 	spin_lock(&vms_lock);
+	new_generation(vm);
 	vm->state = VM_FREE;
 	spin_unlock(&vms_lock);
 }

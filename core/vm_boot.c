@@ -16,8 +16,11 @@
 #define DTB_SLOT     SZ_2M
 #define DTB_BUF_SIZE 0x8000
 
-/* Boot runs on one pCPU before any guest: one buffer is enough. */
+/* One buffer for every VM's device tree, too big for an EL2 stack: dtb_lock keeps it from
+ * the time it is built to the time it is copied into the guest, since VMs may be set up on
+ * several pCPUs at once. */
 static uint8_t dtb_buf[DTB_BUF_SIZE];
+static struct spinlock dtb_lock = SPINLOCK_INIT;
 
 static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
 		      struct guest_dtb_config *d)
@@ -79,7 +82,7 @@ int vm_boot_prepare(struct vm *vm, const struct vm_boot_config *cfg, struct vm_b
 	struct guest_dtb_config dtb;
 	struct image_info img;
 	size_t dtb_size;
-	int ret;
+	int ret, copied = HV_OK;
 
 	if (vm->ram_count != 1 || cfg->vcpus == 0 || cfg->vcpus > VM_MAX_VCPUS ||
 	    vm->ram[0].size <= DTB_SLOT)
@@ -123,16 +126,20 @@ int vm_boot_prepare(struct vm *vm, const struct vm_boot_config *cfg, struct vm_b
 		dtb.initrd_start = out->initrd_ipa;
 		dtb.initrd_end = out->initrd_ipa + out->initrd_size;
 	}
+	spin_lock(&dtb_lock);
 	ret = guest_dtb_build(&dtb, dtb_buf, sizeof(dtb_buf), &dtb_size);
+	if (ret == HV_OK)
+		copied = gmem_write(vm, out->dtb_ipa, dtb_buf, dtb_size);
+	spin_unlock(&dtb_lock);
 	if (ret != HV_OK)
 		return fail(vm, "writing the device tree", ret);
 	out->dtb_size = dtb_size;
 
-	ret = gmem_write(vm, img.load_ipa, cfg->kernel, cfg->kernel_size);
+	ret = copied;
+	if (ret == HV_OK)
+		ret = gmem_write(vm, img.load_ipa, cfg->kernel, cfg->kernel_size);
 	if (ret == HV_OK && cfg->initrd)
 		ret = gmem_write(vm, out->initrd_ipa, cfg->initrd, cfg->initrd_size);
-	if (ret == HV_OK)
-		ret = gmem_write(vm, out->dtb_ipa, dtb_buf, dtb_size);
 	/* The boot vCPU starts with its MMU off, reading all of this behind the caches (the
 	 * Linux arm64 boot protocol asks the loader to clean the image to the PoC). */
 	if (ret == HV_OK)

@@ -54,7 +54,8 @@ struct virtio_blk {
 	struct blk_backend *backend;
 	struct virtq_chain chain; /* the request being served */
 	struct blk_request req;
-	bool notified; /* the ring may hold requests we have not taken yet */
+	bool notified;	 /* the ring may hold requests we have not taken yet */
+	uint32_t vm_gen; /* vm_generation() of t.vm when the slot was claimed (blks_lock) */
 	_Alignas(64) uint8_t bounce[VIRTIO_BLK_BOUNCE];
 };
 
@@ -307,17 +308,12 @@ static const struct virtio_device_ops blk_ops = {
     .reset = blk_reset,
 };
 
-/* A slot is taken while its device is on the bus of a VM that exists: destroying the VM (or
- * reusing its slot, which empties the bus) frees it. Slot lock held. */
-static bool in_use(struct virtio_blk *d)
+/* A slot is taken while the VM it was attached to lives (devices are never taken off a live
+ * VM's bus): destroying the VM, or its slot's next life, frees it. Only the VM's generation
+ * is read, an atomic: its bus and state may be changing on another pCPU. blks_lock held. */
+static bool in_use(const struct virtio_blk *d)
 {
-	struct vm *vm = d->t.vm;
-	struct mmio_device *dev;
-
-	if (!vm || vm->state == VM_FREE)
-		return false;
-	dev = vm_find_mmio(vm, d->t.base);
-	return dev && dev->priv == &d->t;
+	return d->t.vm && d->vm_gen == vm_generation(d->t.vm);
 }
 
 int virtio_blk_attach(struct vm *vm, uint64_t base, uint32_t intid, struct blk_backend *backend)
@@ -337,8 +333,12 @@ int virtio_blk_attach(struct vm *vm, uint64_t base, uint32_t intid, struct blk_b
 	for (unsigned i = 0; i < VIRTIO_BLK_MAX && !d; i++)
 		d = in_use(&blks[i]) ? NULL : &blks[i];
 	ret = d ? virtio_mmio_attach(&d->t, vm, base, intid, &blk_ops, features, d) : HV_ENOMEM;
-	if (!ret)
+	if (!ret) {
 		d->backend = backend;
+		d->vm_gen = vm_generation(vm);
+	} else if (d) {
+		d->t.vm = NULL; /* still free */
+	}
 	spin_unlock(&blks_lock);
 	return ret;
 }

@@ -170,6 +170,7 @@ static int vpl011_read(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off,
 {
 	struct vpl011 *u = dev->priv;
 	unsigned before;
+	bool drained;
 
 	spin_lock(&u->lock);
 	before = u->rx_count;
@@ -179,9 +180,11 @@ static int vpl011_read(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off,
 		*val = (read_reg(u, off & ~3ULL) >> ((off & 3) * 8)) &
 		       (uint32_t)GENMASK(size * 8 - 1, 0);
 	update_line(u); /* a DR read may have emptied the FIFO */
+	drained = before == RX_FIFO_SIZE && u->rx_count < RX_FIFO_SIZE;
 	spin_unlock(&u->lock);
-	/* Room again after a full FIFO: let held-back input in (outside our lock: it re-enters). */
-	if (before == RX_FIFO_SIZE && u->rx_count < RX_FIFO_SIZE)
+	/* Room again after a full FIFO: let held-back input in (outside our lock: it re-enters,
+	 * and console input takes core/irq.c's lock before ours). */
+	if (drained)
 		irq_console_drained(u->vm);
 	return HV_OK;
 }

@@ -387,6 +387,43 @@ static void test_exit_deferred_work_stays_with_the_vcpu_that_asked(void **state)
 	assert_false(vm_has_deferred(m.vm));
 }
 
+/* A device handler that returns with a lock held (a bug): the next entry would carry it into
+ * the guest, where every other pCPU wanting it spins until the vCPU exits. The run loop stops
+ * there instead, before entering. */
+static struct spinlock leaked = SPINLOCK_INIT;
+
+static int leaky_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off, unsigned size,
+		       uint64_t val)
+{
+	spin_lock(&leaked);
+	return HV_OK;
+}
+
+static const struct mmio_ops leaky_ops = {.write = leaky_write};
+
+static void test_exit_no_lock_is_held_across_a_guest_entry(void **state)
+{
+	const struct mmio_device dev = {
+	    .name = "leaky", .base = 0x0c000000, .size = 0x1000, .ops = &leaky_ops};
+	jmp_buf stopped;
+
+	assert_int_equal(vm_add_mmio(m.vm, &dev), HV_OK);
+	sim_guest_attach(&m);
+	sim_guest_push(sim_step_mmio(dev.base, 4, true, 1, false));
+	sim_guest_push(sim_step_hvc(HV_CALL_EXIT, 0, 0));
+	sim_hal.exit_jmp = &stopped;
+	if (setjmp(stopped)) {
+		sim_hal.exit_jmp = NULL;
+		spin_unlock(&leaked);
+		assert_string_equal(sim_hal.exit_reason, "halt");
+		assert_non_null(strstr(sim_hal.console, "CHECK failed at core/exit.c"));
+		assert_int_equal(sim_hal.vcpu_entries, 1); /* the MMIO exit's, not the next */
+		return;
+	}
+	sim_guest_run();
+	fail_msg("entered the guest with a lock held");
+}
+
 static void test_exit_vcpu_run_of_a_stopped_vm_never_enters(void **state)
 {
 	sim_guest_attach(&m);
@@ -581,6 +618,7 @@ int main(void)
 	    T(test_exit_100_bad_accesses_print_at_most_5_lines),
 	    T(test_exit_vcpu_run_loops_until_the_vm_stops),
 	    T(test_exit_vcpu_run_of_a_stopped_vm_never_enters),
+	    T(test_exit_no_lock_is_held_across_a_guest_entry),
 	    T(test_exit_hostile_sequences_leave_a_legal_pc),
 	};
 #undef T

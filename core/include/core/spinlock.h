@@ -20,6 +20,27 @@ struct spinlock {
 	atomic_bool held;
 };
 
+/* How many spinlocks each pCPU holds now (core/spinlock.c). A lock held across a world switch
+ * would stall every other pCPU that wants it for as long as the guest runs: the run loop
+ * CHECKs that none is before each entry (core/exit.c). Only its own pCPU changes its count,
+ * with an atomic load and store (no read-modify-write: nobody else writes it), so host
+ * threads that play pCPUs stay race-free. */
+extern unsigned spin_held[HAL_MAX_CPUS];
+
+static inline void spin_held_add(int delta)
+{
+	unsigned *count = &spin_held[hal_cpu_id()];
+
+	__atomic_store_n(count, __atomic_load_n(count, __ATOMIC_RELAXED) + (unsigned)delta,
+			 __ATOMIC_RELAXED);
+}
+
+/* The number of spinlocks the calling pCPU holds. */
+static inline unsigned spin_held_here(void)
+{
+	return __atomic_load_n(&spin_held[hal_cpu_id()], __ATOMIC_RELAXED);
+}
+
 #define SPINLOCK_INIT \
 	{             \
 		false \
@@ -37,6 +58,7 @@ static inline void spin_lock(struct spinlock *l)
 		while (atomic_load_explicit(&l->held, memory_order_relaxed))
 			hal_cpu_relax();
 	}
+	spin_held_add(1);
 }
 
 /* Whether some pCPU holds `l` now (for checks and tests: the answer may change at once). */
@@ -49,6 +71,7 @@ static inline void spin_unlock(struct spinlock *l)
 {
 	/* Released while nobody holds it: the next locker would run with the lock "free". */
 	CHECK(atomic_load_explicit(&l->held, memory_order_relaxed));
+	spin_held_add(-1);
 	atomic_store_explicit(&l->held, false, memory_order_release);
 }
 

@@ -161,6 +161,11 @@ struct vm {
 	struct spinlock lock;		/* state, exit_status */
 };
 
+/* Which life of its slot `vm` is in: changes whenever the slot is taken or freed, so that
+ * something tied to one VM (a device from a pool, vdev/virtio_blk.c) can tell, from any pCPU
+ * and without a lock, that the VM it was given to is gone. */
+uint32_t vm_generation(const struct vm *vm);
+
 /* Take a free VM slot and give it a VMID and an empty stage 2 of `ipa_bits`. */
 int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_bits,
 	      struct palloc *alloc);

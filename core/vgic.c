@@ -436,14 +436,20 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 	 * elsewhere: out of reach, so every group counts as on and nothing as masked. */
 	uint64_t vmcr = ICH_VMCR_VENG0 | ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
 	uint8_t pmr;
-	bool wake = false;
+	bool wake = false, here = vcpu_loaded_here(vcpu);
+	struct vgic_locked l;
 
-	if (vcpu_loaded_here(vcpu))
+	if (here)
 		vmcr = hal_vgic_vmcr(&vcpu->ctx);
 	else if (!vcpu_loaded_elsewhere(vcpu))
 		vmcr = vcpu->ctx.vgic.vmcr;
 	pmr = (uint8_t)((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
-	struct vgic_locked l = vgic_lock(vm);
+	l = vgic_lock(vm);
+
+	/* A vCPU parked here (blocked, still loaded: docs/scheduling.md) has no exits to end a
+	 * physical interrupt another pCPU released for it; its pCPU asks this after the kick. */
+	for (unsigned i = 0; here && i < VGIC_NR_PRIVATE; i++)
+		settle_owed(&vcpu->vgic.private_irqs[i]);
 
 	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting) && !wake; w++) {
 		uint64_t bits = vcpu->vgic.interesting[w];

@@ -222,6 +222,23 @@ static void test_vgic_remote_released_timer_is_deactivated_at_the_put_at_the_lat
 	assert_false(sim_hal.gic.active[VTIMER]);
 }
 
+/* vCPU 1 blocked in WFI with its timer interrupt pending, but stays loaded while pCPU 1 idles
+ * (parked, docs/scheduling.md): no exit comes to end the physical interrupt released for it.
+ * pCPU 1 asks whether the kicked vCPU wakes, and ends it then, so the timer can fire again. */
+static void test_vgic_remote_release_for_a_parked_vcpu_is_done_when_its_pcpu_looks(void **state)
+{
+	gicr_wr(1, 1, ISENABLER, 1u << VTIMER);
+	timer_fires_on_pcpu1();
+	cpu(1)->state = VCPU_BLOCKED;
+	gicr_wr(0, 1, ICPENDR, 1u << VTIMER);
+	assert_int_equal(sim_hal.gic.deactivates, 0);
+	play_pcpu(1);
+	assert_false(vgic_wants_wakeup(cpu(1)));
+	assert_int_equal(sim_hal.gic.deactivates, 1);
+	assert_false(sim_hal.gic.active[VTIMER]);
+	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
+}
+
 /* The write comes from a vCPU on the same pCPU (vCPU 0 writes vCPU 0's own frame): the
  * physical interrupt is this pCPU's, ended at once as before. */
 static void test_vgic_remote_icpendr_on_the_same_pcpu_deactivates_at_once(void **state)
@@ -260,6 +277,7 @@ int main(void)
 	    T(test_vgic_remote_timer_of_a_vcpu_running_elsewhere_is_not_read_here),
 	    T(test_vgic_remote_icpendr_from_another_pcpu_leaves_the_deactivation_to_its_own),
 	    T(test_vgic_remote_released_timer_is_deactivated_at_the_put_at_the_latest),
+	    T(test_vgic_remote_release_for_a_parked_vcpu_is_done_when_its_pcpu_looks),
 	    T(test_vgic_remote_icpendr_on_the_same_pcpu_deactivates_at_once),
 	    T(test_vgic_remote_list_registers_of_a_vcpu_loaded_elsewhere_are_not_touched),
 	};

@@ -99,7 +99,7 @@ static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level
 		return PSCI_RET_INVALID_PARAMETERS;
 	/* OFF only once its pCPU has put it (OFF_PENDING is still ON); a suspended (blocked)
 	 * vCPU is ON as well. */
-	switch (t->state) {
+	switch (vcpu_state_remote(t)) {
 	case VCPU_OFF:
 		return PSCI_AFFINITY_OFF;
 	case VCPU_ON_PENDING:

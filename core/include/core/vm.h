@@ -257,16 +257,17 @@ void vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 
 /* Stop the VM (from any of its vCPUs): it runs no more, status recorded once. */
 void vm_stop(struct vm *vm, int status);
-/* A vCPU's state changes on its own pCPU and is read from others (sched_kick()): the changes
- * made while it is scheduled are atomic stores, the remote reads atomic loads (a stale answer
- * is what such a read can give anyway). */
+/* A vCPU's state changes on its own pCPU and is read from others (PSCI, sched_kick()): the
+ * changes made while it is scheduled are release stores, the remote reads acquire loads (a
+ * stale answer is what such a read can give anyway). C11 atomics, as the field is _Atomic
+ * (clang takes no __atomic builtins on it). */
 static inline void vcpu_set_state(struct vcpu *vcpu, enum vcpu_state state)
 {
-	__atomic_store_n(&vcpu->state, state, __ATOMIC_RELEASE);
+	atomic_store_explicit(&vcpu->state, state, memory_order_release);
 }
-static inline enum vcpu_state vcpu_state_remote(const struct vcpu *vcpu)
+static inline enum vcpu_state vcpu_state_remote(struct vcpu *vcpu)
 {
-	return __atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE);
+	return atomic_load_explicit(&vcpu->state, memory_order_acquire);
 }
 static inline bool vm_running(struct vm *vm) /* asked on every exit: inline */
 {

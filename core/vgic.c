@@ -331,17 +331,30 @@ void vgic_set_priority(struct vgic_locked l, struct vgic_irq *irq, uint8_t prior
 	wake_if_deliverable(l, irq);
 }
 
+/* The vCPU whose MPIDR affinity is `aff` (GICD_IROUTER_AFF_MASK bits), or NULL. vCPU i
+ * normally has Aff1.Aff0 = i / 16, i % 16 (core/vm.c), so that one is tried first: an SGI to
+ * one vCPU costs no walk over the whole VM; any other layout is found by the walk. */
+static struct vcpu *vcpu_by_affinity(struct vm *vm, uint64_t aff)
+{
+	uint64_t guess = (aff >> 8 & 0xff) * 16 + (aff & 0xff);
+
+	if ((aff & ~0xffffULL) == 0 && (aff & 0xff) < 16 && guess < vm->vcpu_count &&
+	    (vm->vcpus[guess].ctx.vmpidr & GICD_IROUTER_AFF_MASK) == aff)
+		return &vm->vcpus[guess];
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if ((vm->vcpus[i].ctx.vmpidr & GICD_IROUTER_AFF_MASK) == aff)
+			return &vm->vcpus[i];
+	}
+	return NULL;
+}
+
 /* The vCPU an IROUTER value names: affinity match, or vCPU 0 for "any participating PE". */
 static struct vcpu *route_target(struct vm *vm, uint64_t irouter)
 {
 	if (irouter & GICD_IROUTER_IRM)
 		return vm->vcpu_count ? &vm->vcpus[0] : NULL;
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if ((vm->vcpus[i].ctx.vmpidr & GICD_IROUTER_AFF_MASK) ==
-		    (irouter & GICD_IROUTER_AFF_MASK))
-			return &vm->vcpus[i];
-	}
-	return NULL; /* no such PE: the interrupt is not forwarded anywhere */
+	/* NULL: no such PE, the interrupt is not forwarded anywhere. */
+	return vcpu_by_affinity(vm, irouter & GICD_IROUTER_AFF_MASK);
 }
 
 /* The vCPU that acknowledged an SPI keeps it (and its spill bookkeeping) until it is
@@ -362,6 +375,18 @@ void vgic_set_route(struct vgic_locked l, struct vgic_irq *irq, uint64_t irouter
 	vgic_settle_route(l, irq);
 }
 
+/* SGI `intid` of `group` made pending on `t`. An SGI of the other group is not forwarded
+ * (GICv3 12.2.21, DS=1). */
+static void sgi_pend(struct vgic_locked l, struct vcpu *t, unsigned intid, unsigned group)
+{
+	struct vgic_irq *irq = &t->vgic.private_irqs[intid];
+
+	if (irq->group != group)
+		return;
+	irq->pending_latch = true;
+	vgic_mark(l, irq);
+}
+
 void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 {
 	struct vm *vm = vcpu->vm;
@@ -373,26 +398,19 @@ void vgic_send_sgi(struct vcpu *vcpu, uint64_t val, unsigned group)
 	uint64_t targets = val & ICC_SGIR_TARGETLIST_MASK;
 	struct vgic_locked l = vgic_lock(vm);
 
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *t = &vm->vcpus[i];
-		uint64_t mpidr = t->ctx.vmpidr & GICD_IROUTER_AFF_MASK;
-		struct vgic_irq *irq = &t->vgic.private_irqs[intid];
-
-		if (val & ICC_SGIR_IRM) {
-			if (t == vcpu)
-				continue; /* IRM=1: every PE but the sender */
-		} else {
-			unsigned aff0 = (unsigned)(mpidr & 0xff);
-
-			if ((mpidr & ~0xffULL) != aff321 || aff0 / 16 != rs ||
-			    !(targets & BIT(aff0 % 16)))
-				continue;
+	if (val & ICC_SGIR_IRM) { /* every PE but the sender */
+		for (unsigned i = 0; i < vm->vcpu_count; i++) {
+			if (&vm->vcpus[i] != vcpu)
+				sgi_pend(l, &vm->vcpus[i], intid, group);
 		}
-		/* An SGI of the other group is not forwarded (GICv3 12.2.21, DS=1). */
-		if (irq->group != group)
-			continue;
-		irq->pending_latch = true;
-		vgic_mark(l, irq);
+	} else { /* the PEs of the target list: Aff3.Aff2.Aff1, Aff0 = RS * 16 + the bit */
+		for (uint64_t left = targets; left; left &= left - 1) {
+			unsigned bit = (unsigned)__builtin_ctzll(left);
+			struct vcpu *t = vcpu_by_affinity(vm, aff321 | (rs * 16 + bit));
+
+			if (t)
+				sgi_pend(l, t, intid, group);
+		}
 	}
 	vgic_unlock(&l);
 }

@@ -319,9 +319,8 @@ static struct vcpu *pick(struct sched_queue *q)
 
 	q->earliest = UINT64_MAX;
 	q->runnable = q->alive = 0;
-	for (unsigned i = 0; i < q->count; i++) {
-		unsigned at = (q->next + i) % q->count;
-
+	for (unsigned i = 0, at = q->next; i < q->count;
+	     i++, at = at + 1 == q->count ? 0 : at + 1) {
 		v = q->vcpus[at];
 		if (v->state == VCPU_OFF || !vm_alive(v->vm))
 			continue;

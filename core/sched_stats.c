@@ -21,13 +21,27 @@ static uint64_t ticks_to_us(uint64_t ticks)
 	return freq ? ticks / freq * 1000000 + ticks % freq * 1000000 / freq : 0;
 }
 
+/* Microseconds per counter tick in 32.32 fixed point, worked out once (every turn is counted:
+ * a division and a call for the frequency per count showed in the switch's cost). */
+static uint64_t us_per_tick_fp;
+
 static unsigned bucket(uint64_t ticks)
 {
-	uint64_t freq = hal_counter_freq();
-	/* Exact enough for a histogram: ticks below 2^44 (3 days at 62.5 MHz) do not overflow. */
-	uint64_t us = freq ? (ticks < (1ULL << 44) ? ticks * 1000000 / freq : UINT64_MAX) : 0;
-	unsigned b = us < 2 ? 0 : 63 - (unsigned)__builtin_clzll(us);
+	/* Any pCPU may be first: each works out the same value (relaxed atomics, no lock). */
+	uint64_t fp = __atomic_load_n(&us_per_tick_fp, __ATOMIC_RELAXED), us;
+	unsigned b;
 
+	if (!fp) {
+		uint64_t freq = hal_counter_freq();
+
+		/* Rounded up: a turn of exactly 2 us is 2, not 1.99999. */
+		fp = freq ? ((1000000ULL << 32) + freq - 1) / freq : 1;
+		__atomic_store_n(&us_per_tick_fp, fp, __ATOMIC_RELAXED);
+	}
+	/* Exact enough for a histogram; ticks of 2^31 and more (34 s at 62.5 MHz) are in the last
+	 * bucket anyway. */
+	us = ticks < (1ULL << 31) ? (ticks * fp) >> 32 : UINT64_MAX;
+	b = us < 2 ? 0 : 63 - (unsigned)__builtin_clzll(us);
 	return MIN(b, SCHED_HIST_BUCKETS - 1);
 }
 

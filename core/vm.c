@@ -403,13 +403,6 @@ void vm_stop(struct vm *vm, int status)
 	}
 }
 
-bool vm_alive(struct vm *vm)
-{
-	enum vm_state state = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
-
-	return state == VM_CREATED || state == VM_RUNNING;
-}
-
 void vm_destroy(struct vm *vm)
 {
 	uint16_t vmid = vm->s2.vmid;

@@ -273,8 +273,13 @@ static inline bool vm_running(struct vm *vm) /* asked on every exit: inline */
 {
 	return __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
 }
-/* Created or running: not stopped (yet). */
-bool vm_alive(struct vm *vm);
+/* Created or running: not stopped (yet). Asked for every vCPU at every choice: inline. */
+static inline bool vm_alive(struct vm *vm)
+{
+	enum vm_state state = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
+
+	return state == VM_CREATED || state == VM_RUNNING;
+}
 
 /* Free everything the VM holds (RAM, tables, VMID) and its slot. */
 void vm_destroy(struct vm *vm);

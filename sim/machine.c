@@ -98,3 +98,24 @@ void *sim_ram_ptr(struct sim_machine *m, uint64_t ipa)
 		return NULL;
 	return hal_phys_to_ptr(pa);
 }
+
+/* CNTV_CTL_EL0 (Arm ARM D23.10.17). */
+#define CNTV_CTL_ENABLE (1ULL << 0)
+#define CNTV_CTL_IMASK	(1ULL << 1)
+
+int sim_vcpu_index(const struct vm *vm, const struct hal_vcpu_ctx *ctx)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (&vm->vcpus[i].ctx == ctx)
+			return (int)i;
+	}
+	return -1;
+}
+
+bool sim_vtimer_level(const struct hal_vcpu_ctx *ctx, uint64_t now)
+{
+	uint64_t ctl = ctx->el1[HAL_CNTV_CTL_EL0];
+
+	return (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK) &&
+	       now - ctx->cntvoff >= ctx->el1[HAL_CNTV_CVAL_EL0];
+}

@@ -21,36 +21,14 @@
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 
-#define VTIMER_PPI	27
-#define CNTV_CTL_ENABLE (1ULL << 0)
-#define CNTV_CTL_IMASK	(1ULL << 1)
-#define SGI_RT		9 /* the register a sending guest puts the value in */
+#define VTIMER_PPI 27
+#define SGI_RT	   9 /* the register a sending guest puts the value in */
 
 struct sim_mp sim_mp;
 
 static pthread_barrier_t started;
 
-static int vcpu_of(const struct hal_vcpu_ctx *ctx)
-{
-	struct vm *vm = sim_mp.m->vm;
-
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (&vm->vcpus[i].ctx == ctx)
-			return (int)i;
-	}
-	return -1;
-}
-
 /* The virtual timer's output from the entered vCPU's live registers, as sim/smp.c has it. */
-static bool vtimer_level(const struct hal_vcpu_ctx *ctx)
-{
-	uint64_t ctl = ctx->el1[HAL_CNTV_CTL_EL0];
-	uint64_t now = __atomic_load_n(&sim_hal.counter, __ATOMIC_RELAXED);
-
-	return (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK) &&
-	       now - ctx->cntvoff >= ctx->el1[HAL_CNTV_CVAL_EL0];
-}
-
 /* The guest's interrupt handler: everything its CPU interface signals, taken and ended
  * (EOImode 0), while it runs with IRQs unmasked. */
 static void take_interrupts(struct sim_mp_vcpu *v, const struct hal_vcpu_ctx *ctx)
@@ -70,7 +48,7 @@ static void take_interrupts(struct sim_mp_vcpu *v, const struct hal_vcpu_ctx *ct
 
 static enum hal_exit_kind mp_enter(struct hal_vcpu_ctx *ctx)
 {
-	int id = vcpu_of(ctx);
+	int id = sim_vcpu_index(sim_mp.m->vm, ctx);
 	struct sim_mp_vcpu *v;
 	struct sim_step s;
 
@@ -81,7 +59,8 @@ static enum hal_exit_kind mp_enter(struct hal_vcpu_ctx *ctx)
 	v = &sim_mp.vcpu[id];
 	sim_pcpu_self()->guest = v;
 	v->entries++;
-	sim_gic_set_level(VTIMER_PPI, vtimer_level(ctx));
+	sim_gic_set_level(
+	    VTIMER_PPI, sim_vtimer_level(ctx, __atomic_load_n(&sim_hal.counter, __ATOMIC_RELAXED)));
 	if (sim_gic_signalled()) {
 		/* A physical interrupt for this pCPU (a kick, the EL2 timer): it exits at once. */
 		v->irq_exits++;

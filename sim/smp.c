@@ -18,33 +18,10 @@
 #define VTIMER		 27
 #define PRIO_IDLE	 0x100u
 #define PMR		 0xffu
-#define CNTV_CTL_ENABLE	 (1ULL << 0)
-#define CNTV_CTL_IMASK	 (1ULL << 1)
 #define ENTRY_LIMIT	 100000 /* a run this long is a scheduler that never stops */
 #define FIRST_SPARE_PCPU 1
 
 struct sim_smp sim_smp;
-
-static int vcpu_of(const struct hal_vcpu_ctx *ctx)
-{
-	struct vm *vm = sim_smp.m->vm;
-
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (&vm->vcpus[i].ctx == ctx)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* The timer output of the vCPU being entered, as the hardware computes it from the live
- * registers: virtual count = physical count - CNTVOFF. */
-static bool vtimer_level(const struct hal_vcpu_ctx *ctx)
-{
-	uint64_t ctl = ctx->el1[HAL_CNTV_CTL_EL0];
-
-	return (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK) &&
-	       sim_hal.counter - ctx->cntvoff >= ctx->el1[HAL_CNTV_CVAL_EL0];
-}
 
 /* Whether hal_gic_ack() would hand out an interrupt now (the same rules as hal-sim/gic_sim.c),
  * after the level inputs (EL2 timer, virtual timer) have been sampled. */
@@ -56,7 +33,7 @@ static bool irq_signalled(const struct hal_vcpu_ctx *ctx)
 
 	if (g->hyp_timer_armed && sim_hal.counter >= g->hyp_timer_deadline)
 		g->pending[HYP_TIMER] = true;
-	g->pending[VTIMER] = vtimer_level(ctx);
+	g->pending[VTIMER] = sim_vtimer_level(ctx, sim_hal.counter);
 	if (g->nr_running)
 		rpr = g->priority[g->running[g->nr_running - 1]];
 	for (unsigned i = 0; i < n && i < SIM_GIC_MAX_INTIDS; i++) {
@@ -69,7 +46,7 @@ static bool irq_signalled(const struct hal_vcpu_ctx *ctx)
 
 static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
 {
-	int id = vcpu_of(ctx);
+	int id = sim_vcpu_index(sim_smp.m->vm, ctx);
 	struct sim_smp_vcpu *v;
 	const struct sim_step *s;
 

@@ -68,6 +68,14 @@ int sim_machine_load_program(struct sim_machine *m, const uint32_t *insns, size_
  * zeros). Only valid up to the end of the 4 KiB page. */
 void *sim_ram_ptr(struct sim_machine *m, uint64_t ipa);
 
+/* The index of the vCPU of `vm` whose context is `ctx`, or -1 (how the simulated hardware,
+ * entered with a context, tells which vCPU it runs). */
+int sim_vcpu_index(const struct vm *vm, const struct hal_vcpu_ctx *ctx);
+
+/* The virtual timer's output as the hardware computes it from the entered vCPU's registers
+ * at physical count `now`: virtual count = `now` - CNTVOFF. */
+bool sim_vtimer_level(const struct hal_vcpu_ctx *ctx, uint64_t now);
+
 /* --- The scripted guest (sim/guest.c) ------------------------------------------------------ */
 
 /* One exit of the guest: what it changed while it ran, then the trap. The instruction that

@@ -93,10 +93,20 @@ static void machines_up(void)
 	other_snapshot = *other.vm;
 }
 
+/* Whether `v`'s registers are live on this (the only simulated) pCPU. The real run loop loads
+ * one vCPU at a time; here several may be "running" at once, each with its list registers in
+ * its context (hal-sim's hardware), and flush/fold CHECK that their vCPU is the loaded one. */
+static void set_loaded(struct vcpu *v, bool loaded)
+{
+	atomic_store(&v->loaded_on, loaded ? hal_cpu_id() + 1 : 0);
+}
+
 static void reset(uint8_t cfg)
 {
-	for (unsigned i = 0; i < NR_VCPUS; i++)
+	for (unsigned i = 0; i < NR_VCPUS; i++) {
 		memset(&m.vm->vcpus[i].ctx.vgic, 0, sizeof(m.vm->vcpus[i].ctx.vgic));
+		set_loaded(&m.vm->vcpus[i], false);
+	}
 	sim_hal.vgic_nr_lrs = nr_lrs_choice[(cfg >> 2) & 3];
 	sim_hal.vgic_pri_bits = 4 + (cfg >> 4) % 5;
 	sim_console_clear();
@@ -113,6 +123,7 @@ static void guest_exit(struct vcpu *v)
 	if (running[v->id])
 		vgic_fold(v);
 	running[v->id] = false;
+	set_loaded(v, false);
 }
 
 static void access(const uint8_t *s)
@@ -143,6 +154,7 @@ static void run(struct vcpu *v, uint32_t guest, bool stay)
 	uint64_t *lr = v->ctx.vgic.lr;
 
 	guest_exit(v);
+	set_loaded(v, true);
 	vgic_flush(v);
 	check(v->vm);
 	for (unsigned n = 0; n < v->vgic.nr_lrs; n++, guest >>= 2) {

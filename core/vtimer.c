@@ -65,6 +65,8 @@ void vtimer_load(struct vcpu *vcpu)
 
 void vtimer_fire(struct vcpu *vcpu, uint32_t pintid)
 {
+	/* The PPI was taken on this pCPU: it is the timer of the vCPU loaded here. */
+	CHECK(vcpu_loaded_here(vcpu));
 	vcpu->vtimer_hw = true;
 	vgic_inject_hw(vcpu, VGIC_PPI_VTIMER, pintid);
 }

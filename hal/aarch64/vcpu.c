@@ -132,15 +132,19 @@ _Static_assert(sizeof(((struct hal_vcpu_ctx *)0)->pauth_keys) == 10 * sizeof(uin
  * S3_0_C0_C6_2) GPA3 [11:8], APA3 [15:12]: any of them means the keys exist. */
 static bool cpu_has_pauth(void)
 {
-	static int known = -1; /* every CPU of the machine is the same */
+	/* Every CPU of the machine is the same: whichever pCPU asks first stores the answer, in
+	 * one atomic store (pCPUs asking at once store the same). */
+	static int known = -1;
+	int has = __atomic_load_n(&known, __ATOMIC_RELAXED);
 
-	if (known < 0) {
+	if (has < 0) {
 		uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
 		uint64_t isar2 = read_sysreg(S3_0_C0_C6_2);
 
-		known = (isar1 & 0xff000ff0ULL) || (isar2 & 0xff00ULL);
+		has = (isar1 & 0xff000ff0ULL) || (isar2 & 0xff00ULL);
+		__atomic_store_n(&known, has, __ATOMIC_RELAXED);
 	}
-	return known;
+	return has;
 }
 
 /* EL2 controls that exist only on some CPUs: what this one has (every CPU of the machine is
@@ -150,16 +154,19 @@ static struct {
 	bool known, amu, fgt, hcx, ras, fwb;
 } el2_has;
 
+/* Filled by the first pCPU that loads a vCPU; `known` is stored last with release and read
+ * with acquire, so a pCPU that sees it set sees the fields (pCPUs filling it at once write
+ * the same values: every CPU of the machine is the same). */
 static void el2_features(void)
 {
-	if (el2_has.known)
+	if (__atomic_load_n(&el2_has.known, __ATOMIC_ACQUIRE))
 		return;
 	el2_has.amu = (read_sysreg(id_aa64pfr0_el1) >> 44) & 0xf;
 	el2_has.ras = (read_sysreg(id_aa64pfr0_el1) >> 28) & 0xf; /* VSESR_EL2 exists */
 	el2_has.fgt = (read_sysreg(id_aa64mmfr0_el1) >> 56) & 0xf;
 	el2_has.hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
 	el2_has.fwb = hal_s2_forces_wb();
-	el2_has.known = true;
+	__atomic_store_n(&el2_has.known, true, __ATOMIC_RELEASE);
 }
 
 /* HCRX_EL2 and the fine-grained trap registers (FEAT_HCX, FEAT_FGT) are set for every guest,

@@ -251,6 +251,21 @@ static void test_vgic_remote_icpendr_on_the_same_pcpu_deactivates_at_once(void *
 	assert_int_equal(sim_hal.gic.sgis_sent, 0);
 }
 
+/* A physical timer interrupt taken here belongs to the vCPU loaded here: handing it to a vCPU
+ * loaded elsewhere is a broken invariant, stopped before HW=1 ties it to this pCPU's PPI. */
+static void test_vgic_remote_timer_interrupt_for_a_vcpu_loaded_elsewhere_is_refused(void **state)
+{
+	sim_hal.exit_jmp = &stopped;
+	if (setjmp(stopped)) {
+		assert_string_equal(sim_hal.exit_reason, "halt");
+		assert_false(cpu(1)->vgic.private_irqs[VTIMER].hw);
+		return;
+	}
+	sim_gic_raise(VTIMER);
+	irq_handle_physical(cpu(1));
+	fail_msg("injected this pCPU's timer interrupt into a vCPU loaded on another");
+}
+
 /* --- list registers ------------------------------------------------------------------------ */
 
 static void test_vgic_remote_list_registers_of_a_vcpu_loaded_elsewhere_are_not_touched(void **state)
@@ -279,6 +294,7 @@ int main(void)
 	    T(test_vgic_remote_released_timer_is_deactivated_at_the_put_at_the_latest),
 	    T(test_vgic_remote_release_for_a_parked_vcpu_is_done_when_its_pcpu_looks),
 	    T(test_vgic_remote_icpendr_on_the_same_pcpu_deactivates_at_once),
+	    T(test_vgic_remote_timer_interrupt_for_a_vcpu_loaded_elsewhere_is_refused),
 	    T(test_vgic_remote_list_registers_of_a_vcpu_loaded_elsewhere_are_not_touched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

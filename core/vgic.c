@@ -154,6 +154,7 @@ static void release_hw(struct vgic_locked l, struct vgic_irq *irq)
 	irq->hw = false;
 	if (irq->target && vcpu_loaded_elsewhere(irq->target)) {
 		irq->hw_owed = true;
+		irq->target->vgic.hw_owed = true;
 		sched_kick(irq->target);
 		return;
 	}
@@ -465,9 +466,13 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 	l = vgic_lock(vm);
 
 	/* A vCPU parked here (blocked, still loaded: docs/scheduling.md) has no exits to end a
-	 * physical interrupt another pCPU released for it; its pCPU asks this after the kick. */
-	for (unsigned i = 0; here && i < VGIC_NR_PRIVATE; i++)
-		settle_owed(&vcpu->vgic.private_irqs[i]);
+	 * physical interrupt another pCPU released for it; its pCPU asks this after the kick.
+	 * Looked for only when one is owed: this runs at every WFI and every wake-up. */
+	if (here && vcpu->vgic.hw_owed) {
+		vcpu->vgic.hw_owed = false;
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+			settle_owed(&vcpu->vgic.private_irqs[i]);
+	}
 
 	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting) && !wake; w++) {
 		uint64_t bits = vcpu->vgic.interesting[w];

@@ -94,6 +94,7 @@ struct vgic_cpu {
 	uint16_t running[VGIC_MAX_RUNNING];
 	uint8_t nr_running;
 	uint8_t nr_lrs, pri_bits;
+	bool hw_owed;		 /* one of its interrupts has hw_owed set (under the vGIC lock) */
 	bool redist_waker_sleep; /* GICR_WAKER.ProcessorSleep */
 	bool lpis_enabled;	 /* GICR_CTLR.EnableLPIs (no LPIs: always false) */
 };

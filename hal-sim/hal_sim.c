@@ -52,7 +52,7 @@ _Noreturn void sim_exit(const char *reason, int status)
 }
 
 /* --- cpu --- */
-unsigned hal_cpu_id(void)
+unsigned sim_hal_cpu_id(void)
 {
 	struct sim_pcpu *p = sim_pcpu_self();
 

@@ -5,12 +5,6 @@
 
 #include "sysreg.h"
 
-/* TPIDR_EL2 holds the pCPU index; target/head.S sets it before any C code runs. */
-unsigned hal_cpu_id(void)
-{
-	return (unsigned)read_sysreg(tpidr_el2);
-}
-
 uint64_t hal_cpu_mpidr(void)
 {
 	return read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;

@@ -8,8 +8,10 @@
 /* Most physical CPUs the hypervisor drives; hal_cpu_id() is below this. */
 #define HAL_MAX_CPUS 64
 
-/* Index of the calling physical CPU (0 = the boot CPU), as given when it was started. */
-unsigned hal_cpu_id(void);
+/* Index of the calling physical CPU (0 = the boot CPU), as given when it was started:
+ * `unsigned hal_cpu_id(void)`, inline from each HAL's own hal_impl/cpu_id.h (the include path
+ * picks the HAL). */
+#include <hal_impl/cpu_id.h>
 
 /* Affinity fields of the calling CPU's MPIDR_EL1 (Aff3..Aff0), as in the DTB's cpu reg. */
 uint64_t hal_cpu_mpidr(void);

@@ -18,6 +18,7 @@
  * order: docs/locking.md. */
 struct spinlock {
 	atomic_bool held;
+	unsigned *holder_count; /* the holder's spin_held[] entry: only the holder touches it */
 };
 
 /* How many spinlocks each pCPU holds now (core/spinlock.c). A lock held across a world switch
@@ -27,10 +28,8 @@ struct spinlock {
  * threads that play pCPUs stay race-free. */
 extern unsigned spin_held[HAL_MAX_CPUS];
 
-static inline void spin_held_add(int delta)
+static inline void spin_held_add(unsigned *count, int delta)
 {
-	unsigned *count = &spin_held[hal_cpu_id()];
-
 	__atomic_store_n(count, __atomic_load_n(count, __ATOMIC_RELAXED) + (unsigned)delta,
 			 __ATOMIC_RELAXED);
 }
@@ -58,7 +57,9 @@ static inline void spin_lock(struct spinlock *l)
 		while (atomic_load_explicit(&l->held, memory_order_relaxed))
 			hal_cpu_relax();
 	}
-	spin_held_add(1);
+	/* Remembered for the unlock, which then needs no hal_cpu_id() (the holder's pCPU). */
+	l->holder_count = &spin_held[hal_cpu_id()];
+	spin_held_add(l->holder_count, 1);
 }
 
 /* Whether some pCPU holds `l` now (for checks and tests: the answer may change at once). */
@@ -71,7 +72,7 @@ static inline void spin_unlock(struct spinlock *l)
 {
 	/* Released while nobody holds it: the next locker would run with the lock "free". */
 	CHECK(atomic_load_explicit(&l->held, memory_order_relaxed));
-	spin_held_add(-1);
+	spin_held_add(l->holder_count, -1);
 	atomic_store_explicit(&l->held, false, memory_order_release);
 }
 

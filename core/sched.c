@@ -534,7 +534,7 @@ void sched_start(void)
 		if (i == hal_cpu_id() || !p || !atomic_load(&p->online))
 			continue;
 		if (queues[i].count)
-			hal_gic_send_sgi(p->mpidr, IRQ_KICK_SGI);
+			cpu_msg_send(i, CPU_MSG_START, NULL);
 		else /* nothing to run: served at once */
 			__atomic_store_n(&served[i], gen, __ATOMIC_RELEASE);
 	}

@@ -18,6 +18,7 @@
 #include <core/hwinfo.h>
 #include <core/irq.h>
 #include <core/pcpu.h>
+#include <core/sched.h>
 #include <core/smccc.h>
 #include <core/trap.h>
 #include <core/vgic.h>
@@ -291,6 +292,32 @@ static void test_cpu_msg_vm_stop_reaches_every_other_pcpu_of_the_vm(void **state
 	assert_int_equal(sim_hal.gic.sgis_sent, 2);
 }
 
+/* sched_start() releases each online pCPU that has vCPUs with a START message, and only those.
+ * (Last in this file: the run queues it fills are not emptied again, and no test here runs
+ * them.) */
+static void test_cpu_msg_start_goes_to_each_pcpu_with_vcpus(void **state)
+{
+	struct cpu_msg msg;
+
+	for (unsigned i = 1; i < NR_PCPUS; i++)
+		pcpu_report_online(i);
+	assert_int_equal(sched_assign(cpu(1), 1), HV_OK);
+	assert_int_equal(sched_assign(cpu(2), 1), HV_OK);
+	assert_int_equal(sched_assign(cpu(3), 3), HV_OK);
+	sched_start();
+	assert_int_equal(cpu_msg_peek(1, &msg, 1), 1);
+	assert_msg(&msg, CPU_MSG_START, NULL);
+	assert_int_equal(cpu_msg_peek(3, &msg, 1), 1);
+	assert_msg(&msg, CPU_MSG_START, NULL);
+	assert_int_equal(waiting_for(2), 0); /* nothing to run there */
+	assert_int_equal(waiting_for(0), 0); /* the boot pCPU runs its own */
+	assert_int_equal(sim_hal.gic.sgis_sent, 2);
+	/* The message only ends pCPU 1's wait: handling it changes nothing else. */
+	on_pcpu(1);
+	assert_int_equal(cpu_msg_handle(), 1);
+	assert_int_equal(cpu(1)->state, VCPU_OFF);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -303,6 +330,7 @@ int main(void)
 	    T(test_cpu_msg_is_handled_from_the_sgi_on_the_pcpu_it_was_sent_to),
 	    T(test_cpu_msg_to_oneself_comes_back_through_the_sgi),
 	    T(test_cpu_msg_vm_stop_reaches_every_other_pcpu_of_the_vm),
+	    T(test_cpu_msg_start_goes_to_each_pcpu_with_vcpus),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,9 @@ enum cpu_msg_kind {
 	/* arg: a VM that stopped while vCPUs of it live on the target pCPU: leave them (the
 	 * pCPU's run loop sees the VM stopped once it is out of the guest or its idle WFI). */
 	CPU_MSG_VM_STOP,
+	/* arg: unused. The boot pCPU filled the target's run queue (sched_start()): it leaves
+	 * its wait in sched_serve(), which sees the new start, and runs the queue. */
+	CPU_MSG_START,
 	CPU_MSG_NR
 };
 

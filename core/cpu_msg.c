@@ -103,7 +103,10 @@ int cpu_msg_send(unsigned pcpu, enum cpu_msg_kind kind, void *arg)
 		return HV_ENOENT;
 	b = &boxes[pcpu];
 	if (kind == CPU_MSG_KICK) {
-		uint64_t bit = 1ULL << vcpu_index(arg);
+		uint64_t bit;
+
+		CHECK(arg); /* a kick names its vCPU */
+		bit = 1ULL << vcpu_index(arg);
 
 		/* Release: the interrupt state the kick is about is visible to the handler. */
 		signal = !(atomic_fetch_or_explicit(&b->kicks, bit, memory_order_acq_rel) & bit);

@@ -12,8 +12,13 @@
 
 #include <core/console.h>
 #include <core/err.h>
+#include <core/hwinfo.h>
+#include <core/irq.h>
+#include <core/pcpu.h>
+#include <core/vgic.h>
 #include <core/vm.h>
 #include <hal-sim/sim_hal.h>
+#include <hal/gic.h>
 #include <sim/sim.h>
 
 #include "fixture.h"
@@ -252,6 +257,43 @@ void fixture_vcpus_loaded_here(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		atomic_store(&vm->vcpus[i].loaded_on, hal_cpu_id() + 1);
+}
+
+void fixture_on_pcpu(unsigned n)
+{
+	sim_hal.cpu_id = n;
+	sim_hal.cpu_mpidr = FIXTURE_MPIDR(n);
+}
+
+struct vm *fixture_pcpus_machine(struct sim_machine *m)
+{
+	static const uint32_t prog[] = {SIM_A64_HVC0, SIM_A64_HVC0};
+	static const struct irq_config irqs = {
+	    .maintenance = VGIC_PPI_MAINTENANCE, .vtimer = VGIC_PPI_VTIMER, .hyp_timer = 26};
+	struct hw_info hw = {.cpu_count = FIXTURE_PCPUS};
+	struct vm *vm;
+
+	sim_hal_reset();
+	for (unsigned i = 0; i < FIXTURE_PCPUS; i++)
+		hw.cpu_mpidr[i] = FIXTURE_MPIDR(i);
+	assert_int_equal(pcpu_init(&hw, FIXTURE_MPIDR(0)), HV_OK);
+	assert_int_equal(sim_machine_init(m, NULL), HV_OK);
+	assert_int_equal(sim_machine_load_program(m, prog, 2), HV_OK);
+	vm = m->vm;
+	for (unsigned i = 1; i < FIXTURE_PCPUS; i++) {
+		struct vcpu *v;
+
+		assert_int_equal(vm_add_vcpu(vm, VM_RAM_BASE + IMAGE_RAW_OFFSET, 0, &v), HV_OK);
+		v->pcpu = i;
+		v->state = VCPU_OFF;
+	}
+	vgic_init(vm, 64);
+	vm->vcpus[0].state = VCPU_RUNNING;
+	assert_int_equal(hal_gic_cpu_init(), 0);
+	irq_init(&irqs);
+	irq_cpu_init();
+	fixture_on_pcpu(0);
+	return vm;
 }
 
 struct vcpu *fixture_nop_machine(struct sim_machine *m)

@@ -17,6 +17,17 @@ struct vm;
  * at the image entry: for tests that drive one trap handler directly. Returns that vCPU. */
 struct vcpu *fixture_nop_machine(struct sim_machine *m);
 
+/* Several pCPUs played by one host thread, for the tests of what crosses between them:
+ * FIXTURE_PCPUS pCPUs (MPIDR FIXTURE_MPIDR(n)) in the pCPU table, the physical interrupts the
+ * hypervisor takes set up, and one VM of FIXTURE_PCPUS vCPUs, vCPU n on pCPU n; vCPU 0 runs,
+ * the others are off (as core/vm_boot.c leaves them). The test plays pCPU 0. */
+#define FIXTURE_PCPUS	 4
+#define FIXTURE_MPIDR(n) (0x100ULL + (n))
+struct vm *fixture_pcpus_machine(struct sim_machine *m);
+
+/* Play pCPU `n`: hal_cpu_id() and the MPIDR its SGIs arrive at. */
+void fixture_on_pcpu(unsigned n);
+
 /* For tests that play a vCPU's hardware side (list registers, ICH_VMCR, the timer) through
  * sim_hal without vcpu_run(): every vCPU of `vm` counts as loaded on the pCPU the test plays
  * (sim_hal.cpu_id), as vcpu_load() would record it. */

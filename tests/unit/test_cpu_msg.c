@@ -27,8 +27,10 @@
 #include <hal/gic.h>
 #include <sim/sim.h>
 
-#define NR_PCPUS 4
-#define MPIDR(n) (0x100ULL + (n))
+#include "fixture.h"
+
+#define NR_PCPUS FIXTURE_PCPUS
+#define MPIDR(n) FIXTURE_MPIDR(n)
 #define ENTRY	 (VM_RAM_BASE + IMAGE_RAW_OFFSET)
 #define SPARE	 CPU_MSG_SLOTS /* VMs that only serve as VM_STOP arguments */
 
@@ -42,42 +44,11 @@ static struct vcpu *cpu(unsigned n)
 	return &vm->vcpus[n];
 }
 
-/* Play pCPU `n`: the code's hal_cpu_id() and the MPIDR its SGIs arrive at. */
-static void on_pcpu(unsigned n)
-{
-	sim_hal.cpu_id = n;
-	sim_hal.cpu_mpidr = MPIDR(n);
-}
-
-/* NR_PCPUS pCPUs with their physical interrupts up; a VM of four vCPUs, vCPU n on pCPU n,
- * vCPU 0 running; we are pCPU 0. */
+/* fixture_pcpus_machine(): 4 pCPUs, a VM of four vCPUs, vCPU n on pCPU n, vCPU 0 running; we
+ * are pCPU 0. */
 static int setup(void **state)
 {
-	static const struct irq_config irqs = {
-	    .maintenance = VGIC_PPI_MAINTENANCE, .vtimer = VGIC_PPI_VTIMER, .hyp_timer = 26};
-	static const uint32_t prog[] = {SIM_A64_HVC0, SIM_A64_HVC0};
-	struct hw_info hw = {.cpu_count = NR_PCPUS};
-
-	sim_hal_reset();
-	for (unsigned i = 0; i < NR_PCPUS; i++)
-		hw.cpu_mpidr[i] = MPIDR(i);
-	assert_int_equal(pcpu_init(&hw, MPIDR(0)), HV_OK);
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 2), HV_OK);
-	vm = m.vm;
-	for (unsigned i = 1; i < NR_PCPUS; i++) {
-		struct vcpu *v;
-
-		assert_int_equal(vm_add_vcpu(vm, ENTRY, 0, &v), HV_OK);
-		v->pcpu = i;
-		v->state = VCPU_OFF;
-	}
-	vgic_init(vm, 64);
-	cpu(0)->state = VCPU_RUNNING;
-	assert_int_equal(hal_gic_cpu_init(), 0);
-	irq_init(&irqs);
-	irq_cpu_init();
-	on_pcpu(0);
+	vm = fixture_pcpus_machine(&m);
 	return 0;
 }
 
@@ -121,7 +92,7 @@ static void test_cpu_msg_messages_are_delivered_in_the_order_sent(void **state)
 	assert_int_equal(waiting_for(0), 0);
 	assert_int_equal(waiting_for(1), 0);
 
-	on_pcpu(2);
+	fixture_on_pcpu(2);
 	assert_int_equal(cpu_msg_handle(), 5);
 	assert_int_equal(waiting_for(2), 0);
 	assert_int_equal(cpu_msg_handle(), 0);
@@ -150,9 +121,9 @@ static void test_cpu_msg_one_sgi_per_drain_and_the_same_message_twice_is_one(voi
 	}
 
 	/* Taken: the next message needs an SGI of its own. */
-	on_pcpu(1);
+	fixture_on_pcpu(1);
 	assert_int_equal(cpu_msg_handle(), 3);
-	on_pcpu(0);
+	fixture_on_pcpu(0);
 	cpu_msg_send(1, CPU_MSG_KICK, cpu(1));
 	assert_int_equal(sim_hal.gic.sgis_sent, 3);
 	assert_int_equal(sim_hal.gic.sgi[2].mpidr, MPIDR(1));
@@ -196,7 +167,7 @@ static void test_cpu_msg_full_mailbox_loses_nothing_and_an_overflow_is_a_check(v
 		assert_non_null(strstr(sim_hal.console, "CHECK failed at"));
 		sim_hal.exit_jmp = NULL;
 		/* What was queued is still there, and is delivered. */
-		on_pcpu(3);
+		fixture_on_pcpu(3);
 		assert_int_equal(cpu_msg_handle(), CPU_MSG_SLOTS + NR_PCPUS);
 		assert_int_equal(cpu(3)->state, VCPU_RUNNABLE);
 		assert_int_equal(cpu(3)->ctx.pc, ENTRY);
@@ -249,7 +220,7 @@ static void test_cpu_msg_is_handled_from_the_sgi_on_the_pcpu_it_was_sent_to(void
 	assert_int_equal(cpu(2)->state, VCPU_ON_PENDING);
 	assert_int_equal(cpu(2)->ctx.pc, 0x5678);
 
-	on_pcpu(2);
+	fixture_on_pcpu(2);
 	sim_gic_raise(IRQ_KICK_SGI); /* what the GIC does on pCPU 2 */
 	irq_handle_physical(NULL);
 	assert_int_equal(sim_hal.gic.last_ack, IRQ_KICK_SGI);
@@ -263,7 +234,7 @@ static void test_cpu_msg_is_handled_from_the_sgi_on_the_pcpu_it_was_sent_to(void
 /* A message to oneself arrives like any other: through the SGI, at the next look. */
 static void test_cpu_msg_to_oneself_comes_back_through_the_sgi(void **state)
 {
-	on_pcpu(1);
+	fixture_on_pcpu(1);
 	assert_int_equal(cpu_msg_send(1, CPU_MSG_KICK, cpu(1)), HV_OK);
 	assert_true(sim_hal.gic.pending[IRQ_KICK_SGI]);
 	irq_handle_physical(NULL);
@@ -313,7 +284,7 @@ static void test_cpu_msg_start_goes_to_each_pcpu_with_vcpus(void **state)
 	assert_int_equal(waiting_for(0), 0); /* the boot pCPU runs its own */
 	assert_int_equal(sim_hal.gic.sgis_sent, 2);
 	/* The message only ends pCPU 1's wait: handling it changes nothing else. */
-	on_pcpu(1);
+	fixture_on_pcpu(1);
 	assert_int_equal(cpu_msg_handle(), 1);
 	assert_int_equal(cpu(1)->state, VCPU_OFF);
 }

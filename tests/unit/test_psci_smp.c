@@ -28,8 +28,10 @@
 #include <hal/gic.h>
 #include <sim/sim.h>
 
-#define NR_PCPUS  4
-#define MPIDR(n)  (0x100ULL + (n))
+#include "fixture.h"
+
+#define NR_PCPUS  FIXTURE_PCPUS
+#define MPIDR(n)  FIXTURE_MPIDR(n)
 #define ENTRY	  (VM_RAM_BASE + IMAGE_RAW_OFFSET)
 #define SECONDARY (VM_RAM_BASE + 0x200000)
 #define WAKE_SGI  1
@@ -42,42 +44,12 @@ static struct vcpu *cpu(unsigned n)
 	return &vm->vcpus[n];
 }
 
-static void on_pcpu(unsigned n)
-{
-	sim_hal.cpu_id = n;
-	sim_hal.cpu_mpidr = MPIDR(n);
-}
-
-/* NR_PCPUS pCPUs; a VM of four vCPUs, vCPU n on pCPU n; vCPU 0 runs, the others are off (as
- * core/vm_boot.c leaves them). */
+/* fixture_pcpus_machine(): 4 pCPUs; a VM of four vCPUs, vCPU n on pCPU n; vCPU 0 runs, the
+ * others are off (as core/vm_boot.c leaves them). Group 1 on, as the guests turn it on. */
 static int setup(void **state)
 {
-	static const uint32_t prog[] = {SIM_A64_HVC0, SIM_A64_HVC0};
-	static const struct irq_config irqs = {
-	    .maintenance = VGIC_PPI_MAINTENANCE, .vtimer = VGIC_PPI_VTIMER, .hyp_timer = 26};
-	struct hw_info hw = {.cpu_count = NR_PCPUS};
-
-	sim_hal_reset();
-	for (unsigned i = 0; i < NR_PCPUS; i++)
-		hw.cpu_mpidr[i] = MPIDR(i);
-	assert_int_equal(pcpu_init(&hw, MPIDR(0)), HV_OK);
-	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
-	assert_int_equal(sim_machine_load_program(&m, prog, 2), HV_OK);
-	vm = m.vm;
-	for (unsigned i = 1; i < NR_PCPUS; i++) {
-		struct vcpu *v;
-
-		assert_int_equal(vm_add_vcpu(vm, ENTRY, 0, &v), HV_OK);
-		v->pcpu = i;
-		v->state = VCPU_OFF;
-	}
-	vgic_init(vm, 64);
+	vm = fixture_pcpus_machine(&m);
 	vm->vgic.enable_grp1 = true;
-	cpu(0)->state = VCPU_RUNNING;
-	assert_int_equal(hal_gic_cpu_init(), 0);
-	irq_init(&irqs);
-	irq_cpu_init();
-	on_pcpu(0);
 	return 0;
 }
 
@@ -95,13 +67,13 @@ static int64_t psci_from(unsigned n, uint64_t fid, uint64_t a1, uint64_t a2, uin
 	unsigned was = sim_hal.cpu_id;
 	struct hal_vcpu_ctx *ctx = &cpu(n)->ctx;
 
-	on_pcpu(cpu(n)->pcpu);
+	fixture_on_pcpu(cpu(n)->pcpu);
 	ctx->x[0] = fid;
 	ctx->x[1] = a1;
 	ctx->x[2] = a2;
 	ctx->x[3] = a3;
 	trap_hvc_smc(cpu(n), false);
-	on_pcpu(was);
+	fixture_on_pcpu(was);
 	return (int64_t)ctx->x[0];
 }
 
@@ -110,11 +82,11 @@ static void pcpu_takes_sgi(unsigned p)
 {
 	unsigned was = sim_hal.cpu_id;
 
-	on_pcpu(p);
+	fixture_on_pcpu(p);
 	sim_gic_raise(IRQ_KICK_SGI);
 	irq_handle_physical(NULL);
 	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
-	on_pcpu(was);
+	fixture_on_pcpu(was);
 }
 
 static void dirty(unsigned n)
@@ -193,12 +165,12 @@ static void test_psci_smp_cpu_on_racing_the_targets_cpu_off_waits_for_its_put(vo
 	pcpu_takes_sgi(1);
 	assert_started(1, SECONDARY, 0x11);
 
-	on_pcpu(1);
+	fixture_on_pcpu(1);
 	sim_hal.vcpu_enter_hook = cpu_off_exit;
 	sim_hal.vcpu_put_hook = cpu_on_from_pcpu_0;
 	vcpu_run_slice(cpu(1));
 	sim_hal.vcpu_put_hook = NULL;
-	on_pcpu(0);
+	fixture_on_pcpu(0);
 	assert_int_equal(state_in_window, VCPU_OFF_PENDING);
 	assert_int_equal(info_in_window, PSCI_AFFINITY_ON);
 	assert_int_equal(on_in_window, PSCI_RET_ALREADY_ON);

@@ -334,14 +334,14 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 
 /* The vCPU whose registers each pCPU holds (NULL: none); written by that pCPU only. Loading
  * over another would lose its state: a parked vCPU (docs/scheduling.md) must be put first. */
-static struct vcpu *loaded_here[HV_MAX_CPUS];
+static struct vcpu *loaded_on_pcpu[HV_MAX_CPUS];
 
 void vcpu_load(struct vcpu *vcpu)
 {
 	unsigned here = hal_cpu_id();
 
-	CHECK(!loaded_here[here]);
-	loaded_here[here] = vcpu;
+	CHECK(!loaded_on_pcpu[here]);
+	loaded_on_pcpu[here] = vcpu;
 	hal_vcpu_load(&vcpu->ctx);
 	atomic_store_explicit(&vcpu->loaded_on, here + 1, memory_order_release);
 }
@@ -351,7 +351,7 @@ void vcpu_put(struct vcpu *vcpu)
 	CHECK(vcpu_loaded_here(vcpu));
 	hal_vcpu_put(&vcpu->ctx);
 	atomic_store_explicit(&vcpu->loaded_on, 0, memory_order_release);
-	loaded_here[hal_cpu_id()] = NULL;
+	loaded_on_pcpu[hal_cpu_id()] = NULL;
 }
 
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)

@@ -61,7 +61,7 @@ struct vm_config {
 	struct vmconfig_span initrd;	/* size 0: none */
 	char bootargs[BOOTMOD_ARGS_MAX];
 	unsigned weight; /* CPU share relative to the other VMs (docs/scheduling.md), > 0 */
-	bool console;	 /* has a vPL011 that may take console input */
+	bool console;	 /* takes console input first: exactly one VM of a configuration */
 	struct vmconfig_disk disks[VMCONFIG_MAX_DISKS];
 	unsigned disk_count;
 	struct vm_board board;

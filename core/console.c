@@ -17,6 +17,9 @@ static struct {
 	struct spinlock lock; /* head, tail and buf */
 	uint64_t head;	      /* bytes ever appended */
 	uint64_t tail;	      /* bytes ever taken out to the UART */
+	/* Who wrote the last bytes appended if they did not end a line (CONSOLE_OWNER_NONE when
+	 * they did): another writer's text then starts on a line of its own. */
+	unsigned mid_line;
 	char buf[CONSOLE_RING_SIZE];
 } ring = {.lock = SPINLOCK_INIT};
 
@@ -25,17 +28,38 @@ static atomic_bool draining;
 /* ring.head and ring.tail as last published, for console_drain()'s unlocked look. */
 _Atomic uint64_t console_appended, console_taken;
 
-/* Append all of [s, s + len) or nothing; *end: the ring position just past it. */
-static bool put(const char *s, size_t len, uint64_t *end)
+static void copy_in(const char *s, size_t len)
 {
-	bool fits;
+	for (size_t i = 0; i < len; i++)
+		ring.buf[(ring.head + i) % CONSOLE_RING_SIZE] = s[i];
+	ring.head += len;
+}
+
+/* Append all of [s, s + len) or nothing, as `owner`'s text (CONSOLE_OWNER_NONE: untracked,
+ * as a lone VM's output is). A tracked owner's text that does not continue its own line
+ * starts a line: after a line break if someone else's line was left open, with `tag` (may be
+ * NULL) in front. *end: the ring position just past it. */
+static bool put(unsigned owner, const char *tag, const char *s, size_t len, uint64_t *end)
+{
+	static const char brk[] = "\r\n";
+	bool fits, other, fresh;
+	size_t need, tag_len;
 
 	spin_lock(&ring.lock);
-	fits = len <= CONSOLE_RING_SIZE - (ring.head - ring.tail);
-	for (size_t i = 0; fits && i < len; i++)
-		ring.buf[(ring.head + i) % CONSOLE_RING_SIZE] = s[i];
-	if (fits)
-		ring.head += len;
+	other = owner != CONSOLE_OWNER_NONE && ring.mid_line != CONSOLE_OWNER_NONE &&
+		ring.mid_line != owner;
+	fresh = owner != CONSOLE_OWNER_NONE && ring.mid_line != owner;
+	tag_len = fresh && tag ? strlen(tag) : 0;
+	need = len + tag_len + (other ? sizeof(brk) - 1 : 0);
+	fits = need <= CONSOLE_RING_SIZE - (ring.head - ring.tail);
+	if (fits && len) {
+		if (other)
+			copy_in(brk, sizeof(brk) - 1);
+		copy_in(tag, tag_len);
+		copy_in(s, len);
+		if (owner != CONSOLE_OWNER_NONE)
+			ring.mid_line = s[len - 1] == '\n' ? CONSOLE_OWNER_NONE : owner;
+	}
 	*end = ring.head;
 	atomic_store_explicit(&console_appended, ring.head, memory_order_relaxed);
 	spin_unlock(&ring.lock);
@@ -46,7 +70,14 @@ bool console_put(const char *s, size_t len)
 {
 	uint64_t end;
 
-	return put(s, len, &end);
+	return put(CONSOLE_OWNER_NONE, NULL, s, len, &end);
+}
+
+bool console_put_from(unsigned owner, const char *tag, const char *s, size_t len)
+{
+	uint64_t end;
+
+	return put(owner, tag, s, len, &end);
 }
 
 static uint64_t buffered(void)
@@ -108,10 +139,11 @@ void console_write(const char *s, size_t len)
 	uint64_t end = 0;
 
 	while (len) {
-		size_t piece = MIN(len, (size_t)CONSOLE_RING_SIZE);
+		/* Room left for a line break in front. */
+		size_t piece = MIN(len, (size_t)CONSOLE_RING_SIZE / 2);
 
 		/* Another pCPU may be draining: its drain frees room, or ours does. */
-		while (!put(s, piece, &end))
+		while (!put(CONSOLE_OWNER_HV, NULL, s, piece, &end))
 			console_drain(SIZE_MAX);
 		s += piece;
 		len -= piece;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Routing physical interrupts: acknowledged at EL2, then either handled here or handed to a
  * guest (see core/irq.h). */
+#include <core/console_vm.h>
 #include <core/cpu_msg.h>
+#include <core/hvconsole.h>
 #include <core/irq.h>
 #include <core/log.h>
 #include <core/sched.h>
@@ -23,6 +25,8 @@ static struct irq_config cfg;
  * guards the three fields below (docs/locking.md: taken before the device's own lock). */
 static struct spinlock console_lock = SPINLOCK_INIT;
 static struct vm *console_focus;
+/* Input goes to the hypervisor console (core/hvconsole.c) instead of a VM. */
+static bool console_hv;
 /* Console input waits in the physical UART while the focus VM's device is full: one byte
  * already read is held here and the UART's receive interrupt is off until there is room. */
 static int console_held = -1;
@@ -59,23 +63,99 @@ void irq_cpu_init(void)
 	hal_gic_enable(IRQ_KICK_SGI, true);
 }
 
+/* Input to `vm` (NULL: nobody) or to the hypervisor console (`hv`). console_lock held. */
+static void focus_on(struct vm *vm, bool hv)
+{
+	console_focus = vm;
+	console_hv = hv;
+	/* A byte held back for the old focus goes to the new one. */
+	if (console_paused)
+		console_paused = false;
+	if (cfg.uart)
+		hal_console_rx_irq(vm != NULL || hv);
+}
+
+/* The line that says who has the input now (docs/console.md). console_lock held. */
+static void announce(void)
+{
+	if (console_hv) {
+		log_info("hv: console input -> hypervisor console (Ctrl-] for next)");
+		hvconsole_enter();
+	} else if (console_focus) {
+		log_info("hv: console input -> %s (Ctrl-] for next)", console_focus->name);
+	}
+}
+
 void irq_set_console_focus(struct vm *vm)
 {
 	spin_lock(&console_lock);
-	console_focus = vm;
-	if (cfg.uart)
-		hal_console_rx_irq(vm != NULL);
+	focus_on(vm, false);
 	spin_unlock(&console_lock);
+}
+
+void irq_console_offer(struct vm *vm)
+{
+	spin_lock(&console_lock);
+	if (!console_focus && !console_hv)
+		focus_on(vm, false);
+	spin_unlock(&console_lock);
+}
+
+void irq_console_announce(void)
+{
+	spin_lock(&console_lock);
+	announce();
+	spin_unlock(&console_lock);
+}
+
+void irq_console_forget(struct vm *vm)
+{
+	struct vm *next;
+
+	spin_lock(&console_lock);
+	if (console_focus == vm) {
+		/* The next VM in the cycle, else the first; the hypervisor console if that is
+		 * this one too. */
+		next = console_vm_next_input(vm);
+		if (!next)
+			next = console_vm_next_input(NULL);
+		console_held = -1; /* it was typed for the VM that goes */
+		focus_on(next != vm ? next : NULL, next == vm || !next);
+		if (console_vm_tagging())
+			announce();
+	}
+	spin_unlock(&console_lock);
+}
+
+/* Ctrl-]: the next VM that takes input, after the last the hypervisor console, then the first
+ * VM again. console_lock held. */
+static void focus_next(void)
+{
+	struct vm *next = console_vm_next_input(console_hv ? NULL : console_focus);
+
+	if (!next && console_hv)
+		return; /* no VM takes input: the hypervisor console keeps it */
+	focus_on(next, next == NULL);
+	announce();
 }
 
 /* What the UART has, to the focus VM's device until it is full. console_lock held. */
 static void console_input(void)
 {
-	struct vm *vm = console_focus;
 	int c;
 
 	while ((c = console_held >= 0 ? console_held : hal_console_getc()) >= 0) {
+		struct vm *vm = console_focus;
+
 		console_held = -1;
+		if (c == CONSOLE_ESCAPE) {
+			focus_next();
+			continue;
+		}
+		if (console_hv) {
+			hvconsole_input((char)c);
+			continue;
+		}
 		if (!vm || !vm->console_rx)
 			continue; /* nobody listens: input is dropped, as on a bare UART */
 		if (!vm->console_rx(vm, (char)c)) {

@@ -3,6 +3,7 @@
  * own calls (docs/guest-abi.md). Answers go in x0; nothing here trusts a guest argument. */
 #include <core/arch.h>
 #include <core/console.h>
+#include <core/console_vm.h>
 #include <core/err.h>
 #include <core/gmem.h>
 #include <core/lib.h>
@@ -81,10 +82,13 @@ static int64_t arch_features(const struct vm *vm, uint32_t fid)
 	return SMCCC_RET_NOT_SUPPORTED;
 }
 
-/* Guest console output goes to the console ring (core/console.h), never straight to the UART:
+/* Guest console output goes to the console ring (core/console.h; with several VMs through
+ * the VM's line buffer, core/console_vm.h), never straight to the UART:
  * an exit costs at most CONSOLE_EXIT_BYTES of UART time, drained by the run loop. When the
  * ring has no room for the whole text, the call is not made: *again asks the caller to have
  * the guest issue it once more, as a driver waits on a full UART FIFO. */
+
+_Static_assert(HV_CALL_PUTS_MAX <= CONSOLE_VM_LINE_MAX, "one HV_CALL_PUTS fits a VM's line buffer");
 
 /* HV_CALL_PUTS: the string is checked and copied out of guest RAM first, so a bad address
  * fails cleanly; it is appended whole or not at all. */
@@ -95,7 +99,7 @@ static int64_t hv_puts(struct vcpu *vcpu, uint64_t ipa, uint64_t len, bool *agai
 	if (len > HV_CALL_PUTS_MAX || gmem_check(vcpu->vm, ipa, len) != HV_OK ||
 	    gmem_read(vcpu->vm, ipa, buf, len) != HV_OK)
 		return SMCCC_RET_INVALID_PARAMETER;
-	*again = !console_put(buf, len);
+	*again = !console_vm_put(vcpu->vm, buf, len);
 	return SMCCC_RET_SUCCESS;
 }
 
@@ -137,7 +141,7 @@ static int64_t hv_call(struct vcpu *vcpu, uint32_t fid, bool *again)
 		return HV_CALL_ABI_VERSION;
 	case HV_CALL_PUTC:
 		c = (char)x[1];
-		*again = !console_put(&c, 1);
+		*again = !console_vm_put(vcpu->vm, &c, 1);
 		return SMCCC_RET_SUCCESS;
 	case HV_CALL_PUTS:
 		return hv_puts(vcpu, x[1], x[2], again);

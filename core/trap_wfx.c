@@ -3,6 +3,7 @@
  * has nothing to do, and the scheduler can give its pCPU to another vCPU
  * (docs/scheduling.md). */
 #include <core/arch.h>
+#include <core/console_vm.h>
 #include <core/sched.h>
 #include <core/trap.h>
 #include <core/vgic.h>
@@ -16,6 +17,8 @@ void vcpu_wait_for_interrupt(struct vcpu *vcpu)
 {
 	vtimer_sync(vcpu);
 	sched_clear_kicked(vcpu);
+	/* A guest that waits may be waiting for input after a prompt: show the prompt. */
+	console_vm_waiting(vcpu->vm);
 	if (!vgic_wants_wakeup(vcpu) && !vm_has_deferred_for(vcpu->vm, vcpu))
 		vcpu_set_state(vcpu, VCPU_BLOCKED);
 }

@@ -2,9 +2,11 @@
 /* Boot of the EL2 image on QEMU virt: the one place that wires core/ and hal/ together. */
 #include <core/args.h>
 #include <core/bootmod.h>
+#include <core/console_vm.h>
 #include <core/el2map.h>
 #include <core/err.h>
 #include <core/fdt.h>
+#include <core/hvconsole.h>
 #include <core/hwinfo.h>
 #include <core/image.h>
 #include <core/irq.h>
@@ -278,34 +280,6 @@ static unsigned guest_vcpus(void)
 	return (unsigned)n;
 }
 
-static void log_stats(const struct vm *vm)
-{
-	struct vcpu_stats t = {0};
-
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		const struct vcpu_stats *st = &vm->vcpus[i].stats;
-
-		t.exits += st->exits;
-		t.hvc += st->hvc;
-		t.smc += st->smc;
-		t.mmio += st->mmio;
-		t.sysreg += st->sysreg;
-		t.wfx += st->wfx;
-		t.irq += st->irq;
-		t.abort_injected += st->abort_injected;
-		t.undef_injected += st->undef_injected;
-	}
-	log_info("%s: stopped with status %d after %llu exits (hvc %llu, smc %llu, mmio %llu, "
-		 "sysreg %llu, wfx %llu, irq %llu, injected aborts %llu, undefs %llu)",
-		 vm->name, vm->exit_status, (unsigned long long)t.exits, (unsigned long long)t.hvc,
-		 (unsigned long long)t.smc, (unsigned long long)t.mmio,
-		 (unsigned long long)t.sysreg, (unsigned long long)t.wfx, (unsigned long long)t.irq,
-		 (unsigned long long)t.abort_injected, (unsigned long long)t.undef_injected);
-	/* RAM is populated on first touch (docs/memory.md): how much the guest ever used. */
-	log_info("%s: %llu MiB of its RAM populated", vm->name,
-		 (unsigned long long)vm->ram_blocks * (SZ_2M >> 20));
-}
-
 /* The disks of vm0, until VMs come from a configuration. Each adds one in the next virtio-mmio
  * slot (/dev/vda, vdb, ...):
  *   hv.disk=host       the machine's first virtio-blk disk (a file on the QEMU host: persistent)
@@ -449,7 +423,7 @@ static void run_first_guest(void)
 		ret = place_vcpus(vm);
 	if (ret)
 		boot_fail("creating vm0", ret);
-	irq_set_console_focus(vm);
+	console_vm_added(vm, true);
 	log_info("vm0: %llu MiB RAM at 0x%llx, %u vCPU(s), %s image of %llu bytes at 0x%llx, "
 		 "DTB at 0x%llx",
 		 (unsigned long long)(mem >> 20), (unsigned long long)VM_RAM_BASE, vm->vcpu_count,
@@ -471,7 +445,8 @@ static void run_first_guest(void)
 		log_warn("vm0: a pCPU did not leave its vCPUs within %u s of the VM's stop",
 			 CPU_ON_TIMEOUT_SECONDS);
 
-	log_stats(vm);
+	console_vm_removed(vm);
+	hvconsole_vm_stopped(vm);
 	sched_stats_pcpu_log(bootargs_have("hv.schedstats"));
 	if (bootargs_have("hv.schedstats"))
 		sched_stats_log(vm);
@@ -531,6 +506,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	}
 	log_info("hv: all self-checks passed");
 	smccc_probe_firmware();
+	hvconsole_init(NULL, NULL);
 	run_first_guest();
 	log_info("hv: nothing left to run; powering off");
 	hal_machine_exit(0);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Emulated PL011 (see vdev/vpl011.h and docs/guest-abi.md). */
-#include <core/console.h>
+#include <core/console_vm.h>
 #include <core/err.h>
 #include <core/irq.h>
 #include <core/lib.h>
@@ -120,9 +120,9 @@ static uint32_t read_reg(struct vpl011 *u, uint64_t reg)
 		return *p;
 	switch (reg) {
 	case UARTFR:
-		/* The transmit side is the console ring (core/console.h): full while it has no
+		/* The transmit side is the console (core/console_vm.h): full while it has no
 		 * room, so a driver that polls TXFF waits as on hardware. */
-		return (console_full() ? UARTFR_TXFF : UARTFR_TXFE) |
+		return (console_vm_full(u->vm) ? UARTFR_TXFF : UARTFR_TXFE) |
 		       (u->rx_count ? 0 : UARTFR_RXFE) |
 		       (u->rx_count == RX_FIFO_SIZE ? UARTFR_RXFF : 0);
 	case UARTRIS:
@@ -154,7 +154,7 @@ static void write_reg(struct vpl011 *u, uint64_t reg, uint32_t val, uint32_t lan
 	if (reg == UARTDR && (lanes & 0xff)) {
 		c = (char)val;
 		/* A byte written while the FIFO is full is lost, as on a PL011. */
-		(void)console_put(&c, 1);
+		(void)console_vm_put(u->vm, &c, 1);
 		u->tx_ris = UART_INT_TX;
 	}
 	if (reg == UARTICR)

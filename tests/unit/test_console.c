@@ -86,6 +86,35 @@ static void test_console_write_longer_than_the_ring_goes_through_whole(void **st
 	assert_memory_equal(sim_hal.console + 1, big, sizeof(big));
 }
 
+static void test_console_put_from_starts_a_line_when_another_writer_left_one_open(void **state)
+{
+	log_info("a line of the hypervisor's own, ended"); /* whatever a test before left open */
+	sim_console_clear();
+	assert_true(console_put_from(CONSOLE_OWNER_VM(0), "[a] ", "/ # ", 4));
+	log_info("hv line");
+	assert_true(console_put_from(CONSOLE_OWNER_VM(0), "[a] ", "l", 1));
+	assert_true(console_put_from(CONSOLE_OWNER_VM(0), "[a] ", "s", 1)); /* its own line */
+	assert_true(console_put_from(CONSOLE_OWNER_VM(1), "[b] ", "up\n", 3));
+	assert_true(console_put_from(CONSOLE_OWNER_VM(0), "[a] ", "\n", 1));
+	console_drain(SIZE_MAX);
+	assert_string_equal(sim_hal.console, "[a] / # \nhv line\n[a] ls\n[b] up\n[a] \n");
+}
+
+static void test_console_put_from_is_all_or_nothing_with_its_tag(void **state)
+{
+	static char block[CONSOLE_RING_SIZE - 4];
+
+	memset(block, 'x', sizeof(block));
+	block[sizeof(block) - 1] = '\n';
+	assert_true(console_put(block, sizeof(block)));
+	/* 4 bytes of room: "ab" fits, "[a] ab" does not. */
+	assert_false(console_put_from(CONSOLE_OWNER_VM(0), "[a] ", "ab", 2));
+	console_drain(SIZE_MAX);
+	assert_true(console_put_from(CONSOLE_OWNER_VM(0), "[a] ", "ab\n", 3));
+	console_drain(SIZE_MAX);
+	assert_memory_equal(sim_hal.console + sizeof(block), "[a] ab\n", 7);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup(fn, setup)
@@ -95,6 +124,8 @@ int main(void)
 	    T(test_console_put_is_all_or_nothing_when_full),
 	    T(test_console_log_line_goes_out_after_what_was_buffered_before_it),
 	    T(test_console_write_longer_than_the_ring_goes_through_whole),
+	    T(test_console_put_from_starts_a_line_when_another_writer_left_one_open),
+	    T(test_console_put_from_is_all_or_nothing_with_its_tag),
 	};
 #undef T
 

@@ -21,6 +21,17 @@
  * now. For guest output, which waits for room as on a full UART FIFO. */
 bool console_put(const char *s, size_t len);
 
+/* Writers whose lines the console keeps apart (core/console_vm.c): the hypervisor's own text,
+ * and each VM's tagged output (CONSOLE_OWNER_VM(vm id)). */
+#define CONSOLE_OWNER_NONE  0u
+#define CONSOLE_OWNER_HV    1u
+#define CONSOLE_OWNER_VM(i) (2u + (i))
+
+/* As console_put(), as `owner`'s text: if it does not continue `owner`'s own open line it
+ * starts a new one (a line break first when another writer's line was left open) with `tag`
+ * (NULL: none) in front; all of it or nothing. */
+bool console_put_from(unsigned owner, const char *tag, const char *s, size_t len);
+
 /* Whether every byte appended has gone to the UART. */
 bool console_empty(void);
 
@@ -31,8 +42,13 @@ bool console_full(void);
  * Called on every exit: the common case (nothing buffered) is two loads here, not a call. */
 void console_drain_buffered(size_t budget);
 extern _Atomic uint64_t console_appended, console_taken; /* published ring positions */
+/* Bit n: VM slot n has output waiting in its line buffer (core/console_vm.c). */
+extern _Atomic uint32_t console_vm_pending;
+void console_vm_flush_due(void);
 static inline void console_drain(size_t budget)
 {
+	if (atomic_load_explicit(&console_vm_pending, memory_order_relaxed))
+		console_vm_flush_due();
 	/* A stale value only delays the drain to the next call. */
 	if (atomic_load_explicit(&console_appended, memory_order_relaxed) !=
 	    atomic_load_explicit(&console_taken, memory_order_relaxed))

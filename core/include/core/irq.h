@@ -38,6 +38,18 @@ void irq_handle_physical(struct vcpu *running);
 struct vm;
 void irq_set_console_focus(struct vm *vm);
 
+/* Console input focus as VMs come and go (core/console_vm.c calls these; docs/console.md).
+ * Ctrl-] (CONSOLE_ESCAPE) in the input moves the focus to the next VM that takes input, after
+ * the last one to the hypervisor console (core/hvconsole.h), then round again. */
+#define CONSOLE_ESCAPE 0x1d
+/* `vm` takes input: it gets the focus if nobody has it. */
+void irq_console_offer(struct vm *vm);
+/* `vm` goes: if it has the focus, the next VM (or the hypervisor console) gets it. After
+ * this returns no input reaches `vm`. */
+void irq_console_forget(struct vm *vm);
+/* Print the line that says who has the input. */
+void irq_console_announce(void);
+
 /* The device of `vm` that takes console input has room again (the guest read from it): input
  * held back while it was full flows again. Call without the device's own lock held. */
 void irq_console_drained(struct vm *vm);

@@ -80,6 +80,16 @@ bool console_put_from(unsigned owner, const char *tag, const char *s, size_t len
 	return put(owner, tag, s, len, &end);
 }
 
+unsigned console_open_line(void)
+{
+	unsigned owner;
+
+	spin_lock(&ring.lock);
+	owner = ring.mid_line;
+	spin_unlock(&ring.lock);
+	return owner;
+}
+
 static uint64_t buffered(void)
 {
 	uint64_t n;
@@ -134,7 +144,7 @@ static bool written_up_to(uint64_t end)
 	return done;
 }
 
-void console_write(const char *s, size_t len)
+void console_write_as(unsigned owner, const char *s, size_t len)
 {
 	uint64_t end = 0;
 
@@ -143,7 +153,7 @@ void console_write(const char *s, size_t len)
 		size_t piece = MIN(len, (size_t)CONSOLE_RING_SIZE / 2);
 
 		/* Another pCPU may be draining: its drain frees room, or ours does. */
-		while (!put(CONSOLE_OWNER_HV, NULL, s, piece, &end))
+		while (!put(owner, NULL, s, piece, &end))
 			console_drain(SIZE_MAX);
 		s += piece;
 		len -= piece;
@@ -151,4 +161,9 @@ void console_write(const char *s, size_t len)
 	/* Only up to our own text: guests appending meanwhile cannot keep us waiting. */
 	while (!written_up_to(end))
 		console_drain(SIZE_MAX);
+}
+
+void console_write(const char *s, size_t len)
+{
+	console_write_as(CONSOLE_OWNER_HV, s, len);
 }

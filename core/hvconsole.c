@@ -22,9 +22,16 @@ static char line[HVCONSOLE_LINE_MAX + 1];
 static size_t line_len;
 static bool after_cr; /* the last byte was CR: an LF right after it is the same line end */
 
+/* The prompt and the echo: a writer of their own, so that a log line or a VM's line after an
+ * open prompt starts on a fresh line, and the prompt can tell it was interrupted. */
+static void echo(const char *s, size_t len)
+{
+	console_write_as(CONSOLE_OWNER_PROMPT, s, len);
+}
+
 static void out(const char *s)
 {
-	console_write(s, strlen(s));
+	echo(s, strlen(s));
 }
 
 void hvconsole_init(const struct vmconfig *cfg, const struct hvconsole_ctl *ctl)
@@ -67,8 +74,13 @@ void hvconsole_input(char c)
 		out("^C\r\n");
 		hvconsole_enter();
 	} else if (c >= 0x20 && c < 0x7f && line_len < HVCONSOLE_LINE_MAX) {
+		/* A VM's lines came out since the prompt: show the prompt and the line again. */
+		if (console_open_line() != CONSOLE_OWNER_PROMPT) {
+			out("hv> ");
+			echo(line, line_len);
+		}
 		line[line_len++] = c;
-		console_write(&c, 1);
+		echo(&c, 1);
 	}
 	/* Other control characters, and text past the line's end, are not taken. */
 }

@@ -131,6 +131,11 @@ from disk_cases import DISK_CASES  # noqa: E402
 
 CASES += DISK_CASES
 
+# The console: Ctrl-], the hypervisor console, tagged lines (docs/console.md).
+from console_cases import CONSOLE_CASES  # noqa: E402
+
+CASES += CONSOLE_CASES
+
 # Overcommit: Linux with 4 vCPUs on one pCPU (docs/scheduling.md).
 from sched_cases import SCHED_CASES  # noqa: E402
 

@@ -12,12 +12,14 @@
 
 #include <cmocka.h>
 
+#include <core/arch.h>
 #include <core/console.h>
 #include <core/console_vm.h>
 #include <core/err.h>
 #include <core/hvconsole.h>
 #include <core/irq.h>
 #include <core/lib.h>
+#include <core/trap.h>
 #include <core/vgic.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
@@ -168,6 +170,24 @@ static void test_console_vm_open_line_shows_when_the_vm_waits(void **state)
 	assert_string_equal(sim_hal.console, "[alpha] / # ls\n[beta] boot\n[alpha] \n");
 }
 
+/* The trap handler, not just the helper: a guest that waits in WFI gets its prompt shown. */
+static void test_console_vm_wfi_trap_shows_the_open_line(void **state)
+{
+	static const uint32_t prog[] = {SIM_A64_NOP};
+
+	assert_int_equal(sim_machine_load_program(&ma, prog, 1), HV_OK);
+	add(&ma, true);
+	add(&mb, true);
+	console_settle();
+	sim_console_clear();
+	say(&ma, "login: ");
+	console_settle();
+	assert_string_equal(sim_hal.console, "");
+	trap_wfx(ma.vcpu, (uint64_t)ESR_EC_WFX << ESR_EC_SHIFT | ESR_ISS_WFX_TI_WFI);
+	console_settle();
+	assert_string_equal(sim_hal.console, "[alpha] login: ");
+}
+
 static void test_console_vm_open_line_shows_after_the_flush_time(void **state)
 {
 	add(&ma, true);
@@ -288,6 +308,7 @@ int main(void)
 	    T(test_console_vm_two_vms_lines_are_tagged_and_never_mixed),
 	    T(test_console_vm_second_vm_says_who_has_the_input),
 	    T(test_console_vm_open_line_shows_when_the_vm_waits),
+	    T(test_console_vm_wfi_trap_shows_the_open_line),
 	    T(test_console_vm_open_line_shows_after_the_flush_time),
 	    T(test_console_vm_full_ring_keeps_output_and_says_txff),
 	    T(test_console_vm_removed_vm_flushes_its_open_line),

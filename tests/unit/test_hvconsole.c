@@ -162,6 +162,18 @@ static void test_hvconsole_backspace_and_ctrl_c_edit_the_line(void **state)
 	assert_string_equal(sim_hal.console, "");
 }
 
+static void test_hvconsole_prompt_comes_back_after_a_vm_line(void **state)
+{
+	hvconsole_enter();
+	type("li");
+	assert_true(console_put_from(CONSOLE_OWNER_VM(ma.vm->id), "[linux0] ", "hello\r\n", 7));
+	console_settle();
+	type("s");
+	assert_string_equal(sim_hal.console, "hv> li\n[linux0] hello\nhv> lis");
+	type("t\r");
+	assert_true(console_has_prefix("hv: VM "));
+}
+
 static void test_hvconsole_list_shows_running_and_stopped_vms(void **state)
 {
 	hvconsole_run("list");
@@ -283,6 +295,7 @@ int main(void)
 	    T(test_hvconsole_split_takes_the_first_word_and_the_trimmed_rest),
 	    T(test_hvconsole_enter_prompts_and_help_lists_every_command),
 	    T(test_hvconsole_backspace_and_ctrl_c_edit_the_line),
+	    T(test_hvconsole_prompt_comes_back_after_a_vm_line),
 	    T(test_hvconsole_list_shows_running_and_stopped_vms),
 	    T(test_hvconsole_list_without_a_configuration_shows_the_live_vms),
 	    T(test_hvconsole_stats_of_a_vm_is_a_table_per_vcpu),

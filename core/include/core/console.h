@@ -23,14 +23,19 @@ bool console_put(const char *s, size_t len);
 
 /* Writers whose lines the console keeps apart (core/console_vm.c): the hypervisor's own text,
  * and each VM's tagged output (CONSOLE_OWNER_VM(vm id)). */
-#define CONSOLE_OWNER_NONE  0u
-#define CONSOLE_OWNER_HV    1u
-#define CONSOLE_OWNER_VM(i) (2u + (i))
+#define CONSOLE_OWNER_NONE   0u
+#define CONSOLE_OWNER_HV     1u /* log lines */
+#define CONSOLE_OWNER_PROMPT 2u /* the hypervisor console's prompt and echo */
+#define CONSOLE_OWNER_VM(i)  (3u + (i))
 
 /* As console_put(), as `owner`'s text: if it does not continue `owner`'s own open line it
  * starts a new one (a line break first when another writer's line was left open) with `tag`
  * (NULL: none) in front; all of it or nothing. */
 bool console_put_from(unsigned owner, const char *tag, const char *s, size_t len);
+
+/* Whose line the text appended so far leaves open (CONSOLE_OWNER_NONE: it ends a line, or it
+ * was not tracked). */
+unsigned console_open_line(void);
 
 /* Whether every byte appended has gone to the UART. */
 bool console_empty(void);
@@ -58,5 +63,7 @@ static inline void console_drain(size_t budget)
 /* The hypervisor's own text: append it (draining first if the ring lacks room; text longer than
  * the ring goes through in pieces) and wait until everything up to it reached the UART. */
 void console_write(const char *s, size_t len);
+/* The same as `owner`'s text (CONSOLE_OWNER_*): console_write() is CONSOLE_OWNER_HV. */
+void console_write_as(unsigned owner, const char *s, size_t len);
 
 #endif

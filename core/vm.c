@@ -70,6 +70,7 @@ int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_
 		return ret;
 	}
 	vm->pa_bits = pa_bits;
+	vm->weight = VM_DEFAULT_WEIGHT;
 	vm->cntvoff = hal_counter_now();
 	*out = vm;
 	return HV_OK;

@@ -24,6 +24,8 @@
 #define VM_MAX_RAM   4
 #define VM_MAX_MMIO  16
 #define VM_NAME_MAX  32
+/* struct vm.weight unless its configuration gives one (docs/scheduling.md). */
+#define VM_DEFAULT_WEIGHT 256
 
 /* The board every VM sees (docs/guest-abi.md, Board). */
 #define VM_RAM_BASE    0x40000000ULL
@@ -123,6 +125,7 @@ enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_STOPPED };
 struct vm {
 	unsigned id;
 	char name[VM_NAME_MAX];
+	unsigned weight; /* its CPU share relative to other VMs (docs/scheduling.md) */
 	enum vm_state state;
 	int exit_status; /* valid once VM_STOPPED */
 

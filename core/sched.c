@@ -21,6 +21,8 @@
 #include <hal/gic.h>
 #include <hal/time.h>
 
+#include "sched_share.h"
+
 struct sched_queue {
 	struct vcpu *vcpus[SCHED_MAX_VCPUS];
 	unsigned count;
@@ -38,6 +40,9 @@ struct sched_queue {
 	uint64_t earliest;    /* pick(): the earliest deadline of the vCPUs left blocked */
 	unsigned runnable;    /* pick(): runnable vCPUs, the chosen one included */
 	unsigned alive;	      /* pick(): vCPUs not off, of running VMs */
+	struct sched_share share; /* which VM's vCPUs run, when several VMs share the pCPU */
+	bool shared;		  /* pick(): vCPUs of several VMs are alive here */
+	bool mixed;		  /* vCPUs of several VMs were ever assigned here */
 };
 
 static struct sched_queue queues[HV_MAX_CPUS];
@@ -69,6 +74,7 @@ int sched_assign(struct vcpu *vcpu, unsigned pcpu)
 	q = &queues[pcpu];
 	if (q->count == SCHED_MAX_VCPUS)
 		return HV_ENOMEM;
+	q->mixed |= q->count && q->vcpus[0]->vm != vcpu->vm;
 	q->vcpus[q->count++] = vcpu;
 	vcpu->pcpu = pcpu;
 	__atomic_store_n(&vcpu->sched.kicked, true, __ATOMIC_RELEASE); /* unknown: look */
@@ -149,6 +155,12 @@ static void wake_preempt(struct sched_queue *q, struct vcpu *target)
 		q->handover = true;
 		min_end = hal_counter_now() + us_to_ticks(SCHED_MIN_RUN_US);
 	} else {
+		/* A vCPU of another VM preempts only within its VM's share (core/sched_share.h);
+		 * else it runs at its VM's next turn. */
+		if (target->vm != q->current->vm &&
+		    !sched_share_may_preempt(&q->share, target->vm, q->current->vm,
+					     hal_counter_now() - q->turn_start))
+			return;
 		/* Anything else (a device, a timer, another VM) waits until the running vCPU has
 		 * had its minimum run time, so interrupt storms cannot make the pCPU thrash. */
 		min_end = q->turn_start + us_to_ticks(SCHED_MIN_RUN_US);
@@ -237,8 +249,12 @@ void sched_kick_interrupt(struct vcpu *target)
 
 	if (!q || !q->current)
 		return; /* idle: the loop looks at every vCPU after the interrupt anyway */
-	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. */
-	if (target != q->current && kickable(target))
+	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. A
+	 * vCPU of another VM waits for its VM's turn unless it is owed the pCPU. */
+	if (target != q->current && kickable(target) &&
+	    (target->vm == q->current->vm ||
+	     sched_share_may_preempt(&q->share, target->vm, q->current->vm,
+				     hal_counter_now() - q->turn_start)))
 		end_turn(q, SCHED_END_OTHER);
 }
 
@@ -293,27 +309,82 @@ static uint64_t blocked_deadline(struct vcpu *v)
 	return MIN(vtimer_deadline(v), wfit ? wfit : UINT64_MAX);
 }
 
-static void wake(struct vcpu *v, uint64_t now)
+/* `v` waits for the pCPU from `now`: stolen time, whoever runs meanwhile. */
+static void begin_wait(struct sched_queue *q, struct vcpu *v, uint64_t now)
+{
+	v->sched.since = now;
+	v->sched.waiting = true;
+	if (q->shared)
+		v->sched.away_at = sched_share_away(&q->share, v->vm);
+}
+
+/* How long `v` has waited while its own VM had the pCPU: the rules within a VM do not count
+ * other VMs' turns (the same as its whole wait while its VM is alone here). */
+static uint64_t waited_in_vm(struct sched_queue *q, struct vcpu *v, uint64_t now)
+{
+	uint64_t away, wait = now - v->sched.since;
+
+	if (!q->shared)
+		return wait;
+	away = sched_share_away(&q->share, v->vm);
+	away = away > v->sched.away_at ? away - v->sched.away_at : 0;
+	return wait > away ? wait - away : 0;
+}
+
+static inline void wake(struct sched_queue *q, struct vcpu *v, uint64_t now)
 {
 	/* It waited: it has used less than its share. */
 	boost(v);
 	v->sched.wfit_deadline = 0;
 	v->sched.deadline = 0;
 	vcpu_set_state(v, VCPU_RUNNABLE);
-	v->sched.since = now;
-	v->sched.waiting = true;
+	begin_wait(q, v, now);
+}
+
+/* Who pick() would choose among the runnable vCPUs it has looked at. */
+struct pick_choice {
+	struct vcpu *oldest, *boosted, *next;
+	unsigned next_at;
+};
+
+/* The choice again, among `vm`'s runnable vCPUs only, in round-robin order. */
+static struct pick_choice consider_vm(const struct sched_queue *q, const struct vm *vm)
+{
+	struct pick_choice c = {0};
+
+	for (unsigned i = 0, at = q->next; i < q->count;
+	     i++, at = at + 1 == q->count ? 0 : at + 1) {
+		struct vcpu *v = q->vcpus[at];
+
+		if (v->vm != vm || v->state != VCPU_RUNNABLE || !vm_alive(v->vm))
+			continue;
+		/* As pick()'s pass does. */
+		if (v->sched.waiting && (!c.oldest || v->sched.since < c.oldest->sched.since))
+			c.oldest = v;
+		if (v->sched.boost && (!c.boosted || v->sched.boost < c.boosted->sched.boost))
+			c.boosted = v;
+		if (!c.next) {
+			c.next = v;
+			c.next_at = at;
+		}
+	}
+	return c;
 }
 
 /* One pass over the queue, in round-robin order. Every blocked vCPU whose time has come wakes
  * first, not just those ahead of the choice: a past deadline left behind would arm the EL2 timer
- * in the past and end the chosen vCPU's slice before it ran a single instruction. The choice:
- * the runnable vCPU that has waited longest if that is a whole slice (so vCPUs waking each other
- * cannot starve a third), else the earliest boosted (the cursor stays: a boosted turn is
- * extra), else the round robin's next. Leaves q->earliest, q->runnable and q->alive for the
- * timer and the WFE trap. */
+ * in the past and end the chosen vCPU's slice before it ran a single instruction. With several
+ * VMs on the queue, the VM comes first (core/sched_share.h), then the choice among its vCPUs:
+ * the runnable vCPU that has waited longest if that is a whole slice of its VM's time (so
+ * vCPUs waking each other cannot starve a third), else the earliest boosted (the cursor stays:
+ * a boosted turn is extra), else the round robin's next. Leaves q->earliest, q->runnable and
+ * q->alive for the timer and the WFE trap. */
 static struct vcpu *pick(struct sched_queue *q)
 {
 	uint64_t now = hal_counter_now();
+	/* Only on a queue that has held several VMs does the choice start with the VM: pick() of
+	 * one VM is the same as without sched_share, and costs the same. */
+	struct vm *turn = q->shared ? sched_share_turn(&q->share) : NULL, *other;
 	struct vcpu *oldest = NULL, *boosted = NULL, *next = NULL, *v;
 	unsigned next_at = 0;
 
@@ -332,13 +403,13 @@ static struct vcpu *pick(struct sched_queue *q)
 
 			if (now >= deadline) {
 				v->sched.stats.woken_by[SCHED_WAKER_TIMER]++;
-				wake(v, now);
+				wake(q, v, now);
 			} else if (__atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
 				   vgic_wants_wakeup(v)) {
 				/* Only a kick can have made an interrupt pending for a blocked vCPU
 				 * (core/vgic.c kicks on every change that does): the vGIC, which
 				 * takes its lock, is asked only then. */
-				wake(v, now);
+				wake(q, v, now);
 			} else {
 				q->earliest = MIN(q->earliest, deadline);
 				continue;
@@ -347,6 +418,8 @@ static struct vcpu *pick(struct sched_queue *q)
 		if (v->state != VCPU_RUNNABLE)
 			continue;
 		q->runnable++;
+		if (turn && v->vm != turn)
+			continue;
 		if (v->sched.waiting && (!oldest || v->sched.since < oldest->sched.since))
 			oldest = v;
 		if (v->sched.boost && (!boosted || v->sched.boost < boosted->sched.boost))
@@ -356,7 +429,16 @@ static struct vcpu *pick(struct sched_queue *q)
 			next_at = at;
 		}
 	}
-	if (!plain_rr && oldest && now - oldest->sched.since >= us_to_ticks(SCHED_SLICE_US)) {
+	if (q->mixed &&
+	    (other = sched_share_pick_vm(&q->share, q->vcpus, q->count, turn, &q->shared))) {
+		struct pick_choice c = consider_vm(q, other);
+
+		oldest = c.oldest;
+		boosted = c.boosted;
+		next = c.next;
+		next_at = c.next_at;
+	}
+	if (!plain_rr && oldest && waited_in_vm(q, oldest, now) >= us_to_ticks(SCHED_SLICE_US)) {
 		v = oldest;
 	} else if (!plain_rr && boosted) {
 		v = boosted;
@@ -385,21 +467,25 @@ static void arm_timer(struct sched_queue *q, bool slicing)
 {
 	uint64_t when = q->earliest;
 
-	if (slicing)
-		when = MIN(when, hal_counter_now() + us_to_ticks(SCHED_SLICE_US));
+	/* With other VMs waiting, the slice is what is left of its VM's turn. */
+	if (slicing) {
+		uint64_t slice = us_to_ticks(SCHED_SLICE_US);
+
+		if (q->shared)
+			slice = sched_share_slice_left(&q->share, slice);
+		when = MIN(when, hal_counter_now() + slice);
+	}
 	arm_at(q, when);
 }
 
 /* Everything else runnable here waits from now on: the time it is kept off the pCPU. */
-static void start_waits(const struct sched_queue *q, uint64_t now)
+static void start_waits(struct sched_queue *q, uint64_t now)
 {
 	for (unsigned i = 0; i < q->count; i++) {
 		struct vcpu *v = q->vcpus[i];
 
-		if (v->state == VCPU_RUNNABLE && !v->sched.waiting) {
-			v->sched.since = now;
-			v->sched.waiting = true;
-		}
+		if (v->state == VCPU_RUNNABLE && !v->sched.waiting)
+			begin_wait(q, v, now);
 	}
 }
 
@@ -445,6 +531,8 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 		why = SCHED_END_OTHER;
 	end = hal_counter_now();
 	sched_stats_run(v, start, end, why);
+	if (q->shared)
+		sched_share_charge(&q->share, v->vm, end - start);
 	v->sched.last_end = why;
 	v->sched.preempted = v->state == VCPU_RUNNABLE;
 	/* Cut short for a sibling (wake-up or yield): it gets the pCPU back after that one,
@@ -452,10 +540,8 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 	if (v->state == VCPU_RUNNABLE && (why == SCHED_END_WAKE || why == SCHED_END_YIELD) &&
 	    !plain_rr)
 		boost(v);
-	if (v->state == VCPU_RUNNABLE) {
-		v->sched.since = end;
-		v->sched.waiting = true;
-	}
+	if (v->state == VCPU_RUNNABLE)
+		begin_wait(q, v, end);
 }
 
 /* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the

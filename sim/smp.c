@@ -44,13 +44,33 @@ static bool irq_signalled(const struct hal_vcpu_ctx *ctx)
 	return false;
 }
 
+/* The entered vCPU's number (the VMs' vCPUs counted in the order the VMs were added) and VM,
+ * or -1. */
+static int entered(const struct hal_vcpu_ctx *ctx, struct vm **vm)
+{
+	unsigned base = 0;
+
+	for (unsigned k = 0; k < sim_smp.nr_vms; k++) {
+		int i = sim_vcpu_index(sim_smp.vms[k], ctx);
+
+		if (i >= 0) {
+			*vm = sim_smp.vms[k];
+			return (int)base + i;
+		}
+		base += sim_smp.vms[k]->vcpu_count;
+	}
+	return -1;
+}
+
 static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
 {
-	int id = sim_vcpu_index(sim_smp.m->vm, ctx);
+	struct vm *vm = NULL;
+	int id = entered(ctx, &vm);
 	struct sim_smp_vcpu *v;
 	const struct sim_step *s;
+	struct sim_step step;
 
-	if (id < 0 || sim_smp.entries >= ENTRY_LIMIT) {
+	if (id < 0 || id >= VM_MAX_VCPUS || sim_smp.entries >= ENTRY_LIMIT) {
 		fprintf(stderr, "sim: %s\n",
 			id < 0 ? "a context of no vCPU of the machine was entered"
 			       : "the run never ends");
@@ -73,13 +93,17 @@ static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
 	}
 	/* The guest runs up to its trap; what fires meanwhile is taken at the next entry. */
 	sim_hal.counter += sim_smp.ticks_per_entry;
-	if (v->next < v->count) {
+	if (sim_smp.program) {
+		step = sim_smp.program((unsigned)id);
+		s = &step;
+		v->next++;
+	} else if (v->next < v->count) {
 		s = &v->steps[v->next++];
 	} else {
 		sim_smp.ran_out = true;
 		s = &sim_ran_out_step;
 	}
-	sim_step_play(sim_smp.m->vm, ctx, s);
+	sim_step_play(vm, ctx, s);
 	return s->kind;
 }
 
@@ -87,7 +111,18 @@ void sim_smp_attach(struct sim_machine *m)
 {
 	memset(&sim_smp, 0, sizeof(sim_smp));
 	sim_smp.m = m;
+	sim_smp.vms[0] = m->vm;
+	sim_smp.nr_vms = 1;
 	sim_hal.vcpu_enter_hook = smp_enter;
+}
+
+void sim_smp_add_vm(struct vm *vm)
+{
+	if (sim_smp.nr_vms == SIM_SMP_MAX_VMS) {
+		fprintf(stderr, "sim: no room for another VM\n");
+		abort();
+	}
+	sim_smp.vms[sim_smp.nr_vms++] = vm;
 }
 
 struct sim_step *sim_smp_push(unsigned vcpu, struct sim_step step)
@@ -116,17 +151,20 @@ unsigned sim_smp_fresh_pcpu(void)
 
 int sim_smp_run(void)
 {
-	struct vm *vm = sim_smp.m->vm;
 	unsigned pcpu = sim_smp_fresh_pcpu();
 
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (sched_assign(&vm->vcpus[i], pcpu) != 0) {
-			fprintf(stderr, "sim: sched_assign() of vCPU %u failed\n", i);
-			abort();
+	for (unsigned k = 0; k < sim_smp.nr_vms; k++) {
+		struct vm *vm = sim_smp.vms[k];
+
+		for (unsigned i = 0; i < vm->vcpu_count; i++) {
+			if (sched_assign(&vm->vcpus[i], pcpu) != 0) {
+				fprintf(stderr, "sim: sched_assign() of vCPU %u failed\n", i);
+				abort();
+			}
 		}
 	}
 	sched_run();
-	return vm->exit_status;
+	return sim_smp.vms[0]->exit_status;
 }
 
 const struct hal_vcpu_ctx *sim_smp_seen(unsigned vcpu, unsigned n)

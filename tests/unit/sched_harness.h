@@ -61,6 +61,30 @@ static inline struct vcpu *cpu(unsigned n)
 	return &vm->vcpus[n];
 }
 
+/* Give `vm` (vCPU 0 at the program) vCPUs 1 to `n` - 1 there too and bring its vGIC up. */
+static inline void harness_vcpus(struct vm *target, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct vcpu *v;
+
+		assert_int_equal(vm_add_vcpu(target, ENTRY, 0, &v), HV_OK);
+	}
+	vgic_init(target, 64);
+	target->vgic.enable_grp1 = true;
+	for (unsigned i = 0; i < n; i++) {
+		struct vcpu *v = &target->vcpus[i];
+		struct vgic_irq *sgi = &v->vgic.private_irqs[WAKE_SGI];
+		struct vgic_irq *timer = &v->vgic.private_irqs[VTIMER];
+
+		v->ctx.vgic.vmcr = ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
+		/* A kernel at work, IRQs unmasked: not in a critical section (docs/scheduling.md). */
+		v->ctx.pstate = PSTATE_M_EL1H;
+		sgi->group = timer->group = 1;
+		sgi->priority = timer->priority = 0xa0;
+		sgi->enabled = timer->enabled = true;
+	}
+}
+
 /* A VM of `n` runnable vCPUs at the program, its vGIC up (Group 1 on, every CPU interface's
  * mask open, SGI 1 and the timer PPI enabled on every vCPU), the physical interrupts as
  * target/main.c sets them up, and the scripts attached. */
@@ -77,24 +101,7 @@ static inline void machine(unsigned n)
 	assert_int_equal(sim_machine_init(&m, NULL), HV_OK);
 	assert_int_equal(sim_machine_load_program(&m, prog, ARRAY_SIZE(prog)), HV_OK);
 	vm = m.vm;
-	for (unsigned i = 1; i < n; i++) {
-		struct vcpu *v;
-
-		assert_int_equal(vm_add_vcpu(vm, ENTRY, 0, &v), HV_OK);
-	}
-	vgic_init(vm, 64);
-	vm->vgic.enable_grp1 = true;
-	for (unsigned i = 0; i < n; i++) {
-		struct vgic_irq *sgi = &cpu(i)->vgic.private_irqs[WAKE_SGI];
-		struct vgic_irq *timer = &cpu(i)->vgic.private_irqs[VTIMER];
-
-		cpu(i)->ctx.vgic.vmcr = ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
-		/* A kernel at work, IRQs unmasked: not in a critical section (docs/scheduling.md). */
-		cpu(i)->ctx.pstate = PSTATE_M_EL1H;
-		sgi->group = timer->group = 1;
-		sgi->priority = timer->priority = 0xa0;
-		sgi->enabled = timer->enabled = true;
-	}
+	harness_vcpus(vm, n);
 	assert_int_equal(hal_gic_cpu_init(), 0);
 	assert_int_equal(hal_gic_init(0, NULL, NULL, 0), 0);
 	irq_init(&irqs);

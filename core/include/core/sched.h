@@ -15,6 +15,7 @@ struct vm;
  * (tracked in software while it is not loaded, with CNTHP armed for the earliest one). An idle
  * pCPU sleeps in WFI. On top of the round robin: wake-up preemption, no timed preemption while
  * the guest masks IRQs, no starvation, directed yield on WFE (docs/scheduling.md, "The rules").
+ * Several VMs on one pCPU share it by weight, one VM's turn at a time (core/sched_share.h).
  *
  * vCPU states: OFF (PSCI: not started or CPU_OFF), RUNNABLE, RUNNING (loaded on its pCPU),
  * BLOCKED (in WFI). Each queue is only touched by its own pCPU (vCPUs do not migrate yet). */
@@ -64,6 +65,7 @@ struct sched_vcpu {
 	uint64_t stolen;	/* ticks it was runnable while another vCPU had its pCPU */
 	uint64_t wfit_deadline; /* blocked in WFIT: wake at this counter value (0: none) */
 	uint64_t deadline;	/* blocked: its timer's or WFIT's deadline (0: not known yet) */
+	uint64_t away_at; /* other VMs' time on its pCPU when it began waiting (sched_share) */
 	bool kicked;	/* something may have become pending since it blocked (atomic: any pCPU) */
 	bool waiting;	/* runnable, not running, since `since` */
 	uint64_t boost; /* non-zero: runs before the round robin, earliest first */

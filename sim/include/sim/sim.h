@@ -265,7 +265,8 @@ void sim_machine_wfi_wakes(struct sim_machine *m);
  * taken at the next entry. A vCPU whose script runs out calls HV_CALL_EXIT(SIM_GUEST_RAN_OUT),
  * which stops the VM. */
 
-#define SIM_SMP_MAX_STEPS   64	/* per vCPU */
+#define SIM_SMP_MAX_STEPS   64 /* per vCPU */
+#define SIM_SMP_MAX_VMS	    4
 #define SIM_SMP_MAX_ENTRIES 512 /* entries whose vCPU is logged in order[] */
 
 struct sim_smp_vcpu {
@@ -278,7 +279,13 @@ struct sim_smp_vcpu {
 
 struct sim_smp {
 	struct sim_machine *m;
+	/* The VMs whose vCPUs play: m's, then those sim_smp_add_vm() adds. vcpu[] holds their
+	 * vCPUs in that order (VM 0's vCPU 0 first), up to VM_MAX_VCPUS in all. */
+	struct vm *vms[SIM_SMP_MAX_VMS];
+	unsigned nr_vms;
 	struct sim_smp_vcpu vcpu[VM_MAX_VCPUS];
+	/* Non-NULL: plays each vCPU's steps in place of the scripts, asked for one at a time. */
+	struct sim_step (*program)(unsigned vcpu);
 	unsigned order[SIM_SMP_MAX_ENTRIES]; /* the vCPU of each entry, IRQ exits included */
 	unsigned entries, irq_exits;
 	uint64_t ticks_per_entry; /* sim_hal.counter advances this much per step played */
@@ -291,10 +298,13 @@ extern struct sim_smp sim_smp;
 
 /* Empty every script and make sim_hal.vcpu_enter_hook play them on `m`'s vCPUs. */
 void sim_smp_attach(struct sim_machine *m);
+/* Another VM whose vCPUs play too (numbered after those of the VMs before it), on the same
+ * run queue: several VMs sharing one pCPU. Its vCPUs and vGIC are set up by the test. */
+void sim_smp_add_vm(struct vm *vm);
 /* Append a step to vCPU `vcpu`'s script; returns it for further changes. */
 struct sim_step *sim_smp_push(unsigned vcpu, struct sim_step step);
-/* Put every vCPU of the VM on one run queue and sched_run() it until the VM stops; returns the
- * VM's exit status. core/sched.c cannot take vCPUs off a queue, so each run uses a pCPU whose
+/* Put every vCPU of the VMs on one run queue and sched_run() it until they stop; returns the
+ * first VM's exit status. core/sched.c cannot take vCPUs off a queue, so each run uses a pCPU whose
  * queue is still empty (sim_smp_fresh_pcpu()). */
 int sim_smp_run(void);
 /* Make sim_hal.cpu_id a pCPU no earlier run in this process used, and return it. */

@@ -70,7 +70,8 @@ HTESTHELPERS := $(patsubst %,$(HB)/%.o,$(UNIT_HELPERS))
 HFIXTURES := $(patsubst tests/unit/fixtures/%.dts,$(HB)/fixtures/%.dtb,$(FIXTURES))
 FIXTURE_DIR := $(CURDIR)/$(HB)/fixtures
 
-.PHONY: all help deps test test-host test-tsan test-host-tsan test-qemu run run-linux run-linux-smp debug coverage lint fmt fmt-check \
+.PHONY: all help deps test test-host test-tsan test-host-tsan test-qemu run run-linux run-linux-smp \
+        run-multi-vm debug coverage lint fmt fmt-check \
         fuzz fuzz-smoke bench clean
 .DEFAULT_GOAL := all
 
@@ -83,9 +84,11 @@ help:
 	@echo "                     BOOTARGS=, INITRD=)"
 	@echo "make run-linux       boot Linux (VCPUS=$(VCPUS) vCPUs on PCPUS=$(PCPUS) pCPU(s), LINUX_MEM=$(LINUX_MEM) MiB) to a shell"
 	@echo "make run-linux-smp   the same with 4 vCPUs on 4 pCPUs, one each"
+	@echo "make run CONFIG=path.dts  run the VMs of a configuration (configs/*.dts, docs/config.md)"
+	@echo "make run-multi-vm    two Linux VMs, 4 vCPUs each, on one pCPU (configs/multi-vm.dts)"
 	@echo "make debug           like run, but QEMU waits for gdb on 127.0.0.1:$(GDB_PORT)"
 	@echo "make test            deps, lint, fmt-check, test-host, test-tsan, fuzz-smoke, test-qemu (CI)"
-	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan"
+	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan, tools tests"
 	@echo "make test-tsan       the threaded unit tests (test_*_threads.c) under ThreadSanitizer"
 	@echo "make test-host-tsan  the same (the name issue 13 uses)"
 	@echo "make test-qemu       end-to-end cases in tests/qemu/ on QEMU"
@@ -166,6 +169,8 @@ $(HB)/fixtures/%.dtb: tests/unit/fixtures/%.dts | $(DEPS_STAMP)
 
 test-host: $(HTESTS) $(HFIXTURES)
 	@tools/run-unit-tests.sh $(HTESTS)
+	@out=$$($(PYTHON) -m unittest discover -s tests/tools 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "tools tests: $$(echo "$$out" | grep -o 'Ran [0-9]* tests') of tools/hvconfig.py passed"
 
 # ThreadSanitizer: the tests that run threads (test_*_threads.c), over the same sources
 # built once more with -fsanitize=thread (ASan and TSan cannot share a binary).
@@ -249,8 +254,25 @@ comma := ,
 GUEST_DEVICE = $(if $(GUEST),-device guest-loader$(comma)addr=$(GUEST_LOAD_ADDR)$(comma)kernel=$(GUEST)$(if \
                $(BOOTARGS),$(comma)bootargs="$(BOOTARGS)") $(if $(INITRD),-device \
                guest-loader$(comma)addr=$(INITRD_LOAD_ADDR)$(comma)initrd=$(INITRD)))
-run: $(BUILD)/hypervisor.bin
+# `make run CONFIG=path.dts` runs the VMs a configuration describes (docs/config.md):
+# tools/hvconfig.py compiles it into build/configs/, loads the images it names as boot modules
+# and runs QEMU. VCPUS, PCPUS, LINUX_MEM and DISK given on the command line become its cpp
+# knobs (-D NAME=value; DISK= is NO_DISK); a host-file disk that does not exist is made blank
+# with DISK_MIB MiB.
+HVCONFIG = $(PYTHON) tools/hvconfig.py --qemu $(QEMU) --image $(BUILD)/hypervisor.bin \
+	--blank-disks $(DISK_MIB)
+CONFIG_KNOBS = $(foreach v,VCPUS PCPUS LINUX_MEM,$(if $(call given,$(v)),-D $(v)=$($(v)))) \
+	$(if $(call given,DISK),$(if $(DISK),-D 'DISK="$(DISK)"',-D NO_DISK))
+run: $(BUILD)/hypervisor.bin $(if $(CONFIG),guests linux initramfs)
+ifneq ($(CONFIG),)
+	$(HVCONFIG) $(CONFIG_KNOBS) --exec $(CONFIG)
+else
 	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" $(GUEST_DEVICE)
+endif
+# `make run-multi-vm`: two Linux VMs with 4 vCPUs each on one pCPU (configs/multi-vm.dts),
+# each with its own disk (build/disk-a.img, build/disk-b.img, made blank if missing).
+run-multi-vm:
+	$(MAKE) run CONFIG=configs/multi-vm.dts
 # QEMU's gdb stub listens on the loopback interface only: whoever reaches it drives the machine.
 GDB_PORT ?= 1234
 debug: $(BUILD)/hypervisor.bin

@@ -7,6 +7,8 @@ lines. A case may type on the console: its optional "input" is a list of (regex,
 used in order; once a complete console line matches the next pair's regex, its text is
 written to QEMU's stdin, which -nographic connects to the serial console. An optional
 "prepare" callable makes the files a case needs (disk images) and returns an error or None.
+A case with "config" (a configs/*.dts path, "config_defines" for its cpp knobs) runs the
+machine tools/hvconfig.py makes of it instead of one built from "smp", "mem" and "guest".
 An optional "raw_expect" / "raw_forbid" lists byte strings that must / must not occur in the
 console output exactly as QEMU gave it (line ends included), checked once the case ran.
 
@@ -23,6 +25,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cases import CASES  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import hvconfig  # noqa: E402
 
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
            "-no-reboot", "-nic", "none", "-semihosting-config", "enable=on,target=native"]
@@ -91,9 +96,17 @@ def run_case_in(case, args, workdir):
         if problem:
             return problem, []
     board = ["-smp", str(case.get("smp", 1)), "-m", case.get("mem", "512M")]
-    cmd = [args.qemu] + MACHINE + board + [
-        "-kernel", args.image,
-        "-append", " ".join(["hv.exit=semihosting"] + case.get("bootargs", []))]
+    append = " ".join(["hv.exit=semihosting"] + case.get("bootargs", []))
+    cmd = [args.qemu] + MACHINE + board + ["-kernel", args.image, "-append", append]
+    if "config" in case:
+        # A configuration (docs/config.md) says the whole machine: tools/hvconfig.py's command
+        # line, its compiled tree in the case's scratch directory.
+        try:
+            cmd = hvconfig.qemu_command(case["config"], case.get("config_defines", []),
+                                        out_dir=workdir, image=args.image, qemu=args.qemu,
+                                        append=append, blank_mib=case.get("blank_disks", 0))
+        except hvconfig.ConfigError as e:
+            return "tools/hvconfig.py: %s" % e, []
     if "guest" in case:
         # The guest image becomes a multiboot,kernel module node under /chosen.
         cmd += ["-device", "guest-loader,addr=0x%x,kernel=%s,bootargs=%s" % (

@@ -27,9 +27,12 @@ static struct spinlock console_lock = SPINLOCK_INIT;
 static struct vm *console_focus;
 /* Input goes to the hypervisor console (core/hvconsole.c) instead of a VM. */
 static bool console_hv;
-/* Console input waits in the physical UART while the focus VM's device is full: one byte
- * already read is held here and the UART's receive interrupt is off until there is room. */
-static int console_held = -1;
+/* Console input read from the UART that the focus VM's device had no room for yet, oldest
+ * first. While it is full the UART's receive interrupt is off (`console_paused`) and the rest
+ * waits in the UART. Reading ahead of a VM that does not read its input lets a Ctrl-] through
+ * all the same: what was held for that VM is dropped when the focus moves. */
+static char console_held[IRQ_CONSOLE_HELD_MAX];
+static unsigned console_held_head, console_held_count;
 static bool console_paused;
 static struct log_ratelimit unexpected_log;
 
@@ -68,9 +71,9 @@ static void focus_on(struct vm *vm, bool hv)
 {
 	console_focus = vm;
 	console_hv = hv;
-	/* A byte held back for the old focus goes to the new one. */
-	if (console_paused)
-		console_paused = false;
+	/* What was typed for the old focus is not for the new one. */
+	console_held_count = 0;
+	console_paused = false;
 	if (cfg.uart)
 		hal_console_rx_irq(vm != NULL || hv);
 }
@@ -119,7 +122,6 @@ void irq_console_forget(struct vm *vm)
 		next = console_vm_next_input(vm);
 		if (!next)
 			next = console_vm_next_input(NULL);
-		console_held = -1; /* it was typed for the VM that goes */
 		focus_on(next != vm ? next : NULL, next == vm || !next);
 		if (console_vm_tagging())
 			announce();
@@ -139,40 +141,58 @@ static void focus_next(void)
 	announce();
 }
 
-/* What the UART has, to the focus VM's device until it is full. console_lock held. */
+/* Hand held input to the focus VM's device while it takes it. console_lock held. */
+static void deliver_held(void)
+{
+	struct vm *vm = console_focus;
+
+	while (console_held_count) {
+		if (!vm || !vm->console_rx) {
+			console_held_count = 0; /* nobody listens: dropped, as on a bare UART */
+			return;
+		}
+		if (!vm->console_rx(vm, console_held[console_held_head]))
+			return;
+		console_held_head = (console_held_head + 1) % IRQ_CONSOLE_HELD_MAX;
+		console_held_count--;
+	}
+}
+
+/* What the UART has: Ctrl-] moves the focus, the rest goes to the hypervisor console or, in
+ * order, to the focus VM's device as far as it has room. console_lock held. */
 static void console_input(void)
 {
 	int c;
 
-	while ((c = console_held >= 0 ? console_held : hal_console_getc()) >= 0) {
-		struct vm *vm = console_focus;
-
-		console_held = -1;
-		if (c == CONSOLE_ESCAPE) {
-			focus_next();
-			continue;
-		}
-		if (console_hv) {
-			hvconsole_input((char)c);
-			continue;
-		}
-		if (!vm || !vm->console_rx)
-			continue; /* nobody listens: input is dropped, as on a bare UART */
-		if (!vm->console_rx(vm, (char)c)) {
-			console_held = c;
+	for (;;) {
+		deliver_held();
+		if (console_held_count == IRQ_CONSOLE_HELD_MAX) {
+			/* Flow control: the rest waits in the UART until the guest reads. */
 			console_paused = true;
 			hal_console_rx_irq(false);
 			return;
 		}
+		c = hal_console_getc();
+		if (c < 0)
+			return;
+		if (c == CONSOLE_ESCAPE)
+			focus_next();
+		else if (console_hv)
+			hvconsole_input((char)c);
+		else
+			console_held[(console_held_head + console_held_count++) %
+				     IRQ_CONSOLE_HELD_MAX] = (char)c;
 	}
 }
 
 void irq_console_drained(struct vm *vm)
 {
 	spin_lock(&console_lock);
-	if (vm == console_focus && console_paused) {
-		console_paused = false;
-		hal_console_rx_irq(true);
+	if (vm == console_focus && console_held_count) {
+		if (console_paused) {
+			console_paused = false;
+			hal_console_rx_irq(true);
+		}
 		console_input();
 	}
 	spin_unlock(&console_lock);

@@ -272,6 +272,26 @@ static void test_console_vm_ctrl_bracket_cycles_focus_and_hv_console(void **stat
 	assert_int_equal(read_reg(&mb, FR) & 0x10, 0x10);
 }
 
+/* A VM that does not read its input cannot keep the keyboard: Ctrl-] typed behind what fills
+ * its FIFO still moves the focus, and what was held for it is not handed to the next VM. */
+static void test_console_vm_ctrl_bracket_gets_past_a_vm_that_does_not_read(void **state)
+{
+	char fill[41];
+
+	add(&ma, true);
+	add(&mb, true);
+	memset(fill, 'f', 40);
+	fill[40] = '\0';
+	type(fill);
+	type("\x1dx");
+	assert_true(console_has_line("hv: console input -> beta (Ctrl-] for next)"));
+	assert_int_equal(read_reg(&mb, DR), 'x');
+	assert_int_equal(read_reg(&mb, FR) & 0x10, 0x10);
+	for (unsigned i = 0; i < 32; i++) /* its FIFO's worth, nothing more */
+		assert_int_equal(read_reg(&ma, DR), 'f');
+	assert_int_equal(read_reg(&ma, FR) & 0x10, 0x10);
+}
+
 static void test_console_vm_vm_without_input_is_skipped(void **state)
 {
 	add(&ma, false);
@@ -313,6 +333,7 @@ int main(void)
 	    T(test_console_vm_full_ring_keeps_output_and_says_txff),
 	    T(test_console_vm_removed_vm_flushes_its_open_line),
 	    T(test_console_vm_ctrl_bracket_cycles_focus_and_hv_console),
+	    T(test_console_vm_ctrl_bracket_gets_past_a_vm_that_does_not_read),
 	    T(test_console_vm_vm_without_input_is_skipped),
 	    T(test_console_vm_focus_moves_on_when_its_vm_goes),
 	};

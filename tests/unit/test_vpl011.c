@@ -407,26 +407,28 @@ static void test_vpl011_full_fifo_refuses_input_and_says_so(void **state)
 	assert_int_equal(rd(FR, 4) & 0x50, 0x10);
 }
 
-/* The whole path from the physical UART: more input than the FIFO holds waits in the UART
- * (its receive interrupt off) and flows in as the guest reads; nothing is lost. */
+/* The whole path from the physical UART: more input than the FIFO and the hypervisor's
+ * read-ahead hold waits in the UART (its receive interrupt off) and flows in as the guest
+ * reads; nothing is lost. */
 static void test_vpl011_console_input_beyond_the_fifo_is_held_back_not_lost(void **state)
 {
 	static const struct irq_config cfg = {.uart = 33};
-	char line[41];
+	enum { N = 32 + IRQ_CONSOLE_HELD_MAX + 8 };
+	char line[N + 1];
 
 	vgic_init(m.vm, 64);
 	irq_init(&cfg);
 	irq_set_console_focus(m.vm);
 	assert_true(sim_hal.console_rx.irq_enabled);
-	for (int i = 0; i < 40; i++)
+	for (int i = 0; i < N; i++)
 		line[i] = (char)('A' + i % 26);
-	line[40] = '\0';
+	line[N] = '\0';
 	sim_console_feed(line);
 	sim_gic_raise(33);
 	irq_handle_physical(NULL);
 	assert_int_equal(rd(FR, 4) & 0x40, 0x40);     /* full */
 	assert_false(sim_hal.console_rx.irq_enabled); /* the rest waits in the UART */
-	for (int i = 0; i < 40; i++)
+	for (int i = 0; i < N; i++)
 		assert_int_equal(rd(DR, 4), line[i]);
 	assert_int_equal(rd(FR, 4) & 0x10, 0x10); /* all read, in order */
 	assert_true(sim_hal.console_rx.irq_enabled);

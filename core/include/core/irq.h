@@ -42,6 +42,10 @@ void irq_set_console_focus(struct vm *vm);
  * Ctrl-] (CONSOLE_ESCAPE) in the input moves the focus to the next VM that takes input, after
  * the last one to the hypervisor console (core/hvconsole.h), then round again. */
 #define CONSOLE_ESCAPE 0x1d
+/* Bytes of input read ahead of a focus VM whose device is full, before the rest is left in the
+ * UART: a Ctrl-] typed within them still moves the focus (what they held for the VM is
+ * dropped then). */
+#define IRQ_CONSOLE_HELD_MAX 64
 /* `vm` takes input: it gets the focus if nobody has it. */
 void irq_console_offer(struct vm *vm);
 /* `vm` goes: if it has the focus, the next VM (or the hypervisor console) gets it. After

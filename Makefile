@@ -167,9 +167,16 @@ $(HB)/fixtures/%.dtb: tests/unit/fixtures/%.dts | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
-test-host: $(HTESTS) $(HFIXTURES)
+# The hypervisor's configuration reader as a host program, for tests/tools/test_hvconfig.py.
+VMCONFIG_CHECK := $(HB)/tools/vmconfig_check
+$(VMCONFIG_CHECK): tests/tools/vmconfig_check.c $(HLIB)
+	$(call say,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SANITIZE) $< $(HLIB) -o $@
+
+test-host: $(HTESTS) $(HFIXTURES) $(VMCONFIG_CHECK)
 	@tools/run-unit-tests.sh $(HTESTS)
-	@out=$$($(PYTHON) -m unittest discover -s tests/tools 2>&1) || { echo "$$out"; exit 1; }; \
+	@out=$$(VMCONFIG_CHECK=$(VMCONFIG_CHECK) $(PYTHON) -m unittest discover -s tests/tools 2>&1) || { echo "$$out"; exit 1; }; \
 		echo "tools tests: $$(echo "$$out" | grep -o 'Ran [0-9]* tests') of tools/hvconfig.py passed"
 
 # ThreadSanitizer: the tests that run threads (test_*_threads.c), over the same sources
@@ -370,4 +377,4 @@ clean:
 
 -include $(TOBJS:.o=.d) $(TGEN)/hal_offsets.d $(HOBJS:.o=.d) $(COBJS:.o=.d) $(HTESTHELPERS:.o=.d) \
 	$(CTESTHELPERS:.o=.d) $(HTESTS:=.d) $(CTESTS:=.d) $(TSOBJS:.o=.d) $(TSTESTHELPERS:.o=.d) \
-	$(TSAN_TESTS:=.d)
+	$(TSAN_TESTS:=.d) $(VMCONFIG_CHECK).d

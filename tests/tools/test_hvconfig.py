@@ -145,5 +145,82 @@ class HvconfigTest(unittest.TestCase):
         self.assertEqual(self.get(dtb, "/vms/linux0", "affinity"), ["0", "1", "2", "3"])
 
 
+CHECK = os.path.abspath(os.environ.get("VMCONFIG_CHECK",
+                                      os.path.join(ROOT, "build/host/tools/vmconfig_check")))
+
+
+@unittest.skipUnless(os.path.exists(CHECK), "no %s (make test-host builds it)" % CHECK)
+class ReadBackTest(unittest.TestCase):
+    """What the tool makes of the shipped configurations, read by the hypervisor's own reader
+    (core/vmconfig.c built for the host: tests/tools/vmconfig_check.c) against the modules the
+    QEMU command line loads: the two sides agree on every address and index."""
+
+    def setUp(self):
+        self.old = os.getcwd()
+        self.dir = tempfile.mkdtemp(prefix="hvconfig-")
+        os.chdir(self.dir)
+        os.makedirs("build/guests/linux")
+        for name, size in (("build/guests/linux/Image", 3 << 20),
+                           ("build/guests/linux/initramfs.cpio.gz", 1000),
+                           ("build/guests/heartbeat.bin", 8192)):
+            with open(name, "wb") as f:
+                f.truncate(size)
+
+    def tearDown(self):
+        os.chdir(self.old)
+        shutil.rmtree(self.dir)
+
+    def read_back(self, config, defines=()):
+        cmd = hvconfig.qemu_command(os.path.join(ROOT, config), defines, out_dir="out",
+                                    blank_mib=1)
+        args = [CHECK, "", opt(cmd, "-smp")[0], str(int(opt(cmd, "-m")[0][:-1]) - 512)]
+        for dev in opt(cmd, "-device"):
+            if dev.startswith("guest-loader,"):
+                fields = dict(f.split("=", 1) for f in dev.split(",")[1:])
+                path = fields.get("kernel") or fields.get("initrd")
+                args += [fields["addr"], str(os.path.getsize(path))]
+                if path.endswith(".dtb"):
+                    args[1] = path
+        out = subprocess.run(args, capture_output=True, text=True)
+        return out.returncode, out.stdout.splitlines()
+
+    def test_linux_and_its_knobs(self):
+        rc, vms = self.read_back("configs/linux.dts")
+        self.assertEqual(rc, 0, vms)
+        self.assertEqual(vms, ["linux0 vcpus=4 pcpus=0,0,0,0 mib=512 kernel=0x50000000+3145728 "
+                               "initrd=0x50400000+1000 disks=host:0 console weight=256"])
+        rc, vms = self.read_back("configs/linux.dts",
+                                 ["VCPUS=3", "PCPUS=2", "LINUX_MEM=256", "NO_DISK"])
+        self.assertEqual(vms, ["linux0 vcpus=3 pcpus=0,1,0 mib=256 kernel=0x50000000+3145728 "
+                               "initrd=0x50400000+1000 disks= console weight=256"])
+        rc, vms = self.read_back("configs/linux-smp.dts")
+        self.assertIn("linux0 vcpus=4 pcpus=0,1,2,3 mib=512", vms[0])
+
+    def test_multi_vm_gives_each_vm_its_own_disk(self):
+        rc, vms = self.read_back("configs/multi-vm.dts")
+        self.assertEqual(rc, 0, vms)
+        self.assertEqual(vms, [
+            "linux-a vcpus=4 pcpus=0,0,0,0 mib=512 kernel=0x50000000+3145728 "
+            "initrd=0x50400000+1000 disks=host:0 console weight=256",
+            "linux-b vcpus=4 pcpus=0,0,0,0 mib=512 kernel=0x50000000+3145728 "
+            "initrd=0x50400000+1000 disks=host:1 weight=256"])
+
+    def test_quad_runs_four_vms_over_two_pcpus(self):
+        rc, vms = self.read_back("configs/quad.dts")
+        self.assertEqual(rc, 0, vms)
+        self.assertEqual([v.split(" mib")[0] for v in vms],
+                         ["linux-a vcpus=2 pcpus=0,1", "linux-b vcpus=1 pcpus=0",
+                          "linux-c vcpus=1 pcpus=1", "heartbeat vcpus=1 pcpus=1"])
+        self.assertTrue(vms[3].endswith("kernel=0x50600000+8192 disks= weight=64"), vms[3])
+
+    def test_the_invalid_qemu_case_is_refused_by_the_reader(self):
+        with open("build/guests/boot.bin", "wb") as f:
+            f.truncate(4096)
+        rc, out = self.read_back("tests/qemu/configs/ram-overlap.dts")
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, ["error: config: /vms/clash: ram-base: RAM [0x8000000-0x10000000) "
+                               "overlaps the GIC distributor [0x8000000-0x8010000)"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -86,7 +86,7 @@ help:
 	@echo "make run-linux-smp   the same with 4 vCPUs on 4 pCPUs, one each"
 	@echo "make run CONFIG=path.dts  run the VMs of a configuration (configs/*.dts, docs/config.md)"
 	@echo "make run-multi-vm    two Linux VMs, 4 vCPUs each, on one pCPU (configs/multi-vm.dts)"
-	@echo "make debug           like run, but QEMU waits for gdb on 127.0.0.1:$(GDB_PORT)"
+	@echo "make debug           like run (CONFIG= too), but QEMU waits for gdb on 127.0.0.1:$(GDB_PORT)"
 	@echo "make test            deps, lint, fmt-check, test-host, test-tsan, fuzz-smoke, test-qemu (CI)"
 	@echo "make test-host       CMocka unit tests of core/ vdev/ on x86-64 with ASan+UBSan, tools tests"
 	@echo "make test-tsan       the threaded unit tests (test_*_threads.c) under ThreadSanitizer"
@@ -282,10 +282,14 @@ run-multi-vm:
 	$(MAKE) run CONFIG=configs/multi-vm.dts
 # QEMU's gdb stub listens on the loopback interface only: whoever reaches it drives the machine.
 GDB_PORT ?= 1234
-debug: $(BUILD)/hypervisor.bin
+debug: $(BUILD)/hypervisor.bin $(if $(CONFIG),guests linux initramfs)
 	@echo "QEMU waits for gdb: gdb-multiarch $(BUILD)/hypervisor.elf -ex 'target remote 127.0.0.1:$(GDB_PORT)'"
+ifneq ($(CONFIG),)
+	$(HVCONFIG) $(CONFIG_KNOBS) --exec $(CONFIG) -- -S -gdb tcp:127.0.0.1:$(GDB_PORT)
+else
 	$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) -kernel $< -append "$(HV_ARGS)" \
 		$(GUEST_DEVICE) -S -gdb tcp:127.0.0.1:$(GDB_PORT)
+endif
 
 # Bare-metal test guests (tests/qemu/guests/guests.mk defines `guests`).
 include tests/qemu/guests/guests.mk

@@ -4,7 +4,8 @@
 #  - every phony target of the Makefile is listed by `make help` and in the README's table;
 #  - the folders `make lint` checks are the ones help and the README name;
 #  - `make debug` binds QEMU's gdb stub to 127.0.0.1 only;
-#  - `make run GUEST= VCPUS= INITRD=` passes the vCPU count and loads the initrd as a module.
+#  - `make run GUEST= VCPUS= INITRD=` passes the vCPU count and loads the initrd as a module;
+#  - `make run CONFIG=` hands the config and its knobs to tools/hvconfig.py.
 # Prints each disagreement; exits 1 if any.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -50,6 +51,13 @@ printf '%s\n' "$run" | grep -q 'hv.vcpus=3' || fail "make run VCPUS=3 does not p
 printf '%s\n' "$run" | grep -q 'guest-loader,addr=0x[0-9a-f]*,initrd=i.cpio' ||
 	fail "make run INITRD= does not load the initrd as a boot module"
 printf '%s\n' "$run" | grep -q 'kernel=g.bin' || fail "make run GUEST= does not load the guest"
+
+run=$($MAKE -s -n run CONFIG=configs/linux.dts VCPUS=3 DISK=)
+printf '%s\n' "$run" | grep -q 'tools/hvconfig.py .*-D VCPUS=3 .*-D NO_DISK .*--exec configs/linux.dts' ||
+	fail "make run CONFIG= VCPUS=3 DISK= does not run the config through tools/hvconfig.py with its knobs"
+debug=$($MAKE -s -n debug CONFIG=configs/linux.dts)
+printf '%s\n' "$debug" | grep -q 'tools/hvconfig.py .*configs/linux.dts -- -S -gdb tcp:127\.0\.0\.1:' ||
+	fail "make debug CONFIG= does not bind the gdb stub to 127.0.0.1"
 
 [ "$bad" = 0 ] && echo "targets: make help, README and Makefile agree"
 exit "$bad"

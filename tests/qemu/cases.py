@@ -136,6 +136,11 @@ from console_cases import CONSOLE_CASES  # noqa: E402
 
 CASES += CONSOLE_CASES
 
+# Configurations (docs/config.md) through tools/hvconfig.py.
+from config_cases import CONFIG_CASES  # noqa: E402
+
+CASES += CONFIG_CASES
+
 # Overcommit: Linux with 4 vCPUs on one pCPU (docs/scheduling.md).
 from sched_cases import SCHED_CASES  # noqa: E402
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """make bench: trap-path costs measured from inside a guest, several pCPUs (bench_smp.py),
-and overcommit (bench_sched.py).
+overcommit (bench_sched.py) and the CPU share of VMs on one pCPU (bench_share.py).
 
 Runs the bench guest (tests/qemu/guests, `bench: <op> <iterations> <ticks> <cntfrq>` lines)
 under the hypervisor, once with QEMU `-icount shift=0` (deterministic: the guest's counter
@@ -21,6 +21,7 @@ import sys
 import bench_boot
 import bench_shell
 import bench_sched
+import bench_share
 import bench_smp
 
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "max", "-nographic",
@@ -129,10 +130,15 @@ def main():
     ap.add_argument("--pingpong-guest", default="build/guests/smp_pingpong.bin")
     ap.add_argument("--only-smp", action="store_true",
                     help="only the rows of several pCPUs (tools/bench_smp.py)")
+    ap.add_argument("--only-share", action="store_true",
+                    help="only the CPU-share rows of VMs on one pCPU (tools/bench_share.py)")
     args = ap.parse_args()
 
     if args.only_smp:
         bench_smp.main_rows(args, args.boot_reps)
+        return
+    if args.only_share:
+        bench_share.cpu_share(args.qemu, args.image, args.timeout)
         return
     det = run(args, icount=True)
     wall = run(args, icount=False)
@@ -166,6 +172,8 @@ def main():
     print()
     bench_sched.overcommit(args.qemu, args.image, os.path.dirname(args.guest), args.boot_reps,
                            args.timeout)
+    print()
+    bench_share.cpu_share(args.qemu, args.image, args.timeout)
 
 
 if __name__ == "__main__":

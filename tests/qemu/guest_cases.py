@@ -50,6 +50,7 @@ GUEST_CHECKS = {
     "virtio_slots": 33,
     "virtio_hostile": 169,
     "smp_pingpong": 4,
+    "spin": 3,
 }
 
 
@@ -237,6 +238,9 @@ GUEST_CASES = [
     virtio_guest("virtio_good", True),
     hostile_virtio_guest(False),
     hostile_virtio_guest(True),
+    # The CPU-bound guest of `make bench`'s CPU-share rows: it finds its vCPUs by CPU_ON and
+    # counts the work each did in its window.
+    dict(checking_guest("spin", [r"bench: spin 2 [1-9]\d* "]), bootargs=["hv.vcpus=2"]),
     # bench has no case: `make bench` runs it.
     # A text file taken as a raw image: its first word is UNDEFINED, the vector (VBAR_EL1 0 at
     # reset) is not in RAM, so the exception faults at its own vector: the VM is stopped with a

@@ -28,10 +28,7 @@ static struct vm_out outs[VM_MAX];
 /* The VMs on the console in the order they came; registry_lock guards it (taken before a
  * slot's lock, never while waiting for the UART). */
 static struct spinlock registry_lock = SPINLOCK_INIT;
-static struct {
-	struct vm *vm;
-	bool input;
-} order[VM_MAX];
+static struct vm *order[VM_MAX];
 static unsigned order_count;
 static atomic_bool tagging;
 
@@ -83,7 +80,7 @@ static void flush_locked(unsigned id, bool open)
 	set_pending(id, o->len != 0);
 }
 
-void console_vm_added(struct vm *vm, bool input)
+void console_vm_added(struct vm *vm, bool focus)
 {
 	struct vm_out *o = &outs[vm->id];
 	bool first_pair;
@@ -95,14 +92,11 @@ void console_vm_added(struct vm *vm, bool input)
 	format(o->tag, sizeof(o->tag), "[%s] ", vm->name);
 	o->len = 0;
 	spin_unlock(&o->lock);
-	order[order_count].vm = vm;
-	order[order_count].input = input;
-	order_count++;
+	order[order_count++] = vm;
 	/* The first time a second VM comes, tags start and the focus is said. */
 	first_pair = order_count > 1 && !atomic_exchange(&tagging, true);
 	spin_unlock(&registry_lock);
-	if (input)
-		irq_console_offer(vm);
+	irq_console_offer(vm, focus);
 	if (first_pair)
 		irq_console_announce();
 }
@@ -125,7 +119,7 @@ void console_vm_removed(struct vm *vm)
 	}
 	spin_unlock(&o->lock);
 	spin_lock(&registry_lock);
-	for (i = 0; i < order_count && order[i].vm != vm; i++)
+	for (i = 0; i < order_count && order[i] != vm; i++)
 		;
 	if (i < order_count) {
 		memmove(&order[i], &order[i + 1], (order_count - i - 1) * sizeof(order[0]));
@@ -226,20 +220,19 @@ void console_vm_flush_due(void)
 	}
 }
 
-struct vm *console_vm_next_input(const struct vm *after)
+struct vm *console_vm_next(const struct vm *after)
 {
 	struct vm *next = NULL;
 	unsigned i = 0;
 
 	spin_lock(&registry_lock);
 	if (after) {
-		while (i < order_count && order[i].vm != after)
+		while (i < order_count && order[i] != after)
 			i++;
 		i = i < order_count ? i + 1 : 0;
 	}
-	for (; i < order_count && !next; i++)
-		if (order[i].input)
-			next = order[i].vm;
+	if (i < order_count)
+		next = order[i];
 	spin_unlock(&registry_lock);
 	return next;
 }
@@ -248,6 +241,6 @@ void console_vm_each(void (*fn)(void *ctx, struct vm *vm), void *ctx)
 {
 	spin_lock(&registry_lock);
 	for (unsigned i = 0; i < order_count; i++)
-		fn(ctx, order[i].vm);
+		fn(ctx, order[i]);
 	spin_unlock(&registry_lock);
 }

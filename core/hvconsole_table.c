@@ -20,8 +20,7 @@ struct vm_view {
 	enum vm_state state;
 	unsigned vcpus;
 	unsigned pcpu_of[VM_MAX_VCPUS];
-	unsigned weight; /* 0: not known (no configuration) */
-	bool console;
+	unsigned weight; /* 0: not known */
 };
 
 /* One row of the stats table: a vCPU, or a VM's total. */
@@ -161,8 +160,7 @@ static void collect_live(void *p, struct vm *vm)
 	v->vcpus = MIN(vm->vcpu_count, (unsigned)VM_MAX_VCPUS);
 	for (unsigned i = 0; i < v->vcpus; i++)
 		v->pcpu_of[i] = vm->vcpus[i].pcpu;
-	v->weight = 0;
-	v->console = vm->console_rx != NULL;
+	v->weight = vm->weight;
 }
 
 static void print_view(const struct vm_view *v)
@@ -178,8 +176,8 @@ static void print_view(const struct vm_view *v)
 		format(weight, sizeof(weight), "%u", v->weight);
 	else
 		format(weight, sizeof(weight), "-");
-	log_info("hv: %-16s %-9s %5u  %-16s %6s  %s", v->name, state_name(v->state, v->live),
-		 v->vcpus, pcpus, weight, v->console ? "yes" : "no");
+	log_info("hv: %-16s %-9s %5u  %-16s %6s", v->name, state_name(v->state, v->live), v->vcpus,
+		 pcpus, weight);
 }
 
 /* The live view of `name` in `ctx`, or NULL. */
@@ -199,8 +197,7 @@ void hvconsole_list(void)
 
 	ctx.count = 0;
 	console_vm_each(collect_live, &ctx);
-	log_info("hv: %-16s %-9s %5s  %-16s %6s  %s", "VM", "state", "vCPUs", "on pCPUs", "weight",
-		 "console");
+	log_info("hv: %-16s %-9s %5s  %-16s %6s", "VM", "state", "vCPUs", "on pCPUs", "weight");
 	for (unsigned i = 0; cfg && i < cfg->count; i++) {
 		const struct vm_config *c = &cfg->vm[i];
 		struct vm_view *live = find_live(&ctx, c->name), v;
@@ -213,8 +210,8 @@ void hvconsole_list(void)
 		} else {
 			shown[live - ctx.live] = true;
 		}
-		v.weight = c->weight;
-		v.console = c->console;
+		if (!live)
+			v.weight = c->weight;
 		print_view(&v);
 	}
 	/* VMs on the console that the configuration does not name (none is given). */

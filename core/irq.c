@@ -96,11 +96,14 @@ void irq_set_console_focus(struct vm *vm)
 	spin_unlock(&console_lock);
 }
 
-void irq_console_offer(struct vm *vm)
+void irq_console_offer(struct vm *vm, bool take)
 {
 	spin_lock(&console_lock);
-	if (!console_focus && !console_hv)
+	if (take || (!console_focus && !console_hv)) {
 		focus_on(vm, false);
+		if (take && console_vm_tagging())
+			announce();
+	}
 	spin_unlock(&console_lock);
 }
 
@@ -119,9 +122,9 @@ void irq_console_forget(struct vm *vm)
 	if (console_focus == vm) {
 		/* The next VM in the cycle, else the first; the hypervisor console if that is
 		 * this one too. */
-		next = console_vm_next_input(vm);
+		next = console_vm_next(vm);
 		if (!next)
-			next = console_vm_next_input(NULL);
+			next = console_vm_next(NULL);
 		focus_on(next != vm ? next : NULL, next == vm || !next);
 		if (console_vm_tagging())
 			announce();
@@ -129,14 +132,14 @@ void irq_console_forget(struct vm *vm)
 	spin_unlock(&console_lock);
 }
 
-/* Ctrl-]: the next VM that takes input, after the last the hypervisor console, then the first
- * VM again. console_lock held. */
+/* Ctrl-]: the next VM, after the last the hypervisor console, then the first VM again.
+ * console_lock held. */
 static void focus_next(void)
 {
-	struct vm *next = console_vm_next_input(console_hv ? NULL : console_focus);
+	struct vm *next = console_vm_next(console_hv ? NULL : console_focus);
 
 	if (!next && console_hv)
-		return; /* no VM takes input: the hypervisor console keeps it */
+		return; /* no VM: the hypervisor console keeps it */
 	focus_on(next, next == NULL);
 	announce();
 }

@@ -22,8 +22,8 @@ CONSOLE_CASES = [
         "expect": [r"^uart_rx: ready$",
                    r"^hv: console input -> hypervisor console \(Ctrl-\] for next\)$",
                    r"^hv:   stats \[VM\]",
-                   r"^hv: VM +state +vCPUs +on pCPUs +weight +console$",
-                   r"^hv: vm0 +running +1  0 +- +yes$",
+                   r"^hv: VM +state +vCPUs +on pCPUs +weight$",
+                   r"^hv: vm0 +running +1  0 +[0-9]+$",
                    r"^vm0: +exits +mmio +sysreg +wfx +hvc +smc +irq +abort +undef +run_us "
                    r"+wait_us$",
                    r"^vm0: vcpu0 +[1-9][0-9]* ",

@@ -58,9 +58,9 @@ static int setup(void **state)
 	return 0;
 }
 
-static void add(struct sim_machine *m, bool input)
+static void add(struct sim_machine *m, bool focus)
 {
-	console_vm_added(m->vm, input);
+	console_vm_added(m->vm, focus);
 	if (m == &ma)
 		a_added = true;
 	else
@@ -127,7 +127,7 @@ static void test_console_vm_one_vm_goes_out_untagged_byte_by_byte(void **state)
 static void test_console_vm_two_vms_lines_are_tagged_and_never_mixed(void **state)
 {
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	console_settle();
 	sim_console_clear();
 	/* Byte by byte in turns, as two guests on two pCPUs would. */
@@ -144,7 +144,7 @@ static void test_console_vm_second_vm_says_who_has_the_input(void **state)
 {
 	add(&ma, true);
 	assert_false(console_vm_tagging());
-	add(&mb, true);
+	add(&mb, false);
 	assert_true(console_vm_tagging());
 	assert_true(console_has_line("hv: console input -> alpha (Ctrl-] for next)"));
 }
@@ -152,7 +152,7 @@ static void test_console_vm_second_vm_says_who_has_the_input(void **state)
 static void test_console_vm_open_line_shows_when_the_vm_waits(void **state)
 {
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	console_settle();
 	sim_console_clear();
 	say(&ma, "/ # ");
@@ -177,7 +177,7 @@ static void test_console_vm_wfi_trap_shows_the_open_line(void **state)
 
 	assert_int_equal(sim_machine_load_program(&ma, prog, 1), HV_OK);
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	console_settle();
 	sim_console_clear();
 	say(&ma, "login: ");
@@ -191,7 +191,7 @@ static void test_console_vm_wfi_trap_shows_the_open_line(void **state)
 static void test_console_vm_open_line_shows_after_the_flush_time(void **state)
 {
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	console_settle();
 	sim_console_clear();
 	say(&mb, "login: ");
@@ -210,7 +210,7 @@ static void test_console_vm_full_ring_keeps_output_and_says_txff(void **state)
 	static char big[CONSOLE_VM_LINE_MAX + 1];
 
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	console_settle();
 	sim_console_clear();
 	memset(fill, '.', sizeof(fill));
@@ -237,7 +237,7 @@ static void test_console_vm_full_ring_keeps_output_and_says_txff(void **state)
 static void test_console_vm_removed_vm_flushes_its_open_line(void **state)
 {
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	console_settle();
 	sim_console_clear();
 	say(&mb, "reboot: Power down");
@@ -250,7 +250,7 @@ static void test_console_vm_removed_vm_flushes_its_open_line(void **state)
 static void test_console_vm_ctrl_bracket_cycles_focus_and_hv_console(void **state)
 {
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	sim_console_clear();
 	type("a");
 	assert_int_equal(read_reg(&ma, DR), 'a');
@@ -279,7 +279,7 @@ static void test_console_vm_ctrl_bracket_gets_past_a_vm_that_does_not_read(void 
 	char fill[41];
 
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	memset(fill, 'f', 40);
 	fill[40] = '\0';
 	type(fill);
@@ -292,23 +292,28 @@ static void test_console_vm_ctrl_bracket_gets_past_a_vm_that_does_not_read(void 
 	assert_int_equal(read_reg(&ma, FR) & 0x10, 0x10);
 }
 
-static void test_console_vm_vm_without_input_is_skipped(void **state)
+/* The configuration's `console;` VM gets the input even when it is not the first. */
+static void test_console_vm_focus_goes_to_the_vm_that_asks_for_it(void **state)
 {
 	add(&ma, false);
 	add(&mb, true);
+	assert_true(console_has_line("hv: console input -> beta (Ctrl-] for next)"));
 	type("q");
 	assert_int_equal(read_reg(&mb, DR), 'q');
+	assert_int_equal(read_reg(&ma, FR) & 0x10, 0x10);
 	type("\x1d");
 	assert_true(console_has_line("hv: console input -> hypervisor console (Ctrl-] for next)"));
 	type("\x1d");
-	assert_true(console_has_line("hv: console input -> beta (Ctrl-] for next)"));
-	assert_int_equal(read_reg(&ma, FR) & 0x10, 0x10);
+	assert_true(console_has_line("hv: console input -> alpha (Ctrl-] for next)"));
+	type("r");
+	assert_int_equal(read_reg(&ma, DR), 'r');
+	assert_int_equal(read_reg(&mb, FR) & 0x10, 0x10);
 }
 
 static void test_console_vm_focus_moves_on_when_its_vm_goes(void **state)
 {
 	add(&ma, true);
-	add(&mb, true);
+	add(&mb, false);
 	console_vm_removed(ma.vm);
 	a_added = false;
 	assert_true(console_has_line("hv: console input -> beta (Ctrl-] for next)"));
@@ -334,7 +339,7 @@ int main(void)
 	    T(test_console_vm_removed_vm_flushes_its_open_line),
 	    T(test_console_vm_ctrl_bracket_cycles_focus_and_hv_console),
 	    T(test_console_vm_ctrl_bracket_gets_past_a_vm_that_does_not_read),
-	    T(test_console_vm_vm_without_input_is_skipped),
+	    T(test_console_vm_focus_goes_to_the_vm_that_asks_for_it),
 	    T(test_console_vm_focus_moves_on_when_its_vm_goes),
 	};
 #undef T

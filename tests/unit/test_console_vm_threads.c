@@ -101,7 +101,7 @@ static void test_console_vm_lines_from_two_pcpus_come_out_whole_and_in_order(voi
 	vgic_init(mb.vm, 64);
 	irq_set_console_focus(NULL);
 	console_vm_added(ma.vm, true);
-	console_vm_added(mb.vm, true);
+	console_vm_added(mb.vm, false);
 	console_drain(SIZE_MAX);
 	sim_console_clear();
 

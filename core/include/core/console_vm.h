@@ -21,9 +21,11 @@ struct vm;
 #define CONSOLE_VM_LINE_MAX 4096  /* bytes a VM's line buffer holds: one HV_CALL_PUTS */
 #define CONSOLE_VM_FLUSH_US 20000 /* how long an open line waits for its end */
 
-/* `vm` joins the console (the boot sequence or the VM manager, before it runs); `input`: it
- * takes console input (struct vm_config.console), and the first such VM gets the focus. */
-void console_vm_added(struct vm *vm, bool input);
+/* `vm` joins the console (the boot sequence or the VM manager, before it runs) and the cycle
+ * of VMs that Ctrl-] moves the input focus through, at its end. `focus`: it gets the input
+ * focus (struct vm_config.console, the configuration's first VM unless another says
+ * `console;`); otherwise it gets it only if nobody has it. */
+void console_vm_added(struct vm *vm, bool focus);
 
 /* `vm` leaves the console before its slot is freed: input focus moves on if it had it, what
  * its line buffer holds goes out (waiting for the UART if need be). Not in IRQ context. */
@@ -42,9 +44,9 @@ void console_vm_waiting(struct vm *vm);
  * that stops and starts again keeps its tag). */
 bool console_vm_tagging(void);
 
-/* The console cycle (Ctrl-]): the next VM after `after` in the order they were added that
- * takes input; `after` NULL (or gone): the first. NULL past the last. */
-struct vm *console_vm_next_input(const struct vm *after);
+/* The console cycle (Ctrl-]): the next VM after `after` in the order they were added;
+ * `after` NULL (or gone): the first. NULL past the last. */
+struct vm *console_vm_next(const struct vm *after);
 
 /* Call `fn` for each VM on the console, in the order they were added, with the console's
  * registry lock held: `fn` must not take console locks or wait for the UART. */

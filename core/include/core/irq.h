@@ -2,6 +2,7 @@
 #ifndef CORE_IRQ_H
 #define CORE_IRQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -39,15 +40,15 @@ struct vm;
 void irq_set_console_focus(struct vm *vm);
 
 /* Console input focus as VMs come and go (core/console_vm.c calls these; docs/console.md).
- * Ctrl-] (CONSOLE_ESCAPE) in the input moves the focus to the next VM that takes input, after
+ * Ctrl-] (CONSOLE_ESCAPE) in the input moves the focus to the next VM on the console, after
  * the last one to the hypervisor console (core/hvconsole.h), then round again. */
 #define CONSOLE_ESCAPE 0x1d
 /* Bytes of input read ahead of a focus VM whose device is full, before the rest is left in the
  * UART: a Ctrl-] typed within them still moves the focus (what they held for the VM is
  * dropped then). */
 #define IRQ_CONSOLE_HELD_MAX 64
-/* `vm` takes input: it gets the focus if nobody has it. */
-void irq_console_offer(struct vm *vm);
+/* `vm` came: it gets the focus if `take`, or if nobody has it. */
+void irq_console_offer(struct vm *vm, bool take);
 /* `vm` goes: if it has the focus, the next VM (or the hypervisor console) gets it. After
  * this returns no input reaches `vm`. */
 void irq_console_forget(struct vm *vm);

@@ -123,6 +123,24 @@ static bool deserves_boost(const struct vcpu *v, bool by_sibling)
 	return v->state == VCPU_BLOCKED || v->sched.last_end != SCHED_END_SLICE || by_sibling;
 }
 
+/* `target`, a vCPU here of another VM than the running one's, has just become pending:
+ * whether it may end the running turn, which it may only within its VM's share
+ * (core/sched_share.h). If not, it waits for its VM's turn: the running VM's turn ends at the
+ * end of its slice at the latest, even if nobody else wanted the pCPU when it began. */
+static bool share_allows_preempt(struct sched_queue *q, struct vcpu *target)
+{
+	uint64_t end;
+
+	if (target->vm == q->current->vm ||
+	    sched_share_may_preempt(&q->share, target->vm, q->current->vm,
+				    hal_counter_now() - q->turn_start))
+		return true;
+	end = q->turn_start + sched_share_turn_left(&q->share, us_to_ticks(SCHED_SLICE_US));
+	if (end < q->timer_at)
+		arm_at(q, end);
+	return false;
+}
+
 /* Wake-up preemption: `target` waits on this pCPU and has just become pending. */
 static void wake_preempt(struct sched_queue *q, struct vcpu *target)
 {
@@ -157,9 +175,7 @@ static void wake_preempt(struct sched_queue *q, struct vcpu *target)
 	} else {
 		/* A vCPU of another VM preempts only within its VM's share (core/sched_share.h);
 		 * else it runs at its VM's next turn. */
-		if (target->vm != q->current->vm &&
-		    !sched_share_may_preempt(&q->share, target->vm, q->current->vm,
-					     hal_counter_now() - q->turn_start))
+		if (!share_allows_preempt(q, target))
 			return;
 		/* Anything else (a device, a timer, another VM) waits until the running vCPU has
 		 * had its minimum run time, so interrupt storms cannot make the pCPU thrash. */
@@ -251,10 +267,7 @@ void sched_kick_interrupt(struct vcpu *target)
 		return; /* idle: the loop looks at every vCPU after the interrupt anyway */
 	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. A
 	 * vCPU of another VM waits for its VM's turn unless it is owed the pCPU. */
-	if (target != q->current && kickable(target) &&
-	    (target->vm == q->current->vm ||
-	     sched_share_may_preempt(&q->share, target->vm, q->current->vm,
-				     hal_counter_now() - q->turn_start)))
+	if (target != q->current && kickable(target) && share_allows_preempt(q, target))
 		end_turn(q, SCHED_END_OTHER);
 }
 

@@ -86,6 +86,12 @@ static inline uint64_t sched_share_slice_left(const struct sched_share *s, uint6
 	return s->contending > 1 && s->turn_used < slice ? slice - s->turn_used : slice;
 }
 
+/* What is left of the turn's VM's slice (ticks), whoever waits. */
+static inline uint64_t sched_share_turn_left(const struct sched_share *s, uint64_t slice)
+{
+	return s->turn_used < slice ? slice - s->turn_used : 0;
+}
+
 /* A vCPU of `waking` became pending while one of `running` has run `ran` ticks of its turn:
  * whether `waking` is owed the pCPU (its virtual time is less than the running VM's with that
  * turn counted). If so, the running VM's turn ends at the next choice. Always true for one VM. */

@@ -28,9 +28,16 @@ static uint64_t ran[VMS];
 static int sgi_from = -1;
 static uint64_t sgi_at;
 static unsigned sgi_entry, woken_entry;
-/* Per flat vCPU: its next step is a WFI with its virtual timer set to fire at this counter
- * (0: none). */
-static uint64_t sleep_until[VM_MAX_VCPUS];
+/* Per flat vCPU: its first step from counter sleep_from on is a WFI with its virtual timer
+ * set to fire at counter sleep_until (0: none). */
+static uint64_t sleep_from[VM_MAX_VCPUS], sleep_until[VM_MAX_VCPUS];
+/* Per flat vCPU: it played its sleep step; the counter when it next ran (0: not yet). */
+static bool slept[VM_MAX_VCPUS];
+static uint64_t woke_at[VM_MAX_VCPUS];
+/* A device interrupt (WAKE_SGI pulsed as by a device) for flat vCPU `irq_for`, taken by the
+ * first entry of another vCPU from counter `irq_at` on (irq_for < 0: none). */
+static int irq_for = -1;
+static uint64_t irq_at;
 
 /* VMs of `counts[i]` vCPUs each on one pCPU: the harness's VM is the first. */
 static void vms_of(const unsigned *counts, unsigned n)
@@ -56,7 +63,11 @@ static void vms_of(const unsigned *counts, unsigned n)
 		}
 	}
 	memset(ran, 0, sizeof(ran));
+	memset(sleep_from, 0, sizeof(sleep_from));
 	memset(sleep_until, 0, sizeof(sleep_until));
+	memset(slept, 0, sizeof(slept));
+	memset(woke_at, 0, sizeof(woke_at));
+	irq_for = -1;
 	sgi_from = -1;
 	sgi_entry = woken_entry = 0;
 	from = sim_hal.counter;
@@ -78,7 +89,10 @@ static struct sim_step program(unsigned id)
 
 	if (now <= end_at && now - STEP >= from)
 		ran[vm_of[id]] += STEP;
-	if (sleep_until[id]) {
+	if (slept[id] && !woke_at[id])
+		woke_at[id] = now - STEP;
+	if (sleep_until[id] && now >= sleep_from[id]) {
+		slept[id] = true;
 		s = sim_step_wfx(false);
 		s.el1_set = SIM_X(HAL_CNTV_CTL_EL0) | SIM_X(HAL_CNTV_CVAL_EL0);
 		s.el1[HAL_CNTV_CTL_EL0] = CTL_ENABLE;
@@ -112,9 +126,20 @@ static void asleep_until(unsigned id, uint64_t at)
 	v->ctx.el1[HAL_CNTV_CVAL_EL0] = at - v->ctx.cntvoff;
 }
 
+static void device_irq(unsigned id, unsigned step)
+{
+	if (irq_for < 0 || (int)id == irq_for || sim_hal.counter < irq_at)
+		return;
+	sched_physical_irq(true);
+	vgic_pulse(flat[irq_for]->vm, flat[irq_for], WAKE_SGI);
+	sched_physical_irq(false);
+	irq_for = -1;
+}
+
 static void run_until(uint64_t end)
 {
 	end_at = end;
+	sim_smp.on_entry = device_irq;
 	sim_smp.ticks_per_entry = STEP;
 	sim_smp.program = program;
 	assert_int_equal(sim_smp_run(), 0);
@@ -225,6 +250,42 @@ test_share_a_woken_vcpu_runs_before_a_sibling_that_waited_only_for_another_vm(vo
 	assert_int_equal(turn[2], 1);
 }
 
+/* VM 0 runs 5 ms, then sleeps in WFI (its timer far off); VM 1 computes from then on and a
+ * device interrupt for VM 0 comes `at` ms in. */
+static void vm_ahead_then_device_irq(unsigned at)
+{
+	static const unsigned counts[] = {1, 1};
+
+	vms_of(counts, 2);
+	sleep_from[0] = from + MS(5);
+	sleep_until[0] = from + MS(10000);
+	irq_for = 0;
+	irq_at = from + MS(at);
+}
+
+static void
+test_share_a_device_irq_for_a_vm_ahead_waits_for_the_running_vms_turn_to_end(void **state)
+{
+	vm_ahead_then_device_irq(7);
+	/* VM 0 has had 5 ms, VM 1 2 ms of its turn: VM 0 is ahead, and waits until VM 1 has had
+	 * its slice (from about 5 ms to 15 ms), though VM 1 ran alone when its turn began. */
+	run_until(from + MS(40));
+	assert_true(woke_at[0] >= from + MS(14));
+	assert_true(woke_at[0] <= from + MS(16));
+	/* Not even a turn of VM 1's ended early for it. */
+	assert_int_equal(flat[1]->sched.stats.ends[SCHED_END_WAKE], 0);
+}
+
+static void test_share_a_device_irq_for_a_vm_behind_preempts_the_running_vm(void **state)
+{
+	vm_ahead_then_device_irq(12);
+	/* VM 1 has had 7 ms of its turn, more than VM 0's 5: VM 0 is owed the pCPU and runs at
+	 * once (the running vCPU has had its minimum run time). */
+	run_until(from + MS(40));
+	assert_true(woke_at[0] >= from + MS(12));
+	assert_true(woke_at[0] <= from + MS(12) + 2 * STEP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +302,11 @@ int main(void)
 	    cmocka_unit_test_teardown(
 		test_share_a_woken_vcpu_runs_before_a_sibling_that_waited_only_for_another_vm,
 		teardown_vms),
+	    cmocka_unit_test_teardown(
+		test_share_a_device_irq_for_a_vm_ahead_waits_for_the_running_vms_turn_to_end,
+		teardown_vms),
+	    cmocka_unit_test_teardown(
+		test_share_a_device_irq_for_a_vm_behind_preempts_the_running_vm, teardown_vms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

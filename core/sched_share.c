@@ -20,6 +20,16 @@ static uint64_t vtime_of(const struct vm *vm, uint64_t ticks)
 	return ticks * VM_DEFAULT_WEIGHT / weight_of(vm);
 }
 
+/* Charge `ticks` to `e`: with a large weight a short turn is less than one unit of virtual
+ * time, so the remainder is carried, or a VM of many short turns would run for free. */
+static void charge(struct sched_share_vm *e, uint64_t ticks)
+{
+	uint64_t w = weight_of(e->vm), scaled = ticks * VM_DEFAULT_WEIGHT + e->rem;
+
+	e->vtime += scaled / w;
+	e->rem = scaled % w;
+}
+
 /* A VM new to the queue (or a new VM in a slot an earlier one had) starts at the floor: as
  * if it had been there all along, neither owed time nor owing it. */
 static void start_entry(struct sched_share *s, struct sched_share_vm *e, struct vm *vm)
@@ -27,6 +37,7 @@ static void start_entry(struct sched_share *s, struct sched_share_vm *e, struct 
 	e->vm = vm;
 	e->gen = vm_generation(vm);
 	e->vtime = s->floor;
+	e->rem = 0;
 	e->run = s->run;
 	e->runnable = e->boosted = false;
 }
@@ -93,7 +104,7 @@ void sched_share_charge(struct sched_share *s, struct vm *vm, uint64_t ticks)
 	struct sched_share_vm *e =
 	    s->last && s->last->vm == vm ? s->last : sched_share_entry(s, vm);
 
-	e->vtime += vtime_of(vm, ticks);
+	charge(e, ticks);
 	e->run += ticks;
 	s->run += ticks;
 	if (e == s->turn)

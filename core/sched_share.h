@@ -26,6 +26,7 @@ struct sched_share_vm {
 	struct vm *vm;	/* NULL: unused */
 	uint32_t gen;	/* vm_generation() of the VM the entry counts for */
 	uint64_t vtime; /* ticks run here * VM_DEFAULT_WEIGHT / weight */
+	uint64_t rem;	/* ... and the remainder of that division, carried to the next charge */
 	uint64_t run;	/* ticks its vCPUs ran here */
 	bool runnable;	/* sched_share_runnable() since the last choice */
 	bool boosted;	/* ... with a boosted vCPU (one that woke, or was cut short) */

@@ -5,6 +5,7 @@
  * hands the pCPU over at once, a woken vCPU runs before the round robin) still hold while
  * another VM shares the pCPU. Guests are programs (sim_smp.program): CPU-bound ones make an
  * exit every 100 us of simulated time until the run's end. */
+#include "../../core/sched_share.h" /* first: the harness's globals shadow its parameters */
 #include "sched_harness.h"
 
 #define US(n)	((uint64_t)(n)*FREQ / 1000000)
@@ -286,9 +287,23 @@ static void test_share_a_device_irq_for_a_vm_behind_preempts_the_running_vm(void
 	assert_true(woke_at[0] <= from + MS(12) + 2 * STEP);
 }
 
+static void test_share_a_heavy_vm_of_short_turns_is_charged_for_every_tick(void **state)
+{
+	struct sched_share share = {0};
+
+	vm->weight = 65536;
+	/* 1000 turns of 100 ticks, each less than one unit of its virtual time. */
+	for (unsigned i = 0; i < 1000; i++)
+		sched_share_charge(&share, vm, 100);
+	assert_int_equal(sched_share_entry(&share, vm)->vtime, 1000 * 100 * 256 / 65536);
+	assert_int_equal(share.run, 1000 * 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+		test_share_a_heavy_vm_of_short_turns_is_charged_for_every_tick, setup2, teardown),
 	    cmocka_unit_test_teardown(
 		test_share_vms_of_4_and_1_vcpus_with_equal_weights_get_half_each, teardown_vms),
 	    cmocka_unit_test_teardown(test_share_weights_2_to_1_give_two_thirds_and_one_third,

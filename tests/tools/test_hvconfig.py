@@ -138,11 +138,11 @@ class HvconfigTest(unittest.TestCase):
             self.assertEqual(root.string("compatible"), "hv,config")
         dtb = hvconfig.compile_config(os.path.join(configs, "linux.dts"),
                                       ["VCPUS=3", "PCPUS=2", "NO_DISK"], "out")
-        self.assertEqual(self.get(dtb, "/vms/linux0", "affinity"), ["0", "1", "0"])
+        self.assertEqual(self.get(dtb, "/vms/vm0", "affinity"), ["0", "1", "0"])
         with open(dtb, "rb") as f:
             self.assertEqual(hvconfig.read_dtb(f.read()).child("vms").children[0].children, [])
         dtb = hvconfig.compile_config(os.path.join(configs, "linux-smp.dts"), [], "out")
-        self.assertEqual(self.get(dtb, "/vms/linux0", "affinity"), ["0", "1", "2", "3"])
+        self.assertEqual(self.get(dtb, "/vms/vm0", "affinity"), ["0", "1", "2", "3"])
 
 
 CHECK = os.path.abspath(os.environ.get("VMCONFIG_CHECK",
@@ -187,14 +187,14 @@ class ReadBackTest(unittest.TestCase):
     def test_linux_and_its_knobs(self):
         rc, vms = self.read_back("configs/linux.dts")
         self.assertEqual(rc, 0, vms)
-        self.assertEqual(vms, ["linux0 vcpus=4 pcpus=0,0,0,0 mib=512 kernel=0x50000000+3145728 "
+        self.assertEqual(vms, ["vm0 vcpus=4 pcpus=0,0,0,0 mib=512 kernel=0x50000000+3145728 "
                                "initrd=0x50400000+1000 disks=host:0 console weight=256"])
         rc, vms = self.read_back("configs/linux.dts",
                                  ["VCPUS=3", "PCPUS=2", "LINUX_MEM=256", "NO_DISK"])
-        self.assertEqual(vms, ["linux0 vcpus=3 pcpus=0,1,0 mib=256 kernel=0x50000000+3145728 "
+        self.assertEqual(vms, ["vm0 vcpus=3 pcpus=0,1,0 mib=256 kernel=0x50000000+3145728 "
                                "initrd=0x50400000+1000 disks= console weight=256"])
         rc, vms = self.read_back("configs/linux-smp.dts")
-        self.assertIn("linux0 vcpus=4 pcpus=0,1,2,3 mib=512", vms[0])
+        self.assertIn("vm0 vcpus=4 pcpus=0,1,2,3 mib=512", vms[0])
 
     def test_multi_vm_gives_each_vm_its_own_disk(self):
         rc, vms = self.read_back("configs/multi-vm.dts")

@@ -27,8 +27,8 @@ static struct mailbox boxes[HV_MAX_CPUS];
 
 _Static_assert(VCPU_INDEX_MAX <= 64, "a kick bit per vCPU in one 64-bit word");
 /* Room for every message that must arrive: one CPU_ON per vCPU of a run queue, one VM_STOP per
- * VM, one START (cpu_msg.h). */
-_Static_assert(CPU_MSG_SLOTS >= SCHED_MAX_VCPUS + VM_MAX + 1,
+ * VM, one START, one MANAGE (cpu_msg.h). */
+_Static_assert(CPU_MSG_SLOTS >= SCHED_MAX_VCPUS + VM_MAX + 2,
 	       "the mailbox cannot hold every CPU_ON and VM_STOP that may be in flight");
 
 typedef void cpu_msg_handler(void *arg);
@@ -50,15 +50,19 @@ static void on_vm_stop(void *arg)
 
 static void on_start(void *arg)
 {
-	(void)arg; /* the message only ends the wait: sched_serve() looks at the start itself */
+	(void)arg; /* the message only ends the wait: the run loop takes joining vCPUs itself */
+}
+
+static void on_manage(void *arg)
+{
+	(void)arg;
+	sched_manage_interrupt();
 }
 
 /* One handler per kind, in the owning module (Bao's CPU_MSG_HANDLER table, built here). */
 static cpu_msg_handler *const handlers[CPU_MSG_NR] = {
-    [CPU_MSG_KICK] = on_kick,
-    [CPU_MSG_VCPU_ON] = on_vcpu_on,
-    [CPU_MSG_VM_STOP] = on_vm_stop,
-    [CPU_MSG_START] = on_start,
+    [CPU_MSG_KICK] = on_kick,	[CPU_MSG_VCPU_ON] = on_vcpu_on, [CPU_MSG_VM_STOP] = on_vm_stop,
+    [CPU_MSG_START] = on_start, [CPU_MSG_MANAGE] = on_manage,
 };
 
 /* Whether the same message already waits: it asks for the same look, once is enough. */

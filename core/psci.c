@@ -12,6 +12,7 @@
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
+#include <core/vm_ctl.h>
 #include <hal/cpu.h>
 #include <hal/gicv3_regs.h> /* MPIDR_AFF_MASK: the affinity fields a caller may name */
 
@@ -77,9 +78,10 @@ static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint6
 void psci_vcpu_on_here(struct vcpu *t)
 {
 	/* The reset writes the context hal_vcpu_put() wrote when the vCPU went off: both on
-	 * this pCPU, in that order. */
-	CHECK(t->pcpu == hal_cpu_id());
-	if (t->state != VCPU_ON_PENDING)
+	 * this pCPU, in that order. A message of an earlier life of the VM's slot (stopped,
+	 * destroyed and made again, the vCPU now maybe on another pCPU) finds it not pending
+	 * here, and is dropped. */
+	if (t->state != VCPU_ON_PENDING || t->pcpu != hal_cpu_id())
 		return; /* its VM stopped meanwhile, and its run queue turned it off */
 	vcpu_reset(t, t->on_entry, t->on_context);
 	vgic_vcpu_reset(t);
@@ -107,6 +109,18 @@ static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level
 	default:
 		return PSCI_AFFINITY_ON;
 	}
+}
+
+/* Only this VM stops; the VM manager makes it again for a reset (core/vm_ctl.h). The request
+ * is recorded before the stop, so the manager never sees the VM ended for good meanwhile. A VM
+ * of no manager (a host test's) just stops. */
+static void system_off_or_reset(struct vm *vm, bool reset)
+{
+	int index = vm_ctl_index_of(vm);
+
+	if (index >= 0 && vm_ctl_request((unsigned)index, reset ? VM_CTL_RESET : VM_CTL_STOP))
+		log_warn("%s: a lifecycle request is still being carried out", vm->name);
+	vm_stop(vm, 0);
 }
 
 static bool implemented(uint32_t fid)
@@ -165,7 +179,7 @@ bool psci_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret)
 	case PSCI_SYSTEM_RESET:
 		log_info("%s: PSCI %s", vcpu->vm->name,
 			 fid == PSCI_SYSTEM_OFF ? "SYSTEM_OFF" : "SYSTEM_RESET");
-		vm_stop(vcpu->vm, 0);
+		system_off_or_reset(vcpu->vm, fid == PSCI_SYSTEM_RESET);
 		*ret = PSCI_RET_SUCCESS;
 		return true;
 	default:

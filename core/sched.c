@@ -43,6 +43,11 @@ struct sched_queue {
 	struct sched_share share; /* which VM's vCPUs run, when several VMs share the pCPU */
 	bool shared;		  /* pick(): vCPUs of several VMs are alive here */
 	bool mixed;		  /* vCPUs of several VMs were ever assigned here */
+	/* Joining (docs/scheduling.md, "VMs join and leave"): vCPUs that sched_assign() gave
+	 * this pCPU, under join_lock, until its run loop takes them into vcpus[]. */
+	struct vcpu *joining[SCHED_MAX_VCPUS];
+	_Atomic unsigned joining_count;
+	_Atomic unsigned members; /* joining + in vcpus[]: until each leaves (its VM stopped) */
 };
 
 static struct sched_queue queues[HV_MAX_CPUS];
@@ -50,10 +55,14 @@ static struct sched_queue queues[HV_MAX_CPUS];
 static bool plain_rr;
 /* The queue each pCPU is running (its own, or a one-vCPU queue of sched_run_one()). */
 static struct sched_queue *active[HV_MAX_CPUS];
-/* sched_start(): bumped by the boot pCPU each time the queues are filled; a pCPU that has
- * served start generation n (run its queue until its VMs stopped) sets served[] to n. */
-static unsigned start_gen;
-static unsigned served[HV_MAX_CPUS];
+/* Every queue's joining list (VMs join rarely: one lock is enough). */
+static struct spinlock join_lock = SPINLOCK_INIT;
+/* How many vCPUs of each VM slot some run queue still holds: 0 once every pCPU has let go of
+ * them (sched_vm_gone()). */
+static _Atomic unsigned vm_members[VM_MAX];
+/* The VM manager (sched_loop()): its pCPU, and whether it has been asked to look. */
+static _Atomic unsigned manager_pcpu = HV_MAX_CPUS;
+static _Atomic bool manage_wanted;
 
 static uint64_t us_to_ticks(uint64_t us)
 {
@@ -65,20 +74,103 @@ void sched_set_plain_round_robin(bool on)
 	plain_rr = on;
 }
 
-int sched_assign(struct vcpu *vcpu, unsigned pcpu)
+/* Under join_lock: `vcpu` joins `q` (its pCPU's run loop takes it in). */
+static void join(struct sched_queue *q, struct vcpu *vcpu, unsigned pcpu)
 {
-	struct sched_queue *q;
+	unsigned n = atomic_load_explicit(&q->joining_count, memory_order_relaxed);
 
-	if (pcpu >= HV_MAX_CPUS)
-		return HV_EINVAL;
-	q = &queues[pcpu];
-	if (q->count == SCHED_MAX_VCPUS)
-		return HV_ENOMEM;
-	q->mixed |= q->count && q->vcpus[0]->vm != vcpu->vm;
-	q->vcpus[q->count++] = vcpu;
+	q->joining[n] = vcpu;
 	vcpu->pcpu = pcpu;
 	__atomic_store_n(&vcpu->sched.kicked, true, __ATOMIC_RELEASE); /* unknown: look */
-	return HV_OK;
+	atomic_fetch_add(&q->members, 1);
+	atomic_fetch_add(&vm_members[vcpu->vm->id], 1);
+	atomic_store_explicit(&q->joining_count, n + 1, memory_order_release);
+}
+
+int sched_assign(struct vcpu *vcpu, unsigned pcpu)
+{
+	return sched_assign_vm(vcpu->vm, &pcpu, vcpu->id, 1);
+}
+
+int sched_assign_vm(struct vm *vm, const unsigned *pcpu_of, unsigned first, unsigned n)
+{
+	unsigned need[HV_MAX_CPUS] = {0};
+	int ret = HV_OK;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (pcpu_of[i] >= HV_MAX_CPUS)
+			return HV_EINVAL;
+		need[pcpu_of[i]]++;
+	}
+	/* All or nothing: a VM never runs with some of its vCPUs left out. */
+	spin_lock(&join_lock);
+	for (unsigned p = 0; p < HV_MAX_CPUS; p++) {
+		if (need[p] > SCHED_MAX_VCPUS - atomic_load(&queues[p].members))
+			ret = HV_ENOMEM;
+	}
+	for (unsigned i = 0; !ret && i < n; i++)
+		join(&queues[pcpu_of[i]], &vm->vcpus[first + i], pcpu_of[i]);
+	spin_unlock(&join_lock);
+	return ret;
+}
+
+bool sched_vm_gone(const struct vm *vm)
+{
+	return atomic_load_explicit(&vm_members[vm->id], memory_order_acquire) == 0;
+}
+
+/* The queue's own pCPU: take in the vCPUs that joined it. */
+static void take_joining(struct sched_queue *q)
+{
+	if (!atomic_load_explicit(&q->joining_count, memory_order_acquire))
+		return;
+	spin_lock(&join_lock);
+	for (unsigned i = 0; i < q->joining_count; i++) {
+		struct vcpu *v = q->joining[i];
+
+		q->mixed |= q->count && q->vcpus[0]->vm != v->vm;
+		q->vcpus[q->count++] = v;
+	}
+	atomic_store_explicit(&q->joining_count, 0, memory_order_relaxed);
+	spin_unlock(&join_lock);
+}
+
+/* The queue's own pCPU: every vCPU of a stopped VM leaves, put (if parked) and off. The last
+ * of a VM to leave any queue tells the VM manager, which may then free the VM. */
+static void drop_stopped(struct sched_queue *q)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < q->count; i++) {
+		struct vcpu *v = q->vcpus[i];
+		struct vm *vm = v->vm;
+
+		if (vm_alive(vm)) {
+			q->vcpus[kept++] = v;
+			continue;
+		}
+		if (q->parked == v) {
+			vcpu_unload(v);
+			q->parked = NULL;
+		}
+		vcpu_set_state(v, VCPU_OFF);
+		atomic_fetch_sub(&q->members, 1);
+		/* Release: whoever sees the VM gone sees everything this pCPU did with it. */
+		if (atomic_fetch_sub_explicit(&vm_members[vm->id], 1, memory_order_release) == 1)
+			sched_manage_wake();
+	}
+	q->count = kept;
+	if (q->next >= kept)
+		q->next = 0;
+}
+
+void sched_manage_wake(void)
+{
+	unsigned pcpu = atomic_load(&manager_pcpu);
+
+	atomic_store(&manage_wanted, true);
+	if (pcpu < HV_MAX_CPUS)
+		cpu_msg_send(pcpu, CPU_MSG_MANAGE, NULL);
 }
 
 /* Ask the running vCPU to leave at its next exit; the first reason given is the one counted. */
@@ -268,6 +360,15 @@ void sched_kick_interrupt(struct vcpu *target)
 	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. A
 	 * vCPU of another VM waits for its VM's turn unless it is owed the pCPU. */
 	if (target != q->current && kickable(target) && share_allows_preempt(q, target))
+		end_turn(q, SCHED_END_OTHER);
+}
+
+void sched_manage_interrupt(void)
+{
+	struct sched_queue *q = active[hal_cpu_id()];
+
+	/* The manager runs between turns: the running one ends at its next exit. */
+	if (q && q->current)
 		end_turn(q, SCHED_END_OTHER);
 }
 
@@ -465,15 +566,6 @@ static struct vcpu *pick(struct sched_queue *q)
 	return v;
 }
 
-static bool anyone_alive(const struct sched_queue *q)
-{
-	for (unsigned i = 0; i < q->count; i++) {
-		if (vm_alive(q->vcpus[i]->vm))
-			return true;
-	}
-	return false;
-}
-
 /* CNTHP for whichever comes first: the end of the slice (if someone else waits for the
  * pCPU) or a blocked vCPU's deadline. */
 static void arm_timer(struct sched_queue *q, bool slicing)
@@ -575,13 +667,32 @@ static bool idle_work(const struct sched_queue *q)
 	return any;
 }
 
-static void run_queue(struct sched_queue *q)
+/* Run `q` on its pCPU: until it holds no vCPU (`forever` false), or for good, sleeping while
+ * it has none, and calling `manage` whenever asked (sched_manage_wake()) until that returns
+ * false. vCPUs join (sched_assign()) and leave (their VM stopped) at the top of each round. */
+static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 {
 	active[hal_cpu_id()] = q;
 	sched_stats_queue(true, hal_counter_now());
-	while (anyone_alive(q)) {
-		struct vcpu *v = pick(q);
+	for (;;) {
+		struct vcpu *v;
 
+		take_joining(q);
+		drop_stopped(q);
+		if (manage && atomic_exchange(&manage_wanted, false) && !manage())
+			break;
+		if (!q->count) {
+			if (!forever)
+				break;
+			/* Nothing of its own to run: the guests' console output, then sleep until
+			 * an interrupt (a joining vCPU's START, the manager's message). */
+			arm_at(q, UINT64_MAX);
+			if (!idle_work(q))
+				hal_wait_for_interrupt();
+			irq_handle_physical(NULL);
+			continue;
+		}
+		v = pick(q);
 		if (!v && idle_work(q)) {
 			/* Work left over from exits: one budget, then look again (a blocked vCPU's
 			 * timer or interrupt may have come meanwhile). */
@@ -611,50 +722,50 @@ static void run_queue(struct sched_queue *q)
 	if (q->parked)
 		vcpu_unload(q->parked);
 	q->parked = NULL;
-	for (unsigned i = 0; i < q->count; i++)
-		vcpu_set_state(q->vcpus[i], VCPU_OFF); /* every VM here has stopped */
 	sched_stats_queue(false, hal_counter_now());
 	active[hal_cpu_id()] = NULL;
 }
 
 void sched_run(void)
 {
-	run_queue(&queues[hal_cpu_id()]);
+	run_queue(&queues[hal_cpu_id()], false, NULL);
+}
+
+void sched_loop(bool (*manage)(void))
+{
+	if (manage) {
+		atomic_store(&manager_pcpu, hal_cpu_id());
+		atomic_store(&manage_wanted, true); /* a first look */
+	}
+	run_queue(&queues[hal_cpu_id()], true, manage);
+	atomic_store(&manager_pcpu, HV_MAX_CPUS);
 }
 
 void sched_start(void)
 {
-	unsigned gen = __atomic_add_fetch(&start_gen, 1, __ATOMIC_RELEASE);
-
-	__atomic_store_n(&served[hal_cpu_id()], gen, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
 		const struct pcpu *p = pcpu_get(i);
 
 		if (i == hal_cpu_id() || !p || !atomic_load(&p->online))
 			continue;
-		if (queues[i].count)
+		if (atomic_load(&queues[i].joining_count))
 			cpu_msg_send(i, CPU_MSG_START, NULL);
-		else /* nothing to run: served at once */
-			__atomic_store_n(&served[i], gen, __ATOMIC_RELEASE);
 	}
 }
 
 void sched_serve(void)
 {
-	unsigned here = hal_cpu_id(), gen;
+	struct sched_queue *q = &queues[hal_cpu_id()];
 
-	while ((gen = __atomic_load_n(&start_gen, __ATOMIC_ACQUIRE)) ==
-	       __atomic_load_n(&served[here], __ATOMIC_RELAXED)) {
+	while (!atomic_load(&q->members)) {
 		hal_wait_for_interrupt();
 		irq_handle_physical(NULL);
 	}
-	run_queue(&queues[here]);
-	__atomic_store_n(&served[here], gen, __ATOMIC_RELEASE);
+	run_queue(q, false, NULL);
 }
 
 bool sched_wait_served(struct vm *vm, uint64_t timeout_ticks)
 {
-	unsigned gen = __atomic_load_n(&start_gen, __ATOMIC_ACQUIRE);
 	uint64_t poll = us_to_ticks(SCHED_SLICE_US), deadline;
 
 	/* This pCPU takes the console's input interrupt: it idles here, not just spins, while
@@ -667,20 +778,19 @@ bool sched_wait_served(struct vm *vm, uint64_t timeout_ticks)
 	}
 	hal_hyp_timer_cancel();
 	deadline = hal_counter_now() + timeout_ticks;
-	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
-		while (__atomic_load_n(&served[i], __ATOMIC_ACQUIRE) != gen && queues[i].count) {
-			if (hal_counter_now() >= deadline)
-				return false;
-			hal_cpu_relax();
-		}
+	while (!sched_vm_gone(vm)) {
+		if (hal_counter_now() >= deadline)
+			return false;
+		hal_cpu_relax();
 	}
 	return true;
 }
 
 void sched_run_one(struct vcpu *vcpu)
 {
-	struct sched_queue q = {.vcpus = {vcpu}, .count = 1};
+	struct sched_queue q = {.vcpus = {vcpu}, .count = 1, .members = 1};
 
 	vcpu->pcpu = hal_cpu_id();
-	run_queue(&q);
+	atomic_fetch_add(&vm_members[vcpu->vm->id], 1); /* it leaves as a queue's vCPUs do */
+	run_queue(&q, false, NULL);
 }

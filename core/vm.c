@@ -70,6 +70,7 @@ int vm_create(struct vm **out, const char *name, unsigned ipa_bits, unsigned pa_
 		return ret;
 	}
 	vm->pa_bits = pa_bits;
+	vm_board_default(&vm->board);
 	vm->weight = VM_DEFAULT_WEIGHT;
 	vm->cntvoff = hal_counter_now();
 	*out = vm;
@@ -402,6 +403,9 @@ void vm_stop(struct vm *vm, int status)
 		if (vm->vcpus[i].pcpu != hal_cpu_id())
 			cpu_msg_send(vm->vcpus[i].pcpu, CPU_MSG_VM_STOP, vm);
 	}
+	/* The VM manager reaps it (core/vm_ctl.c) once its vCPUs have left their queues. */
+	if (stopped)
+		sched_manage_wake();
 }
 
 void vm_destroy(struct vm *vm)

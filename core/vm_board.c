@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The board a VM sees unless its configuration says otherwise (core/include/core/vmconfig.h). */
-#include <core/vmconfig.h>
+/* The board a VM sees unless its configuration says otherwise (core/vm_board.h). */
+#include <core/vm_board.h>
 
 void vm_board_default(struct vm_board *board)
 {

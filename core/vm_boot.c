@@ -22,26 +22,30 @@
 static uint8_t dtb_buf[DTB_BUF_SIZE];
 static struct spinlock dtb_lock = SPINLOCK_INIT;
 
+/* The VM's own board (vm->board): its RAM, its vCPUs, and the devices on its bus. */
 static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
 		      struct guest_dtb_config *d)
 {
+	const struct vm_board *bd = &vm->board;
+	uint64_t virtio_end = bd->virtio_base + (uint64_t)bd->virtio_slots * VM_VIRTIO_STRIDE;
+
 	memset(d, 0, sizeof(*d));
 	d->vcpu_count = vm->vcpu_count;
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		d->mpidr[i] = vm->vcpus[i].ctx.vmpidr;
 	d->ram[0] = (struct guest_dtb_range){vm->ram[0].ipa, vm->ram[0].size};
 	d->ram_count = 1;
-	d->gic.dist = (struct guest_dtb_range){VM_GICD_BASE, VM_GICD_SIZE};
-	d->gic.redist = (struct guest_dtb_range){VM_GICR_BASE, VM_GICR_STRIDE * vm->vcpu_count};
+	d->gic.dist = (struct guest_dtb_range){bd->gicd_base, VM_GICD_SIZE};
+	d->gic.redist = (struct guest_dtb_range){bd->gicr_base, VM_GICR_STRIDE * vm->vcpu_count};
 	d->gic.nr_spis = vm->vgic.nr_spis;
 	d->gic.maint_intid = VGIC_PPI_MAINTENANCE;
-	d->uart.reg = (struct guest_dtb_range){VM_PL011_BASE, VM_PL011_SIZE};
-	d->uart.intid = VM_PL011_INTID;
+	d->uart.reg = (struct guest_dtb_range){bd->uart_base, VM_PL011_SIZE};
+	d->uart.intid = bd->uart_intid;
 	/* The PL031, when one is on the VM's bus at its board address. */
-	for (unsigned i = 0; i < vm->mmio_count; i++) {
-		if (vm->mmio[i].base == VM_PL031_BASE) {
-			d->rtc.reg = (struct guest_dtb_range){VM_PL031_BASE, VM_PL031_SIZE};
-			d->rtc.intid = VM_PL031_INTID;
+	for (unsigned i = 0; bd->rtc_base && i < vm->mmio_count; i++) {
+		if (vm->mmio[i].base == bd->rtc_base) {
+			d->rtc.reg = (struct guest_dtb_range){bd->rtc_base, VM_PL031_SIZE};
+			d->rtc.intid = bd->rtc_intid;
 		}
 	}
 	d->timer.sec_phys = 29;
@@ -55,16 +59,16 @@ static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
 	for (unsigned i = 0; i < vm->mmio_count; i++) {
 		const struct mmio_device *dev = &vm->mmio[i];
 
-		if (dev->base < VM_VIRTIO_BASE)
+		if (dev->base < bd->virtio_base || dev->base >= virtio_end)
 			continue;
 		for (uint64_t a = dev->base; a < dev->base + dev->size; a += VM_VIRTIO_STRIDE) {
-			uint64_t slot = (a - VM_VIRTIO_BASE) / VM_VIRTIO_STRIDE;
+			uint64_t slot = (a - bd->virtio_base) / VM_VIRTIO_STRIDE;
 
-			if (slot >= VM_VIRTIO_SLOTS || d->virtio_count == GUEST_DTB_MAX_VIRTIO)
+			if (slot >= bd->virtio_slots || d->virtio_count == GUEST_DTB_MAX_VIRTIO)
 				break;
 			d->virtio[d->virtio_count++] = (struct guest_dtb_virtio){
-			    .reg = {VM_VIRTIO_BASE + slot * VM_VIRTIO_STRIDE, VM_VIRTIO_STRIDE},
-			    .intid = VM_VIRTIO_INTID((unsigned)slot),
+			    .reg = {bd->virtio_base + slot * VM_VIRTIO_STRIDE, VM_VIRTIO_STRIDE},
+			    .intid = bd->virtio_intid + (unsigned)slot,
 			};
 		}
 	}

@@ -2,26 +2,23 @@
 /* Boot of the EL2 image on QEMU virt: the one place that wires core/ and hal/ together. */
 #include <core/args.h>
 #include <core/bootmod.h>
-#include <core/console_vm.h>
 #include <core/el2map.h>
 #include <core/err.h>
 #include <core/fdt.h>
 #include <core/hvconsole.h>
 #include <core/hwinfo.h>
-#include <core/image.h>
 #include <core/irq.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/palloc.h>
 #include <core/pcpu.h>
 #include <core/pgtable.h>
-#include <core/placement.h>
 #include <core/print.h>
 #include <core/sched.h>
 #include <core/trap.h>
-#include <core/vgic.h>
 #include <core/vm.h>
-#include <core/vm_boot.h>
+#include <core/vm_ctl.h>
+#include <core/vmconfig.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/firmware.h>
@@ -30,12 +27,7 @@
 #include <hal/mmu.h>
 #include <hal/time.h>
 #include <hal/vcpu.h>
-#include <vdev/blk_mem.h>
-#include <vdev/hostblk.h>
-#include <vdev/vgic_mmio.h>
-#include <vdev/virtio_blk.h>
-#include <vdev/virtio_mmio.h>
-#include <vdev/vpl011.h>
+#include <vdev/vm_build.h>
 #include <vdev/vpl031.h>
 
 #include "gic_setup.h"
@@ -57,8 +49,6 @@ extern char _start_image[], _etext[], _erodata[], _end[];
 /* One second of the counter for a secondary CPU to report in. */
 #define CPU_ON_TIMEOUT_SECONDS 1
 
-/* Guest RAM when hv.guest_mem= (MiB) does not say otherwise. */
-#define GUEST_MEM_DEFAULT_MIB 128
 /* SPIs every VM's distributor has (INTIDs 32-95): the PL011 and room for virtio-mmio. */
 #define GUEST_NR_SPIS 64
 
@@ -222,235 +212,62 @@ static void interrupts_init(void)
 			 hal_vgic_nr_lrs());
 }
 
-static uint64_t guest_mem_bytes(void)
-{
-	uint64_t mib = GUEST_MEM_DEFAULT_MIB;
-	int ret = args_get_u64(hw.bootargs, "hv.guest_mem", &mib);
+/* What the machine runs (docs/boot.md): the VMs of the hv.* boot arguments, made and looked
+ * after by the VM manager on this pCPU until the last one has stopped. */
+static struct vmconfig config;
+static struct vm_build_env build_env;
+/* The hypervisor console's reset / stop / start go to the VM manager. */
+static const struct hvconsole_ctl console_ctl = {.find = vm_ctl_find, .request = vm_ctl_request};
 
-	if (ret == HV_EINVAL || (ret == HV_OK && (mib == 0 || mib > (1ULL << 20)))) {
-		log_err("boot: hv.guest_mem= must be a size in MiB between 1 and 1048576");
-		hal_machine_exit(1);
-	}
-	return align_up(mib << 20, SZ_2M);
+static int build_vm(const struct vm_config *cfg, struct vm **out)
+{
+	return vm_build(cfg, &build_env, out);
 }
 
-/* Each vCPU on the pCPU that hv.pcpus= / hv.affinity= gives it (core/placement.h), stated in
- * the boot log. */
-static int place_vcpus(struct vm *vm)
+static int read_config(void)
 {
 	bool online[HV_MAX_CPUS];
-	unsigned pcpu_of[VM_MAX_VCPUS];
-	char line[16 * VM_MAX_VCPUS];
-	size_t at = 0;
-	const char *why = NULL;
-	int ret;
+	struct vmconfig_machine m = {
+	    .pcpu_online = online,
+	    .pcpu_count = HV_MAX_CPUS,
+	    .free_bytes = palloc_free_bytes(&page_alloc),
+	    .modules = &modules,
+	};
 
 	for (unsigned i = 0; i < HV_MAX_CPUS; i++) {
 		const struct pcpu *p = pcpu_get(i);
 
 		online[i] = p && atomic_load(&p->online);
 	}
-	ret = placement_parse(hw.bootargs, vm->vcpu_count, online, HV_MAX_CPUS, pcpu_of, &why);
-	if (ret) {
-		log_err("%s: vCPU placement: %s", vm->name, why);
-		return ret;
-	}
-	for (unsigned i = 0; !ret && i < vm->vcpu_count; i++) {
-		ret = sched_assign(&vm->vcpus[i], pcpu_of[i]);
-		at += (size_t)format(line + at, sizeof(line) - at, "%s%u->%u", i ? " " : "", i,
-				     pcpu_of[i]);
-	}
-	if (!ret)
-		log_info("%s: placement (vCPU->pCPU): %s, %u pCPU(s)", vm->name, line,
-			 placement_pcpus_used(pcpu_of, vm->vcpu_count));
-	return ret;
+	return vmconfig_from_bootargs(hw.bootargs, &m, &config);
 }
 
-/* Until VMs come from a configuration: the first kernel module runs as vm0 with one vCPU,
- * and the run ends with its status. */
-static unsigned guest_vcpus(void)
+static _Noreturn void run_vms(void)
 {
-	uint64_t n = 1;
-	int ret = args_get_u64(hw.bootargs, "hv.vcpus", &n);
+	bool schedstats = bootargs_have("hv.schedstats");
+	int ret = read_config(), status;
 
-	if (ret == HV_EINVAL || n == 0 || n > VM_MAX_VCPUS) {
-		log_err("boot: hv.vcpus= must be between 1 and %u", VM_MAX_VCPUS);
-		hal_machine_exit(1);
-	}
-	return (unsigned)n;
-}
-
-/* The disks of vm0, until VMs come from a configuration. Each adds one in the next virtio-mmio
- * slot (/dev/vda, vdb, ...):
- *   hv.disk=host       the machine's first virtio-blk disk (a file on the QEMU host: persistent)
- *   hv.memdisk=ADDR    the ramdisk module loaded at ADDR, served from memory (writes are lost at
- *                      power-off); read-only with the word hv.memdisk.ro */
-static struct hostblk host_disk;
-static struct blk_backend mem_disk;
-
-/* The ramdisk module at `addr`, or (addr 0) the first one: the initramfs. The memory disk's
- * module is never taken for the initramfs. */
-static const struct bootmod *ramdisk_module(uint64_t addr, uint64_t not_addr)
-{
-	for (unsigned i = 0; i < modules.count; i++) {
-		const struct bootmod *m = &modules.mod[i];
-
-		if (m->kind == BOOTMOD_RAMDISK && m->base != not_addr && (!addr || m->base == addr))
-			return m;
-	}
-	return NULL;
-}
-
-static uint64_t memdisk_addr(void)
-{
-	uint64_t addr = 0;
-
-	if (args_get_u64(hw.bootargs, "hv.memdisk", &addr) == HV_EINVAL) {
-		log_err("boot: hv.memdisk= must be the address of a ramdisk module");
-		hal_machine_exit(1);
-	}
-	return addr;
-}
-
-static struct blk_backend *host_disk_backend(void)
-{
-	int ret = hostblk_probe(&host_disk, &hw, 0, &page_alloc);
-
-	if (ret == HV_ENOENT)
-		log_err("boot: hv.disk=host, but the machine has no virtio-blk disk");
 	if (ret)
-		boot_fail("host disk", ret);
-	return &host_disk.backend;
-}
-
-static struct blk_backend *memory_disk_backend(uint64_t addr)
-{
-	const struct bootmod *image = ramdisk_module(addr, 0);
-	int ret;
-
-	if (!image) {
-		log_err("boot: hv.memdisk=0x%llx: no ramdisk module there",
-			(unsigned long long)addr);
-		return NULL;
+		boot_fail("the VM configuration", ret);
+	if (!config.count) {
+		log_info("hv: nothing left to run; powering off");
+		hal_machine_exit(0);
 	}
-	ret = blk_mem_init(&mem_disk, hal_phys_to_ptr(image->base), image->size,
-			   args_has(hw.bootargs, "hv.memdisk.ro"));
-	if (ret) {
-		log_err("boot: the memory disk's size must be a multiple of 512 bytes");
-		return NULL;
-	}
-	return &mem_disk;
-}
-
-static int attach_disk(struct vm *vm, unsigned slot, struct blk_backend *b)
-{
-	uint64_t base = VM_VIRTIO_BASE + slot * VM_VIRTIO_STRIDE;
-	int ret = virtio_blk_attach(vm, base, VM_VIRTIO_INTID(slot), b);
-
-	if (!ret)
-		log_info("%s: disk vd%c: %s, %llu MiB%s (virtio-mmio 0x%llx, INTID %u)", vm->name,
-			 'a' + slot, b->name, (unsigned long long)(b->sectors >> 11),
-			 b->read_only ? ", read-only" : "", (unsigned long long)base,
-			 VM_VIRTIO_INTID(slot));
-	return ret;
-}
-
-static int attach_disks(struct vm *vm)
-{
-	uint64_t memdisk = memdisk_addr();
-	unsigned slot = 0;
-	int ret = HV_OK;
-
-	if (args_has(hw.bootargs, "hv.disk=host"))
-		ret = attach_disk(vm, slot++, host_disk_backend());
-	if (!ret && memdisk) {
-		struct blk_backend *b = memory_disk_backend(memdisk);
-
-		ret = b ? attach_disk(vm, slot++, b) : HV_EINVAL;
-	}
-	return ret;
-}
-
-/* Until VMs come from a configuration: the first kernel module (with the first ramdisk, if any)
- * runs as vm0, all its vCPUs time-sliced on this pCPU, and the run ends with its status. */
-static void run_first_guest(void)
-{
-	const struct bootmod *kernel = bootmod_find(&modules, BOOTMOD_KERNEL, 0);
-	const struct bootmod *initrd = ramdisk_module(0, memdisk_addr());
-	uint64_t mem = guest_mem_bytes();
-	uint64_t t0 = hal_counter_now(), freq = hal_counter_freq();
-	struct vm_boot_layout layout;
-	struct vm_boot_config cfg;
-	struct vm *vm;
-	int ret;
-
-	if (!kernel)
-		return;
-	cfg = (struct vm_boot_config){
-	    .vcpus = guest_vcpus(),
-	    .kernel = hal_phys_to_ptr(kernel->base),
-	    .kernel_size = kernel->size,
-	    .initrd = initrd ? hal_phys_to_ptr(initrd->base) : NULL,
-	    .initrd_size = initrd ? initrd->size : 0,
-	    .bootargs = kernel->args,
+	build_env = (struct vm_build_env){
+	    .alloc = &page_alloc,
+	    .hw = &hw,
+	    .ipa_bits = MIN(GUEST_IPA_BITS, hal_pa_bits()),
+	    .pa_bits = hal_pa_bits(),
 	    .nr_spis = GUEST_NR_SPIS,
 	};
 	sched_set_plain_round_robin(bootargs_have("hv.sched=rr"));
-	ret = vm_create(&vm, "vm0", MIN(GUEST_IPA_BITS, hal_pa_bits()), hal_pa_bits(), &page_alloc);
-	if (!ret)
-		ret = vm_add_ram(vm, VM_RAM_BASE, mem);
-	if (ret == HV_ENOMEM)
-		log_err("vm0: no room for %llu MiB of guest RAM (hv.guest_mem=): %llu MiB of the "
-			"machine's %llu MiB are free",
-			(unsigned long long)(mem >> 20),
-			(unsigned long long)(palloc_free_bytes(&page_alloc) >> 20),
-			(unsigned long long)(hw.mem_total >> 20));
-	if (!ret)
-		ret = vpl011_attach(vm, VM_PL011_BASE);
-	if (!ret)
-		ret = vpl031_attach(vm, VM_PL031_BASE);
-	if (!ret)
-		ret = attach_disks(vm);
-	if (!ret) /* every other slot answers as an empty transport, as on QEMU virt */
-		ret = virtio_mmio_fill_slots(vm, VM_VIRTIO_BASE, VM_VIRTIO_SLOTS);
-	if (!ret)
-		ret = vm_boot_prepare(vm, &cfg, &layout);
-	if (!ret)
-		ret = vgic_dist_attach(vm, VM_GICD_BASE);
-	if (!ret)
-		ret = vgic_redist_attach(vm, VM_GICR_BASE);
-	if (!ret)
-		ret = place_vcpus(vm);
+	hvconsole_init(&config, &console_ctl);
+	ret = vm_ctl_init(&config, build_vm, schedstats);
 	if (ret)
-		boot_fail("creating vm0", ret);
-	console_vm_added(vm, true);
-	log_info("vm0: %llu MiB RAM at 0x%llx, %u vCPU(s), %s image of %llu bytes at 0x%llx, "
-		 "DTB at 0x%llx",
-		 (unsigned long long)(mem >> 20), (unsigned long long)VM_RAM_BASE, vm->vcpu_count,
-		 layout.kernel_has_header ? "Image" : "raw", (unsigned long long)layout.kernel_size,
-		 (unsigned long long)layout.kernel_ipa, (unsigned long long)layout.dtb_ipa);
-	if (initrd)
-		log_info("vm0: initramfs of %llu bytes at 0x%llx",
-			 (unsigned long long)layout.initrd_size,
-			 (unsigned long long)layout.initrd_ipa);
-	/* make bench reads this: creation (RAM reserved, images loaded) and when the guest
-	 * starts, on the system counter (under -icount shift=0: instructions since reset). */
-	log_info("vm0: created in %llu us, starts %llu us after reset",
-		 (unsigned long long)((hal_counter_now() - t0) * 1000000 / freq),
-		 (unsigned long long)(hal_counter_now() * 1000000 / freq));
-
-	sched_start();
-	sched_run();
-	if (!sched_wait_served(vm, CPU_ON_TIMEOUT_SECONDS * freq))
-		log_warn("vm0: a pCPU did not leave its vCPUs within %u s of the VM's stop",
-			 CPU_ON_TIMEOUT_SECONDS);
-
-	console_vm_removed(vm);
-	hvconsole_vm_stopped(vm);
-	sched_stats_pcpu_log(bootargs_have("hv.schedstats"));
-	if (bootargs_have("hv.schedstats"))
-		sched_stats_log(vm);
-	hal_machine_exit(vm->exit_status);
+		boot_fail(config.count > 1 ? "creating the VMs" : "creating vm0", ret);
+	status = vm_ctl_run();
+	sched_stats_pcpu_log(schedstats);
+	hal_machine_exit(status);
 }
 
 _Noreturn void hv_main(uint64_t dtb_pa)
@@ -506,10 +323,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	}
 	log_info("hv: all self-checks passed");
 	smccc_probe_firmware();
-	hvconsole_init(NULL, NULL);
-	run_first_guest();
-	log_info("hv: nothing left to run; powering off");
-	hal_machine_exit(0);
+	run_vms();
 }
 
 _Noreturn void secondary_main(unsigned id)
@@ -520,7 +334,8 @@ _Noreturn void secondary_main(unsigned id)
 	else
 		irq_cpu_init();
 	pcpu_report_online(id);
-	/* Sleep until the boot pCPU gives this one vCPUs, run them until their VM stops, again. */
-	for (;;)
-		sched_serve();
+	/* Run the vCPUs that VMs put on this pCPU as they come and go; sleep while there are none. */
+	sched_loop(NULL);
+	log_err("cpu %u: its run loop ended", id);
+	hal_machine_exit(1);
 }

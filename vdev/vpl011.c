@@ -81,7 +81,7 @@ static void update_line(struct vpl011 *u)
 
 	if (level != u->line) {
 		u->line = level;
-		vgic_set_line(u->vm, NULL, VM_PL011_INTID, level);
+		vgic_set_line(u->vm, NULL, u->vm->board.uart_intid, level);
 	}
 }
 

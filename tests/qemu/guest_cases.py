@@ -180,6 +180,34 @@ def hostile_virtio_guest(read_only):
     ])
 
 
+def psci_reset_guest():
+    """SYSTEM_RESET restarts only the VM, from its images: boot 1 marks its memory disk and
+    resets, the VM is made again (its RAM zeroed), boot 2 finds the mark and powers off."""
+    return {
+        "name": "guest-psci_reset",
+        "smp": 1,
+        "mem": "1G",
+        "guest": guest_image("psci_reset"),
+        "bootargs": ["hv.memdisk=0x%x" % VIRTIO_DISK_ADDR],
+        "qemu_args": ["-device", "guest-loader,addr=0x%x,initrd=%s" % (VIRTIO_DISK_ADDR,
+                                                                       VIRTIO_DISK)],
+        "prepare": make_virtio_disk,
+        "expect": [r"psci_reset: boot 1$",
+                   r"psci_reset: calling PSCI SYSTEM_RESET",
+                   r"^vm0: stopped with status 0 ",
+                   r"^vm0: reset: starting again from its images",
+                   r"^vm0: created in \d+ us, starts \d+ us after reset \(again\)",
+                   r"psci_reset: boot 2$",
+                   r"ok \d+ - psci_reset: RAM boot 1 wrote reads zero after the reset",
+                   r"psci_reset: calling PSCI SYSTEM_OFF",
+                   r"^vm0: stopped with status 0 ",
+                   r"^hv: vm0 ended with status 0 \(2 boots\)"],
+        "forbid": GUEST_FORBID + [r"returned", r"guest: psci_reset:", r"psci_reset: boot 3"],
+        "exit": 0,
+        "timeout": 30,
+    }
+
+
 GUEST_CASES = [
     checking_guest("boot", [r"boot: entered at 0x40080000 with x0 "]),
     # RAM populated on first touch: zeros before any write, no abort (docs/memory.md).
@@ -230,8 +258,7 @@ GUEST_CASES = [
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),
     stopping_guest("psci_off", r"psci_off: calling PSCI SYSTEM_OFF", r"SYSTEM_OFF returned", 0),
-    stopping_guest("psci_reset", r"psci_reset: calling PSCI SYSTEM_RESET",
-                   r"SYSTEM_RESET returned", 0),
+    psci_reset_guest(),
     # virtio-blk: a well-formed driver (virtio_good.c), then a hostile one (virtio_hostile.c);
     # virtio_good's write reads back unchanged on the read-only disk.
     virtio_guest("virtio_good", False),

@@ -43,9 +43,13 @@ enum cpu_msg_kind {
 	/* arg: a VM that stopped while vCPUs of it live on the target pCPU: leave them (the
 	 * pCPU's run loop sees the VM stopped once it is out of the guest or its idle WFI). */
 	CPU_MSG_VM_STOP,
-	/* arg: unused. The boot pCPU filled the target's run queue (sched_start()): it leaves
-	 * its wait in sched_serve(), which sees the new start, and runs the queue. */
+	/* arg: unused. vCPUs joined the target's run queue (sched_start()): it leaves its idle
+	 * wait and takes them in. */
 	CPU_MSG_START,
+	/* arg: unused. To the VM manager's pCPU (sched_loop()): a VM stopped or left every run
+	 * queue, or a lifecycle request came (core/vm_ctl.h); the running turn ends so that the
+	 * manager looks. */
+	CPU_MSG_MANAGE,
 	CPU_MSG_NR
 };
 

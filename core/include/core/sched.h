@@ -18,7 +18,8 @@ struct vm;
  * Several VMs on one pCPU share it by weight, one VM's turn at a time (core/sched_share.h).
  *
  * vCPU states: OFF (PSCI: not started or CPU_OFF), RUNNABLE, RUNNING (loaded on its pCPU),
- * BLOCKED (in WFI). Each queue is only touched by its own pCPU (vCPUs do not migrate yet). */
+ * BLOCKED (in WFI). Each queue is only touched by its own pCPU (vCPUs do not migrate), but for
+ * its joining list (sched_assign()). */
 
 #define SCHED_SLICE_US	10000
 #define SCHED_MAX_VCPUS 16
@@ -83,22 +84,44 @@ void sched_set_plain_round_robin(bool on);
  * the vGIC whether it wakes only once it has been kicked again. Call before the vGIC check. */
 void sched_clear_kicked(struct vcpu *vcpu);
 
-/* Put `vcpu` on pCPU `pcpu`'s queue (before that pCPU runs sched_run()). */
-int sched_assign(struct vcpu *vcpu, unsigned pcpu);
+/* Run queues that VMs join and leave (docs/scheduling.md, "VMs join and leave"). Any pCPU
+ * may put vCPUs on any pCPU's queue: they wait on its joining list until its run loop takes
+ * them in (sched_start() wakes a pCPU that sleeps with nothing to run). A vCPU leaves its
+ * queue once its VM has stopped: its pCPU puts it, turns it off and forgets it, and the last
+ * vCPU of a VM to leave wakes the VM manager. */
 
-/* Run the calling pCPU's queue until none of its vCPUs' VMs is running any more. */
+/* Put `vcpu` on pCPU `pcpu`'s queue. HV_EINVAL for a pCPU out of range, HV_ENOMEM when the
+ * queue holds SCHED_MAX_VCPUS already. */
+int sched_assign(struct vcpu *vcpu, unsigned pcpu);
+/* vCPUs first..first+n-1 of `vm`, vCPU first + i on pCPU pcpu_of[i]: all of them, or (an
+ * error, as sched_assign()) none. */
+int sched_assign_vm(struct vm *vm, const unsigned *pcpu_of, unsigned first, unsigned n);
+/* Whether no run queue holds a vCPU of `vm` any more: once it has stopped, nothing of the
+ * scheduler's refers to it, and it may be destroyed. */
+bool sched_vm_gone(const struct vm *vm);
+
+/* Run the calling pCPU's queue until it holds no vCPU (every VM of it stopped). */
 void sched_run(void);
 
-/* Several pCPUs (docs/scheduling.md, "Several pCPUs"). The boot pCPU fills the queues with
- * sched_assign(), then sched_start() releases every other pCPU that has vCPUs (they wait in
- * sched_serve()), runs its own queue with sched_run(), and sched_wait_served() until the VM
- * has stopped and every pCPU has left its queue. */
+/* The calling pCPU's run loop for good: its queue, the vCPUs that join it, sleeping while it
+ * has none. `manage` (NULL for none: a secondary pCPU) is the VM manager on this pCPU: called
+ * once at the start and after each sched_manage_wake(), between turns; the loop returns when
+ * it returns false. */
+void sched_loop(bool (*manage)(void));
+/* From any pCPU, any context: have the VM manager look (a VM stopped or left every queue, a
+ * lifecycle request came). */
+void sched_manage_wake(void);
+/* CPU_MSG_MANAGE reached this pCPU: end the running turn so the manager runs. */
+void sched_manage_interrupt(void);
+
+/* Several pCPUs (docs/scheduling.md, "Several pCPUs"). After sched_assign(), sched_start()
+ * wakes every other online pCPU that has vCPUs joining (CPU_MSG_START). */
 void sched_start(void);
-/* A secondary pCPU: sleep until sched_start(), then run this pCPU's queue until its VMs stop. */
+/* A secondary pCPU: sleep until its queue has vCPUs, then run it until they have left. */
 void sched_serve(void);
 /* The boot pCPU, its own queue done: idle (taking interrupts, draining the console) while `vm`
- * runs on other pCPUs, then wait up to `timeout_ticks` for them to leave their queues. False
- * if one did not. */
+ * runs on other pCPUs, then wait up to `timeout_ticks` for its vCPUs to leave their queues
+ * (sched_vm_gone()). False if they did not. */
 bool sched_wait_served(struct vm *vm, uint64_t timeout_ticks);
 
 /* Run just `vcpu` on the calling pCPU, with blocking and timers as above, until its VM stops. */

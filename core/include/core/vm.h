@@ -13,6 +13,7 @@
 #include <core/spinlock.h>
 #include <core/sysreg.h>
 #include <core/vgic.h>
+#include <core/vm_board.h>
 #include <hal/cpu.h>
 #include <hal/vcpu.h>
 
@@ -27,23 +28,13 @@
 /* struct vm.weight unless its configuration gives one (docs/scheduling.md). */
 #define VM_DEFAULT_WEIGHT 256
 
-/* The board every VM sees (docs/guest-abi.md, Board). */
-#define VM_RAM_BASE    0x40000000ULL
-#define VM_PL011_BASE  0x09000000ULL
-#define VM_PL011_SIZE  0x1000ULL
-#define VM_PL011_INTID 33
-#define VM_PL031_BASE  0x09010000ULL
-#define VM_PL031_SIZE  0x1000ULL
-#define VM_PL031_INTID 34
-#define VM_GICD_BASE   0x08000000ULL
-#define VM_GICD_SIZE   0x10000ULL
-#define VM_GICR_BASE   0x080a0000ULL
-#define VM_GICR_STRIDE 0x20000ULL /* RD_base + SGI_base frames per vCPU */
-/* virtio-mmio slot n: registers at VM_VIRTIO_BASE + n * VM_VIRTIO_STRIDE, SPI 16 + n. */
-#define VM_VIRTIO_BASE	   0x0a000000ULL
-#define VM_VIRTIO_STRIDE   0x200ULL
-#define VM_VIRTIO_SLOTS	   32
-#define VM_VIRTIO_INTID(n) (48 + (n))
+/* The size of each device's frame on a VM's board; where the frames are is the VM's
+ * struct vm_board (core/vm_board.h). */
+#define VM_PL011_SIZE	 0x1000ULL
+#define VM_PL031_SIZE	 0x1000ULL
+#define VM_GICD_SIZE	 0x10000ULL
+#define VM_GICR_STRIDE	 0x20000ULL /* RD_base + SGI_base frames per vCPU */
+#define VM_VIRTIO_STRIDE 0x200ULL   /* registers of one virtio-mmio slot */
 
 struct vm;
 struct vcpu;
@@ -125,7 +116,8 @@ enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_STOPPED };
 struct vm {
 	unsigned id;
 	char name[VM_NAME_MAX];
-	unsigned weight; /* its CPU share relative to other VMs (docs/scheduling.md) */
+	struct vm_board board; /* where it sees RAM and devices: vm_board_default() at creation */
+	unsigned weight;       /* its CPU share relative to other VMs (docs/scheduling.md) */
 	enum vm_state state;
 	int exit_status; /* valid once VM_STOPPED */
 

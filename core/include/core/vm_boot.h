@@ -30,8 +30,8 @@ struct vm_boot_layout {
 	int kernel_has_header;
 };
 
-/* The VM must have its RAM (one region at VM_RAM_BASE), its vPL011 and any virtio-mmio devices
- * (in the board's slots, VM_VIRTIO_BASE: the DTB lists those) already; this adds the
+/* The VM must have its RAM (one region, at vm->board.ram_base), its vPL011 and any virtio-mmio
+ * devices (in its board's slots, vm->board.virtio_base: the DTB lists those) already; this adds the
  * vCPUs, sets up the vGIC, loads kernel and initrd and writes the DTB. HV_ERANGE if they do not
  * fit in RAM, HV_EINVAL for a bad image or configuration; one log line says which. */
 int vm_boot_prepare(struct vm *vm, const struct vm_boot_config *cfg, struct vm_boot_layout *out);

@@ -9,6 +9,7 @@
 #include <core/bootmod.h>
 #include <core/hwinfo.h>
 #include <core/vm.h>
+#include <core/vm_board.h>
 
 /* What the machine runs: VMs described as data (docs/config.md). The configuration is a
  * device tree compiled from configs/NAME.dts and handed to the hypervisor as a boot module;
@@ -19,19 +20,6 @@
 #define VMCONFIG_MAX_VMS   4
 #define VMCONFIG_MAX_DISKS 4
 #define VMCONFIG_NODE_MAX  64
-
-/* Where a VM sees its RAM and devices: the QEMU virt layout by default (vm_board_default()),
- * each a property of the VM node to override (docs/config.md). */
-struct vm_board {
-	uint64_t ram_base;
-	uint64_t gicd_base, gicr_base; /* a GICR_STRIDE frame pair per vCPU from gicr_base */
-	uint64_t uart_base;
-	unsigned uart_intid;
-	uint64_t rtc_base; /* 0: no vPL031 */
-	unsigned rtc_intid;
-	uint64_t virtio_base; /* slot n at virtio_base + n * VM_VIRTIO_STRIDE, INTID + n */
-	unsigned virtio_intid, virtio_slots;
-};
 
 /* A boot module's place in the machine's RAM. */
 struct vmconfig_span {
@@ -72,9 +60,7 @@ struct vmconfig {
 	unsigned count;
 };
 
-#define VMCONFIG_DEFAULT_WEIGHT 256
-
-void vm_board_default(struct vm_board *board);
+#define VMCONFIG_DEFAULT_WEIGHT VM_DEFAULT_WEIGHT
 
 /* What a configuration is checked against. */
 struct vmconfig_machine {

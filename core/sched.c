@@ -48,6 +48,7 @@ struct sched_queue {
 	struct vcpu *joining[SCHED_MAX_VCPUS];
 	_Atomic unsigned joining_count;
 	_Atomic unsigned members; /* joining + in vcpus[]: until each leaves (its VM stopped) */
+	bool counting;		  /* sched_stats_queue() started: it holds vCPUs */
 };
 
 static struct sched_queue queues[HV_MAX_CPUS];
@@ -135,17 +136,27 @@ static void take_joining(struct sched_queue *q)
 	spin_unlock(&join_lock);
 }
 
+/* The queue's own pCPU: its statistics count while it holds vCPUs (sched_stats_pcpu_log()). */
+static void count_queue(struct sched_queue *q)
+{
+	if (!q->count != !q->counting) {
+		q->counting = q->count;
+		sched_stats_queue(q->counting, hal_counter_now());
+	}
+}
+
 /* The queue's own pCPU: every vCPU of a stopped VM leaves, put (if parked) and off. The last
- * of a VM to leave any queue tells the VM manager, which may then free the VM. */
+ * of a VM to leave any queue tells the VM manager, which may then free the VM (and read this
+ * pCPU's statistics: they are settled first). */
 static void drop_stopped(struct sched_queue *q)
 {
-	unsigned kept = 0;
+	struct vm *left[SCHED_MAX_VCPUS];
+	unsigned kept = 0, n = 0;
 
 	for (unsigned i = 0; i < q->count; i++) {
 		struct vcpu *v = q->vcpus[i];
-		struct vm *vm = v->vm;
 
-		if (vm_alive(vm)) {
+		if (vm_alive(v->vm)) {
 			q->vcpus[kept++] = v;
 			continue;
 		}
@@ -154,14 +165,19 @@ static void drop_stopped(struct sched_queue *q)
 			q->parked = NULL;
 		}
 		vcpu_set_state(v, VCPU_OFF);
-		atomic_fetch_sub(&q->members, 1);
-		/* Release: whoever sees the VM gone sees everything this pCPU did with it. */
-		if (atomic_fetch_sub_explicit(&vm_members[vm->id], 1, memory_order_release) == 1)
-			sched_manage_wake();
+		left[n++] = v->vm;
 	}
 	q->count = kept;
 	if (q->next >= kept)
 		q->next = 0;
+	count_queue(q);
+	for (unsigned i = 0; i < n; i++) {
+		atomic_fetch_sub(&q->members, 1);
+		/* Release: whoever sees the VM gone sees everything this pCPU did with it. */
+		if (atomic_fetch_sub_explicit(&vm_members[left[i]->id], 1, memory_order_release) ==
+		    1)
+			sched_manage_wake();
+	}
 }
 
 void sched_manage_wake(void)
@@ -673,11 +689,11 @@ static bool idle_work(const struct sched_queue *q)
 static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 {
 	active[hal_cpu_id()] = q;
-	sched_stats_queue(true, hal_counter_now());
 	for (;;) {
 		struct vcpu *v;
 
 		take_joining(q);
+		count_queue(q);
 		drop_stopped(q);
 		if (manage && atomic_exchange(&manage_wanted, false) && !manage())
 			break;
@@ -722,7 +738,9 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 	if (q->parked)
 		vcpu_unload(q->parked);
 	q->parked = NULL;
-	sched_stats_queue(false, hal_counter_now());
+	if (q->counting)
+		sched_stats_queue(false, hal_counter_now());
+	q->counting = false;
 	active[hal_cpu_id()] = NULL;
 }
 

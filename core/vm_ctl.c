@@ -4,8 +4,8 @@
  * stops from anywhere only record what is wanted and wake it. */
 #include <stdatomic.h>
 
-#include <core/err.h>
 #include <core/console_vm.h>
+#include <core/err.h>
 #include <core/hvconsole.h>
 #include <core/lib.h>
 #include <core/log.h>
@@ -73,6 +73,15 @@ static int start(struct vm_ctl_entry *e)
 
 	if (ret)
 		return ret;
+	/* On the console before any of its vCPUs can run, so its first line is tagged. */
+	console_vm_added(vm, e->cfg->console);
+	ret = sched_assign_vm(vm, e->cfg->pcpu_of, 0, vm->vcpu_count);
+	if (ret) {
+		log_err("%s: vCPU placement: a run queue has no room for its vCPUs", vm->name);
+		console_vm_removed(vm);
+		vm_destroy(vm);
+		return ret;
+	}
 	e->lives++;
 	e->ended = false;
 	__atomic_store_n(&e->vm, vm, __ATOMIC_RELEASE);
@@ -82,8 +91,6 @@ static int start(struct vm_ctl_entry *e)
 		 (unsigned long long)((hal_counter_now() - t0) * 1000000 / freq),
 		 (unsigned long long)(hal_counter_now() * 1000000 / freq),
 		 e->lives > 1 ? " (again)" : "");
-	console_vm_added(vm, e->cfg->console);
-	sched_start();
 	return HV_OK;
 }
 
@@ -129,6 +136,7 @@ static bool manage_one(struct vm_ctl_entry *e, int *err)
 	}
 	if (req == VM_CTL_RESET || req == VM_CTL_START) {
 		*err = start(e);
+		sched_start();
 		return *err == HV_OK;
 	}
 	return true;
@@ -144,12 +152,16 @@ int vm_ctl_init(const struct vmconfig *config, vm_ctl_build *build, bool sched_s
 		atomic_store(&ctl.vm[i].request, NO_REQUEST);
 		ctl.count++;
 	}
+	/* Every VM is made, and on the console, before the other pCPUs are woken to run them
+	 * (their queues were empty: they sleep until CPU_MSG_START), so that each VM's output is
+	 * tagged from its first line. */
 	for (unsigned i = 0; i < ctl.count; i++) {
 		int ret = start(&ctl.vm[i]);
 
 		if (ret)
 			return ret;
 	}
+	sched_start();
 	return HV_OK;
 }
 

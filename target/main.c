@@ -212,8 +212,9 @@ static void interrupts_init(void)
 			 hal_vgic_nr_lrs());
 }
 
-/* What the machine runs (docs/boot.md): the VMs of the hv.* boot arguments, made and looked
- * after by the VM manager on this pCPU until the last one has stopped. */
+/* What the machine runs (docs/boot.md): the VMs of the configuration module, or of the hv.*
+ * boot arguments, made and looked after by the VM manager on this pCPU until the last one has
+ * stopped. */
 static struct vmconfig config;
 static struct vm_build_env build_env;
 /* The hypervisor console's reset / stop / start go to the VM manager. */
@@ -226,6 +227,7 @@ static int build_vm(const struct vm_config *cfg, struct vm **out)
 
 static int read_config(void)
 {
+	const struct bootmod *mod;
 	bool online[HV_MAX_CPUS];
 	struct vmconfig_machine m = {
 	    .pcpu_online = online,
@@ -238,6 +240,13 @@ static int read_config(void)
 		const struct pcpu *p = pcpu_get(i);
 
 		online[i] = p && atomic_load(&p->online);
+	}
+	/* A configuration module says what runs; without one, the hv.* boot arguments do. */
+	mod = vmconfig_find_module(&modules);
+	if (mod) {
+		log_info("hv: configuration from the module at 0x%llx",
+			 (unsigned long long)mod->base);
+		return vmconfig_parse(hal_phys_to_ptr(mod->base), mod->size, &m, &config);
 	}
 	return vmconfig_from_bootargs(hw.bootargs, &m, &config);
 }

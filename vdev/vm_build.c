@@ -7,7 +7,6 @@
 #include <core/palloc.h>
 #include <core/placement.h>
 #include <core/print.h>
-#include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/vm.h>
 #include <core/vm_boot.h>
@@ -120,20 +119,20 @@ static int devices(struct vm *vm, const struct vm_config *cfg, const struct vm_b
 	return ret;
 }
 
-/* Every vCPU on its pCPU's run queue (all or none), stated in the boot log. */
-static int place(struct vm *vm, const struct vm_config *cfg)
+/* Where its vCPUs will run, stated in the boot log (the VM manager queues them). */
+static int check_placement(struct vm *vm, const struct vm_config *cfg)
 {
 	char line[16 * VM_MAX_VCPUS];
 	size_t at = 0;
-	int ret = sched_assign_vm(vm, cfg->pcpu_of, 0, vm->vcpu_count);
 
-	if (ret) {
-		log_err("%s: vCPU placement: a run queue has no room for its vCPUs", vm->name);
-		return ret;
-	}
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (cfg->pcpu_of[i] >= HV_MAX_CPUS) {
+			log_err("%s: vCPU %u: no pCPU %u", vm->name, i, cfg->pcpu_of[i]);
+			return HV_EINVAL;
+		}
 		at += (size_t)format(line + at, sizeof(line) - at, "%s%u->%u", i ? " " : "", i,
 				     cfg->pcpu_of[i]);
+	}
 	log_info("%s: placement (vCPU->pCPU): %s, %u pCPU(s)", vm->name, line,
 		 placement_pcpus_used(cfg->pcpu_of, vm->vcpu_count));
 	return HV_OK;
@@ -184,7 +183,7 @@ int vm_build(const struct vm_config *cfg, const struct vm_build_env *env, struct
 	if (!ret)
 		ret = vgic_redist_attach(vm, vm->board.gicr_base);
 	if (!ret)
-		ret = place(vm, cfg);
+		ret = check_placement(vm, cfg);
 	if (ret) {
 		vm_destroy(vm);
 		return ret;

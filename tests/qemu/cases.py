@@ -141,6 +141,11 @@ from config_cases import CONFIG_CASES  # noqa: E402
 
 CASES += CONFIG_CASES
 
+# VM lifecycles: one of two VMs powers off, resets or faults; the other runs on (docs/boot.md).
+from lifecycle_cases import LIFECYCLE_CASES  # noqa: E402
+
+CASES += LIFECYCLE_CASES
+
 # Overcommit: Linux with 4 vCPUs on one pCPU (docs/scheduling.md).
 from sched_cases import SCHED_CASES  # noqa: E402
 

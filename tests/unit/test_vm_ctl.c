@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include <core/console_vm.h>
 #include <core/err.h>
 #include <core/gmem.h>
 #include <core/hwinfo.h>
@@ -97,6 +98,7 @@ static int setup(void **state)
 						 .image = {host_mem_pa(disk), DISK_SIZE}};
 	alpha->disk_count = 1;
 	config_vm(&config.vm[1], "beta", 1, 1, BETA_RAM);
+	config.vm[1].console = false; /* alpha has the input first */
 	config.count = 2;
 	return 0;
 }
@@ -169,9 +171,7 @@ static void test_vm_build_puts_ram_and_devices_where_its_board_says(void **state
 	assert_int_equal(hw.virtio[0].reg.base, VM_VIRTIO_BASE);
 	free(blob);
 
-	vm_stop(vm, 0);
-	leave_queue_of(0);
-	assert_true(sched_vm_gone(vm));
+	assert_true(sched_vm_gone(vm)); /* made, not queued: the manager queues it */
 	vm_destroy(vm);
 }
 
@@ -186,8 +186,29 @@ static void test_vm_build_that_fails_leaves_nothing_behind(void **state)
 	/* Nothing allocated, no vCPU queued. */
 	assert_int_equal(palloc_free_bytes(&alloc), free_before);
 	config.vm[0].ram_size = ALPHA_RAM;
-	config.vm[0].pcpu_of[1] = HV_MAX_CPUS; /* no such pCPU: placement fails last */
+	config.vm[0].pcpu_of[1] = HV_MAX_CPUS; /* no such pCPU: placement is checked last */
 	assert_int_equal(vm_build(&config.vm[0], &env, &vm), HV_EINVAL);
+	assert_int_equal(palloc_free_bytes(&alloc), free_before);
+}
+
+/* A VM whose vCPUs find no room on their run queues is not made (the manager gives up). */
+static void test_vm_ctl_a_vm_without_room_on_its_queues_is_not_made(void **state)
+{
+	uint64_t free_before = palloc_free_bytes(&alloc);
+	struct vm *filler;
+
+	config.count = 1;
+	assert_int_equal(vm_build(&config.vm[1], &env, &filler), HV_OK);
+	for (unsigned i = 0; i < SCHED_MAX_VCPUS - 1; i++) /* pCPU 0 has room for one */
+		assert_int_equal(sched_assign(&filler->vcpus[0], 0), HV_OK);
+	assert_int_equal(vm_ctl_init(&config, build, false), HV_ENOMEM);
+	assert_true(console_has_line(
+	    "error: alpha: vCPU placement: a run queue has no room for its vCPUs"));
+	assert_null(vm_ctl_vm(0));
+	vm_stop(filler, 0);
+	leave_queue_of(0);
+	assert_true(sched_vm_gone(filler));
+	vm_destroy(filler);
 	assert_int_equal(palloc_free_bytes(&alloc), free_before);
 }
 
@@ -201,8 +222,9 @@ static void test_vm_ctl_finds_vms_by_name_and_takes_one_request_at_a_time(void *
 	assert_int_equal(vm_ctl_request(2, VM_CTL_STOP), HV_EINVAL);
 	assert_int_equal(vm_ctl_request(0, VM_CTL_RESET), HV_OK);
 	assert_int_equal(vm_ctl_request(0, VM_CTL_STOP), HV_EBUSY);
-	/* The first console VM has the console's input. */
-	assert_ptr_equal(irq_console_focus(), vm_ctl_vm(0));
+	/* The VMs are on the console, in the order they were made. */
+	assert_ptr_equal(console_vm_next(NULL), vm_ctl_vm(0));
+	assert_ptr_equal(console_vm_next(vm_ctl_vm(0)), vm_ctl_vm(1));
 }
 
 static void test_vm_ctl_frees_a_stopped_vm_only_once_its_vcpus_left_every_queue(void **state)
@@ -227,13 +249,14 @@ static void test_vm_ctl_frees_a_stopped_vm_only_once_its_vcpus_left_every_queue(
 	assert_null(vm_ctl_vm(0));
 	assert_int_equal(alpha->state, VM_FREE);
 	assert_true(console_has_prefix("alpha: stopped with status 0 after "));
-	/* Nobody has the console now; a START makes it again, and gives it the console. */
-	assert_null(irq_console_focus());
+	/* It left the console; a START makes it again, and puts it back (last). */
+	assert_ptr_equal(console_vm_next(NULL), vm_ctl_vm(1));
+	assert_null(console_vm_next(vm_ctl_vm(1)));
 	assert_int_equal(vm_ctl_request(0, VM_CTL_START), HV_OK);
 	assert_int_equal(vm_ctl_manage_step(), HV_OK);
 	assert_non_null(vm_ctl_vm(0));
 	assert_true(vm_alive(vm_ctl_vm(0)));
-	assert_ptr_equal(irq_console_focus(), vm_ctl_vm(0));
+	assert_ptr_equal(console_vm_next(vm_ctl_vm(1)), vm_ctl_vm(0));
 }
 
 /* A reset, LIVES times: each life is a new VM from the same images, its RAM zeroed where the
@@ -299,7 +322,8 @@ static void test_sched_assign_vm_is_all_or_nothing(void **state)
 	const unsigned pcpu_of[2] = {2, 2};
 	struct vm *vm;
 
-	assert_int_equal(vm_build(&config.vm[1], &env, &vm), HV_OK); /* 1 on pCPU 1 */
+	assert_int_equal(vm_build(&config.vm[1], &env, &vm), HV_OK);
+	assert_int_equal(sched_assign_vm(vm, config.vm[1].pcpu_of, 0, 1), HV_OK); /* pCPU 1 */
 	for (unsigned i = 0; i < SCHED_MAX_VCPUS - 1; i++)
 		assert_int_equal(sched_assign(&vm->vcpus[0], 2), HV_OK);
 	assert_int_equal(sched_assign_vm(vm, pcpu_of, 0, 2), HV_ENOMEM);
@@ -329,10 +353,6 @@ static void test_psci_vcpu_on_message_of_an_earlier_life_is_dropped(void **state
 	psci_vcpu_on_here(&vm->vcpus[1]);
 	assert_int_equal(vm->vcpus[1].state, VCPU_ON_PENDING);
 	assert_int_not_equal(vm->vcpus[1].ctx.pc, 0x1234);
-	vm->vcpus[1].state = VCPU_OFF;
-	vm->vcpus[1].pcpu = 0;
-	vm_stop(vm, 0);
-	leave_queue_of(0);
 	vm_destroy(vm);
 }
 
@@ -343,6 +363,8 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vm_build_that_fails_leaves_nothing_behind, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_vm_ctl_a_vm_without_room_on_its_queues_is_not_made,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_vm_ctl_finds_vms_by_name_and_takes_one_request_at_a_time, setup, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -33,7 +33,8 @@ int vm_ctl_index_of(const struct vm *vm);
 struct vm *vm_ctl_vm(unsigned index);
 
 /* The VM manager. It makes VMs with a `vm_ctl_build` (vdev/vm_build.h: core/ does not attach
- * devices): the VM of `cfg`, its vCPUs queued; one log line and a negative HV_E* if not. */
+ * devices): the VM of `cfg`, its vCPUs not queued yet; one log line and a negative HV_E* if
+ * not. The manager puts it on the console, then its vCPUs on their run queues. */
 typedef int vm_ctl_build(const struct vm_config *cfg, struct vm **out);
 
 /* Make every VM of `config` (kept by the caller for good) and let them run; `sched_stats`

@@ -12,7 +12,7 @@ struct vm;
  * vPL031 (unless board.rtc_base is 0), its disks in the first virtio-mmio slots and empty
  * transports in the others, the vGIC, its kernel, initramfs and DTB loaded from the boot
  * modules (copied: the modules stay untouched, so the VM can be made again from them), its
- * weight, and each vCPU on its run queue (sched_assign(); sched_start() lets it run).
+ * weight, its vCPUs (placed by cfg->pcpu_of, but not queued yet: sched_assign_vm()).
  *
  * Disk backends: host disk n (the machine's n-th virtio-blk, vdev/hostblk.h) is brought up
  * the first time a VM names it and serves every life of every VM that names it after; a
@@ -27,7 +27,7 @@ struct vm_build_env {
 	unsigned nr_spis; /* of every vGIC */
 };
 
-/* Make the VM of `cfg` and queue its vCPUs. On failure one line says what (naming the VM),
+/* Make the VM of `cfg`. On failure one line says what (naming the VM),
  * nothing is left allocated, and a negative HV_E* is returned: HV_ENOMEM when the machine has
  * too little free memory for its RAM. */
 int vm_build(const struct vm_config *cfg, const struct vm_build_env *env, struct vm **out);

@@ -6,6 +6,17 @@ console-hv-one-vm: one VM (the uart_rx guest, which waits for a typed line). Ctr
 input to the hypervisor console, which answers help, list and stats; a second Ctrl-] gives the
 input back to vm0, which gets the line typed after it and nothing typed at the hv> prompt. Its
 output stays untagged (one VM), and at its stop the stats table follows the status line.
+
+console-two-vms: two VMs (tests/qemu/configs/console-two.dts), each the uart_rx guest. Every
+guest line comes tagged with its VM; the boot says left has the input. Ctrl-] Ctrl-] reaches
+the hypervisor console, whose list shows both running; once both guests are ready Ctrl-] gives
+the input back to left, which alone gets the line typed then; when left stops the input moves on to right, which gets
+the next line; both stop with status 0 and so does the machine.
+
+console-hv-lifecycle: two VMs (tests/qemu/configs/console-life.dts), left the heartbeat guest,
+right uart_rx, driven from the hypervisor console: stop right (its report follows, list says
+it stopped and left runs), start right (it boots again), reset right (again), then Ctrl-]
+twice gives right the input and its line; left keeps beating throughout.
 """
 from guest_cases import GUEST_CHECKS, GUEST_FORBID, guest_image
 
@@ -38,5 +49,63 @@ CONSOLE_CASES = [
         "forbid": GUEST_FORBID + [r"^\[vm0\]"],
         "exit": 0,
         "timeout": 30,
+    },
+    {
+        "name": "console-two-vms",
+        "config": "tests/qemu/configs/console-two.dts",
+        # Each guest drops what was typed before it was ready: left's line goes once both are.
+        "input": [(r"^\[(left|right)\] uart_rx: ready$", CTRL_RB + CTRL_RB + "list\r"),
+                  (r"^\[(left|right)\] uart_rx: ready$", CTRL_RB + "hello\n"),
+                  (r"^hv: console input -> right \(Ctrl-\] for next\)$", "hello\n")],
+        "expect": [r"^hv: console input -> left \(Ctrl-\] for next\)$",
+                   r"^\[(left|right)\] uart_rx: ready$",
+                   r"^hv: console input -> right \(Ctrl-\] for next\)$",
+                   r"^hv: console input -> hypervisor console \(Ctrl-\] for next\)$",
+                   r"^hv: VM +state +vCPUs +on pCPUs +weight$",
+                   r"^hv: left +(created|running) +1  0 +256$",
+                   r"^hv: right +(created|running) +1  0 +256$",
+                   r"^hv: console input -> left \(Ctrl-\] for next\)$",
+                   r"^\[left\] uart_rx: got 'hello'$",
+                   r"^\[left\] guest: uart_rx: %d passed, 0 failed" % GUEST_CHECKS["uart_rx"],
+                   r"^hv: console input -> right \(Ctrl-\] for next\)$",
+                   r"^left: stopped with status 0 after [0-9]+ exits",
+                   r"^left: total +[1-9][0-9]* ",
+                   r"^\[right\] uart_rx: got 'hello'$",
+                   r"^\[right\] guest: uart_rx: %d passed, 0 failed" % GUEST_CHECKS["uart_rx"],
+                   r"^right: stopped with status 0 after [0-9]+ exits",
+                   r"^hv: right ended with status 0"],
+        # Every guest line is tagged: none comes bare, none mixes two VMs.
+        "forbid": GUEST_FORBID + [r"^uart_rx:", r"^guest:", r"\].*\[(left|right)\]"],
+        "exit": 0,
+        "timeout": 60,
+    },
+    {
+        "name": "console-hv-lifecycle",
+        "config": "tests/qemu/configs/console-life.dts",
+        "input": [(r"^\[right\] uart_rx: ready$", CTRL_RB + CTRL_RB + "stop right\r"),
+                  (r"^right: total ", "list\r"),
+                  (r"^hv: right +stopped", "start right\r"),
+                  (r"^\[right\] uart_rx: ready$", "reset right\r"),
+                  (r"^\[right\] uart_rx: ready$", CTRL_RB + CTRL_RB + "hello\n")],
+        "expect": [r"^hv: console input -> left \(Ctrl-\] for next\)$",
+                   r"^hv: console input -> hypervisor console \(Ctrl-\] for next\)$",
+                   r"^hv: stop right: requested$",
+                   r"^right: stopped with status",
+                   r"^hv: left +running +1  0 +256$",
+                   r"^hv: right +stopped +1  0 +256$",
+                   r"^hv: start right: requested$",
+                   r"^\[right\] uart_rx: ready$",
+                   r"^hv: reset right: requested$",
+                   r"^\[right\] uart_rx: ready$",
+                   r"^hv: console input -> left \(Ctrl-\] for next\)$",
+                   r"^hv: console input -> right \(Ctrl-\] for next\)$",
+                   r"^\[right\] uart_rx: got 'hello'$",
+                   r"^\[right\] guest: uart_rx: %d passed, 0 failed" % GUEST_CHECKS["uart_rx"],
+                   r"^right: stopped with status 0 after",
+                   r"^\[left\] heartbeat: [0-9]+$"],
+        "forbid": GUEST_FORBID + [r"^uart_rx:", r"^guest:", r"^heartbeat:",
+                                  r"\].*\[(left|right)\]"],
+        "exit": None,
+        "timeout": 60,
     },
 ]

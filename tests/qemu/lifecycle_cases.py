@@ -8,10 +8,11 @@ input there: heartbeat is the only VM that takes input), and the machine powers 
 status that says how the VMs ended.
 
 life-off    "off" (pCPU 1) calls PSCI SYSTEM_OFF at once: only it stops; status 0.
-life-reset  "again" (pCPU 1) calls SYSTEM_RESET: it is made again from its images and boots a
-            second time (its memory disk, which keeps writes across a reset, says so; its RAM
-            reads zero again), then powers off; "steady" is never restarted; status 0.
-life-fault  "bad" (a text file as its kernel, on steady's pCPU) faults at its own vector and is
+life-reset  "again" calls SYSTEM_RESET: it is made again from its images and boots a second
+            time (its memory disk, which keeps writes across a reset, says so; its RAM reads
+            zero again), then powers off; "steady" shares its pCPU 1 throughout and is never
+            restarted; status 0.
+life-fault  "bad" (a text file as its kernel, on steady's pCPU 0, the VM manager's) faults at its own vector and is
             stopped with status 126; steady beats on; the machine's status is 126.
 """
 from guest_cases import GUEST_FORBID, make_virtio_disk
@@ -52,7 +53,9 @@ LIFECYCLE_CASES = [
                r"^off: PSCI SYSTEM_OFF"], 0,
               forbid=[r"SYSTEM_OFF returned"]),
     life_case("reset", r"^again: stopped with status 0 after \d+ exits \(hvc 1, ",
-              [r"^\[again\] psci_reset: boot 1$",
+              [r"^again: placement \(vCPU->pCPU\): 0->1, 1 pCPU\(s\)",
+               r"^steady: placement \(vCPU->pCPU\): 0->1, 1 pCPU\(s\)",
+               r"^\[again\] psci_reset: boot 1$",
                r"^again: PSCI SYSTEM_RESET",
                r"^again: stopped with status 0 ",
                r"^again: reset: starting again from its images",

@@ -310,32 +310,25 @@ initramfs: | $(DEPS_STAMP)
 	@guests/linux/build-initramfs.sh $(LINUX_DIR)
 
 # `make run-linux`: Linux with VCPUS vCPUs (default 4) time-sliced on one pCPU, BusyBox shell on
-# this terminal; `poweroff` in the guest ends the run. DISK (a raw image file, made blank and
-# sparse with DISK_MIB MiB if missing) is the guest's persistent /dev/vda, served by the
-# hypervisor through QEMU's virtio-blk; `mke2fs /dev/vda` once, and later boots mount it on
-# /mnt. DISK= (empty) runs without a disk.
+# this terminal; `poweroff` in the guest ends the run. configs/linux.dts describes it; these
+# variables are its cpp knobs (docs/config.md). DISK (a raw image file, made blank and sparse
+# with DISK_MIB MiB if missing) is the guest's persistent /dev/vda, served by the hypervisor
+# through QEMU's virtio-blk; `mke2fs /dev/vda` once, and later boots mount it on /mnt. DISK=
+# (empty) runs without a disk.
 VCPUS          ?= 4
 PCPUS          ?= 1
 LINUX_MEM      ?= 512
 LINUX_BOOTARGS ?= console=ttyAMA0 rdinit=/init
 DISK           ?= $(BUILD)/disk.img
 DISK_MIB       ?= 256
-# Modern (version 2) virtio-mmio transports: the only kind the hypervisor drives.
-LINUX_DISK_ARGS = $(if $(DISK),-global virtio-mmio.force-legacy=false \
-	-drive file=$(DISK)$(comma)if=none$(comma)format=raw$(comma)id=hd0 \
-	-device virtio-blk-device$(comma)drive=hd0)
-# The machine gets the guest's RAM plus 512 MiB for the hypervisor and the boot modules, at
-# least 2 GiB, so any LINUX_MEM that QEMU can give works.
-LINUX_HOST_MEM = $(shell m=$$(($(LINUX_MEM) + 512)); [ $$m -lt 2048 ] && m=2048; echo $$m)
-LINUX_QEMU_ARGS = $(QEMU_MACHINE) -smp $(PCPUS) -m $(LINUX_HOST_MEM)M -kernel $(BUILD)/hypervisor.bin \
-	-append "hv.exit=semihosting hv.vcpus=$(VCPUS) hv.pcpus=$(PCPUS) hv.guest_mem=$(LINUX_MEM)$(if $(DISK), hv.disk=host)" \
-	-device guest-loader,addr=0x50000000,kernel=$(LINUX_IMAGE),bootargs="$(LINUX_BOOTARGS)" \
-	-device guest-loader,addr=0x54000000,initrd=$(LINUX_INITRD) $(LINUX_DISK_ARGS)
+LINUX_KNOBS = -D LINUX_MEM=$(LINUX_MEM) $(if $(DISK),-D 'DISK="$(DISK)"',-D NO_DISK) \
+	-D 'BOOTARGS="$(LINUX_BOOTARGS)"'
 run-linux: $(BUILD)/hypervisor.bin linux initramfs $(DISK)
-	$(QEMU) $(LINUX_QEMU_ARGS)
-# `make run-linux-smp`: the same with its 4 vCPUs on 4 pCPUs (QEMU -smp 4), one each.
-run-linux-smp:
-	$(MAKE) run-linux VCPUS=4 PCPUS=4
+	$(HVCONFIG) -D VCPUS=$(VCPUS) -D PCPUS=$(PCPUS) $(LINUX_KNOBS) --exec configs/linux.dts
+# `make run-linux-smp`: the same with its 4 vCPUs on 4 pCPUs (QEMU -smp 4), one each
+# (configs/linux-smp.dts).
+run-linux-smp: $(BUILD)/hypervisor.bin linux initramfs $(DISK)
+	$(HVCONFIG) $(LINUX_KNOBS) --exec configs/linux-smp.dts
 ifneq ($(DISK),)
 $(DISK):
 	@mkdir -p $(@D) && truncate -s $(DISK_MIB)M $@

@@ -5,7 +5,7 @@
 #  - the folders `make lint` checks are the ones help and the README name;
 #  - `make debug` binds QEMU's gdb stub to 127.0.0.1 only;
 #  - `make run GUEST= VCPUS= INITRD=` passes the vCPU count and loads the initrd as a module;
-#  - `make run CONFIG=` hands the config and its knobs to tools/hvconfig.py.
+#  - `make run CONFIG=` and `make run-linux` hand the config and its knobs to tools/hvconfig.py.
 # Prints each disagreement; exits 1 if any.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -55,6 +55,9 @@ printf '%s\n' "$run" | grep -q 'kernel=g.bin' || fail "make run GUEST= does not 
 run=$($MAKE -s -n run CONFIG=configs/linux.dts VCPUS=3 DISK=)
 printf '%s\n' "$run" | grep -q 'tools/hvconfig.py .*-D VCPUS=3 .*-D NO_DISK .*--exec configs/linux.dts' ||
 	fail "make run CONFIG= VCPUS=3 DISK= does not run the config through tools/hvconfig.py with its knobs"
+run=$($MAKE -s -n run-linux VCPUS=2 PCPUS=2 LINUX_MEM=256 DISK=)
+printf '%s\n' "$run" | grep -q 'tools/hvconfig.py .*-D VCPUS=2 -D PCPUS=2 -D LINUX_MEM=256 -D NO_DISK .*configs/linux.dts' ||
+	fail "make run-linux VCPUS= PCPUS= LINUX_MEM= DISK= does not set configs/linux.dts's knobs"
 debug=$($MAKE -s -n debug CONFIG=configs/linux.dts)
 printf '%s\n' "$debug" | grep -q 'tools/hvconfig.py .*configs/linux.dts -- -S -gdb tcp:127\.0\.0\.1:' ||
 	fail "make debug CONFIG= does not bind the gdb stub to 127.0.0.1"

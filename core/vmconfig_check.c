@@ -128,6 +128,17 @@ static int check_board(const struct vm_config *c, const char *ram_prop)
 	return check_interrupts(c);
 }
 
+static unsigned online_count(const struct vmconfig_machine *m)
+{
+	unsigned n = 0;
+
+	for (unsigned p = 0; p < m->pcpu_count; p++)
+		n += m->pcpu_online[p];
+	return n;
+}
+
+/* A machine may describe every pCPU slot it could have (pcpu_count) and mark those it has
+ * online, so a pCPU it lacks can read "not online" rather than "absent". */
 static int check_affinity(const struct vm_config *c, const struct vmconfig_machine *m)
 {
 	for (unsigned i = 0; i < c->vcpus; i++) {
@@ -139,7 +150,9 @@ static int check_affinity(const struct vm_config *c, const struct vmconfig_machi
 					     i, p, m->pcpu_count);
 		if (!m->pcpu_online[p])
 			return vmconfig_fail(c->node, "affinity", HV_ERANGE,
-					     "vCPU %u on pCPU %u, which is offline", i, p);
+					     "vCPU %u on pCPU %u, which is not online (%u pCPU(s) "
+					     "are)",
+					     i, p, online_count(m));
 	}
 	return HV_OK;
 }

@@ -13,4 +13,13 @@ CONFIG_CASES = [
         "exit": 1,
         "timeout": 60,
     },
+    {
+        "name": "config-invalid-affinity",
+        "config": "tests/qemu/configs/affinity-absent.dts",
+        "expect": [r"^error: config: /vms/far: affinity: vCPU 1 on pCPU 3, which is not online "
+                   r"\(1 pCPU\(s\) are\)$"],
+        "forbid": [r"PANIC", r"^vm0: ", r"^far: "],
+        "exit": 1,
+        "timeout": 60,
+    },
 ]

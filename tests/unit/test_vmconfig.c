@@ -242,8 +242,10 @@ static void test_vmconfig_refuses_affinity_to_an_offline_pcpu(void **state)
 	static const bool three_of_four[4] = {true, true, false, true};
 
 	machine.pcpu_online = three_of_four; /* linux0 puts vCPU 2 on pCPU 2 */
-	assert_refused(vmconfig_parse(blob, size, &machine, &cfg),
-		       "error: config: /vms/linux0: affinity: vCPU 2 on pCPU 2, which is offline");
+	assert_refused(
+	    vmconfig_parse(blob, size, &machine, &cfg),
+	    "error: config: /vms/linux0: affinity: vCPU 2 on pCPU 2, which is not online "
+	    "(3 pCPU(s) are)");
 	free(blob);
 }
 

@@ -169,7 +169,12 @@ def run_case_in(case, args, workdir):
 
 
 def raw_check(case, raw):
-    """The case's byte-exact checks of the console output, or None when they hold."""
+    """The case's byte-exact checks of the console output and its "verify" (a function of the
+    whole output returning what is wrong, or None), or None when they hold."""
+    if "verify" in case:
+        problem = case["verify"](raw.decode(errors="replace"))
+        if problem:
+            return problem
     for want in case.get("raw_expect", []):
         if want not in raw:
             return "raw console output lacks %r" % want

@@ -3,7 +3,9 @@
  * docs/scheduling.md, "Several VMs on one pCPU"). vCPU 0 starts its siblings with PSCI CPU_ON
  * (vCPU 1, 2, ... until one is refused: the VM's vCPU count). Every vCPU then runs chunks of
  * SPIN_CHUNK loop iterations and counts the chunks that end inside one window of the VM's
- * virtual counter, SPIN_SETTLE_MS after vCPU 0 started and SPIN_WINDOW_MS long, and goes on
+ * virtual counter, SPIN_SETTLE_MS after vCPU 0 started (time for every sibling to start: each
+ * CPU_ON hands the pCPU to a sibling that then spins, so on a shared pCPU a start can take a
+ * few turns) and SPIN_WINDOW_MS long, and goes on
  * spinning SPIN_TAIL_MS past it, so that VMs sharing the pCPU stay busy until every one's
  * window has ended. Under `-icount shift=0` a chunk is a fixed number of instructions: the
  * count is the CPU time the VM got in the window, deterministic run to run. Prints
@@ -19,7 +21,7 @@ const char guest_name[] = "spin";
 
 #define MAX_VCPUS      8
 #define SPIN_CHUNK     1000
-#define SPIN_SETTLE_MS 100
+#define SPIN_SETTLE_MS 300
 #define SPIN_WINDOW_MS 2000
 #define SPIN_TAIL_MS   200
 #define PSCI_CPU_ON_64 0xc4000003U

@@ -31,6 +31,7 @@ static struct spinlock registry_lock = SPINLOCK_INIT;
 static struct vm *order[VM_MAX];
 static unsigned order_count;
 static atomic_bool tagging;
+static bool tag_always; /* console_vm_tag_always(); registry_lock */
 
 _Atomic uint32_t console_vm_pending;
 
@@ -125,9 +126,18 @@ void console_vm_removed(struct vm *vm)
 		memmove(&order[i], &order[i + 1], (order_count - i - 1) * sizeof(order[0]));
 		order_count--;
 	}
-	/* Tags stay while VMs come and go; a console left with no VM starts afresh. */
-	if (!order_count)
+	/* Tags stay while VMs come and go; a console left with no VM starts afresh, unless the
+	 * configuration has several (one that resets alone keeps its tag). */
+	if (!order_count && !tag_always)
 		atomic_store(&tagging, false);
+	spin_unlock(&registry_lock);
+}
+
+void console_vm_tag_always(bool on)
+{
+	spin_lock(&registry_lock);
+	tag_always = on;
+	atomic_store(&tagging, on || order_count > 1);
 	spin_unlock(&registry_lock);
 }
 

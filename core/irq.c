@@ -114,6 +114,16 @@ void irq_console_announce(void)
 	spin_unlock(&console_lock);
 }
 
+bool irq_console_focus_is(const struct vm *vm)
+{
+	bool is;
+
+	spin_lock(&console_lock);
+	is = console_focus == vm;
+	spin_unlock(&console_lock);
+	return is;
+}
+
 void irq_console_forget(struct vm *vm)
 {
 	struct vm *next;

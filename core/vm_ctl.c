@@ -7,6 +7,7 @@
 #include <core/console_vm.h>
 #include <core/err.h>
 #include <core/hvconsole.h>
+#include <core/irq.h>
 #include <core/lib.h>
 #include <core/log.h>
 #include <core/sched.h>
@@ -24,6 +25,7 @@ struct vm_ctl_entry {
 	bool ended;	     /* stopped, and stays so unless asked to start */
 	int status;	     /* how its last life ended */
 	unsigned lives;	     /* how many times it was made */
+	bool had_focus;	     /* its last life had the console input when it stopped */
 };
 
 static struct {
@@ -74,7 +76,9 @@ static int start(struct vm_ctl_entry *e)
 	if (ret)
 		return ret;
 	/* On the console before any of its vCPUs can run, so its first line is tagged. */
-	console_vm_added(vm, e->cfg->console);
+	/* The first life takes the input as configured; a VM that comes back (reset, start) takes
+	 * it only if it had it: who typed `reboot` into it expects its shell back. */
+	console_vm_added(vm, e->lives ? e->had_focus : e->cfg->console);
 	ret = sched_assign_vm(vm, e->cfg->pcpu_of, 0, vm->vcpu_count);
 	if (ret) {
 		log_err("%s: vCPU placement: a run queue has no room for its vCPUs", vm->name);
@@ -99,6 +103,7 @@ static void reap(struct vm_ctl_entry *e)
 {
 	struct vm *vm = e->vm;
 
+	e->had_focus = irq_console_focus_is(vm);
 	console_vm_removed(vm);
 	hvconsole_vm_stopped(vm);
 	if (ctl.sched_stats)
@@ -152,6 +157,7 @@ int vm_ctl_init(const struct vmconfig *config, vm_ctl_build *build, bool sched_s
 		atomic_store(&ctl.vm[i].request, NO_REQUEST);
 		ctl.count++;
 	}
+	console_vm_tag_always(ctl.count > 1);
 	/* Every VM is made, and on the console, before the other pCPUs are woken to run them
 	 * (their queues were empty: they sleep until CPU_MSG_START), so that each VM's output is
 	 * tagged from its first line. */

@@ -146,6 +146,11 @@ from lifecycle_cases import LIFECYCLE_CASES  # noqa: E402
 
 CASES += LIFECYCLE_CASES
 
+# Several Linux VMs from a configuration, on the multiplexed console.
+from multivm_cases import MULTIVM_CASES  # noqa: E402
+
+CASES += MULTIVM_CASES
+
 # Overcommit: Linux with 4 vCPUs on one pCPU (docs/scheduling.md).
 from sched_cases import SCHED_CASES  # noqa: E402
 

@@ -302,6 +302,36 @@ static void test_vm_ctl_reset_makes_the_vm_again_and_leaks_nothing(void **state)
 	assert_true(console_has_line("alpha: reset: starting again from its images"));
 }
 
+/* Reset `index` and let the manager make it again. */
+static void reset_and_remake(unsigned index, unsigned pcpu)
+{
+	assert_int_equal(vm_ctl_request(index, VM_CTL_RESET), HV_OK);
+	assert_int_equal(vm_ctl_manage_step(), HV_OK);
+	leave_queue_of(pcpu);
+	assert_int_equal(vm_ctl_manage_step(), HV_OK);
+	assert_non_null(vm_ctl_vm(index));
+}
+
+/* Who typed `reboot` into a VM gets its shell back: a VM that resets keeps the input focus if it
+ * had it, and takes it from nobody otherwise. Lines stay tagged even while the one VM left
+ * running is between two lives. */
+static void test_vm_ctl_a_vm_that_resets_keeps_its_console(void **state)
+{
+	assert_int_equal(vm_ctl_init(&config, build, false), HV_OK);
+	assert_true(console_vm_tagging());
+	assert_true(irq_console_focus_is(vm_ctl_vm(0)));
+
+	reset_and_remake(1, 1); /* beta, without the focus */
+	assert_true(irq_console_focus_is(vm_ctl_vm(0)));
+
+	vm_stop(vm_ctl_vm(1), 0); /* beta off for good: alpha runs alone */
+	leave_queue_of(1);
+	assert_int_equal(vm_ctl_manage_step(), HV_OK);
+	reset_and_remake(0, 0);
+	assert_true(irq_console_focus_is(vm_ctl_vm(0)));
+	assert_true(console_vm_tagging());
+}
+
 static void test_vm_ctl_the_run_ends_with_the_first_non_zero_status(void **state)
 {
 	assert_int_equal(vm_ctl_init(&config, build, false), HV_OK);
@@ -372,6 +402,8 @@ int main(void)
 		teardown),
 	    cmocka_unit_test_setup_teardown(test_vm_ctl_reset_makes_the_vm_again_and_leaks_nothing,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vm_ctl_a_vm_that_resets_keeps_its_console, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_vm_ctl_the_run_ends_with_the_first_non_zero_status,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sched_assign_vm_is_all_or_nothing, setup,

@@ -40,6 +40,10 @@ bool console_vm_full(struct vm *vm);
 /* A vCPU of `vm` waits for an interrupt: its open line goes out now. */
 void console_vm_waiting(struct vm *vm);
 
+/* A configuration of several VMs (the VM manager, before it adds the first): tag every line from
+ * the start, and keep tagging while VMs stop and start again, even if for a moment none runs. */
+void console_vm_tag_always(bool on);
+
 /* Whether lines are tagged: a second VM has been added since the console last had none (a VM
  * that stops and starts again keeps its tag). */
 bool console_vm_tagging(void);

@@ -52,6 +52,9 @@ void irq_console_offer(struct vm *vm, bool take);
 /* `vm` goes: if it has the focus, the next VM (or the hypervisor console) gets it. After
  * this returns no input reaches `vm`. */
 void irq_console_forget(struct vm *vm);
+
+/* Whether typed input goes to `vm` now. */
+bool irq_console_focus_is(const struct vm *vm);
 /* Print the line that says who has the input. */
 void irq_console_announce(void);
 

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: MIT
+"""Several Linux VMs side by side from a configuration (docs/config.md), driven through the
+multiplexed console (docs/console.md) like a user at the keyboard:
+
+  linux-two-vms   alpha (4 vCPUs, 384 MiB) and beta (2 vCPUs, 192 MiB) on one pCPU, each with
+                  its own blank disk. Each reports its own CPU count and RAM; a string alpha
+                  writes to its disk is not on beta's; the hypervisor console lists both;
+                  powering alpha off leaves beta answering; rebooting beta brings it back to a
+                  shell; beta's poweroff, the last VM's, ends the machine with status 0.
+  linux-quad      configs/quad.dts: three Linux VMs and a bare-metal heartbeat over two pCPUs
+                  all come up; stopped one by one from the hypervisor console."""
+import os
+
+from linux_cases import NO_ERRORS
+
+DISK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "e2e")
+DISK_MIB = 16
+CTRL_RBRACKET = "\x1d"
+SHELL = r"guest: init done, BusyBox shell on the console"
+
+
+def tag(vm, text):
+    """A line of `vm`'s output as the multiplexed console shows it."""
+    return r"^\[%s\] %s" % (vm, text)
+
+
+def focus(to):
+    return r"^hv: console input -> %s \(Ctrl-\] for next\)" % to
+
+
+def blank_disks():
+    os.makedirs(DISK_DIR, exist_ok=True)
+    for name in ("alpha", "beta"):
+        with open(os.path.join(DISK_DIR, name + ".img"), "wb") as f:
+            f.truncate(DISK_MIB << 20)
+    return None
+
+
+# What a VM says about itself: its CPU count and RAM, on one line.
+WHOAMI = "echo me=$(hostname) cpus=$(nproc) $(grep MemTotal /proc/meminfo)\n"
+SECRET = "secret-of-alpha-4711"
+WRITE_SECRET = ("echo %s | dd of=/dev/vda conv=fsync 2>/dev/null; "
+                "echo alpha-reads=$(dd if=/dev/vda bs=512 count=1 2>/dev/null | grep -c %s)\n"
+                % (SECRET, SECRET.replace("-", "[-]")))
+LOOK_FOR_SECRET = ("echo beta-finds=$(dd if=/dev/vda bs=1M count=%d 2>/dev/null | grep -c %s)\n"
+                   % (DISK_MIB, SECRET.replace("-", "[-]")))
+
+# MemTotal is RAM less what the kernel keeps: 384 MiB gives about 340-370 thousand kB, 192 MiB
+# about 150-180 thousand.
+ALPHA_ME = tag("alpha", r"me=guest cpus=4 MemTotal:\s+3[3-9]\d{4} kB")
+BETA_ME = tag("beta", r"me=guest cpus=2 MemTotal:\s+1[4-9]\d{4} kB")
+
+MULTIVM_CASES = [
+    {
+        "name": "linux-two-vms",
+        "config": "tests/qemu/configs/two-linux.dts",
+        "prepare": blank_disks,
+        "input": [
+            (tag("alpha", SHELL), WHOAMI),
+            (ALPHA_ME, WRITE_SECRET),
+            (tag("alpha", r"alpha-reads=1"), CTRL_RBRACKET),
+            (focus("beta"), WHOAMI),
+            (BETA_ME, LOOK_FOR_SECRET),
+            (tag("beta", r"beta-finds=0"), CTRL_RBRACKET),
+            (focus("hypervisor console"), "list\n"),
+            (r"^hv: beta\s+running\s+2\s", CTRL_RBRACKET),
+            (focus("alpha"), "poweroff\n"),
+            # alpha gone, the focus moves on to beta by itself.
+            (focus("beta"), "echo beta-alive\n"),
+            (tag("beta", r"beta-alive"), "reboot\n"),
+            (tag("beta", SHELL), "echo beta-back\n"),
+            (tag("beta", r"beta-back"), "poweroff\n"),
+        ],
+        "expect": [
+            tag("alpha", SHELL), ALPHA_ME, tag("alpha", r"alpha-reads=1"),
+            focus("beta"), BETA_ME, tag("beta", r"beta-finds=0"),
+            focus("hypervisor console"),
+            r"^hv: alpha\s+running\s+4\s", r"^hv: beta\s+running\s+2\s",
+            # The focus moves on as the stopped VM leaves the console, before its report.
+            focus("alpha"), r"^alpha: PSCI SYSTEM_OFF", focus("beta"),
+            r"^alpha: stopped with status 0", tag("beta", r"beta-alive"),
+            r"^beta: PSCI SYSTEM_RESET", r"^beta: reset: starting again from its images",
+            focus("beta"), tag("beta", SHELL), tag("beta", r"beta-back"),
+            r"^beta: PSCI SYSTEM_OFF", r"^beta: stopped with status 0",
+            r"^hv: alpha ended with status 0 \(1 boot\)",
+            r"^hv: beta ended with status 0 \(2 boots\)",
+        ],
+        "forbid": NO_ERRORS,
+        "exit": 0,
+        "timeout": 300,
+    },
+]

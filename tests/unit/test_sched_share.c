@@ -24,6 +24,8 @@ static struct vcpu *flat[VM_MAX_VCPUS];
  * [from, end_at) is counted in ran[]. */
 static uint64_t from, end_at;
 static uint64_t ran[VMS];
+/* Per VM: its vCPUs exit from this counter on instead of end_at (0: end_at). */
+static uint64_t exit_at[VMS];
 /* The SGI test: vCPU `sgi_from` sends WAKE_SGI to its VM's vCPU 1 once the counter reaches
  * sgi_at; the entry number of that exit, and of the target's first step. */
 static int sgi_from = -1;
@@ -64,6 +66,7 @@ static void vms_of(const unsigned *counts, unsigned n)
 		}
 	}
 	memset(ran, 0, sizeof(ran));
+	memset(exit_at, 0, sizeof(exit_at));
 	memset(sleep_from, 0, sizeof(sleep_from));
 	memset(sleep_until, 0, sizeof(sleep_until));
 	memset(slept, 0, sizeof(slept));
@@ -112,7 +115,7 @@ static struct sim_step program(unsigned id)
 		s.pstate = PSTATE_M_EL1H;
 		return s;
 	}
-	if (now >= end_at)
+	if (now >= (exit_at[vm_of[id]] ? exit_at[vm_of[id]] : end_at))
 		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
 	return sim_step_hvc(PSCI_VERSION, 0, 0);
 }
@@ -299,6 +302,22 @@ static void test_share_a_heavy_vm_of_short_turns_is_charged_for_every_tick(void 
 	assert_int_equal(share.run, 1000 * 100);
 }
 
+static void test_share_the_vm_left_alone_runs_on_when_the_other_stops_in_its_turn(void **state)
+{
+	static const unsigned counts[] = {2, 1};
+
+	vms_of(counts, 2);
+	/* VM 0 has 0-10 ms and 20-30 ms, VM 1 10-20 ms; VM 0 stops at 25 ms, in its turn. */
+	exit_at[0] = from + MS(25);
+	run_until(from + MS(60));
+	/* VM 1 had 10 of the first 25 ms, then the pCPU to itself at once: the choice did not
+	 * look only at the vCPUs of the VM whose turn it was, find none and idle the pCPU (on
+	 * hardware, with no timer armed, until some interrupt came). */
+	assert_true(ran[1] >= MS(10) + MS(35) - 2 * STEP);
+	assert_true(ran[0] <= MS(15) + STEP);
+	assert_int_equal(sched_stats_pcpu(sim_hal.cpu_id)->sleeps, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +341,9 @@ int main(void)
 		teardown_vms),
 	    cmocka_unit_test_teardown(
 		test_share_a_device_irq_for_a_vm_behind_preempts_the_running_vm, teardown_vms),
+	    cmocka_unit_test_teardown(
+		test_share_the_vm_left_alone_runs_on_when_the_other_stops_in_its_turn,
+		teardown_vms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

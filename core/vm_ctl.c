@@ -120,8 +120,13 @@ static bool manage_one(struct vm_ctl_entry *e, int *err)
 {
 	int req = atomic_load(&e->request);
 
-	if (e->vm && vm_alive(e->vm) && (req == VM_CTL_STOP || req == VM_CTL_RESET)) {
-		vm_stop(e->vm, 0);
+	if (e->vm && vm_alive(e->vm)) {
+		if (req == VM_CTL_START) { /* it runs already: nothing to do */
+			atomic_compare_exchange_strong(&e->request, &req, NO_REQUEST);
+			return true;
+		}
+		if (req == VM_CTL_STOP || req == VM_CTL_RESET)
+			vm_stop(e->vm, 0);
 	}
 	if (e->vm && !vm_alive(e->vm)) {
 		if (!sched_vm_gone(e->vm))

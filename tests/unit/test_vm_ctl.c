@@ -220,6 +220,10 @@ static void test_vm_ctl_finds_vms_by_name_and_takes_one_request_at_a_time(void *
 	assert_int_equal(vm_ctl_find("gamma"), -1);
 	assert_int_equal(vm_ctl_index_of(vm_ctl_vm(1)), 1);
 	assert_int_equal(vm_ctl_request(2, VM_CTL_STOP), HV_EINVAL);
+	/* START of a running VM changes nothing, and is done with: the next request is taken. */
+	assert_int_equal(vm_ctl_request(0, VM_CTL_START), HV_OK);
+	assert_int_equal(vm_ctl_manage_step(), HV_OK);
+	assert_true(vm_alive(vm_ctl_vm(0)));
 	assert_int_equal(vm_ctl_request(0, VM_CTL_RESET), HV_OK);
 	assert_int_equal(vm_ctl_request(0, VM_CTL_STOP), HV_EBUSY);
 	/* The VMs are on the console, in the order they were made. */

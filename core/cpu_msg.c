@@ -50,7 +50,8 @@ static void on_vm_stop(void *arg)
 
 static void on_start(void *arg)
 {
-	(void)arg; /* the message only ends the wait: the run loop takes joining vCPUs itself */
+	(void)arg;
+	sched_start_interrupt(); /* the run loop takes joining vCPUs between turns */
 }
 
 static void on_manage(void *arg)

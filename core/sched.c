@@ -388,6 +388,16 @@ void sched_manage_interrupt(void)
 		end_turn(q, SCHED_END_OTHER);
 }
 
+void sched_start_interrupt(void)
+{
+	struct sched_queue *q = active[hal_cpu_id()];
+
+	/* Joining vCPUs are taken in between turns: a vCPU alone on the pCPU has no slice end
+	 * and might not leave the guest for a long time (or, busy, ever). */
+	if (q && q->current)
+		end_turn(q, SCHED_END_OTHER);
+}
+
 void sched_kick_vm_stopped(struct vm *vm)
 {
 	struct sched_queue *q = active[hal_cpu_id()];

@@ -44,7 +44,7 @@ enum cpu_msg_kind {
 	 * pCPU's run loop sees the VM stopped once it is out of the guest or its idle WFI). */
 	CPU_MSG_VM_STOP,
 	/* arg: unused. vCPUs joined the target's run queue (sched_start()): it leaves its idle
-	 * wait and takes them in. */
+	 * wait, or ends the running turn, and takes them in. */
 	CPU_MSG_START,
 	/* arg: unused. To the VM manager's pCPU (sched_loop()): a VM stopped or left every run
 	 * queue, or a lifecycle request came (core/vm_ctl.h); the running turn ends so that the

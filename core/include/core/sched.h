@@ -117,6 +117,8 @@ void sched_manage_interrupt(void);
 /* Several pCPUs (docs/scheduling.md, "Several pCPUs"). After sched_assign(), sched_start()
  * wakes every other online pCPU that has vCPUs joining (CPU_MSG_START). */
 void sched_start(void);
+/* CPU_MSG_START reached this pCPU: end the running turn so the joining vCPUs are taken in. */
+void sched_start_interrupt(void);
 /* A secondary pCPU: sleep until its queue has vCPUs, then run it until they have left. */
 void sched_serve(void);
 /* The boot pCPU, its own queue done: idle (taking interrupts, draining the console) while `vm`

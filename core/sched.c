@@ -705,8 +705,14 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 		take_joining(q);
 		count_queue(q);
 		drop_stopped(q);
-		if (manage && atomic_exchange(&manage_wanted, false) && !manage())
-			break;
+		if (manage && atomic_exchange(&manage_wanted, false)) {
+			if (!manage())
+				break;
+			/* A VM the manager just made (start, reset) may have joined this very queue:
+			 * take it in now, or the pCPU may sleep until some interrupt comes. */
+			take_joining(q);
+			count_queue(q);
+		}
 		if (!q->count) {
 			if (!forever)
 				break;

@@ -8,7 +8,7 @@ struct vm;
 struct vm_config;
 struct vmconfig;
 
-/* Whole-VM lifecycle requests (docs/config.md, "Lifecycle"), from a VM's own PSCI calls or the
+/* Whole-VM lifecycle requests (docs/boot.md, "Lifecycle"), from a VM's own PSCI calls or the
  * hypervisor console, on any pCPU, in any context (IRQ handlers included): each only records
  * the request and wakes the boot pCPU, whose VM manager carries it out (quiesce the VM on every
  * pCPU, free it, create it again from its configuration and pristine boot modules). */

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 import bench_boot
+import bench_multivm
 import bench_shell
 import bench_sched
 import bench_share
@@ -130,12 +131,17 @@ def main():
     ap.add_argument("--pingpong-guest", default="build/guests/smp_pingpong.bin")
     ap.add_argument("--only-smp", action="store_true",
                     help="only the rows of several pCPUs (tools/bench_smp.py)")
+    ap.add_argument("--only-multivm", action="store_true",
+                    help="only the boot of two Linux VMs on one pCPU (tools/bench_multivm.py)")
     ap.add_argument("--only-share", action="store_true",
                     help="only the CPU-share rows of VMs on one pCPU (tools/bench_share.py)")
     args = ap.parse_args()
 
     if args.only_smp:
         bench_smp.main_rows(args, args.boot_reps)
+        return
+    if args.only_multivm:
+        bench_multivm.multivm_boot(args, args.boot_reps)
         return
     if args.only_share:
         bench_share.cpu_share(args.qemu, args.image, args.timeout)
@@ -174,6 +180,8 @@ def main():
                            args.timeout)
     print()
     bench_share.cpu_share(args.qemu, args.image, args.timeout)
+    print()
+    bench_multivm.multivm_boot(args, args.boot_reps)
 
 
 if __name__ == "__main__":

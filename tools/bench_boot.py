@@ -41,13 +41,15 @@ BOOT_GUEST_LINE = b"boot: entered at"
 
 def watch(cmd, markers, last, timeout):
     """Run `cmd`; seconds from its start to the first console line holding each marker (bytes
-    or a compiled regex), up to the marker `last`; missing markers are absent. Also the text."""
+    or a compiled regex), up to the marker `last` (or every marker of a tuple `last`); missing
+    markers are absent. Also the text."""
+    lasts = last if isinstance(last, tuple) else (last,)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     seen, times = b"", {}
     try:
-        while time.monotonic() - start < timeout and last not in times:
+        while time.monotonic() - start < timeout and not all(k in times for k in lasts):
             ready, _, _ = select.select([proc.stdout], [], [], 0.05)
             if not ready:
                 continue

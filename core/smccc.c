@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* HVC and trapped SMC from guests: SMCCC 1.1 architecture calls, PSCI, and the hypervisor's
- * own calls (docs/guest-abi.md). Answers go in x0; nothing here trusts a guest argument. */
+/* HVC and trapped SMC from guests: SMCCC 1.2 architecture calls, PSCI, and the hypervisor's
+ * own calls (docs/guest-abi.md). Answers go in x0 (FF-A's in x0-x17, SMCCC 1.2); nothing here
+ * trusts a guest argument. */
 #include <core/arch.h>
 #include <core/console.h>
 #include <core/console_vm.h>
@@ -108,7 +109,9 @@ static int64_t arch_call(struct vcpu *vcpu, uint32_t fid)
 {
 	switch (fid) {
 	case SMCCC_VERSION:
-		return SMCCC_VERSION_1_1;
+		/* 1.2: x0-x17 may carry arguments and results (FF-A, docs/ffa.md); registers a
+		 * call does not answer in are preserved, as 1.1 allowed and 1.2 asks. */
+		return SMCCC_VERSION_1_2;
 	case SMCCC_ARCH_FEATURES:
 		return arch_features(vcpu->vm, (uint32_t)vcpu->ctx.x[1]);
 	case SMCCC_ARCH_WORKAROUND_2:

@@ -118,7 +118,7 @@ static void test_exit_hvc_is_answered_without_moving_the_pc(void **state)
 	v->ctx.pc = ENTRY + 4;
 	v->ctx.x[0] = SMCCC_VERSION;
 	exit_with(sim_esr_hvc(0), 0);
-	assert_int_equal(v->ctx.x[0], 0x10001);
+	assert_int_equal(v->ctx.x[0], 0x10002);
 	assert_int_equal(v->ctx.pc, ENTRY + 4);
 	assert_int_equal(v->stats.hvc, 1);
 	assert_int_equal(v->stats.smc, 0);

@@ -147,7 +147,7 @@ static void test_sim_guest_runs_a_twenty_two_exit_scenario_to_hv_call_exit(void 
 	assert_int_equal(seen(0)->pstate, PSTATE_M_EL1H | PSTATE_DAIF);
 	assert_int_equal(seen(1)->x[0], 0x10000);
 	assert_int_equal(seen(1)->pc, ENTRY + 4);
-	assert_int_equal(seen(2)->x[0], 0x10001);
+	assert_int_equal(seen(2)->x[0], 0x10002);
 	assert_int_equal(seen(3)->x[0], 0x10001);
 	assert_int_equal(seen(4)->x[0], 0);
 	assert_int_equal(seen(5)->x[0], 0x10001);

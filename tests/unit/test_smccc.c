@@ -101,9 +101,26 @@ static void probe(int64_t wa1, int64_t wa2, int64_t wa3)
 
 /* --- versions and features --- */
 
-static void test_smccc_version_is_1_1(void **state)
+static void test_smccc_version_is_1_2(void **state)
 {
-	assert_int_equal(hvc(SMCCC_VERSION, 0, 0), 0x10001);
+	assert_int_equal(hvc(SMCCC_VERSION, 0, 0), 0x10002);
+}
+
+/* SMCCC 1.2: a call that answers in x0 only leaves x1-x17 as the caller set them. */
+static void test_smccc_non_ffa_calls_preserve_x1_to_x17(void **state)
+{
+	static const uint32_t fids[] = {SMCCC_VERSION, PSCI_VERSION, HV_CALL_VERSION, 0x8400ffff};
+	struct hal_vcpu_ctx *ctx = &m.vcpu->ctx;
+
+	for (unsigned f = 0; f < ARRAY_SIZE(fids); f++) {
+		ctx->x[0] = fids[f];
+		for (unsigned i = 1; i <= 17; i++)
+			ctx->x[i] = 0x1111111111111111ULL * i;
+		ctx->pc = ENTRY + 4;
+		trap_hvc_smc(m.vcpu, false);
+		for (unsigned i = 1; i <= 17; i++)
+			assert_int_equal(ctx->x[i], 0x1111111111111111ULL * i);
+	}
 }
 
 static void test_smccc_psci_version_is_1_1(void **state)
@@ -120,7 +137,7 @@ static void test_smccc_hv_call_version_is_1_0(void **state)
 static void test_smccc_function_id_is_w0_upper_half_ignored(void **state)
 {
 	assert_int_equal(hvc(0xdead000000000000ULL | PSCI_VERSION, 0, 0), 0x10001);
-	assert_int_equal(hvc(0xffffffff00000000ULL | SMCCC_VERSION, 0, 0), 0x10001);
+	assert_int_equal(hvc(0xffffffff00000000ULL | SMCCC_VERSION, 0, 0), 0x10002);
 }
 
 static void test_smccc_arch_features_reports_what_is_implemented(void **state)
@@ -430,7 +447,8 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_smccc_version_is_1_1),
+	    T(test_smccc_version_is_1_2),
+	    T(test_smccc_non_ffa_calls_preserve_x1_to_x17),
 	    T(test_smccc_psci_version_is_1_1),
 	    T(test_smccc_hv_call_version_is_1_0),
 	    T(test_smccc_function_id_is_w0_upper_half_ignored),

@@ -24,7 +24,7 @@ static void check_call(uint32_t fid, uint64_t a1, int64_t want, const char *what
 
 static void check_versions(void)
 {
-	check_call(SMCCC_VERSION, 0, 0x10001, "SMCCC_VERSION is 1.1");
+	check_call(SMCCC_VERSION, 0, 0x10002, "SMCCC_VERSION is 1.2");
 	check_call(PSCI_VERSION, 0, 0x10001, "PSCI_VERSION is 1.1");
 	check_call(HV_CALL_VERSION, 0, 0x10000, "HV_CALL_VERSION is 1.0");
 }
@@ -167,7 +167,7 @@ static void check_resumes_once(void)
 	uint32_t result = (uint32_t)x0;
 
 	check_eq(after, 1, "%s: the instruction after the call runs once", name);
-	check_eq(result, 0x10001, "%s: ... with the call's result in x0", name);
+	check_eq(result, 0x10002, "%s: ... with the call's result in x0", name);
 }
 
 void smccc_suite(enum smccc_conduit which)

@@ -28,7 +28,10 @@ FB         := $(BUILD)/fuzz
 
 # ---------------------------------------------------------------------------------------------
 # Sources. Every .c in these folders is part of the build: adding a file needs no Makefile edit.
-PORTABLE_SRCS := $(sort $(wildcard core/*.c) $(wildcard vdev/*.c))
+# FF-A's secure-world variant is a file (docs/ffa.md): core/ffa_spmc_$(FFA_SPMC).c, only "absent" yet.
+FFA_SPMC      ?= absent
+PORTABLE_SRCS := $(sort $(filter-out core/ffa_spmc_%.c,$(wildcard core/*.c)) \
+                 core/ffa_spmc_$(FFA_SPMC).c $(wildcard vdev/*.c))
 # hal/aarch64/offsets.c is compiled to assembly only, for the generated header (below).
 TARGET_SRCS   := $(sort $(filter-out hal/aarch64/offsets.c,$(wildcard hal/aarch64/*.c \
                  hal/aarch64/*.S target/*.c target/*.S)))

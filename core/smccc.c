@@ -6,6 +6,7 @@
 #include <core/console.h>
 #include <core/console_vm.h>
 #include <core/err.h>
+#include <core/ffa.h>
 #include <core/gmem.h>
 #include <core/lib.h>
 #include <core/log.h>
@@ -168,7 +169,9 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid, bool *again)
 	case SMCCC_OWNER_ARCH:
 		return arch_call(vcpu, fid);
 	case SMCCC_OWNER_STD:
-		return psci_call(vcpu, fid, &ret) ? ret : SMCCC_RET_NOT_SUPPORTED;
+		if (psci_call(vcpu, fid, &ret) || ffa_call(vcpu, fid, &ret))
+			return ret;
+		return SMCCC_RET_NOT_SUPPORTED;
 	case SMCCC_OWNER_STD_HYP:
 		return pvtime_call(vcpu, fid, &ret) ? ret : SMCCC_RET_NOT_SUPPORTED;
 	case SMCCC_OWNER_VENDOR_HYP:

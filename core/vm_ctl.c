@@ -6,6 +6,7 @@
 
 #include <core/console_vm.h>
 #include <core/err.h>
+#include <core/ffa.h>
 #include <core/hvconsole.h>
 #include <core/irq.h>
 #include <core/lib.h>
@@ -79,6 +80,7 @@ static int start(struct vm_ctl_entry *e)
 	/* The first life takes the input as configured; a VM that comes back (reset, start) takes
 	 * it only if it had it: who typed `reboot` into it expects its shell back. */
 	console_vm_added(vm, e->lives ? e->had_focus : e->cfg->console);
+	vm->ffa.id = (uint16_t)(e - ctl.vm + 1); /* FF-A endpoint id: 1 + its index */
 	ret = sched_assign_vm(vm, e->cfg->pcpu_of, 0, vm->vcpu_count);
 	if (ret) {
 		log_err("%s: vCPU placement: a run queue has no room for its vCPUs", vm->name);
@@ -163,6 +165,7 @@ int vm_ctl_init(const struct vmconfig *config, vm_ctl_build *build, bool sched_s
 		ctl.count++;
 	}
 	console_vm_tag_always(ctl.count > 1);
+	ffa_part_init(config);
 	/* Every VM is made, and on the console, before the other pCPUs are woken to run them
 	 * (their queues were empty: they sleep until CPU_MSG_START), so that each VM's output is
 	 * tagged from its first line. */

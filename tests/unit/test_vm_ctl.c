@@ -219,6 +219,9 @@ static void test_vm_ctl_finds_vms_by_name_and_takes_one_request_at_a_time(void *
 	assert_int_equal(vm_ctl_find("beta"), 1);
 	assert_int_equal(vm_ctl_find("gamma"), -1);
 	assert_int_equal(vm_ctl_index_of(vm_ctl_vm(1)), 1);
+	/* Each is an FF-A endpoint, id 1 + its index (docs/ffa.md). */
+	assert_int_equal(vm_ctl_vm(0)->ffa.id, 1);
+	assert_int_equal(vm_ctl_vm(1)->ffa.id, 2);
 	assert_int_equal(vm_ctl_request(2, VM_CTL_STOP), HV_EINVAL);
 	/* START of a running VM changes nothing, and is done with: the next request is taken. */
 	assert_int_equal(vm_ctl_request(0, VM_CTL_START), HV_OK);
@@ -284,6 +287,8 @@ static void test_vm_ctl_reset_makes_the_vm_again_and_leaks_nothing(void **state)
 
 		assert_non_null(alpha);
 		assert_int_equal(gmem_write(alpha, ALPHA_BASE + PROBE_OFFSET, secret, 8), HV_OK);
+		alpha->ffa.pages = 1; /* an FF-A RX/TX pair mapped, its RX full */
+		alpha->ffa.rx_full = true;
 		assert_int_equal(vm_ctl_request(0, VM_CTL_RESET), HV_OK);
 		assert_int_equal(vm_ctl_manage_step(), HV_OK);
 		assert_false(vm_alive(alpha));
@@ -297,6 +302,10 @@ static void test_vm_ctl_reset_makes_the_vm_again_and_leaks_nothing(void **state)
 		assert_int_equal(palloc_free_bytes(&alloc), free_bytes);
 		assert_int_equal(gmem_read(again, ALPHA_BASE + PROBE_OFFSET, seen, 8), HV_OK);
 		assert_memory_equal(seen, (uint8_t[8]){0}, 8);
+		/* The same endpoint id, no RX/TX pair and the FF-A version not negotiated. */
+		assert_int_equal(again->ffa.id, 1);
+		assert_int_equal(again->ffa.pages, 0);
+		assert_false(again->ffa.rx_full);
 		assert_int_equal(again->vcpus[0].state, VCPU_RUNNABLE);
 		assert_int_equal(again->vcpus[1].state, VCPU_OFF);
 		assert_ptr_equal(vm_ctl_vm(1), beta);

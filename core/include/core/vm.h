@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <core/ffa.h>
 #include <core/hwinfo.h>
 #include <core/log.h>
 #include <core/pgtable.h>
@@ -151,6 +152,8 @@ struct vm {
 	 * irq_console_drained(). */
 	bool (*console_rx)(struct vm *vm, char c);
 	void *console_rx_priv;
+
+	struct ffa_vm ffa; /* its FF-A endpoint id and RX/TX buffers (core/ffa.h) */
 
 	struct log_ratelimit guest_log; /* what this VM's misbehaviour may print */
 	struct spinlock lock;		/* state, exit_status */

@@ -53,6 +53,10 @@ struct vm_config {
 	struct vmconfig_disk disks[VMCONFIG_MAX_DISKS];
 	unsigned disk_count;
 	struct vm_board board;
+	/* FF-A (docs/ffa.md): the UUID as its 16 bytes in string order (all zero: the nil UUID)
+	 * and the messaging properties (FFA_PART_PROP_*, core/ffa.h). */
+	uint8_t ffa_uuid[16];
+	uint32_t ffa_props;
 };
 
 struct vmconfig {

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/* FF-A partitions (docs/ffa.md): the VMs of the configuration, endpoint id 1 + their index,
+ * and FFA_PARTITION_INFO_GET over them (DEN0077 13.8). Every VM sees every partition. */
+#include <core/ffa.h>
+#include <core/lib.h>
+#include <core/vm.h>
+#include <core/vmconfig.h>
+
+#include "ffa_internal.h"
+
+static const struct vmconfig *part_config;
+
+void ffa_part_init(const struct vmconfig *config)
+{
+	part_config = config;
+}
+
+/* The call passes the UUID as four words, each the little-endian value of four bytes of the
+ * UUID in string order (as Linux's arm_ffa driver does). */
+static void uuid_words(const uint8_t uuid[16], uint32_t w[4])
+{
+	for (unsigned i = 0; i < 4; i++)
+		w[i] = (uint32_t)uuid[4 * i] | (uint32_t)uuid[4 * i + 1] << 8 |
+		       (uint32_t)uuid[4 * i + 2] << 16 | (uint32_t)uuid[4 * i + 3] << 24;
+}
+
+static bool matches(const struct vm_config *cfg, const uint32_t want[4], bool nil)
+{
+	uint32_t w[4];
+
+	if (nil)
+		return true;
+	uuid_words(cfg->ffa_uuid, w);
+	return memcmp(w, want, sizeof(w)) == 0;
+}
+
+/* One descriptor (DEN0077 table 6.1 for v1.1, 5.1 of v1.0): id, execution context count,
+ * properties, and in v1.1 the UUID (only when the caller asked for all, the nil UUID). */
+static size_t put_desc(uint8_t *p, uint16_t id, const struct vm_config *cfg, uint32_t version,
+		       bool nil)
+{
+	uint32_t props = cfg->ffa_props & FFA_PART_PROP_MESSAGING;
+
+	if (version >= FFA_VERSION_1_1)
+		props |= FFA_PART_PROP_AARCH64;
+	p[0] = (uint8_t)id;
+	p[1] = (uint8_t)(id >> 8);
+	p[2] = (uint8_t)cfg->vcpus;
+	p[3] = (uint8_t)(cfg->vcpus >> 8);
+	for (unsigned i = 0; i < 4; i++)
+		p[4 + i] = (uint8_t)(props >> (8 * i));
+	if (version < FFA_VERSION_1_1)
+		return FFA_PART_DESC_SIZE_1_0;
+	if (nil)
+		memcpy(p + 8, cfg->ffa_uuid, 16);
+	else
+		memset(p + 8, 0, 16);
+	return FFA_PART_DESC_SIZE_1_1;
+}
+
+/* w1-w4 the UUID (all zero: every partition), w5 flags. */
+void ffa_partition_info_get(struct vm *vm, uint64_t x[FFA_REGS])
+{
+	uint8_t buf[VMCONFIG_MAX_VMS * FFA_PART_DESC_SIZE_1_1];
+	uint32_t want[4] = {(uint32_t)x[1], (uint32_t)x[2], (uint32_t)x[3], (uint32_t)x[4]};
+	uint32_t flags = (uint32_t)x[5], version = ffa_version_of(vm);
+	bool nil = !(want[0] | want[1] | want[2] | want[3]);
+	unsigned count = 0, vms = part_config ? part_config->count : 0;
+	size_t len = 0, size = 0;
+	int status;
+
+	/* The count-only flag is v1.1's; to a 1.0 caller w5 is MBZ. */
+	if (flags & ~(version >= FFA_VERSION_1_1 ? FFA_PARTITION_INFO_COUNT_ONLY : 0)) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+		return;
+	}
+	for (unsigned i = 0; i < vms; i++) {
+		const struct vm_config *cfg = &part_config->vm[i];
+
+		if (!matches(cfg, want, nil))
+			continue;
+		size = put_desc(buf + len, (uint16_t)(i + 1), cfg, version, nil);
+		len += size;
+		count++;
+	}
+	if (count == 0) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS); /* no partition has that UUID */
+		return;
+	}
+	if (flags & FFA_PARTITION_INFO_COUNT_ONLY) {
+		ffa_success(x, count, 0);
+		return;
+	}
+	status = ffa_rx_deliver(vm, buf, len);
+	if (status) {
+		ffa_error(x, status);
+		return;
+	}
+	/* v1.1 reports the descriptor size in w3; in 1.0 it is MBZ. */
+	ffa_success(x, count, version >= FFA_VERSION_1_1 ? FFA_PART_DESC_SIZE_1_1 : 0);
+}

@@ -83,13 +83,30 @@ static const struct pdesc root_props[] = {
 };
 
 static const struct pdesc vm_props[] = {
-    {"vcpus", P_U32},	     {"affinity", P_CELLS},	{"memory-mib", P_U32},
-    {"ram-base", P_ADDR},    {"kernel", P_STRING},	{"kernel-module", P_ADDR},
-    {"initrd", P_STRING},    {"initrd-module", P_ADDR}, {"bootargs", P_STRING},
-    {"weight", P_U32},	     {"console", P_FLAG},	{"gicd-base", P_ADDR},
-    {"gicr-base", P_ADDR},   {"uart-base", P_ADDR},	{"uart-intid", P_U32},
-    {"rtc-base", P_ADDR},    {"rtc-intid", P_U32},	{"virtio-base", P_ADDR},
-    {"virtio-intid", P_U32}, {"virtio-slots", P_U32},
+    {"vcpus", P_U32},
+    {"affinity", P_CELLS},
+    {"memory-mib", P_U32},
+    {"ram-base", P_ADDR},
+    {"kernel", P_STRING},
+    {"kernel-module", P_ADDR},
+    {"initrd", P_STRING},
+    {"initrd-module", P_ADDR},
+    {"bootargs", P_STRING},
+    {"weight", P_U32},
+    {"console", P_FLAG},
+    {"gicd-base", P_ADDR},
+    {"gicr-base", P_ADDR},
+    {"uart-base", P_ADDR},
+    {"uart-intid", P_U32},
+    {"rtc-base", P_ADDR},
+    {"rtc-intid", P_U32},
+    {"virtio-base", P_ADDR},
+    {"virtio-intid", P_U32},
+    {"virtio-slots", P_U32},
+    {"ffa-uuid", P_STRING},
+    {"ffa-direct-receiver", P_FLAG},
+    {"ffa-direct-sender", P_FLAG},
+    {"ffa-indirect-messages", P_FLAG},
 };
 
 static const struct pdesc disk_props[] = {
@@ -431,7 +448,9 @@ static int parse_vm(const struct fdt *f, int node, const struct vmconfig_machine
 				     weight, MAX_WEIGHT);
 	c->weight = weight;
 	c->console = has(f, node, "console");
-	ret = parse_children(f, node, m, sofar, c);
+	ret = vmconfig_parse_ffa(f, node, c);
+	if (!ret)
+		ret = parse_children(f, node, m, sofar, c);
 	if (!ret)
 		ret = vmconfig_check_vm(c, m, has(f, node, "ram-base") ? "ram-base" : "memory-mib");
 	return ret;

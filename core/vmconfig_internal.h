@@ -27,4 +27,9 @@ int vmconfig_check_disk(const struct vmconfig *sofar, const struct vm_config *c,
  * VM. Gives the console to the first VM when none asks for it. */
 int vmconfig_check_all(struct vmconfig *cfg, const struct vmconfig_machine *m);
 
+/* The FF-A properties of VM node `node` (core/vmconfig_ffa.c), already type-checked, into `c`:
+ * HV_OK, or the one logged line's error for a malformed UUID. */
+struct fdt;
+int vmconfig_parse_ffa(const struct fdt *f, int node, struct vm_config *c);
+
 #endif

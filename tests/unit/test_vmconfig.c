@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <core/err.h>
+#include <core/ffa.h>
 #include <core/vmconfig.h>
 #include <hal-sim/sim_hal.h>
 
@@ -100,6 +101,26 @@ static void test_vmconfig_reads_every_property_of_a_vm(void **state)
 	assert_int_equal(console_line_count(), 0);
 }
 
+static void test_vmconfig_reads_ffa_uuids_and_messaging_flags(void **state)
+{
+	static const uint8_t a[16] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+				      0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08};
+	static const uint8_t b[16] = {0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7,
+				      0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf};
+
+	assert_int_equal(parse_fixture("vmconfig_ffa.dtb"), HV_OK);
+	assert_int_equal(cfg.count, 3);
+	assert_memory_equal(cfg.vm[0].ffa_uuid, a, 16);
+	assert_int_equal(cfg.vm[0].ffa_props, FFA_PART_PROP_DIRECT_RECV |
+						  FFA_PART_PROP_DIRECT_SEND |
+						  FFA_PART_PROP_INDIRECT);
+	assert_memory_equal(cfg.vm[1].ffa_uuid, b, 16);
+	assert_int_equal(cfg.vm[1].ffa_props, FFA_PART_PROP_DIRECT_RECV);
+	assert_memory_equal(cfg.vm[2].ffa_uuid, (uint8_t[16]){0}, 16); /* the nil UUID */
+	assert_int_equal(cfg.vm[2].ffa_props, 0);
+	assert_int_equal(console_line_count(), 0);
+}
+
 static void test_vmconfig_a_vm_with_only_a_kernel_gets_the_defaults(void **state)
 {
 	const struct vm_config *c = &cfg.vm[0];
@@ -116,6 +137,8 @@ static void test_vmconfig_a_vm_with_only_a_kernel_gets_the_defaults(void **state
 	assert_int_equal(c->weight, VMCONFIG_DEFAULT_WEIGHT);
 	assert_true(c->console); /* the only VM has the console */
 	assert_int_equal(c->disk_count, 0);
+	assert_memory_equal(c->ffa_uuid, (uint8_t[16]){0}, 16); /* an endpoint, nil UUID */
+	assert_int_equal(c->ffa_props, 0);
 	vm_board_default(&board);
 	assert_int_equal(c->board.ram_base, board.ram_base);
 	assert_int_equal(c->board.gicd_base, board.gicd_base);
@@ -292,6 +315,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_vmconfig_reads_every_property_of_a_vm, setup),
 	    cmocka_unit_test_setup(test_vmconfig_a_vm_with_only_a_kernel_gets_the_defaults, setup),
+	    cmocka_unit_test_setup(test_vmconfig_reads_ffa_uuids_and_messaging_flags, setup),
 	    cmocka_unit_test_setup(test_vmconfig_default_board_is_the_qemu_virt_layout, setup),
 	    cmocka_unit_test_setup(test_vmconfig_two_vms_may_share_a_read_only_shared_disk, setup),
 	    cmocka_unit_test_setup(test_vmconfig_reads_a_moved_board, setup),

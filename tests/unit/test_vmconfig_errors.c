@@ -128,6 +128,23 @@ static const struct prop_case prop_cases[] = {
      "error: config: /vms/vm0: affinity: names 2 pCPUs for 1 vCPUs (one per vCPU)"},
     {"weight", VAL(BE32(0)), "error: config: /vms/vm0: weight: 0; 1 to 65536 are allowed"},
     {"colour", STR("blue"), "error: config: /vms/vm0: colour: unknown property"},
+    {"ffa-uuid", VAL(BE32(1)), "error: config: /vms/vm0: ffa-uuid: must be one string, \"...\""},
+    {"ffa-uuid", STR("12345678-9abc-def0-0102-0304050607"),
+     "error: config: /vms/vm0: ffa-uuid: \"12345678-9abc-def0-0102-0304050607\" is not a UUID "
+     "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"},
+    {"ffa-uuid", STR("12345678-9abc-def0-0102-03040506070g"),
+     "error: config: /vms/vm0: ffa-uuid: \"12345678-9abc-def0-0102-03040506070g\" is not a UUID "
+     "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"},
+    {"ffa-uuid", STR("12345678_9abc-def0-0102-030405060708"),
+     "error: config: /vms/vm0: ffa-uuid: \"12345678_9abc-def0-0102-030405060708\" is not a UUID "
+     "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"},
+    {"ffa-uuid", STR("123456789-abc-def0-0102-030405060708"),
+     "error: config: /vms/vm0: ffa-uuid: \"123456789-abc-def0-0102-030405060708\" is not a UUID "
+     "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"},
+    {"ffa-direct-receiver", VAL(BE32(1)),
+     "error: config: /vms/vm0: ffa-direct-receiver: is a flag and takes no value"},
+    {"ffa-indirect-messages", STR("yes"),
+     "error: config: /vms/vm0: ffa-indirect-messages: is a flag and takes no value"},
     {"ram-base", VAL(BE32(0), BE32(0x40100000)),
      "error: config: /vms/vm0: ram-base: 0x40100000: the RAM must be 0x200000-aligned"},
     {"ram-base", VAL(BE32(0xff), BE32(0xffe00000)),

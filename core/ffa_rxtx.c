@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* A VM's FF-A RX/TX buffer pair (DEN0077 13.5-13.7, docs/ffa.md): two ranges of its own RAM
  * the hypervisor writes answers into (RX) and will read requests from (TX). They are not
- * mapped anywhere: every access goes through core/gmem.h, which checks the range again. */
+ * mapped anywhere: every access goes through core/gmem.h, which checks the range again. What is
+ * written is cleaned to the point of coherency, for a VM that reads it with its MMU off. */
 #include <core/ffa.h>
 #include <core/gmem.h>
 #include <core/vm.h>
@@ -101,7 +102,7 @@ int ffa_rx_deliver(struct vm *vm, const void *buf, size_t len)
 		status = FFA_RET_BUSY;
 	else if (len > (size_t)vm->ffa.pages * FFA_RXTX_PAGE_SIZE)
 		status = FFA_RET_NO_MEMORY;
-	else if (gmem_write(vm, vm->ffa.rx, buf, len))
+	else if (gmem_write(vm, vm->ffa.rx, buf, len) || gmem_clean(vm, vm->ffa.rx, len))
 		status = FFA_RET_ABORTED; /* cannot happen: RAM regions never go */
 	else
 		vm->ffa.rx_full = true;

@@ -51,6 +51,7 @@ GUEST_CHECKS = {
     "virtio_hostile": 169,
     "smp_pingpong": 4,
     "spin": 3,
+    "ffa": 40,
 }
 
 
@@ -208,6 +209,22 @@ def psci_reset_guest():
     }
 
 
+def ffa_guest():
+    """FF-A (docs/ffa.md): two VMs of tests/qemu/configs/ffa-two.dts run the ffa guest; each
+    checks the calls and finds both partitions as configured; both end with status 0."""
+    return {
+        "name": "guest-ffa",
+        "config": "tests/qemu/configs/ffa-two.dts",
+        # In order of time: which VM finishes first is the scheduler's choice.
+        "expect": [r"^\[ffa-[ab]\] guest: ffa: %d passed, 0 failed" % GUEST_CHECKS["ffa"]] * 2 +
+        [r"^hv: ffa-a ended with status 0 \(1 boot\)",
+         r"^hv: ffa-b ended with status 0 \(1 boot\)"],
+        "forbid": GUEST_FORBID,
+        "exit": 0,
+        "timeout": 60,
+    }
+
+
 GUEST_CASES = [
     checking_guest("boot", [r"boot: entered at 0x40080000 with x0 "]),
     # RAM populated on first touch: zeros before any write, no abort (docs/memory.md).
@@ -254,6 +271,7 @@ GUEST_CASES = [
     on_pcpus(dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]), 2),
     on_pcpus(dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
                   bootargs=["hv.vcpus=2"]), 2),
+    ffa_guest(),
     checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),

@@ -100,9 +100,13 @@ bool ffa_handle(struct vm *vm, uint64_t x[FFA_REGS])
 
 	if (!is_ffa(fid))
 		return false;
-	/* A VM that no configuration made an endpoint has no FF-A at all. */
+	/* A VM that no configuration made an endpoint has no FF-A at all; FFA_VERSION says so
+	 * in w0, as it answers (DEN0077 13.2). */
 	if (vm->ffa.id == 0) {
-		ffa_error(x, FFA_RET_NOT_SUPPORTED);
+		if (fid == FFA_VERSION)
+			x[0] = (uint32_t)FFA_RET_NOT_SUPPORTED;
+		else
+			ffa_error(x, FFA_RET_NOT_SUPPORTED);
 		return true;
 	}
 	switch (fid) {

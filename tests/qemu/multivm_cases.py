@@ -113,7 +113,7 @@ MULTIVM_CASES = [
                    r"^hv: linux-b ended with status 0", r"^hv: linux-c ended with status 0",
                    r"^hv: heartbeat ended with status 0"],
         "raw_expect": [b"[linux-b] guest: init done", b"[linux-c] guest: init done",
-                       b"[heartbeat] heartbeat: 2"],
+                       b"[heartbeat] heartbeat: 1"],
         "forbid": NO_ERRORS,
         "exit": 0,
         "timeout": 300,

@@ -21,46 +21,14 @@
 #include <hal/gic.h>
 #include <hal/time.h>
 
+#include "sched_internal.h"
 #include "sched_share.h"
 
-struct sched_queue {
-	struct vcpu *vcpus[SCHED_MAX_VCPUS];
-	unsigned count;
-	unsigned next;	      /* round-robin cursor */
-	bool yield;	      /* the running vCPU's turn ends at its next exit */
-	enum sched_end why;   /* ... and why */
-	struct vcpu *current; /* the vCPU running now, or NULL */
-	uint64_t turn_start;  /* counter when `current` was given the pCPU */
-	uint64_t timer_at;    /* where CNTHP is armed (UINT64_MAX: not armed) */
-	bool in_irq;	      /* a physical interrupt is being handled (sched_physical_irq()) */
-	struct vcpu *parked;  /* blocked, but still loaded on this pCPU (docs/scheduling.md) */
-	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
-	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
-	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
-	uint64_t earliest;    /* pick(): the earliest deadline of the vCPUs left blocked */
-	unsigned runnable;    /* pick(): runnable vCPUs, the chosen one included */
-	unsigned alive;	      /* pick(): vCPUs not off, of running VMs */
-	struct sched_share share; /* which VM's vCPUs run, when several VMs share the pCPU */
-	bool shared;		  /* pick(): vCPUs of several VMs are alive here */
-	bool mixed;		  /* vCPUs of several VMs were ever assigned here */
-	/* Joining (docs/scheduling.md, "VMs join and leave"): vCPUs that sched_assign() gave
-	 * this pCPU, under join_lock, until its run loop takes them into vcpus[]. */
-	struct vcpu *joining[SCHED_MAX_VCPUS];
-	_Atomic unsigned joining_count;
-	_Atomic unsigned members; /* joining + in vcpus[]: until each leaves (its VM stopped) */
-	bool counting;		  /* sched_stats_queue() started: it holds vCPUs */
-};
-
-static struct sched_queue queues[HV_MAX_CPUS];
+struct sched_queue sched_queues[HV_MAX_CPUS];
 /* sched_set_plain_round_robin(): the rules before wake-up preemption, for comparisons. */
 static bool plain_rr;
 /* The queue each pCPU is running (its own, or a one-vCPU queue of sched_run_one()). */
 static struct sched_queue *active[HV_MAX_CPUS];
-/* Every queue's joining list (VMs join rarely: one lock is enough). */
-static struct spinlock join_lock = SPINLOCK_INIT;
-/* How many vCPUs of each VM slot some run queue still holds: 0 once every pCPU has let go of
- * them (sched_vm_gone()). */
-static _Atomic unsigned vm_members[VM_MAX];
 /* The VM manager (sched_loop()): its pCPU, and whether it has been asked to look. */
 static _Atomic unsigned manager_pcpu = HV_MAX_CPUS;
 static _Atomic bool manage_wanted;
@@ -73,111 +41,6 @@ static uint64_t us_to_ticks(uint64_t us)
 void sched_set_plain_round_robin(bool on)
 {
 	plain_rr = on;
-}
-
-/* Under join_lock: `vcpu` joins `q` (its pCPU's run loop takes it in). */
-static void join(struct sched_queue *q, struct vcpu *vcpu, unsigned pcpu)
-{
-	unsigned n = atomic_load_explicit(&q->joining_count, memory_order_relaxed);
-
-	q->joining[n] = vcpu;
-	vcpu->pcpu = pcpu;
-	__atomic_store_n(&vcpu->sched.kicked, true, __ATOMIC_RELEASE); /* unknown: look */
-	atomic_fetch_add(&q->members, 1);
-	atomic_fetch_add(&vm_members[vcpu->vm->id], 1);
-	atomic_store_explicit(&q->joining_count, n + 1, memory_order_release);
-}
-
-int sched_assign(struct vcpu *vcpu, unsigned pcpu)
-{
-	return sched_assign_vm(vcpu->vm, &pcpu, vcpu->id, 1);
-}
-
-int sched_assign_vm(struct vm *vm, const unsigned *pcpu_of, unsigned first, unsigned n)
-{
-	unsigned need[HV_MAX_CPUS] = {0};
-	int ret = HV_OK;
-
-	for (unsigned i = 0; i < n; i++) {
-		if (pcpu_of[i] >= HV_MAX_CPUS)
-			return HV_EINVAL;
-		need[pcpu_of[i]]++;
-	}
-	/* All or nothing: a VM never runs with some of its vCPUs left out. */
-	spin_lock(&join_lock);
-	for (unsigned p = 0; p < HV_MAX_CPUS; p++) {
-		if (need[p] > SCHED_MAX_VCPUS - atomic_load(&queues[p].members))
-			ret = HV_ENOMEM;
-	}
-	for (unsigned i = 0; !ret && i < n; i++)
-		join(&queues[pcpu_of[i]], &vm->vcpus[first + i], pcpu_of[i]);
-	spin_unlock(&join_lock);
-	return ret;
-}
-
-bool sched_vm_gone(const struct vm *vm)
-{
-	return atomic_load_explicit(&vm_members[vm->id], memory_order_acquire) == 0;
-}
-
-/* The queue's own pCPU: take in the vCPUs that joined it. */
-static void take_joining(struct sched_queue *q)
-{
-	if (!atomic_load_explicit(&q->joining_count, memory_order_acquire))
-		return;
-	spin_lock(&join_lock);
-	for (unsigned i = 0; i < q->joining_count; i++) {
-		struct vcpu *v = q->joining[i];
-
-		q->mixed |= q->count && q->vcpus[0]->vm != v->vm;
-		q->vcpus[q->count++] = v;
-	}
-	atomic_store_explicit(&q->joining_count, 0, memory_order_relaxed);
-	spin_unlock(&join_lock);
-}
-
-/* The queue's own pCPU: its statistics count while it holds vCPUs (sched_stats_pcpu_log()). */
-static void count_queue(struct sched_queue *q)
-{
-	if (!q->count != !q->counting) {
-		q->counting = q->count;
-		sched_stats_queue(q->counting, hal_counter_now());
-	}
-}
-
-/* The queue's own pCPU: every vCPU of a stopped VM leaves, put (if parked) and off. The last
- * of a VM to leave any queue tells the VM manager, which may then free the VM (and read this
- * pCPU's statistics: they are settled first). */
-static void drop_stopped(struct sched_queue *q)
-{
-	struct vm *left[SCHED_MAX_VCPUS];
-	unsigned kept = 0, n = 0;
-
-	for (unsigned i = 0; i < q->count; i++) {
-		struct vcpu *v = q->vcpus[i];
-
-		if (vm_alive(v->vm)) {
-			q->vcpus[kept++] = v;
-			continue;
-		}
-		if (q->parked == v) {
-			vcpu_unload(v);
-			q->parked = NULL;
-		}
-		vcpu_set_state(v, VCPU_OFF);
-		left[n++] = v->vm;
-	}
-	q->count = kept;
-	if (q->next >= kept)
-		q->next = 0;
-	count_queue(q);
-	for (unsigned i = 0; i < n; i++) {
-		atomic_fetch_sub(&q->members, 1);
-		/* Release: whoever sees the VM gone sees everything this pCPU did with it. */
-		if (atomic_fetch_sub_explicit(&vm_members[left[i]->id], 1, memory_order_release) ==
-		    1)
-			sched_manage_wake();
-	}
 }
 
 void sched_manage_wake(void)
@@ -702,16 +565,16 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 	for (;;) {
 		struct vcpu *v;
 
-		take_joining(q);
-		count_queue(q);
-		drop_stopped(q);
+		sched_queue_take_joining(q);
+		sched_queue_count(q);
+		sched_queue_drop_stopped(q);
 		if (manage && atomic_exchange(&manage_wanted, false)) {
 			if (!manage())
 				break;
 			/* A VM the manager just made (start, reset) may have joined this very queue:
 			 * take it in now, or the pCPU may sleep until some interrupt comes. */
-			take_joining(q);
-			count_queue(q);
+			sched_queue_take_joining(q);
+			sched_queue_count(q);
 		}
 		if (!q->count) {
 			if (!forever)
@@ -762,7 +625,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 
 void sched_run(void)
 {
-	run_queue(&queues[hal_cpu_id()], false, NULL);
+	run_queue(&sched_queues[hal_cpu_id()], false, NULL);
 }
 
 void sched_loop(bool (*manage)(void))
@@ -771,7 +634,7 @@ void sched_loop(bool (*manage)(void))
 		atomic_store(&manager_pcpu, hal_cpu_id());
 		atomic_store(&manage_wanted, true); /* a first look */
 	}
-	run_queue(&queues[hal_cpu_id()], true, manage);
+	run_queue(&sched_queues[hal_cpu_id()], true, manage);
 	atomic_store(&manager_pcpu, HV_MAX_CPUS);
 }
 
@@ -782,14 +645,14 @@ void sched_start(void)
 
 		if (i == hal_cpu_id() || !p || !atomic_load(&p->online))
 			continue;
-		if (atomic_load(&queues[i].joining_count))
+		if (atomic_load(&sched_queues[i].joining_count))
 			cpu_msg_send(i, CPU_MSG_START, NULL);
 	}
 }
 
 void sched_serve(void)
 {
-	struct sched_queue *q = &queues[hal_cpu_id()];
+	struct sched_queue *q = &sched_queues[hal_cpu_id()];
 
 	while (!atomic_load(&q->members)) {
 		hal_wait_for_interrupt();
@@ -825,6 +688,6 @@ void sched_run_one(struct vcpu *vcpu)
 	struct sched_queue q = {.vcpus = {vcpu}, .count = 1, .members = 1};
 
 	vcpu->pcpu = hal_cpu_id();
-	atomic_fetch_add(&vm_members[vcpu->vm->id], 1); /* it leaves as a queue's vCPUs do */
+	sched_members_add(vcpu->vm); /* it leaves as a queue's vCPUs do */
 	run_queue(&q, false, NULL);
 }

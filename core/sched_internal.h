@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_SCHED_INTERNAL_H
+#define CORE_SCHED_INTERNAL_H
+
+/* What core/sched.c (the rules: picking, turns, wake-ups) and core/sched_members.c (which
+ * vCPUs each run queue holds: VMs joining and leaving) share. */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <core/hwinfo.h>
+#include <core/sched.h>
+
+#include "sched_share.h"
+
+struct sched_queue {
+	struct vcpu *vcpus[SCHED_MAX_VCPUS];
+	unsigned count;
+	unsigned next;	      /* round-robin cursor */
+	bool yield;	      /* the running vCPU's turn ends at its next exit */
+	enum sched_end why;   /* ... and why */
+	struct vcpu *current; /* the vCPU running now, or NULL */
+	uint64_t turn_start;  /* counter when `current` was given the pCPU */
+	uint64_t timer_at;    /* where CNTHP is armed (UINT64_MAX: not armed) */
+	bool in_irq;	      /* a physical interrupt is being handled (sched_physical_irq()) */
+	struct vcpu *parked;  /* blocked, but still loaded on this pCPU (docs/scheduling.md) */
+	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
+	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
+	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
+	uint64_t earliest;    /* pick(): the earliest deadline of the vCPUs left blocked */
+	unsigned runnable;    /* pick(): runnable vCPUs, the chosen one included */
+	unsigned alive;	      /* pick(): vCPUs not off, of running VMs */
+	struct sched_share share; /* which VM's vCPUs run, when several VMs share the pCPU */
+	bool shared;		  /* pick(): vCPUs of several VMs are alive here */
+	bool mixed;		  /* vCPUs of several VMs were ever assigned here */
+	/* Joining (docs/scheduling.md, "VMs join and leave"): vCPUs that sched_assign() gave
+	 * this pCPU, under join_lock, until its run loop takes them into vcpus[]. */
+	struct vcpu *joining[SCHED_MAX_VCPUS];
+	_Atomic unsigned joining_count;
+	_Atomic unsigned members; /* joining + in vcpus[]: until each leaves (its VM stopped) */
+	bool counting;		  /* sched_stats_queue() started: it holds vCPUs */
+};
+
+/* Every pCPU's run queue, touched by its own pCPU but for the joining list. */
+extern struct sched_queue sched_queues[HV_MAX_CPUS];
+
+/* One more vCPU of `vm` that a queue holds without having joined it (sched_run_one()). */
+void sched_members_add(const struct vm *vm);
+/* The queue's own pCPU: take in the vCPUs that joined it. */
+void sched_queue_take_joining(struct sched_queue *q);
+/* The queue's own pCPU: its statistics count while it holds vCPUs (sched_stats_pcpu_log()). */
+void sched_queue_count(struct sched_queue *q);
+/* The queue's own pCPU: every vCPU of a stopped VM leaves, put (if parked) and off. The last
+ * of a VM to leave any queue tells the VM manager (sched_manage_wake()). */
+void sched_queue_drop_stopped(struct sched_queue *q);
+
+#endif

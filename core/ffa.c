@@ -25,6 +25,14 @@ void ffa_error(uint64_t x[FFA_REGS], int32_t status)
 	x[2] = (uint32_t)status;
 }
 
+void ffa_answer(uint64_t x[FFA_REGS], int32_t status)
+{
+	if (status)
+		ffa_error(x, status);
+	else
+		ffa_success(x, 0, 0);
+}
+
 uint32_t ffa_version_of(const struct vm *vm)
 {
 	return vm->ffa.version ? vm->ffa.version : FFA_VERSION_IMPLEMENTED;

@@ -13,6 +13,8 @@
  * other register of x1-x7 is zero (MBZ). */
 void ffa_success(uint64_t x[FFA_REGS], uint32_t w2, uint32_t w3);
 void ffa_error(uint64_t x[FFA_REGS], int32_t status);
+/* FFA_ERROR with `status`, or (0) an FFA_SUCCESS that carries nothing. */
+void ffa_answer(uint64_t x[FFA_REGS], int32_t status);
 
 /* The version `vm` negotiated, 1.1 until it called FFA_VERSION. */
 uint32_t ffa_version_of(const struct vm *vm);

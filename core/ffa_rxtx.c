@@ -39,10 +39,7 @@ void ffa_rxtx_map(struct vm *vm, uint64_t x[FFA_REGS], bool smc64)
 		vm->ffa.rx_full = false;
 	}
 	spin_unlock(&vm->ffa.lock);
-	if (status)
-		ffa_error(x, status);
-	else
-		ffa_success(x, 0, 0);
+	ffa_answer(x, status);
 }
 
 /* w1 [31:16]: the endpoint whose pair goes; a VM names itself or leaves it 0. */
@@ -66,10 +63,7 @@ void ffa_rxtx_unmap(struct vm *vm, uint64_t x[FFA_REGS])
 	vm->ffa.pages = 0;
 	vm->ffa.rx_full = false;
 	spin_unlock(&vm->ffa.lock);
-	if (status)
-		ffa_error(x, status);
-	else
-		ffa_success(x, 0, 0);
+	ffa_answer(x, status);
 }
 
 /* w1 [15:0]: the endpoint releasing its RX; a VM names itself or leaves it 0. */
@@ -87,10 +81,7 @@ void ffa_rx_release(struct vm *vm, uint64_t x[FFA_REGS])
 		status = FFA_RET_DENIED; /* the caller does not own its RX buffer */
 	vm->ffa.rx_full = false;
 	spin_unlock(&vm->ffa.lock);
-	if (status)
-		ffa_error(x, status);
-	else
-		ffa_success(x, 0, 0);
+	ffa_answer(x, status);
 }
 
 int ffa_rx_deliver(struct vm *vm, const void *buf, size_t len)

@@ -40,6 +40,9 @@ struct sched_queue {
 	_Atomic unsigned joining_count;
 	_Atomic unsigned members; /* joining + in vcpus[]: until each leaves (its VM stopped) */
 	bool counting;		  /* sched_stats_queue() started: it holds vCPUs */
+	/* sched_queue_drop_stopped(): 1 + the count of VM stops it last looked after (0: look
+	 * at the next call). */
+	unsigned stops_seen;
 };
 
 /* Every pCPU's run queue, touched by its own pCPU but for the joining list. */

@@ -17,6 +17,14 @@ static struct spinlock join_lock = SPINLOCK_INIT;
 /* How many vCPUs of each VM slot some run queue still holds: 0 once every pCPU has let go of
  * them (sched_vm_gone()). */
 static _Atomic unsigned vm_members[VM_MAX];
+/* How many times a VM has stopped, ever: a queue looks for stopped VMs' vCPUs only when this
+ * moved since it last looked (or vCPUs joined it), not at every turn. */
+static _Atomic unsigned vm_stops;
+
+void sched_note_vm_stopped(void)
+{
+	atomic_fetch_add(&vm_stops, 1);
+}
 
 /* Under join_lock: `vcpu` joins `q` (its pCPU's run loop takes it in). */
 static void join(struct sched_queue *q, struct vcpu *vcpu, unsigned pcpu)
@@ -82,6 +90,7 @@ void sched_queue_take_joining(struct sched_queue *q)
 	}
 	atomic_store_explicit(&q->joining_count, 0, memory_order_relaxed);
 	spin_unlock(&join_lock);
+	q->stops_seen = 0; /* their VM may have stopped already: look */
 }
 
 /* The queue's own pCPU: its statistics count while it holds vCPUs (sched_stats_pcpu_log()). */
@@ -100,7 +109,12 @@ void sched_queue_drop_stopped(struct sched_queue *q)
 {
 	struct vm *left[SCHED_MAX_VCPUS];
 	unsigned kept = 0, n = 0;
+	/* Acquire: a stop counted here has its VM's state stored before it (vm_stop()). */
+	unsigned stops = atomic_load_explicit(&vm_stops, memory_order_acquire);
 
+	if (q->stops_seen == stops + 1)
+		return; /* no VM stopped since the last look */
+	q->stops_seen = stops + 1;
 	for (unsigned i = 0; i < q->count; i++) {
 		struct vcpu *v = q->vcpus[i];
 

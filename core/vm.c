@@ -397,6 +397,8 @@ void vm_stop(struct vm *vm, int status)
 		stopped = true;
 	}
 	spin_unlock(&vm->lock);
+	if (stopped)
+		sched_note_vm_stopped();
 	/* Its vCPUs on other pCPUs stop now, not at their next exit (an idle pCPU might sleep
 	 * in WFI for good). Repeats for one pCPU coalesce in its mailbox. */
 	for (unsigned i = 0; stopped && i < vm->vcpu_count; i++) {

@@ -194,6 +194,34 @@ static void test_sched_skips_the_vcpus_of_a_stopped_vm_on_the_same_pcpu(void **s
 	vm_destroy(other);
 }
 
+/* A VM that stopped before its vCPU joined a queue which has already run (and looked for
+ * stopped VMs since the last stop): the queue still sees it, puts that vCPU off and returns. */
+static void test_sched_vcpu_of_a_vm_stopped_before_it_joined_leaves_a_queue_that_ran(void **state)
+{
+	struct vm *other;
+	struct vcpu *ov;
+	unsigned pcpu;
+
+	assert_int_equal(vm_create(&other, "other", SIM_IPA_BITS, sim_hal.pa_bits, &m.alloc),
+			 HV_OK);
+	assert_int_equal(vm_add_vcpu(other, ENTRY, 0, &ov), HV_OK);
+	vm_stop(other, 1);
+	pcpu = sim_smp_fresh_pcpu();
+	assert_int_equal(sched_assign(cpu(0), pcpu), HV_OK);
+	assert_int_equal(sched_assign(cpu(1), pcpu), HV_OK);
+	busy(0, 2);
+	exit_step(1, 9);
+	sim_smp.ticks_per_entry = SLICE / 2 + 1;
+	sched_run();
+	assert_int_equal(vm->exit_status, 9);
+	/* No VM stops from here on: only its joining can make the queue look. */
+	assert_int_equal(sched_assign(ov, pcpu), HV_OK);
+	sched_run();
+	assert_int_equal(ov->state, VCPU_OFF);
+	assert_true(sched_vm_gone(other));
+	vm_destroy(other);
+}
+
 /* --- known bugs ---------------------------------------------------------------------------- */
 
 static void console_byte_at_step_2(unsigned vcpu, unsigned step)
@@ -294,6 +322,9 @@ int main(void)
 		test_sched_assign_refuses_a_pcpu_out_of_range_and_a_full_queue, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_skips_the_vcpus_of_a_stopped_vm_on_the_same_pcpu, setup2, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_vcpu_of_a_vm_stopped_before_it_joined_leaves_a_queue_that_ran, setup2,
+		teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_device_interrupt_for_a_blocked_vcpu_gets_it_the_pcpu, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -99,6 +99,9 @@ int sched_assign_vm(struct vm *vm, const unsigned *pcpu_of, unsigned first, unsi
 /* Whether no run queue holds a vCPU of `vm` any more: once it has stopped, nothing of the
  * scheduler's refers to it, and it may be destroyed. */
 bool sched_vm_gone(const struct vm *vm);
+/* vm_stop(): a VM has just stopped (its state is stored): every queue looks for its vCPUs at
+ * its next round, and only then (a look at every turn cost a walk of the queue). */
+void sched_note_vm_stopped(void);
 
 /* Run the calling pCPU's queue until it holds no vCPU (every VM of it stopped). */
 void sched_run(void);

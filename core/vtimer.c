@@ -73,8 +73,11 @@ void vtimer_fire(struct vcpu *vcpu, uint32_t pintid)
 
 void vtimer_put(struct vcpu *vcpu)
 {
-	/* The physical PPI is this pCPU's: it must not stay active for the next vCPU. */
-	vgic_unmap_hw(vcpu, VGIC_PPI_VTIMER);
+	/* The physical PPI is this pCPU's: it must not stay active for the next vCPU. Without a
+	 * HW=1 injection in flight (vtimer_hw, kept by vtimer_fire() and vtimer_sync()) the vGIC
+	 * holds none and owes no release: nothing to unmap, and no lock taken at every switch. */
+	if (vcpu->vtimer_hw)
+		vgic_unmap_hw(vcpu, VGIC_PPI_VTIMER);
 	vcpu->vtimer_hw = false;
 }
 

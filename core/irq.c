@@ -6,6 +6,7 @@
 #include <core/hvconsole.h>
 #include <core/irq.h>
 #include <core/log.h>
+#include <core/ptimer.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/vgic.h>
@@ -13,6 +14,7 @@
 #include <core/vtimer.h>
 #include <hal/console.h>
 #include <hal/gic.h>
+#include <hal/time.h>
 
 /* Hypervisor interrupts outrank everything a guest may be given. */
 #define IRQ_PRIORITY_HYP 0x80
@@ -53,7 +55,7 @@ uint32_t irq_vtimer_intid(void)
 
 void irq_cpu_init(void)
 {
-	const uint32_t ppis[] = {cfg.maintenance, cfg.vtimer, cfg.hyp_timer};
+	const uint32_t ppis[] = {cfg.maintenance, cfg.vtimer, cfg.hyp_timer, cfg.ptimer};
 
 	for (unsigned i = 0; i < sizeof(ppis) / sizeof(ppis[0]); i++) {
 		if (!ppis[i])
@@ -223,7 +225,14 @@ void irq_handle_physical(struct vcpu *running)
 			vtimer_fire(running, intid);
 			continue;
 		}
-		if (intid == cfg.uart && cfg.uart) {
+		if (intid == cfg.ptimer && cfg.ptimer) {
+			/* The guest's emulated physical timer (core/ptimer.c): its output moves to
+			 * the guest's line and the hardware is quieted before the deactivation. */
+			if (running)
+				ptimer_fire(running);
+			else
+				hal_guest_ptimer_cancel();
+		} else if (intid == cfg.uart && cfg.uart) {
 			spin_lock(&console_lock);
 			console_input();
 			spin_unlock(&console_lock);

@@ -304,12 +304,13 @@ bool sched_yield_to_sibling(struct vcpu *vcpu)
 	return false;
 }
 
-/* When a blocked vCPU's time comes: its virtual timer or its WFIT deadline (UINT64_MAX: never). */
+/* When a blocked vCPU's time comes: its virtual or physical timer or its WFIT deadline
+ * (UINT64_MAX: never). */
 static uint64_t blocked_deadline(struct vcpu *v)
 {
 	uint64_t wfit = v->sched.wfit_deadline;
 
-	return MIN(vtimer_deadline(v), wfit ? wfit : UINT64_MAX);
+	return MIN(MIN(vtimer_deadline(v), ptimer_deadline(v)), wfit ? wfit : UINT64_MAX);
 }
 
 /* `v` waits for the pCPU from `now`: stolen time, whoever runs meanwhile. */

@@ -5,6 +5,7 @@
  * hardware without the register gives. */
 #include <core/arch.h>
 #include <core/log.h>
+#include <core/ptimer.h>
 #include <core/sysreg.h>
 #include <core/trap.h>
 #include <core/vgic.h>
@@ -58,6 +59,12 @@ static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 			return false; /* write-only */
 		vgic_emulate_dir(vcpu, *val);
 		return true;
+	case SYSREG_CNTPCT_EL0:
+	case SYSREG_CNTPCTSS_EL0:
+	case SYSREG_CNTP_CTL_EL0:
+	case SYSREG_CNTP_CVAL_EL0:
+	case SYSREG_CNTP_TVAL_EL0:
+		return ptimer_access(vcpu, reg, read, val);
 	default:
 		return debug_reg_access(vcpu, reg, read, val);
 	}

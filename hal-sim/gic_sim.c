@@ -11,6 +11,7 @@
 #include <hal-sim/sim_hal.h>
 #include <hal/console.h>
 #include <hal/gic.h>
+#include <hal/time.h>
 
 #define SIM_GIC_NR_PRIVATE 32u
 #define SIM_GIC_PRIO_IDLE  0x100u /* running priority with nothing active */
@@ -303,6 +304,27 @@ void hal_hyp_timer_cancel(void)
 	me->hyp_timer_armed = false;
 	/* The level drops: a pending but not yet acknowledged tick goes with it. */
 	me->pending[SIM_GIC_HYP_TIMER_INTID] = false;
+	sim_hw_unlock();
+}
+
+void hal_guest_ptimer_arm(uint64_t deadline)
+{
+	struct sim_gic *me;
+
+	sim_hw_lock();
+	me = cpu_gic();
+	me->guest_ptimer_armed = true;
+	me->guest_ptimer_deadline = deadline;
+	sim_hw_unlock();
+}
+
+void hal_guest_ptimer_cancel(void)
+{
+	struct sim_gic *me;
+
+	sim_hw_lock();
+	me = cpu_gic();
+	me->guest_ptimer_armed = false;
 	sim_hw_unlock();
 }
 

@@ -198,6 +198,7 @@ static void interrupts_init(void)
 	    .maintenance = VGIC_PPI_MAINTENANCE,
 	    .vtimer = hw.timer.virt,
 	    .hyp_timer = hw.timer.hyp_phys,
+	    .ptimer = hw.timer.phys,
 	    .uart = hw.uart.present ? hw.uart.intid : 0,
 	};
 	int ret = target_gic_init(&hw);

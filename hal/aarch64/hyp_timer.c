@@ -4,6 +4,7 @@
  * timer interrupt): it stays asserted while the timer is enabled, unmasked and the counter is
  * at or past the deadline, so a handler re-arms or cancels it before deactivating. */
 #include <hal/gic.h>
+#include <hal/time.h>
 
 #include "sysreg.h"
 
@@ -23,5 +24,22 @@ void hal_hyp_timer_cancel(void)
 {
 	/* ENABLE = 0 drops the output; the ISB makes that so before a following deactivate. */
 	write_sysreg(cnthp_ctl_el2, 0);
+	isb();
+}
+
+/* The EL1 physical timer, from EL2 (E2H = 0: CNTP_*_EL0 are the EL1 timer's registers). It
+ * compares with the physical count, so core/ptimer.c gives it deadlines in that time. */
+#define CNTP_CTL_ENABLE (1ULL << 0)
+
+void hal_guest_ptimer_arm(uint64_t deadline)
+{
+	write_sysreg(cntp_cval_el0, deadline);
+	write_sysreg(cntp_ctl_el0, CNTP_CTL_ENABLE);
+	isb();
+}
+
+void hal_guest_ptimer_cancel(void)
+{
+	write_sysreg(cntp_ctl_el0, 0);
 	isb();
 }

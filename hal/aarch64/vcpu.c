@@ -188,10 +188,10 @@ static void el2_optional_controls(void)
 	}
 }
 
-/* CNTHCTL_EL2 (E2H=0): the physical counter is readable at EL1 (EL1PCTEN), the physical
- * timer is not (EL1PCEN clear: its registers trap); guests time with the virtual timer. */
-#define CNTHCTL_EL1PCTEN (1ULL << 0)
-#define CNTHCTL_GUEST	 CNTHCTL_EL1PCTEN
+/* CNTHCTL_EL2 (E2H=0): EL1PCTEN and EL1PCEN clear, so the guest's reads of the physical
+ * counter and its physical timer registers trap: core/ptimer.c gives it a physical count
+ * offset as its virtual one is, and a timer of its own on that count. */
+#define CNTHCTL_GUEST 0ULL
 
 /* hal/aarch64/fpsimd.S */
 void hal_fpsimd_save(struct hal_fpsimd *st);

@@ -35,6 +35,7 @@ GUEST_CHECKS = {
     "abort": 22,
     "wfi": 5,
     "vtimer": 23,
+    "ptimer": 18,
     "sgi": 37,
     "prio": 33,
     "eoimode1": 14,
@@ -248,6 +249,8 @@ GUEST_CASES = [
     # The interrupt path: vGIC distributor/redistributor, virtual CPU interface, list
     # registers, virtual timer, vPL011 interrupts.
     checking_guest("vtimer", [r"vtimer: WFI until the virtual timer fires"]),
+    # The EL1 physical timer, emulated (issue #16 item 1), on two vCPUs sharing one pCPU.
+    dict(checking_guest("ptimer"), bootargs=["hv.vcpus=2"]),
     checking_guest("sgi"),
     checking_guest("prio"),
     checking_guest("eoimode1"),

@@ -15,6 +15,7 @@ struct irq_config {
 	uint32_t maintenance; /* vGIC maintenance PPI (25) */
 	uint32_t vtimer;      /* EL1 virtual timer PPI (host DTB): to the running vCPU, HW=1 */
 	uint32_t hyp_timer;   /* EL2 physical timer PPI (26): the hypervisor's tick */
+	uint32_t ptimer;      /* EL1 physical timer PPI (30): lent to the loaded vCPU */
 	uint32_t uart;	      /* the console UART's SPI, 0 if none */
 };
 
@@ -27,8 +28,8 @@ void irq_init(const struct irq_config *cfg);
  * see it as VGIC_PPI_VTIMER whatever this is. */
 uint32_t irq_vtimer_intid(void);
 
-/* Enable this pCPU's private interrupts (maintenance, virtual timer, hypervisor timer, the
- * kick SGI). */
+/* Enable this pCPU's private interrupts (maintenance, virtual and physical timers, hypervisor
+ * timer, the kick SGI). */
 void irq_cpu_init(void);
 
 /* Handle every pending physical interrupt; `running` is the vCPU loaded on this pCPU (NULL if

@@ -31,6 +31,14 @@
  * (ICH_HCR_EL2.TDIR). */
 #define SYSREG_ICC_DIR_EL1 SYSREG(3, 0, 12, 11, 1)
 
+/* The EL1 physical timer and counter (CNTHCTL_EL2.EL1PCEN, EL1PCTEN; core/ptimer.c).
+ * CNTPCTSS_EL0 is FEAT_ECV's self-synchronised form of CNTPCT_EL0. */
+#define SYSREG_CNTPCT_EL0    SYSREG(3, 3, 14, 0, 1)
+#define SYSREG_CNTPCTSS_EL0  SYSREG(3, 3, 14, 0, 5)
+#define SYSREG_CNTP_TVAL_EL0 SYSREG(3, 3, 14, 2, 0)
+#define SYSREG_CNTP_CTL_EL0  SYSREG(3, 3, 14, 2, 1)
+#define SYSREG_CNTP_CVAL_EL0 SYSREG(3, 3, 14, 2, 2)
+
 /* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA). */
 #define SYSREG_MDCCINT_EL1	 SYSREG(2, 0, 0, 2, 0)
 #define SYSREG_MDSCR_EL1	 SYSREG(2, 0, 0, 2, 2)

@@ -50,6 +50,7 @@
 
 #define VGIC_PPI_MAINTENANCE 25
 #define VGIC_PPI_VTIMER	     27
+#define VGIC_PPI_PTIMER	     30 /* the EL1 physical timer (core/ptimer.c) */
 
 struct vm;
 struct vcpu;

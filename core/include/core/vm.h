@@ -10,6 +10,7 @@
 #include <core/hwinfo.h>
 #include <core/log.h>
 #include <core/pgtable.h>
+#include <core/ptimer.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/sysreg.h>
@@ -78,6 +79,7 @@ struct vcpu {
 	/* Owner pCPU only: a HW=1 timer interrupt may still hold the physical one (core/vtimer.c),
 	 * so exits without one skip the vGIC lock. */
 	bool vtimer_hw;
+	struct vcpu_ptimer ptimer; /* owner pCPU only (core/ptimer.h) */
 	struct vcpu_stats stats;
 	uint64_t setway_exit; /* stats.exits at its last set/way operation (core/setway.c) */
 	struct sched_vcpu sched;

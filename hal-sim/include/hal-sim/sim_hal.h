@@ -134,6 +134,10 @@ struct sim_hal {
 		bool hyp_timer_armed;
 		uint64_t hyp_timer_deadline;
 		unsigned hyp_timer_arms;
+		/* The EL1 physical timer lent to a guest (hal_guest_ptimer_arm()): recorded only,
+		 * tests raise its PPI themselves. */
+		bool guest_ptimer_armed;
+		uint64_t guest_ptimer_deadline;
 	} gic;
 	struct sim_console_rx {
 		char buf[SIM_CONSOLE_RX_SIZE]; /* sim_console_feed() appends, getc() takes */

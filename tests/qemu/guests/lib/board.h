@@ -19,6 +19,7 @@
 
 /* Generic timer: the virtual timer's PPI, and the counter frequency of both boards. */
 #define GUEST_VTIMER_INTID 27
+#define GUEST_PTIMER_INTID 30 /* the EL1 physical timer */
 #define GUEST_CNTFRQ	   62500000UL
 
 /* SPIs with no device behind them on either board (the virtio-mmio slots; only the virtio guests'

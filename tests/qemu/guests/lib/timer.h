@@ -2,8 +2,8 @@
 #ifndef GUEST_TIMER_H
 #define GUEST_TIMER_H
 
-/* The EL1 virtual timer (CNTV_*_EL0) and the virtual counter. The physical timer is not
- * used: under the hypervisor CNTP_* accesses trap and are UNDEFINED. */
+/* The EL1 virtual timer (CNTV_*_EL0) and the virtual counter; the EL1 physical timer
+ * (CNTP_*_EL0, emulated by the hypervisor: ptimer.c tests it) and the physical counter. */
 
 #include <stdint.h>
 
@@ -63,6 +63,48 @@ static inline int32_t vtimer_read_tval(void)
 {
 	isb();
 	return (int32_t)read_sysreg(cntv_tval_el0);
+}
+
+/* The EL1 physical timer: the same layout as the virtual one, on CNTPCT_EL0. */
+static inline uint64_t pcounter_read(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+static inline void ptimer_write_ctl(uint64_t ctl)
+{
+	write_sysreg(cntp_ctl_el0, ctl);
+	isb();
+}
+
+static inline uint64_t ptimer_read_ctl(void)
+{
+	isb();
+	return read_sysreg(cntp_ctl_el0);
+}
+
+static inline void ptimer_write_cval(uint64_t cval)
+{
+	write_sysreg(cntp_cval_el0, cval);
+	isb();
+}
+
+static inline uint64_t ptimer_read_cval(void)
+{
+	return read_sysreg(cntp_cval_el0);
+}
+
+static inline void ptimer_write_tval(int32_t tval)
+{
+	write_sysreg(cntp_tval_el0, (uint64_t)(int64_t)tval);
+	isb();
+}
+
+static inline int32_t ptimer_read_tval(void)
+{
+	isb();
+	return (int32_t)read_sysreg(cntp_tval_el0);
 }
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "ffa_mem_desc.h"
 
-/* Byte offsets in the memory transaction descriptor (table 10.20 / v1.0 table 5.19). */
+/* Byte offsets in the memory transaction descriptor. */
 #define TRANS_SENDER	   0
 #define TRANS_ATTRIBUTES   2
 #define TRANS_FLAGS	   4
@@ -19,20 +19,20 @@
 #define TRANS_ACCESS_COUNT 28
 #define TRANS_ACCESS_OFF   32 /* v1.1; in v1.0 the array itself starts here */
 #define TRANS_RESERVED_1_1 36
-/* In an endpoint memory access descriptor (table 10.19). */
+/* In an endpoint memory access descriptor. */
 #define ACCESS_ID	     0
 #define ACCESS_PERM	     2
 #define ACCESS_FLAGS	     3
 #define ACCESS_COMPOSITE_OFF 4
 #define ACCESS_RESERVED	     8
-/* In the composite memory region (table 10.13) and a constituent (table 10.14). */
+/* In the composite memory region and a constituent. */
 #define COMPOSITE_PAGES	   0
 #define COMPOSITE_RANGES   4
 #define COMPOSITE_RESERVED 8
 #define CONSTITUENT_ADDR   0
 #define CONSTITUENT_PAGES  8
 #define CONSTITUENT_RSVD   12
-/* In the relinquish descriptor (table 10.26). */
+/* In the relinquish descriptor. */
 #define RELINQUISH_HANDLE 0
 #define RELINQUISH_FLAGS  8
 #define RELINQUISH_COUNT  12
@@ -73,7 +73,7 @@ static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
-/* The attributes a call accepts (DEN0077 10.10.4): a donate, or a lend to one borrower,
+/* The attributes a call accepts (DEN0077 v1.1 chapter 10): a donate, or a lend to one borrower,
  * leaves them to the borrower (all zero); a share or a lend to several names Normal memory
  * (only RAM is shared here, so never Device) with a valid cacheability and shareability. A
  * retrieve request may leave them unspecified or name Normal memory the same way. */
@@ -92,7 +92,7 @@ static bool attributes_ok(uint16_t a, enum ffa_mem_op op, unsigned borrowers)
 	       (a & FFA_ATTR_SHARE_MASK) != FFA_ATTR_SHARE_RESERVED;
 }
 
-/* The permissions a lender may give (DEN0077 10.10.3): a share or a lend names data access
+/* The permissions a lender may give (DEN0077 v1.1 chapter 10): a share or a lend names data access
  * (RO or RW); instruction access is the borrower's to ask for, except in a lend to one
  * borrower; a donate names neither (the borrower becomes the owner). A retrieve request may
  * ask for anything not reserved (checked against what was given, core/ffa_mem_state.c). */
@@ -192,7 +192,7 @@ static int parse_header(const uint8_t *b, size_t len, uint32_t version, uint64_t
 		*arr = get(b + TRANS_ACCESS_OFF, 4);
 	}
 	*count = get(b + TRANS_ACCESS_COUNT, 4);
-	/* v1.1 10.11: the array follows the header, 16-byte aligned, of the v1.1 size. */
+	/* The array follows the header, 16-byte aligned, of the v1.1 size. */
 	if (esize != FFA_MEM_ACCESS_SIZE || *arr < *hdr || !is_aligned(*arr, 16) || *count == 0 ||
 	    !inside(*arr, *count * FFA_MEM_ACCESS_SIZE, len))
 		return FFA_RET_INVALID_PARAMETERS;
@@ -217,8 +217,10 @@ int ffa_mem_desc_parse(const void *buf, size_t len, uint32_t version, enum ffa_m
 	d.handle = get(b + TRANS_HANDLE, 8);
 	d.tag = get(b + TRANS_TAG, 8);
 	d.borrowers = (unsigned)count;
-	/* A lender's handle is the hypervisor's to allocate (10.2.1). */
+	/* A lender's handle is the hypervisor's to allocate. */
+	/* A donation has one receiver: ownership cannot go to several. */
 	if ((op != FFA_MEM_OP_RETRIEVE && d.handle != 0) || !flags_ok(d.flags, op) ||
+	    (op == FFA_MEM_OP_DONATE && d.borrowers != 1) ||
 	    !attributes_ok(d.attributes, op, d.borrowers))
 		return FFA_RET_INVALID_PARAMETERS;
 	for (unsigned i = 0; i < d.borrowers; i++) {
@@ -235,7 +237,7 @@ int ffa_mem_desc_parse(const void *buf, size_t len, uint32_t version, enum ffa_m
 		for (unsigned j = 0; j < i; j++)
 			if (d.access[j].id == d.access[i].id)
 				return FFA_RET_INVALID_PARAMETERS;
-		/* One composite for all borrowers (10.11); a retrieve request names none, the
+		/* One composite for all borrowers; a retrieve request names none, the
 		 * hypervisor answers with the ranges where it maps them. */
 		if (i == 0)
 			composite = off;

@@ -12,24 +12,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Memory transaction descriptor (v1.1 table 10.20; v1.0 table 5.19): sender id at 0,
+/* Memory transaction descriptor: sender id at 0,
  * attributes at 2 (v1.0: one byte and a reserved one), flags at 4, handle at 8, tag at 16;
  * v1.1: endpoint descriptor size at 24, count at 28, array offset at 32, 12 reserved bytes;
  * v1.0: 4 reserved bytes at 24, count at 28, the array at 32. */
 #define FFA_MEM_TRANS_SIZE_1_1 48U
 #define FFA_MEM_TRANS_SIZE_1_0 32U
-/* Endpoint memory access descriptor (table 10.19): permissions descriptor (id, access, flags),
+/* Endpoint memory access descriptor: permissions descriptor (id, access, flags),
  * composite offset, 8 reserved bytes. */
 #define FFA_MEM_ACCESS_SIZE 16U
-/* Composite memory region (table 10.13): total page count, range count, 8 reserved bytes,
- * then the constituents (table 10.14): address, page count, 4 reserved bytes. */
+/* Composite memory region: total page count, range count, 8 reserved bytes,
+ * then the constituents: address, page count, 4 reserved bytes. */
 #define FFA_MEM_COMPOSITE_SIZE	 16U
 #define FFA_MEM_CONSTITUENT_SIZE 16U
-/* Relinquish descriptor (table 10.26): handle, flags, endpoint count, then 2-byte ids. */
+/* Relinquish descriptor: handle, flags, endpoint count, then 2-byte ids. */
 #define FFA_MEM_RELINQUISH_SIZE 16U
 #define FFA_MEM_PAGE_SIZE	4096U
 
-/* Memory access permissions (table 10.15): data access [1:0], instruction access [3:2]. */
+/* Memory access permissions: data access [1:0], instruction access [3:2]. */
 #define FFA_DATA_ACCESS_MASK	0x3U
 #define FFA_DATA_NOT_SPECIFIED	0x0U
 #define FFA_DATA_RO		0x1U
@@ -46,7 +46,7 @@
 #define FFA_PERM_DATA(perm)	((perm)&FFA_DATA_ACCESS_MASK)
 #define FFA_PERM_INSTR(perm)	(((perm) >> FFA_INSTR_ACCESS_SHIFT) & FFA_INSTR_ACCESS_MASK)
 
-/* Memory region attributes (table 10.18): shareability [1:0], cacheability or device
+/* Memory region attributes: shareability [1:0], cacheability or device
  * attributes [3:2], memory type [5:4]; bit 6 (NS) is the SPMC's to set; [15:7] MBZ. */
 #define FFA_ATTR_SHARE_MASK	  0x3U
 #define FFA_ATTR_SHARE_RESERVED	  0x1U
@@ -65,11 +65,11 @@
 	((uint16_t)(FFA_ATTR_TYPE_NORMAL << FFA_ATTR_TYPE_SHIFT | \
 		    FFA_ATTR_CACHE_WB << FFA_ATTR_CACHE_SHIFT | FFA_ATTR_SHARE_INNER))
 
-/* Flags of FFA_MEM_SHARE/LEND/DONATE (table 10.21): bit 0 zero the memory before it is
+/* Flags of FFA_MEM_SHARE/LEND/DONATE: bit 0 zero the memory before it is
  * retrieved (not for a share), bit 1 time slicing (not supported here), [31:2] MBZ. */
 #define FFA_MEM_FLAG_ZERO	0x1U
 #define FFA_MEM_FLAG_TIME_SLICE 0x2U
-/* Flags of FFA_MEM_RETRIEVE_REQ (table 10.22): bit 0 zero before retrieve, bit 1 time
+/* Flags of FFA_MEM_RETRIEVE_REQ: bit 0 zero before retrieve, bit 1 time
  * slicing, bit 2 zero after relinquish, [4:3] the transaction type (0: any), [9:5] the
  * address range alignment hint (not supported here), [31:10] MBZ. */
 #define FFA_RETRIEVE_FLAG_ZERO_BEFORE 0x1U
@@ -77,10 +77,10 @@
 #define FFA_RETRIEVE_FLAG_TYPE_SHIFT  3
 #define FFA_RETRIEVE_FLAG_TYPE_MASK   0x3U
 #define FFA_RETRIEVE_FLAG_KNOWN	      0x1fU
-/* Flags of FFA_MEM_RELINQUISH (table 10.26): bit 0 zero after relinquish, bit 1 time slicing. */
+/* Flags of FFA_MEM_RELINQUISH: bit 0 zero after relinquish, bit 1 time slicing. */
 #define FFA_RELINQUISH_FLAG_ZERO 0x1U
 
-/* Handles (DEN0077 10.2.1): bit 63 says who allocated it, 1 the hypervisor, 0 the SPMC. */
+/* Handles (DEN0077 v1.1 chapter 10): bit 63 says who allocated it, 1 the hypervisor, 0 the SPMC. */
 #define FFA_HANDLE_ALLOCATOR_HYP (1ULL << 63)
 #define FFA_HANDLE_INVALID	 0xffffffffffffffffULL
 
@@ -136,7 +136,7 @@ int ffa_mem_desc_parse(const void *buf, size_t len, uint32_t version, enum ffa_m
 size_t ffa_mem_desc_write(void *buf, size_t cap, uint32_t version, const struct ffa_mem_desc *d);
 
 /* The FFA_MEM_RELINQUISH descriptor in buf[0, len): the handle and the one endpoint that
- * relinquishes (DEN0077 10.10: a VM relinquishes for itself). 0, or INVALID_PARAMETERS for
+ * relinquishes (a VM relinquishes for itself). 0, or INVALID_PARAMETERS for
  * reserved flags, an endpoint count other than 1 or one that does not fit in `len`. */
 int ffa_mem_relinquish_parse(const void *buf, size_t len, uint64_t *handle, uint16_t *id,
 			     uint32_t *flags);

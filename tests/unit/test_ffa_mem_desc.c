@@ -168,6 +168,7 @@ static const struct change changes[] = {
     {"lend without data access", LE, 1, 1, ARR + 2, 1, FFA_PERM(0, 0), INVAL},
     {"lend to one naming execute", LE, 1, 1, ARR + 2, 1, FFA_PERM(1, FFA_INSTR_X), 0},
     {"lend to several naming execute", LE, 2, 1, ARR + 2, 1, FFA_PERM(2, FFA_INSTR_X), INVAL},
+    {"donate to two", DO, 2, 1, 2, 2, 0, INVAL},
     {"donate naming data access", DO, 1, 1, ARR + 2, 1, FFA_PERM(FFA_DATA_RW, 0), INVAL},
     {"donate naming no-execute", DO, 1, 1, ARR + 2, 1, FFA_PERM(0, FFA_INSTR_NX), INVAL},
     {"the hypervisor as borrower", SH, 1, 1, ARR, 2, 0, INVAL},

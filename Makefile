@@ -145,7 +145,8 @@ $(filter %.S.o,$(TOBJS)): $(TGEN)/hal_offsets.h
 
 $(BUILD)/hypervisor.elf: $(TOBJS) target/linker.ld
 	$(call say,LD,$@)
-	$(Q)$(TCC) $(TCFLAGS) $(TLDFLAGS) $(TOBJS) -lgcc -o $@
+	$(Q)$(TCC) $(TCFLAGS) $(TLDFLAGS) $(TOBJS) -lgcc -o $@.tmp
+	$(Q)OBJDUMP=$(CROSS)objdump tools/check-no-fp.sh $@.tmp && mv $@.tmp $@
 $(BUILD)/hypervisor.bin: $(BUILD)/hypervisor.elf
 	$(call say,OBJCOPY,$@)
 	$(Q)$(TOBJCOPY) -O binary $< $@

@@ -326,10 +326,21 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 	if (sim_hal.vcpu_put_hook)
 		sim_hal.vcpu_put_hook(ctx);
 	COUNT(sim_hal.vcpu_puts);
+	ctx->fp_live = false;
 	if (p)
 		p->loaded_vcpu = NULL;
 	else
 		sim_hal.loaded_vcpu = NULL;
+}
+
+/* As the hardware: only the first FP/SIMD use of a load traps. */
+bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx)
+{
+	COUNT(sim_hal.fpsimd_traps);
+	if (ctx->fp_live)
+		return false;
+	ctx->fp_live = true;
+	return true;
 }
 
 enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx)

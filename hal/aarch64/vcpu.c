@@ -5,6 +5,7 @@
 #include <hal/vcpu.h>
 
 #include "sysreg.h"
+#include "vcpu_fp.h"
 #include "vgic_hw.h"
 
 /* HCR_EL2 for every guest (Arm ARM D17.2.48):
@@ -50,10 +51,10 @@
 	 HCR_TLOR | HCR_TERR)
 
 /* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
- * -mgeneral-regs-only); SVE (TZ) and SME (TSM) trap, so guests see them as UNDEFINED until
- * their state is switched per vCPU; so do the trace registers (TTA) and, where the CPU has
- * them, the activity monitors (TAM: their counts would show other VMs' work). Bits 13, 9 and
- * 7:0 are RES1. */
+ * -mgeneral-regs-only), handed over lazily on first use (TFP, hal/aarch64/vcpu_fp.c); SVE (TZ)
+ * and SME (TSM) trap, so guests see them as UNDEFINED until their state is switched per
+ * vCPU; so do the trace registers (TTA) and, where the CPU has them, the activity monitors
+ * (TAM: their counts would show other VMs' work). Bits 13, 9 and 7:0 are RES1. */
 #define CPTR_EL2_RES1 0x22ffULL
 #define CPTR_EL2_TZ   (1ULL << 8)
 #define CPTR_EL2_TSM  (1ULL << 12)
@@ -193,12 +194,6 @@ static void el2_optional_controls(void)
  * offset as its virtual one is, and a timer of its own on that count. */
 #define CNTHCTL_GUEST 0ULL
 
-/* hal/aarch64/fpsimd.S */
-void hal_fpsimd_save(struct hal_fpsimd *st);
-void hal_fpsimd_load(const struct hal_fpsimd *st);
-
-_Static_assert(sizeof(struct hal_fpsimd) >= 528, "fpsimd.S stores 528 bytes");
-
 uint64_t hal_cpu_midr(void)
 {
 	return read_sysreg(midr_el1);
@@ -212,7 +207,7 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	el2_features();
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM | CPTR_EL2_TTA |
-				   (el2_has.amu ? CPTR_EL2_TAM : 0));
+				   (el2_has.amu ? CPTR_EL2_TAM : 0) | vcpu_fp_load(ctx));
 	write_sysreg(mdcr_el2, mdcr_guest());
 	el2_optional_controls();
 	if (ctx->vserror_pending && el2_has.ras)
@@ -223,7 +218,6 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	hal_vgic_load(&ctx->vgic);
-	hal_fpsimd_load(&ctx->fpsimd);
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)
 #undef LOAD
@@ -256,7 +250,7 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 #undef SAVE_KEY
 	}
 	hal_vgic_save(&ctx->vgic);
-	hal_fpsimd_save(&ctx->fpsimd);
+	vcpu_fp_put(ctx);
 	/* The guest's timer must not fire into whatever runs next. */
 	write_sysreg(cntv_ctl_el0, 0);
 	/* The hardware clears VSE when the guest takes the virtual SError. */

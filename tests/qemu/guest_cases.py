@@ -43,6 +43,7 @@ GUEST_CHECKS = {
     "lr_overflow": 10,
     "wake": 7,
     "cpu_on": 10,
+    "fp_switch": 7,
     "cpu_off_race": 5,
     "mmu": 6,
     "gicd": 45,
@@ -262,6 +263,9 @@ GUEST_CASES = [
     dict(checking_guest("wake"), bootargs=["hv.vcpus=2"]),
     # CPU_ON is a cold reset: nothing of a vCPU's previous life survives (issue #11 item 7).
     dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]),
+    # Two vCPUs on one pCPU taking turns with FP/SIMD: lazy switching keeps each one's
+    # registers, and a vCPU never sees the other's (docs/trap-path.md, "FP/SIMD").
+    dict(checking_guest("fp_switch"), bootargs=["hv.vcpus=2"]),
     # CPU_ON racing the target's CPU_OFF: only answers PSCI allows, no reset of a loaded
     # vCPU (issue #13 item 3; docs/scheduling.md, "Several pCPUs").
     dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
@@ -272,6 +276,7 @@ GUEST_CASES = [
     on_pcpus(smp_pingpong_guest(), 4),
     on_pcpus(smp_pingpong_guest(), 2),
     on_pcpus(dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]), 2),
+    on_pcpus(dict(checking_guest("fp_switch"), bootargs=["hv.vcpus=2"]), 2),
     on_pcpus(dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
                   bootargs=["hv.vcpus=2"]), 2),
     ffa_guest(),

@@ -165,10 +165,38 @@ static void test_exit_instruction_abort_is_injected(void **state)
 static bool ec_is_handled(unsigned ec)
 {
 	return ec == ESR_EC_WFX || ec == ESR_EC_HVC64 || ec == ESR_EC_SMC64 || ec == ESR_EC_SYS64 ||
-	       ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW;
+	       ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW || ec == ESR_EC_FP_ASIMD;
 }
 
-/* Every other class (FP/SIMD, PAC, SVE, illegal state, alignment, BRK, EL2's own classes,
+/* The first FP/SIMD use of a load traps (lazy switching, hal_vcpu_fpsimd_trap()): the vCPU is
+ * given its registers and runs the same instruction again, with no exception of its own. A
+ * second such trap in the same load cannot be the lazy switch's: UNDEFINED. After a put and
+ * load the next use traps again. */
+static void test_exit_fp_simd_trap_gives_the_registers_once_per_load(void **state)
+{
+	v->ctx.pstate = PSTATE_M_EL1H;
+	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0x1e00000), 0);
+	assert_int_equal(v->ctx.pc, ENTRY);
+	assert_int_equal(v->stats.fp_loads, 1);
+	assert_int_equal(v->stats.undef_injected, 0);
+	assert_true(v->ctx.fp_live);
+
+	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0x1e00000), 0);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_int_equal(v->ctx.el1[HAL_ESR_EL1], 0x02000000);
+	assert_int_equal(v->stats.undef_injected, 1);
+	assert_int_equal(v->stats.fp_loads, 1);
+
+	hal_vcpu_put(&v->ctx);
+	hal_vcpu_load(&v->ctx);
+	v->ctx.pc = ENTRY;
+	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0x1e00000), 0);
+	assert_int_equal(v->ctx.pc, ENTRY);
+	assert_int_equal(v->stats.fp_loads, 2);
+	assert_int_equal(sim_hal.fpsimd_traps, 3);
+}
+
+/* Every other class (PAC, SVE, illegal state, alignment, BRK, EL2's own classes,
  * unallocated ones...) is UNDEFINED for the guest, at the instruction. */
 static void test_exit_every_unhandled_ec_injects_undef(void **state)
 {
@@ -186,7 +214,7 @@ static void test_exit_every_unhandled_ec_injects_undef(void **state)
 		undefs++;
 		assert_int_equal(v->stats.undef_injected, undefs);
 	}
-	assert_int_equal(undefs, 64 - 6);
+	assert_int_equal(undefs, 64 - 7);
 	assert_int_equal(v->stats.exits, undefs);
 	assert_int_equal(v->stats.hvc + v->stats.smc + v->stats.wfx + v->stats.sysreg +
 			     v->stats.mmio + v->stats.abort_injected,
@@ -254,7 +282,7 @@ static void test_exit_100_bad_accesses_print_at_most_5_lines(void **state)
 		v->ctx.pc = ENTRY;
 		switch (i % 3) {
 		case 0:
-			exit_with(sim_esr(ESR_EC_FP_ASIMD, 0), 0);
+			exit_with(sim_esr(ESR_EC_PAC, 0), 0);
 			break;
 		case 1:
 			exit_with(sim_esr_sysreg(3, 7, 15, 15, 7, 0, true), 0);
@@ -270,7 +298,7 @@ static void test_exit_100_bad_accesses_print_at_most_5_lines(void **state)
 	/* A second later the count of what was dropped comes out with the next line. */
 	sim_hal.counter += sim_hal.counter_freq;
 	v->ctx.pc = ENTRY;
-	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0), 0);
+	exit_with(sim_esr(ESR_EC_PAC, 0), 0);
 	assert_true(console_has_line("warning: 95 similar message(s) suppressed"));
 	assert_int_equal(console_line_count(), 7);
 }
@@ -523,7 +551,7 @@ static void test_exit_hostile_sequences_leave_a_legal_pc(void **state)
 	for (unsigned it = 0; it < HOSTILE_ITERS; it++) {
 		m.vm->state = VM_RUNNING;
 		enum hal_exit_kind kind = rng_below(&seed, 20) ? HAL_EXIT_SYNC : HAL_EXIT_IRQ;
-		uint64_t pc, old_pstate, vector, esr, injected;
+		uint64_t pc, old_pstate, vector, esr, injected, fp_loads;
 		uint32_t insn = pick_insn(&seed);
 
 		for (unsigned r = 0; r < 31; r++)
@@ -563,13 +591,14 @@ static void test_exit_hostile_sequences_leave_a_legal_pc(void **state)
 			  : (old_pstate & PSTATE_M_MASK) == PSTATE_M_EL1T ? 0
 									  : 0x400);
 		injected = v->stats.undef_injected + v->stats.abort_injected;
+		fp_loads = v->stats.fp_loads;
 		exit_handle(v, kind);
 		injected = v->stats.undef_injected + v->stats.abort_injected - injected;
 
 		/* (An AArch32 exit is never answered as HVC: it is UNDEFINED, item 8.) */
 		if (kind != HAL_EXIT_SYNC ||
 		    (esr_ec(esr) == ESR_EC_HVC64 && !(old_pstate & PSTATE_NRW)) ||
-		    is_ram_first_touch(esr, ctx)) {
+		    is_ram_first_touch(esr, ctx) || v->stats.fp_loads != fp_loads) {
 			assert_int_equal(injected, 0);
 			assert_int_equal(ctx->pc, pc);
 			assert_int_equal(ctx->pstate, old_pstate);
@@ -610,6 +639,7 @@ int main(void)
 	    T(test_exit_sysreg_trap_goes_to_the_sysreg_handler),
 	    T(test_exit_data_abort_goes_to_mmio_emulation),
 	    T(test_exit_instruction_abort_is_injected),
+	    T(test_exit_fp_simd_trap_gives_the_registers_once_per_load),
 	    T(test_exit_every_unhandled_ec_injects_undef),
 	    T(test_exit_unhandled_ec_logs_one_line_naming_it),
 	    T(test_exit_interrupts_change_nothing_but_the_count),

@@ -59,6 +59,7 @@ struct vcpu_stats {
 	uint64_t hvc, smc, mmio, sysreg, wfx, abort_injected, undef_injected, irq;
 	uint64_t serror;       /* physical SErrors taken while it ran (each injected back) */
 	uint64_t setway_flush; /* set/way operations that cleaned the VM's RAM (core/setway.c) */
+	uint64_t fp_loads;     /* FP/SIMD registers loaded on first use (hal_vcpu_fpsimd_trap()) */
 };
 
 struct vcpu {

@@ -87,6 +87,7 @@ struct sim_hal {
 	struct hal_vcpu_ctx *loaded_vcpu;
 	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
 	unsigned vcpu_local_flushes; /* hal_vcpu_flush_local_tlb() calls */
+	unsigned fpsimd_traps;	     /* hal_vcpu_fpsimd_trap() calls */
 	enum hal_exit_kind (*vcpu_enter_hook)(struct hal_vcpu_ctx *ctx);
 	/* Called by hal_vcpu_put() while `ctx` is still loaded: a test plays another pCPU
 	 * in the window between a vCPU's last exit and its put. */

@@ -52,10 +52,15 @@ struct hal_vgic_regs {
 	uint64_t ap0r[4], ap1r[4];
 };
 
-/* FP/SIMD registers of a vCPU (saved at put, loaded at load). 16-byte aligned for STP Q. */
+/* FP/SIMD registers of a vCPU, the truth while it is not loaded. Loaded lazily: only once
+ * the vCPU uses them, and not at all when the pCPU's registers still hold these values
+ * (hal_vcpu_fpsimd_trap()). 16-byte aligned for STP Q. */
 struct hal_fpsimd {
 	uint64_t v[64]; /* V0-V31, 128 bits each, little endian */
 	uint64_t fpsr, fpcr;
+	/* The pCPU (index + 1) whose registers held exactly these values when last loaded or
+	 * saved there; 0: none. Zeroing the whole struct, as a reset does, forgets any copy. */
+	uint64_t held_by;
 } __attribute__((aligned(16)));
 
 /* The layout of the first fields is shared with the world-switch assembly (target/). */
@@ -78,6 +83,7 @@ struct hal_vcpu_ctx {
 	 * while the vCPU is not loaded: hal_vcpu_inject_vserror(). */
 	uint64_t vserror_pending, vsesr;
 	bool trap_wfe; /* WFE traps to EL2 (HCR_EL2.TWE), read at hal_vcpu_load() */
+	bool fp_live;  /* loaded, and given its FP/SIMD registers: put saves them */
 };
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };
@@ -93,6 +99,11 @@ void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx);
 
 /* Run the loaded vCPU until it traps to EL2; the syndrome is in ctx->esr/far/hpfar. */
 enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx);
+
+/* The loaded vCPU's first FP/SIMD instruction since its load trapped (ESR_EL2.EC 0x07): give
+ * it its registers; it runs that instruction again at the next entry. False if it had them
+ * already (a trap that cannot be the lazy switch's). */
+bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx);
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg);
 void hal_vcpu_el1_write(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg, uint64_t val);

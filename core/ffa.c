@@ -59,8 +59,21 @@ static void version(struct vm *vm, uint64_t x[FFA_REGS])
 
 /* The calls a VM may make, as FFA_FEATURES reports them. */
 static const uint32_t implemented[] = {
-    FFA_VERSION,     FFA_FEATURES,   FFA_RX_RELEASE,	     FFA_RXTX_MAP_32,
-    FFA_RXTX_MAP_64, FFA_RXTX_UNMAP, FFA_PARTITION_INFO_GET, FFA_ID_GET,
+    FFA_VERSION,
+    FFA_FEATURES,
+    FFA_RX_RELEASE,
+    FFA_RXTX_MAP_32,
+    FFA_RXTX_MAP_64,
+    FFA_RXTX_UNMAP,
+    FFA_PARTITION_INFO_GET,
+    FFA_ID_GET,
+    FFA_MSG_WAIT,
+    FFA_YIELD,
+    FFA_RUN,
+    FFA_MSG_SEND_DIRECT_REQ_32,
+    FFA_MSG_SEND_DIRECT_REQ_64,
+    FFA_MSG_SEND_DIRECT_RESP_32,
+    FFA_MSG_SEND_DIRECT_RESP_64,
 };
 
 /* DEN0077 13.3: w1 names a function (bit 31 set) or a feature (interrupt ids: none here). */
@@ -102,8 +115,9 @@ static bool is_ffa(uint32_t fid)
 	       fn <= FFA_FN_LAST;
 }
 
-bool ffa_handle(struct vm *vm, uint64_t x[FFA_REGS])
+bool ffa_handle(struct vcpu *vcpu, uint64_t x[FFA_REGS])
 {
+	struct vm *vm = vcpu->vm;
 	uint32_t fid = (uint32_t)x[0];
 
 	if (!is_ffa(fid))
@@ -143,8 +157,25 @@ bool ffa_handle(struct vm *vm, uint64_t x[FFA_REGS])
 	case FFA_PARTITION_INFO_GET:
 		ffa_partition_info_get(vm, x);
 		break;
+	case FFA_MSG_WAIT:
+		ffa_msg_wait(vcpu, x);
+		break;
+	case FFA_YIELD:
+		ffa_yield(vcpu, x);
+		break;
+	case FFA_RUN:
+		ffa_run(vcpu, x);
+		break;
+	case FFA_MSG_SEND_DIRECT_REQ_32:
+	case FFA_MSG_SEND_DIRECT_REQ_64:
+		ffa_direct_req(vcpu, x, fid == FFA_MSG_SEND_DIRECT_REQ_64);
+		break;
+	case FFA_MSG_SEND_DIRECT_RESP_32:
+	case FFA_MSG_SEND_DIRECT_RESP_64:
+		ffa_direct_resp(vcpu, x, fid == FFA_MSG_SEND_DIRECT_RESP_64);
+		break;
 	default:
-		/* Messaging, memory sharing, notifications: not yet (docs/ffa.md). */
+		/* Memory sharing, notifications: not yet (docs/ffa.md). */
 		ffa_error(x, FFA_RET_NOT_SUPPORTED);
 		break;
 	}
@@ -157,7 +188,7 @@ bool ffa_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret)
 
 	memcpy(x, vcpu->ctx.x, sizeof(x));
 	x[0] = fid;
-	if (!ffa_handle(vcpu->vm, x))
+	if (!ffa_handle(vcpu, x))
 		return false;
 	memcpy(&vcpu->ctx.x[1], &x[1], 7 * sizeof(x[0]));
 	*ret = (int64_t)x[0];

@@ -9,6 +9,8 @@
 #include <core/ffa.h>
 #include <stddef.h>
 
+struct vcpu;
+
 /* Answers (DEN0077 13.2): FFA_SUCCESS_32 with w2, w3; FFA_ERROR with the status in w2. Every
  * other register of x1-x7 is zero (MBZ). */
 void ffa_success(uint64_t x[FFA_REGS], uint32_t w2, uint32_t w3);
@@ -29,5 +31,32 @@ void ffa_rx_release(struct vm *vm, uint64_t x[FFA_REGS]);
 int ffa_rx_deliver(struct vm *vm, const void *buf, size_t len);
 
 void ffa_partition_info_get(struct vm *vm, uint64_t x[FFA_REGS]);
+
+/* The partition table (core/ffa_part.c), by endpoint id. */
+/* Whether partition `from` may see and message partition `to`: both configured, and each in
+ * the other's visibility list (docs/config.md, `ffa-peers`). */
+bool ffa_part_visible(uint16_t from, uint16_t to);
+uint32_t ffa_part_props(uint16_t id); /* FFA_PART_PROP_*; 0 for an unknown id */
+unsigned ffa_part_vcpus(uint16_t id); /* its configured vCPU count; 0 for an unknown id */
+/* The live VM of partition `id`; NULL while it is stopped (or for an unknown id). */
+struct vm *ffa_part_vm(uint16_t id);
+
+/* The RX buffer's side of messages (core/ffa_rxtx.c). */
+/* Whether `vm`'s RX holds an indirect message it has not been told of; it is told now. */
+bool ffa_rx_take_unseen(struct vm *vm);
+/* FFA_MSG_WAIT of a v1.1 caller: its RX buffer is the hypervisor's again (if it owned it). */
+void ffa_rx_give_back(struct vm *vm);
+
+/* Messages (core/ffa_msg.c, core/ffa_msg_send2.c), each call on its caller's vCPU. */
+void ffa_msg_wait(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
+void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64);
+void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64);
+void ffa_run(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
+void ffa_yield(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
+/* FFA_RUN as the answer of `vcpu`'s FFA_MSG_WAIT, in x0-x7: w1 its id and vCPU index. */
+void ffa_run_answer(struct vcpu *vcpu, uint64_t x[8]);
+/* End the FFA_MSG_WAIT of a vCPU of `vm` (`only`, or the first waiting) with FFA_RUN. False if
+ * none was waiting. */
+bool ffa_msg_wake_waiting(struct vm *vm, struct vcpu *only);
 
 #endif

@@ -9,10 +9,59 @@
 #include "ffa_internal.h"
 
 static const struct vmconfig *part_config;
+/* The current life of each partition (ffa_part_attach()); a hint, checked against the VM's
+ * id and state by every reader. */
+static struct vm *part_vm[VMCONFIG_MAX_VMS];
 
 void ffa_part_init(const struct vmconfig *config)
 {
 	part_config = config;
+	for (unsigned i = 0; i < VMCONFIG_MAX_VMS; i++)
+		__atomic_store_n(&part_vm[i], NULL, __ATOMIC_RELAXED);
+}
+
+void ffa_part_attach(struct vm *vm, uint16_t id)
+{
+	vm->ffa.id = id;
+	if (id >= 1 && id <= VMCONFIG_MAX_VMS)
+		__atomic_store_n(&part_vm[id - 1], vm, __ATOMIC_RELEASE);
+}
+
+/* The configuration of partition `id`, or NULL. */
+static const struct vm_config *part_cfg(uint16_t id)
+{
+	if (!part_config || id == 0 || id > part_config->count)
+		return NULL;
+	return &part_config->vm[id - 1];
+}
+
+bool ffa_part_visible(uint16_t from, uint16_t to)
+{
+	return part_cfg(from) && part_cfg(to);
+}
+
+uint32_t ffa_part_props(uint16_t id)
+{
+	const struct vm_config *cfg = part_cfg(id);
+
+	return cfg ? cfg->ffa_props & FFA_PART_PROP_MESSAGING : 0;
+}
+
+unsigned ffa_part_vcpus(uint16_t id)
+{
+	const struct vm_config *cfg = part_cfg(id);
+
+	return cfg ? cfg->vcpus : 0;
+}
+
+struct vm *ffa_part_vm(uint16_t id)
+{
+	struct vm *vm;
+
+	if (!part_cfg(id))
+		return NULL;
+	vm = __atomic_load_n(&part_vm[id - 1], __ATOMIC_ACQUIRE);
+	return vm && vm->ffa.id == id && vm_alive(vm) ? vm : NULL;
 }
 
 /* The call passes the UUID as four words, each the little-endian value of four bytes of the

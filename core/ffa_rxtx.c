@@ -62,6 +62,7 @@ void ffa_rxtx_unmap(struct vm *vm, uint64_t x[FFA_REGS])
 		status = FFA_RET_INVALID_PARAMETERS; /* no pair to unmap */
 	vm->ffa.pages = 0;
 	vm->ffa.rx_full = false;
+	vm->ffa.rx_unseen = false;
 	spin_unlock(&vm->ffa.lock);
 	ffa_answer(x, status);
 }
@@ -80,6 +81,7 @@ void ffa_rx_release(struct vm *vm, uint64_t x[FFA_REGS])
 	if (!vm->ffa.pages || !vm->ffa.rx_full)
 		status = FFA_RET_DENIED; /* the caller does not own its RX buffer */
 	vm->ffa.rx_full = false;
+	vm->ffa.rx_unseen = false;
 	spin_unlock(&vm->ffa.lock);
 	ffa_answer(x, status);
 }
@@ -99,4 +101,23 @@ int ffa_rx_deliver(struct vm *vm, const void *buf, size_t len)
 		vm->ffa.rx_full = true;
 	spin_unlock(&vm->ffa.lock);
 	return status;
+}
+
+bool ffa_rx_take_unseen(struct vm *vm)
+{
+	bool unseen;
+
+	spin_lock(&vm->ffa.lock);
+	unseen = vm->ffa.rx_full && vm->ffa.rx_unseen;
+	vm->ffa.rx_unseen = false;
+	spin_unlock(&vm->ffa.lock);
+	return unseen;
+}
+
+void ffa_rx_give_back(struct vm *vm)
+{
+	spin_lock(&vm->ffa.lock);
+	vm->ffa.rx_full = false;
+	vm->ffa.rx_unseen = false;
+	spin_unlock(&vm->ffa.lock);
 }

@@ -7,6 +7,7 @@
 #include <core/console.h>
 #include <core/cpu_msg.h>
 #include <core/err.h>
+#include <core/ffa.h>
 #include <core/hwinfo.h>
 #include <core/irq.h>
 #include <core/lib.h>
@@ -281,6 +282,19 @@ bool sched_should_yield(void)
 	return q->yield;
 }
 
+void sched_end_turn(struct vcpu *vcpu)
+{
+	struct sched_queue *q = active[hal_cpu_id()];
+
+	if (!q || q->current != vcpu)
+		return;
+	/* Not a yield to a sibling: nothing boosts it back (run_turn()); and its VM's turn ends
+	 * too, or the pCPU would only go to a sibling (core/sched_share.h). */
+	end_turn(q, SCHED_END_OTHER);
+	if (q->shared)
+		q->share.turn_over = true;
+}
+
 bool sched_yield_to_sibling(struct vcpu *vcpu)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
@@ -345,6 +359,28 @@ static inline void wake(struct sched_queue *q, struct vcpu *v, uint64_t now)
 	begin_wait(q, v, now);
 }
 
+/* `v` is blocked in an FF-A call (core/ffa_msg.c): its answer wakes it, and a wait for messages
+ * also ends on an interrupt or its timer, as a WFI would. False: it stays blocked. */
+static bool ffa_wait_over(struct sched_queue *q, struct vcpu *v, uint64_t now)
+{
+	bool irq = false;
+
+	if (ffa_msg_interruptible(v)) {
+		uint64_t deadline = v->sched.deadline ? v->sched.deadline
+						      : (v->sched.deadline = blocked_deadline(v));
+
+		irq = now >= deadline ||
+		      (__atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
+		       vgic_wants_wakeup(v));
+		if (!irq)
+			q->earliest = MIN(q->earliest, deadline);
+	}
+	if (!ffa_msg_resume(v, irq))
+		return false;
+	wake(q, v, now);
+	return true;
+}
+
 /* Who pick() would choose among the runnable vCPUs it has looked at. */
 struct pick_choice {
 	struct vcpu *oldest, *boosted, *next;
@@ -400,6 +436,8 @@ static struct vcpu *pick(struct sched_queue *q)
 		if (v->state == VCPU_OFF || !vm_alive(v->vm))
 			continue;
 		q->alive++;
+		if (v->state == VCPU_BLOCKED && v->sched.ffa_wait && !ffa_wait_over(q, v, now))
+			continue;
 		if (v->state == VCPU_BLOCKED) {
 			uint64_t deadline = v->sched.deadline
 						? v->sched.deadline

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 
 #include <core/err.h>
+#include <core/ffa.h>
 #include <core/hwinfo.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
@@ -126,6 +127,7 @@ void sched_queue_drop_stopped(struct sched_queue *q)
 			vcpu_unload(v);
 			q->parked = NULL;
 		}
+		ffa_msg_vcpu_gone(v); /* a peer blocked in a call with it gets its answer */
 		vcpu_set_state(v, VCPU_OFF);
 		left[n++] = v->vm;
 	}

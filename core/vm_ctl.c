@@ -80,7 +80,7 @@ static int start(struct vm_ctl_entry *e)
 	/* The first life takes the input as configured; a VM that comes back (reset, start) takes
 	 * it only if it had it: who typed `reboot` into it expects its shell back. */
 	console_vm_added(vm, e->lives ? e->had_focus : e->cfg->console);
-	vm->ffa.id = (uint16_t)(e - ctl.vm + 1); /* FF-A endpoint id: 1 + its index */
+	ffa_part_attach(vm, (uint16_t)(e - ctl.vm + 1)); /* FF-A endpoint id: 1 + its index */
 	ret = sched_assign_vm(vm, e->cfg->pcpu_of, 0, vm->vcpu_count);
 	if (ret) {
 		log_err("%s: vCPU placement: a run queue has no room for its vCPUs", vm->name);

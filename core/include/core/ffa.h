@@ -12,19 +12,26 @@
 #include <stdint.h>
 
 /* Function ids (DEN0077 table 13.1): SMCCC owner 4 (standard secure service), fast calls. */
-#define FFA_ERROR		   0x84000060U
-#define FFA_SUCCESS_32		   0x84000061U
-#define FFA_SUCCESS_64		   0xc4000061U
-#define FFA_VERSION		   0x84000063U
-#define FFA_FEATURES		   0x84000064U
-#define FFA_RX_RELEASE		   0x84000065U
-#define FFA_RXTX_MAP_32		   0x84000066U
-#define FFA_RXTX_MAP_64		   0xc4000066U
-#define FFA_RXTX_UNMAP		   0x84000067U
-#define FFA_PARTITION_INFO_GET	   0x84000068U
-#define FFA_ID_GET		   0x84000069U
-#define FFA_MSG_SEND_DIRECT_REQ_32 0x8400006fU
-#define FFA_SPM_ID_GET		   0x84000085U
+#define FFA_ERROR		    0x84000060U
+#define FFA_SUCCESS_32		    0x84000061U
+#define FFA_SUCCESS_64		    0xc4000061U
+#define FFA_VERSION		    0x84000063U
+#define FFA_FEATURES		    0x84000064U
+#define FFA_RX_RELEASE		    0x84000065U
+#define FFA_RXTX_MAP_32		    0x84000066U
+#define FFA_RXTX_MAP_64		    0xc4000066U
+#define FFA_RXTX_UNMAP		    0x84000067U
+#define FFA_PARTITION_INFO_GET	    0x84000068U
+#define FFA_ID_GET		    0x84000069U
+#define FFA_MSG_WAIT		    0x8400006bU
+#define FFA_YIELD		    0x8400006cU
+#define FFA_RUN			    0x8400006dU
+#define FFA_MSG_SEND_DIRECT_REQ_32  0x8400006fU
+#define FFA_MSG_SEND_DIRECT_REQ_64  0xc400006fU
+#define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070U
+#define FFA_MSG_SEND_DIRECT_RESP_64 0xc4000070U
+#define FFA_SPM_ID_GET		    0x84000085U
+#define FFA_MSG_SEND2		    0x84000086U
 /* The function numbers FF-A owns within owner 4 (DEN0077 13.1; PSCI keeps 0x00-0x1f). */
 #define FFA_FN_FIRST 0x60U
 #define FFA_FN_LAST  0xffU
@@ -77,6 +84,14 @@
 /* The hypervisor's own id; a VM's is 1 + its index in the configuration. */
 #define FFA_ID_HYPERVISOR 0
 
+/* Direct messages (DEN0077 13.10-13.11): w1 [31:16] the sender, [15:0] the receiver; w2 the
+ * flags (bit 31 a framework message: none are implemented, so w2 is MBZ); x3-x7 the payload
+ * (w3-w7 in the 32-bit forms). FFA_RUN's w1: [31:16] the endpoint, [15:0] its vCPU. */
+#define FFA_MSG_ID_SHIFT  16
+#define FFA_MSG_ID_MASK	  0xffffU
+#define FFA_MSG_FIRST_ARG 3
+#define FFA_MSG_LAST_ARG  7
+
 /* x0-x17: what an FF-A call reads and may answer in (SMCCC 1.2). Answers use x0-x7; x8-x17
  * are kept. */
 #define FFA_REGS 18
@@ -89,15 +104,28 @@ struct ffa_vm {
 	uint64_t tx, rx;      /* IPAs, valid while pages > 0 */
 	unsigned pages;	      /* of each buffer; 0: no pair mapped */
 	bool rx_full;	      /* the RX holds an answer the VM has not released */
+	bool rx_unseen;	      /* ... an indirect message no FFA_MSG_WAIT has returned for */
+};
+
+/* A vCPU's part in FF-A messages (in struct vcpu, zero with each life; core/ffa_msg.c). Under
+ * the messaging lock, but `ready`, which the vCPU's own pCPU reads lock-free at each choice
+ * while the vCPU is blocked in a call (sched.ffa_wait). */
+struct ffa_vcpu {
+	bool waiting;	       /* in FFA_MSG_WAIT (or after a response): direct requests reach it */
+	struct vcpu *serving;  /* took a direct request from this vCPU, has not answered yet */
+	bool requester_gone;   /* ... whose VM stopped meanwhile: its response goes nowhere */
+	struct vcpu *awaiting; /* sent a direct request to this vCPU, blocked until it answers */
+	_Atomic bool ready;    /* `answer` waits to be written into x0-x7 (the call returns) */
+	uint64_t answer[8];
 };
 
 struct vm;
 struct vcpu;
 struct vmconfig;
 
-/* One FF-A call from `vm` with x0-x17 in `x` (x[0]'s low 32 bits the function id): the
+/* One FF-A call from `vcpu` with x0-x17 in `x` (x[0]'s low 32 bits the function id): the
  * answer is written into x[0]-x[7]. False, nothing written, if the id is not FF-A's. */
-bool ffa_handle(struct vm *vm, uint64_t x[FFA_REGS]);
+bool ffa_handle(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
 
 /* From the SMCCC dispatcher (core/smccc.c): as ffa_handle() on `vcpu`'s registers, with x0's
  * answer in *ret and x1-x7 written. */
@@ -105,5 +133,20 @@ bool ffa_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret);
 
 /* The partitions are the VMs of `config` (kept by the caller for good), in its order. */
 void ffa_part_init(const struct vmconfig *config);
+/* `vm` is the current life of the partition with endpoint id `id` (1 + its configuration
+ * index): sets vm->ffa.id, and messages to `id` reach it while it lives. */
+void ffa_part_attach(struct vm *vm, uint16_t id);
+
+/* The scheduler's side of a vCPU blocked in an FF-A call (sched.ffa_wait; core/ffa_msg.c), all
+ * on the vCPU's own pCPU. */
+/* Whether its wait ends on an interrupt or its timer (FFA_MSG_WAIT does; a direct request
+ * waits for its response only). */
+bool ffa_msg_interruptible(const struct vcpu *vcpu);
+/* Whether the call returns now: its answer is written into x0-x7 (or, `interrupted` and
+ * waiting for a message, FFA_ERROR INTERRUPTED); false: it stays blocked. */
+bool ffa_msg_resume(struct vcpu *vcpu, bool interrupted);
+/* Its VM stopped and it leaves its run queue: the peer of a call it was in gets its answer
+ * (FFA_ERROR ABORTED for a request it served; a response it owes goes nowhere). */
+void ffa_msg_vcpu_gone(struct vcpu *vcpu);
 
 #endif

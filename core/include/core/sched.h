@@ -71,6 +71,7 @@ struct sched_vcpu {
 	bool waiting;	/* runnable, not running, since `since` */
 	uint64_t boost; /* non-zero: runs before the round robin, earliest first */
 	bool preempted; /* its last turn ended while it still wanted to run */
+	bool ffa_wait;	/* blocked in an FF-A call: core/ffa_msg.c says when it returns */
 	enum sched_end last_end; /* why its last turn ended */
 	struct sched_stats stats;
 };
@@ -153,6 +154,10 @@ void sched_kick_vm_stopped(struct vm *vm);
 
 /* True once the current slice should end (the running vCPU is left at its next exit). */
 bool sched_should_yield(void);
+
+/* `vcpu`, running here, gives up the rest of its turn (FFA_YIELD): it stays runnable and
+ * waits for its round-robin turn. */
+void sched_end_turn(struct vcpu *vcpu);
 
 /* Directed yield: `vcpu` (running here) spins in WFE. If a vCPU of its VM on this pCPU was
  * switched out while it wanted to run (a lock holder, or a vCPU that owes it an answer), that

@@ -84,6 +84,7 @@ struct vcpu {
 	struct vcpu_stats stats;
 	uint64_t setway_exit; /* stats.exits at its last set/way operation (core/setway.c) */
 	struct sched_vcpu sched;
+	struct ffa_vcpu ffa; /* its FF-A messages in flight (core/ffa.h) */
 };
 
 /* An emulated device on a VM's MMIO bus. Handlers get the offset from `base`, an access size

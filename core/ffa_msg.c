@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+/* FF-A direct messages between VMs (DEN0077 v1.1, 13.10-13.11 and 13.13-13.16, docs/ffa.md):
+ * FFA_MSG_SEND_DIRECT_REQ / RESP (32 and 64), FFA_MSG_WAIT, FFA_RUN, FFA_YIELD.
+ *
+ * A vCPU in FFA_MSG_WAIT is waiting: a direct request reaches it. The sender's vCPU blocks in
+ * its call (sched.ffa_wait: not runnable, nothing but its answer wakes it) until the receiver
+ * answers with a response, which returns the sender's call; the receiver is then waiting again
+ * and its response call returns with the next request. Neither writes the other's registers:
+ * the answer waits in the blocked vCPU's struct ffa_vcpu, and its own pCPU writes it into
+ * x0-x7 when it wakes it (ffa_msg_resume(), from the scheduler's choice), after a kick
+ * (sched_kick(): on another pCPU a CPU_MSG_KICK). Every state change between two vCPUs is made
+ * under one lock, `msg_lock` (a leaf: it takes no other lock; kicks are sent after it). */
+#include <core/ffa.h>
+#include <core/lib.h>
+#include <core/sched.h>
+#include <core/spinlock.h>
+#include <core/vgic.h>
+#include <core/vm.h>
+
+#include "ffa_internal.h"
+
+static struct spinlock msg_lock;
+
+/* The answer a blocked `v` returns with, written into its x0-x7 when it wakes. */
+static void post(struct vcpu *v, const uint64_t answer[8])
+{
+	memcpy(v->ffa.answer, answer, sizeof(v->ffa.answer));
+	atomic_store_explicit(&v->ffa.ready, true, memory_order_release);
+}
+
+static void post_error(struct vcpu *v, int32_t status)
+{
+	uint64_t a[8] = {FFA_ERROR, 0, (uint32_t)status};
+
+	post(v, a);
+}
+
+/* The caller blocks in its call: its answer comes later (ffa_msg_resume()); what its handler
+ * leaves in x0-x7 meanwhile is overwritten then. */
+static void block(struct vcpu *v)
+{
+	v->sched.ffa_wait = true;
+	vcpu_set_state(v, VCPU_BLOCKED);
+}
+
+bool ffa_msg_interruptible(const struct vcpu *vcpu)
+{
+	return vcpu->ffa.waiting;
+}
+
+bool ffa_msg_resume(struct vcpu *vcpu, bool interrupted)
+{
+	bool ret = false;
+
+	if (!interrupted && !atomic_load_explicit(&vcpu->ffa.ready, memory_order_acquire))
+		return false;
+	spin_lock(&msg_lock);
+	if (atomic_load_explicit(&vcpu->ffa.ready, memory_order_relaxed)) {
+		memcpy(vcpu->ctx.x, vcpu->ffa.answer, sizeof(vcpu->ffa.answer));
+		atomic_store_explicit(&vcpu->ffa.ready, false, memory_order_relaxed);
+		ret = true;
+	} else if (interrupted && vcpu->ffa.waiting) {
+		/* DEN0077 13.13: a wait an interrupt ends answers INTERRUPTED; the vCPU takes
+		 * the interrupt and calls FFA_MSG_WAIT again to receive. */
+		vcpu->ffa.waiting = false;
+		memset(vcpu->ctx.x, 0, 8 * sizeof(vcpu->ctx.x[0]));
+		vcpu->ctx.x[0] = FFA_ERROR;
+		vcpu->ctx.x[2] = (uint32_t)FFA_RET_INTERRUPTED;
+		ret = true;
+	}
+	if (ret)
+		vcpu->sched.ffa_wait = false;
+	spin_unlock(&msg_lock);
+	return ret;
+}
+
+void ffa_msg_vcpu_gone(struct vcpu *vcpu)
+{
+	struct vcpu *kick = NULL;
+
+	spin_lock(&msg_lock);
+	if (vcpu->ffa.awaiting && vcpu->ffa.awaiting->ffa.serving == vcpu) {
+		/* Its request is being served: the response will go nowhere. */
+		vcpu->ffa.awaiting->ffa.serving = NULL;
+		vcpu->ffa.awaiting->ffa.requester_gone = true;
+	}
+	if (vcpu->ffa.serving && vcpu->ffa.serving->ffa.awaiting == vcpu) {
+		/* It served a request: the sender must not wait for ever. */
+		kick = vcpu->ffa.serving;
+		kick->ffa.awaiting = NULL;
+		post_error(kick, FFA_RET_ABORTED);
+	}
+	memset(&vcpu->ffa, 0, sizeof(vcpu->ffa));
+	vcpu->sched.ffa_wait = false;
+	spin_unlock(&msg_lock);
+	if (kick)
+		sched_kick(kick);
+}
+
+/* Whether w1-w7 (the low halves: these are 32-bit calls) are all zero, as DEN0077 asks of the
+ * reserved registers of FFA_MSG_WAIT and FFA_YIELD's w1. */
+static bool mbz(const uint64_t x[FFA_REGS], unsigned from, unsigned to)
+{
+	for (unsigned i = from; i <= to; i++) {
+		if ((uint32_t)x[i])
+			return false;
+	}
+	return true;
+}
+
+void ffa_msg_wait(struct vcpu *vcpu, uint64_t x[FFA_REGS])
+{
+	int status = 0;
+
+	if (!mbz(x, 1, 7)) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+		return;
+	}
+	/* A message already in its RX buffer that it was not told about: at once (v1.1 gives
+	 * the RX back at this call, which would drop it unread). */
+	if (ffa_rx_take_unseen(vcpu->vm)) {
+		ffa_run_answer(vcpu, x);
+		return;
+	}
+	sched_clear_kicked(vcpu);
+	spin_lock(&msg_lock);
+	if (vcpu->ffa.serving || vcpu->ffa.requester_gone)
+		status = FFA_RET_DENIED; /* it owes a response first (DEN0077 13.13) */
+	else if (vgic_wants_wakeup(vcpu))
+		status = FFA_RET_INTERRUPTED;
+	spin_unlock(&msg_lock);
+	if (status) {
+		ffa_error(x, status);
+		return;
+	}
+	/* v1.1 (DEN0077 13.13): the caller gives its RX buffer back, before it can be sent to. */
+	if (ffa_version_of(vcpu->vm) >= FFA_VERSION_1_1)
+		ffa_rx_give_back(vcpu->vm);
+	spin_lock(&msg_lock);
+	vcpu->ffa.waiting = true;
+	block(vcpu);
+	spin_unlock(&msg_lock);
+}
+
+/* The receiving vCPU of a direct message to a VM of `vcpus` from the sender's vCPU `index`:
+ * a VM of one vCPU takes every request on it, one of several on the vCPU of the sender's
+ * index (as Hafnium does for MP partitions). */
+static bool receiver_index(unsigned vcpus, unsigned index, unsigned *out)
+{
+	*out = vcpus == 1 ? 0 : index;
+	return *out < vcpus;
+}
+
+/* The payload of a direct message: x3-x7, their low halves in the 32-bit forms. */
+static void payload(uint64_t out[8], const uint64_t x[FFA_REGS], bool is64)
+{
+	for (unsigned i = FFA_MSG_FIRST_ARG; i <= FFA_MSG_LAST_ARG; i++)
+		out[i] = is64 ? x[i] : (uint32_t)x[i];
+}
+
+void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
+{
+	uint32_t w1 = (uint32_t)x[1];
+	uint16_t from = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), to = (uint16_t)(w1 & FFA_MSG_ID_MASK);
+	uint64_t req[8] = {0};
+	struct vm *rvm;
+	struct vcpu *r;
+	unsigned index;
+	int status = 0;
+
+	/* w2 MBZ: no framework messages. The sender names itself, and a partition it sees. */
+	if ((uint32_t)x[2] || from != vcpu->vm->ffa.id || to == from ||
+	    !ffa_part_visible(from, to)) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(ffa_part_props(from) & FFA_PART_PROP_DIRECT_SEND) ||
+	    !(ffa_part_props(to) & FFA_PART_PROP_DIRECT_RECV)) {
+		ffa_error(x, FFA_RET_DENIED);
+		return;
+	}
+	rvm = ffa_part_vm(to);
+	if (!rvm) {
+		ffa_error(x, FFA_RET_BUSY); /* stopped: nobody waits there */
+		return;
+	}
+	if (!receiver_index(rvm->vcpu_count, vcpu->id, &index)) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+		return;
+	}
+	r = &rvm->vcpus[index];
+	req[0] = is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32;
+	req[1] = w1;
+	payload(req, x, is64);
+	spin_lock(&msg_lock);
+	/* Only a waiting receiver takes it, and only if nothing else woke it meanwhile. The
+	 * VM is looked at again under the lock: once it stopped its vCPUs leave (and
+	 * ffa_msg_vcpu_gone() takes this lock), so a request it took is always answered. */
+	if (!vm_alive(rvm) || !r->ffa.waiting ||
+	    atomic_load_explicit(&r->ffa.ready, memory_order_relaxed)) {
+		status = FFA_RET_BUSY;
+	} else {
+		r->ffa.waiting = false;
+		r->ffa.serving = vcpu;
+		r->ffa.requester_gone = false;
+		post(r, req);
+		vcpu->ffa.awaiting = r;
+		block(vcpu);
+	}
+	spin_unlock(&msg_lock);
+	if (status) {
+		ffa_error(x, status);
+		return;
+	}
+	sched_kick(r);
+}
+
+void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
+{
+	uint32_t w1 = (uint32_t)x[1];
+	uint16_t from = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), to = (uint16_t)(w1 & FFA_MSG_ID_MASK);
+	uint64_t resp[8] = {0};
+	struct vcpu *s;
+	int status = 0;
+
+	if ((uint32_t)x[2] || from != vcpu->vm->ffa.id) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+		return;
+	}
+	resp[0] = is64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32;
+	resp[1] = w1;
+	payload(resp, x, is64);
+	spin_lock(&msg_lock);
+	s = vcpu->ffa.serving;
+	if (vcpu->ffa.requester_gone) {
+		/* The sender's VM stopped while this vCPU served it. */
+		vcpu->ffa.requester_gone = false;
+		status = FFA_RET_ABORTED;
+	} else if (!s) {
+		status = FFA_RET_DENIED; /* it answers nobody */
+	} else if (s->vm->ffa.id != to) {
+		status = FFA_RET_INVALID_PARAMETERS;
+	} else {
+		vcpu->ffa.serving = NULL;
+		s->ffa.awaiting = NULL;
+		post(s, resp);
+		/* Waiting again: its call returns with the next request (DEN0077 13.11). */
+		vcpu->ffa.waiting = true;
+		block(vcpu);
+	}
+	spin_unlock(&msg_lock);
+	if (status) {
+		ffa_error(x, status);
+		return;
+	}
+	sched_kick(s);
+}
+
+void ffa_run_answer(struct vcpu *vcpu, uint64_t x[8])
+{
+	memset(x, 0, 8 * sizeof(x[0]));
+	x[0] = FFA_RUN;
+	x[1] = (uint32_t)vcpu->vm->ffa.id << FFA_MSG_ID_SHIFT | vcpu->id;
+}
+
+bool ffa_msg_wake_waiting(struct vm *vm, struct vcpu *only)
+{
+	struct vcpu *woken = NULL;
+	uint64_t a[8];
+
+	spin_lock(&msg_lock);
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if ((only && v != only) || !v->ffa.waiting ||
+		    atomic_load_explicit(&v->ffa.ready, memory_order_relaxed))
+			continue;
+		woken = v;
+		break;
+	}
+	if (woken) {
+		ffa_run_answer(woken, a);
+		woken->ffa.waiting = false;
+		post(woken, a);
+	}
+	spin_unlock(&msg_lock);
+	if (woken)
+		sched_kick(woken);
+	return woken != NULL;
+}
+
+/* w1 [31:16] the endpoint, [15:0] its vCPU. The hypervisor schedules every vCPU itself (no VM
+ * is the scheduler), so cycles need not be given: what FFA_RUN still does is end a target's
+ * FFA_MSG_WAIT, which returns FFA_RUN (DEN0077 13.15), e.g. for it to look at its RX buffer. */
+void ffa_run(struct vcpu *vcpu, uint64_t x[FFA_REGS])
+{
+	uint32_t w1 = (uint32_t)x[1];
+	uint16_t id = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), from = vcpu->vm->ffa.id;
+	unsigned index = w1 & FFA_MSG_ID_MASK;
+	struct vm *tvm;
+
+	if (id == from || !ffa_part_visible(from, id) || index >= ffa_part_vcpus(id)) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+		return;
+	}
+	tvm = ffa_part_vm(id);
+	if (!tvm || index >= tvm->vcpu_count) {
+		ffa_error(x, FFA_RET_DENIED); /* not running */
+		return;
+	}
+	ffa_msg_wake_waiting(tvm, &tvm->vcpus[index]);
+	ffa_success(x, 0, 0);
+}
+
+/* w1 MBZ, w2/w3 a timeout (v1.1) the hypervisor need not honour: it gives the rest of the
+ * caller's turn away, and the call returns FFA_SUCCESS when the caller runs again. */
+void ffa_yield(struct vcpu *vcpu, uint64_t x[FFA_REGS])
+{
+	if ((uint32_t)x[1]) {
+		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+		return;
+	}
+	sched_end_turn(vcpu);
+	ffa_success(x, 0, 0);
+}

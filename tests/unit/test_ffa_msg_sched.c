@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+/* FF-A direct messages under the real scheduler (core/ffa_msg.c with core/sched.c, docs/ffa.md):
+ * two VMs of one vCPU each on one pCPU play a ping-pong of direct requests, and the sender's
+ * vCPU is never entered while it waits for a response (no busy_seen waiting: it is blocked, and
+ * the pCPU goes to the receiver), nor the receiver's while it waits for a request. A receiver
+ * that stops while it holds a request gives its sender FFA_ERROR ABORTED. */
+#include "sched_harness.h"
+
+#include <core/ffa.h>
+#include <core/vmconfig.h>
+
+#define ROUNDS 20
+#define A_B    (1U << 16 | 2U)
+#define B_A    (2U << 16 | 1U)
+#define QUIT   0x51u /* the request after which the receiver stops */
+
+static struct sim_machine other;
+static struct vmconfig cfg;
+static struct vcpu *flat[2];
+/* What each side saw, checked by the test. */
+static unsigned sent, answered, bad, aborted, busy_seen;
+static bool yielding;
+static unsigned entries_of[2];
+
+static void two_vms(void)
+{
+	static const uint32_t prog[] = {SIM_A64_HVC0, SIM_A64_HVC0};
+
+	machine(1);
+	assert_int_equal(sim_machine_init(&other, NULL), HV_OK);
+	assert_int_equal(sim_machine_load_program(&other, prog, ARRAY_SIZE(prog)), HV_OK);
+	harness_vcpus(other.vm, 1);
+	sim_smp_add_vm(other.vm);
+	flat[0] = cpu(0);
+	flat[1] = &other.vm->vcpus[0];
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.count = 2;
+	cfg.vm[0].vcpus = cfg.vm[1].vcpus = 1;
+	cfg.vm[0].ffa_props = FFA_PART_PROP_DIRECT_SEND;
+	cfg.vm[1].ffa_props = FFA_PART_PROP_DIRECT_RECV;
+	ffa_part_init(&cfg);
+	ffa_part_attach(vm, 1);
+	ffa_part_attach(other.vm, 2);
+	sent = answered = bad = aborted = busy_seen = 0;
+	yielding = false;
+	memset(entries_of, 0, sizeof(entries_of));
+}
+
+static int teardown_two(void **state)
+{
+	ffa_part_init(NULL);
+	sim_machine_destroy(&other);
+	return teardown(state);
+}
+
+static struct sim_step direct(uint32_t fid, uint32_t w1, uint64_t payload)
+{
+	struct sim_step s = sim_step_hvc(fid, w1, 0);
+
+	for (unsigned i = 3; i <= 7; i++) {
+		s.x_set |= SIM_X(i);
+		s.x[i] = payload + i;
+	}
+	return s;
+}
+
+/* The sender: ROUNDS requests of payload n, each answered with n + 1; then QUIT. A request
+ * before the receiver waits is BUSY: the sender yields its turn (FFA_YIELD) and asks again. */
+static struct sim_step sender(void)
+{
+	const uint64_t *x = flat[0]->ctx.x;
+
+	if (yielding) {
+		yielding = false;
+		return direct(FFA_MSG_SEND_DIRECT_REQ_32, A_B, sent);
+	}
+	if (sent == 1 && x[0] == FFA_ERROR && x[2] == (uint32_t)FFA_RET_BUSY) {
+		busy_seen++;
+		yielding = true;
+		return sim_step_hvc(FFA_YIELD, 0, 0);
+	}
+	if (sent > 0 && sent <= ROUNDS) {
+		if (x[0] == FFA_MSG_SEND_DIRECT_RESP_32 && x[1] == B_A && x[3] == sent + 1 + 3 &&
+		    x[7] == sent + 1 + 7)
+			answered++;
+		else
+			bad++;
+	}
+	if (sent > ROUNDS) {
+		if (x[0] == FFA_ERROR && x[2] == (uint32_t)FFA_RET_ABORTED)
+			aborted++;
+		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
+	}
+	sent++;
+	return direct(FFA_MSG_SEND_DIRECT_REQ_32, A_B, sent > ROUNDS ? QUIT : sent);
+}
+
+/* The receiver: waits, answers each request n with n + 1, stops on QUIT. */
+static struct sim_step receiver(void)
+{
+	const uint64_t *x = flat[1]->ctx.x;
+
+	if (entries_of[1] == 1)
+		return sim_step_hvc(FFA_MSG_WAIT, 0, 0);
+	if (x[0] != FFA_MSG_SEND_DIRECT_REQ_32 || x[1] != A_B) {
+		bad++;
+		return sim_step_hvc(HV_CALL_EXIT, 1, 0);
+	}
+	if (x[3] == QUIT + 3)
+		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
+	return direct(FFA_MSG_SEND_DIRECT_RESP_32, B_A, x[3] - 3 + 1);
+}
+
+static struct sim_step program(unsigned id)
+{
+	entries_of[id]++;
+	return id == 0 ? sender() : receiver();
+}
+
+static void test_ffa_msg_ping_pong_on_one_pcpu_blocks_the_waiting_side(void **state)
+{
+	two_vms();
+	sim_smp.program = program;
+	assert_int_equal(sim_smp_run(), 0);
+	assert_int_equal(other.vm->exit_status, 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(answered, ROUNDS);
+	/* The receiver's stop answered the last request. */
+	assert_int_equal(aborted, 1);
+	/* One entry per call: nobody was run while blocked in its call. The sender ran first
+	 * and found the receiver not waiting yet, once. */
+	assert_int_equal(busy_seen, 1);
+	assert_int_equal(entries_of[0], ROUNDS + 2 + 2 * busy_seen);
+	assert_int_equal(entries_of[1], ROUNDS + 2);
+	assert_int_equal(sim_smp.irq_exits, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_ffa_msg_ping_pong_on_one_pcpu_blocks_the_waiting_side,
+				      teardown_two),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

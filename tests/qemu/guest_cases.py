@@ -227,6 +227,26 @@ def ffa_guest():
     }
 
 
+def ffa_msg_case(where, config):
+    """guest-ffa-msg-*: endpoint 1 asks endpoint 2 direct requests (tests/qemu/guests/ffa_msg.c,
+    docs/ffa.md): BUSY until the server waits, 200 round trips with payloads checked both ways,
+    the error cases, FFA_RUN and FFA_YIELD, then the server stops holding a request and the
+    asker's call ends ABORTED. Both end with status 0."""
+    return {
+        "name": "guest-ffa-msg-" + where,
+        "config": config,
+        # In order of time: the server stops (its summary) only after the timed requests,
+        # and the asker's last call ends only once the server has stopped.
+        "expect": [r"^\[ffa-ask\] bench: ffa-roundtrip 200 \d+ \d+",
+                   r"^\[ffa-serve\] guest: ffa_msg: 6 passed, 0 failed",
+                   r"^\[ffa-ask\] guest: ffa_msg: 13 passed, 0 failed",
+                   r"^hv: ffa-ask ended with status 0 \(1 boot\)"],
+        "forbid": GUEST_FORBID,
+        "exit": 0,
+        "timeout": 60,
+    }
+
+
 GUEST_CASES = [
     checking_guest("boot", [r"boot: entered at 0x40080000 with x0 "]),
     # RAM populated on first touch: zeros before any write, no abort (docs/memory.md).
@@ -280,6 +300,8 @@ GUEST_CASES = [
     on_pcpus(dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
                   bootargs=["hv.vcpus=2"]), 2),
     ffa_guest(),
+    ffa_msg_case("one", "tests/qemu/configs/ffa-msg-one.dts"),
+    ffa_msg_case("two", "tests/qemu/configs/ffa-msg-two.dts"),
     checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),

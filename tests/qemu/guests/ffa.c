@@ -118,8 +118,8 @@ int main(void)
 	peer = 3 - me;
 	r = ffa(FFA_FEATURES, FFA_RXTX_MAP_64, 0, 0, 0, 0);
 	check(r.x[0] == FFA_SUCCESS_32 && r.x[2] == 0, "FFA_FEATURES(RXTX_MAP_64): 4 KiB buffers");
-	check_error(ffa(FFA_FEATURES, FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0), NOT_SUPPORTED,
-		    "FFA_FEATURES(DIRECT_REQ)");
+	check_success(ffa(FFA_FEATURES, FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0),
+		      "FFA_FEATURES(DIRECT_REQ)");
 	check_error(ffa(FFA_SPM_ID_GET, 0, 0, 0, 0, 0), NOT_SUPPORTED, "FFA_SPM_ID_GET, no SPMC");
 	check_error(ffa(FFA_MEM_SHARE_32, 0, 0, 0, 0, 0), NOT_SUPPORTED, "FFA_MEM_SHARE, not yet");
 

@@ -130,11 +130,17 @@ static void run_loaded(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
-	spin_lock(&vm->lock);
-	/* Stored atomically: vm_running()/vm_alive() read it without the lock, on any pCPU. */
-	if (vm->state == VM_CREATED)
-		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
+	/* The VM's first turn makes it running. Looked at unlocked first: only vm_stop() changes
+	 * a created or running VM's state, under the lock, and every later turn finds it running
+	 * (or stopped) without taking the lock. */
+	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_CREATED) {
+		spin_lock(&vm->lock);
+		/* Stored atomically: vm_running()/vm_alive() read it without the lock, on any
+		 * pCPU. */
+		if (vm->state == VM_CREATED)
+			__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+		spin_unlock(&vm->lock);
+	}
 
 	vcpu_set_state(vcpu, VCPU_RUNNING);
 	if (!vcpu_loaded_here(vcpu)) {

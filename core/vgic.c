@@ -154,7 +154,8 @@ static void release_hw(struct vgic_locked l, struct vgic_irq *irq)
 	irq->hw = false;
 	if (irq->target && vcpu_loaded_elsewhere(irq->target)) {
 		irq->hw_owed = true;
-		irq->target->vgic.hw_owed = true;
+		/* Atomic: vgic_wants_wakeup() looks at it without the lock. */
+		__atomic_store_n(&irq->target->vgic.hw_owed, true, __ATOMIC_RELAXED);
 		sched_kick(irq->target);
 		return;
 	}
@@ -448,6 +449,20 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
 	vgic_unlock(&l);
 }
 
+/* Whether nothing is pending or active for `vcpu` and no release is owed on its pCPU, looked at
+ * without the lock. Sequentially consistent loads: the caller has just cleared the vCPU's
+ * kicked flag (sched_clear_kicked(), or pick()'s exchange), and an interrupt made pending
+ * elsewhere sets its bit before it sets that flag again (vgic_mark(), release_hw()), so either
+ * this sees the bit or the scheduler sees the kick and asks again. */
+static bool nothing_interesting(struct vcpu *vcpu)
+{
+	uint64_t any = __atomic_load_n(&vcpu->vgic.hw_owed, __ATOMIC_SEQ_CST);
+
+	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting); w++)
+		any |= __atomic_load_n(&vcpu->vgic.interesting[w], __ATOMIC_SEQ_CST);
+	return !any;
+}
+
 bool vgic_wants_wakeup(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -458,6 +473,9 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 	bool wake = false, here = vcpu_loaded_here(vcpu);
 	struct vgic_locked l;
 
+	/* A WFI with nothing to take, the common case, takes no lock. */
+	if (nothing_interesting(vcpu))
+		return false;
 	if (here)
 		vmcr = hal_vgic_vmcr(&vcpu->ctx);
 	else if (!vcpu_loaded_elsewhere(vcpu))
@@ -469,7 +487,7 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 	 * physical interrupt another pCPU released for it; its pCPU asks this after the kick.
 	 * Looked for only when one is owed: this runs at every WFI and every wake-up. */
 	if (here && vcpu->vgic.hw_owed) {
-		vcpu->vgic.hw_owed = false;
+		__atomic_store_n(&vcpu->vgic.hw_owed, false, __ATOMIC_RELAXED);
 		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 			settle_owed(&vcpu->vgic.private_irqs[i]);
 	}

@@ -360,8 +360,9 @@ static inline void wake(struct sched_queue *q, struct vcpu *v, uint64_t now)
 }
 
 /* `v` is blocked in an FF-A call (core/ffa_msg.c): its answer wakes it, and a wait for messages
- * also ends on an interrupt or its timer, as a WFI would. False: it stays blocked. */
-static bool ffa_wait_over(struct sched_queue *q, struct vcpu *v, uint64_t now)
+ * also ends on an interrupt or its timer, as a WFI would. False: it stays blocked (a wait
+ * for messages with its deadline counted in *earliest). */
+static bool ffa_wait_over(struct sched_queue *q, struct vcpu *v, uint64_t now, uint64_t *earliest)
 {
 	bool irq = false;
 
@@ -373,7 +374,7 @@ static bool ffa_wait_over(struct sched_queue *q, struct vcpu *v, uint64_t now)
 		      (__atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
 		       vgic_wants_wakeup(v));
 		if (!irq)
-			q->earliest = MIN(q->earliest, deadline);
+			*earliest = MIN(*earliest, deadline);
 	}
 	if (!ffa_msg_resume(v, irq))
 		return false;
@@ -427,18 +428,25 @@ static struct vcpu *pick(struct sched_queue *q)
 	struct vm *turn = q->shared ? sched_share_turn(&q->share) : NULL, *other;
 	struct vcpu *oldest = NULL, *boosted = NULL, *next = NULL, *v;
 	unsigned next_at = 0;
+	uint64_t earliest = UINT64_MAX;
+	unsigned runnable = 0, alive = 0, count = q->count;
 
-	q->earliest = UINT64_MAX;
-	q->runnable = q->alive = 0;
-	for (unsigned i = 0, at = q->next; i < q->count;
-	     i++, at = at + 1 == q->count ? 0 : at + 1) {
+	/* Counted in locals and each vCPU's state read once: the loop runs twice per round trip
+	 * of an IPI between vCPUs of one pCPU (docs/trap-path.md). */
+	for (unsigned i = 0, at = q->next; i < count; i++, at = at + 1 == count ? 0 : at + 1) {
+		enum vcpu_state state;
+
 		v = q->vcpus[at];
-		if (v->state == VCPU_OFF || !vm_alive(v->vm))
+		state = vcpu_state_remote(v); /* CPU_ON from another pCPU may change it */
+		if (state == VCPU_OFF || !vm_alive(v->vm))
 			continue;
-		q->alive++;
-		if (v->state == VCPU_BLOCKED && v->sched.ffa_wait && !ffa_wait_over(q, v, now))
-			continue;
-		if (v->state == VCPU_BLOCKED) {
+		alive++;
+		if (state == VCPU_BLOCKED && v->sched.ffa_wait) {
+			if (!ffa_wait_over(q, v, now, &earliest))
+				continue;
+			state = VCPU_RUNNABLE; /* wake() made it so */
+		}
+		if (state == VCPU_BLOCKED) {
 			uint64_t deadline = v->sched.deadline
 						? v->sched.deadline
 						: (v->sched.deadline = blocked_deadline(v));
@@ -446,20 +454,24 @@ static struct vcpu *pick(struct sched_queue *q)
 			if (now >= deadline) {
 				v->sched.stats.woken_by[SCHED_WAKER_TIMER]++;
 				wake(q, v, now);
-			} else if (__atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
+			} else if (__atomic_load_n(&v->sched.kicked, __ATOMIC_RELAXED) &&
+				   __atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
 				   vgic_wants_wakeup(v)) {
 				/* Only a kick can have made an interrupt pending for a blocked vCPU
 				 * (core/vgic.c kicks on every change that does): the vGIC, which
-				 * takes its lock, is asked only then. */
+				 * takes its lock, is asked only then. A kick the first look misses
+				 * comes from another pCPU with a message, which brings this loop
+				 * back here. */
 				wake(q, v, now);
 			} else {
-				q->earliest = MIN(q->earliest, deadline);
+				earliest = MIN(earliest, deadline);
 				continue;
 			}
+			state = VCPU_RUNNABLE; /* wake() made it so */
 		}
-		if (v->state != VCPU_RUNNABLE)
+		if (state != VCPU_RUNNABLE)
 			continue;
-		q->runnable++;
+		runnable++;
 		if (turn && v->vm != turn)
 			continue;
 		if (v->sched.waiting && (!oldest || v->sched.since < oldest->sched.since))
@@ -471,6 +483,9 @@ static struct vcpu *pick(struct sched_queue *q)
 			next_at = at;
 		}
 	}
+	q->earliest = earliest;
+	q->runnable = runnable;
+	q->alive = alive;
 	if (q->mixed &&
 	    (other = sched_share_pick_vm(&q->share, q->vcpus, q->count, turn, &q->shared))) {
 		struct pick_choice c = consider_vm(q, other);
@@ -532,7 +547,9 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 		v->sched.stolen += start - v->sched.since;
 		v->sched.waiting = false;
 	}
-	start_waits(q, start);
+	/* Only the chosen one was runnable at the choice: nobody starts waiting. */
+	if (q->runnable > 1)
+		start_waits(q, start);
 	/* Trapping WFE costs an exit per spin; it pays only when a sibling could be given the
 	 * pCPU instead (directed yield). */
 	v->ctx.trap_wfe = q->alive > 1;

@@ -74,6 +74,16 @@ static const uint32_t implemented[] = {
     FFA_MSG_SEND_DIRECT_REQ_64,
     FFA_MSG_SEND_DIRECT_RESP_32,
     FFA_MSG_SEND_DIRECT_RESP_64,
+    FFA_MEM_SHARE_32,
+    FFA_MEM_SHARE_64,
+    FFA_MEM_LEND_32,
+    FFA_MEM_LEND_64,
+    FFA_MEM_DONATE_32,
+    FFA_MEM_DONATE_64,
+    FFA_MEM_RETRIEVE_REQ_32,
+    FFA_MEM_RETRIEVE_REQ_64,
+    FFA_MEM_RELINQUISH,
+    FFA_MEM_RECLAIM,
 };
 
 /* DEN0077 13.3: w1 names a function (bit 31 set) or a feature (interrupt ids: none here). */
@@ -174,8 +184,20 @@ bool ffa_handle(struct vcpu *vcpu, uint64_t x[FFA_REGS])
 	case FFA_MSG_SEND_DIRECT_RESP_64:
 		ffa_direct_resp(vcpu, x, fid == FFA_MSG_SEND_DIRECT_RESP_64);
 		break;
+	case FFA_MEM_SHARE_32:
+	case FFA_MEM_SHARE_64:
+	case FFA_MEM_LEND_32:
+	case FFA_MEM_LEND_64:
+	case FFA_MEM_DONATE_32:
+	case FFA_MEM_DONATE_64:
+	case FFA_MEM_RETRIEVE_REQ_32:
+	case FFA_MEM_RETRIEVE_REQ_64:
+	case FFA_MEM_RELINQUISH:
+	case FFA_MEM_RECLAIM:
+		ffa_mem_call(vm, x, fid);
+		break;
 	default:
-		/* Memory sharing, notifications: not yet (docs/ffa.md). */
+		/* Indirect messages, fragments, notifications: not yet (docs/ffa.md). */
 		ffa_error(x, FFA_RET_NOT_SUPPORTED);
 		break;
 	}

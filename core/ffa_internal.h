@@ -32,6 +32,10 @@ int ffa_rx_deliver(struct vm *vm, const void *buf, size_t len);
 
 void ffa_partition_info_get(struct vm *vm, uint64_t x[FFA_REGS]);
 
+/* The memory management calls (core/ffa_mem.c): FFA_MEM_SHARE/LEND/DONATE, RETRIEVE_REQ,
+ * RELINQUISH and RECLAIM, `fid` one of their ids. */
+void ffa_mem_call(struct vm *vm, uint64_t x[FFA_REGS], uint32_t fid);
+
 /* The partition table (core/ffa_part.c), by endpoint id. */
 /* Whether partition `from` may see and message partition `to`: both configured, and each in
  * the other's visibility list (docs/config.md, `ffa-peers`). */

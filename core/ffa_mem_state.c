@@ -105,7 +105,7 @@ int ffa_mem_state_send(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op
 	return 0;
 }
 
-void ffa_mem_state_cancel(struct ffa_mem_table *t, struct ffa_mem_tx *tx)
+void ffa_mem_state_free(struct ffa_mem_table *t, struct ffa_mem_tx *tx)
 {
 	(void)t;
 	memset(tx, 0, sizeof(*tx));
@@ -213,7 +213,7 @@ int ffa_mem_state_relinquish(struct ffa_mem_table *t, uint16_t caller, uint64_t 
 }
 
 int ffa_mem_state_reclaim(struct ffa_mem_table *t, uint16_t caller, uint64_t handle, uint32_t flags,
-			  struct ffa_mem_tx *done, bool *zero)
+			  struct ffa_mem_tx **out, bool *zero)
 {
 	struct ffa_mem_tx *tx = find(t, handle);
 
@@ -224,9 +224,8 @@ int ffa_mem_state_reclaim(struct ffa_mem_table *t, uint16_t caller, uint64_t han
 		return FFA_RET_INVALID_PARAMETERS;
 	if (tx->lender != caller || any_retrieved(tx))
 		return FFA_RET_DENIED;
-	*done = *tx;
+	*out = tx;
 	*zero = flags & FFA_MEM_FLAG_ZERO;
-	memset(tx, 0, sizeof(*tx));
 	return 0;
 }
 

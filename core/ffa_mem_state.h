@@ -70,8 +70,9 @@ void ffa_mem_state_init(struct ffa_mem_table *t);
 int ffa_mem_state_send(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op op,
 		       const struct ffa_mem_desc *d, struct ffa_mem_tx **tx);
 
-/* Drop a transaction just sent whose stage-2 change failed, as if never sent. */
-void ffa_mem_state_cancel(struct ffa_mem_table *t, struct ffa_mem_tx *tx);
+/* Free a transaction's slot: one just sent whose stage-2 change failed (as if never sent), or
+ * one ffa_mem_state_reclaim() allowed, once the lender has its pages back. */
+void ffa_mem_state_free(struct ffa_mem_table *t, struct ffa_mem_tx *tx);
 
 /* FFA_MEM_RETRIEVE_REQ from `caller` with the parsed request `req`: 0 and *resp the retrieve
  * response (one borrower, the caller, with the permissions granted; the ranges in the
@@ -94,11 +95,11 @@ int ffa_mem_state_relinquish(struct ffa_mem_table *t, uint16_t caller, uint64_t 
 			     uint32_t flags, struct ffa_mem_tx **tx);
 
 /* FFA_MEM_RECLAIM of `handle` by `caller` with w3's `flags` (bit 0: zero the memory): 0 and
- * a copy of the transaction in *done (the slot is free again), *zero whether to zero first.
- * INVALID_PARAMETERS for an unknown handle or bad flags; DENIED if the caller is not its
- * lender or a borrower still holds it. */
+ * the transaction in *tx, to give back to the lender and then free (ffa_mem_state_free());
+ * *zero whether to zero first. INVALID_PARAMETERS for an unknown handle or bad flags; DENIED
+ * if the caller is not its lender or a borrower still holds it. */
 int ffa_mem_state_reclaim(struct ffa_mem_table *t, uint16_t caller, uint64_t handle, uint32_t flags,
-			  struct ffa_mem_tx *done, bool *zero);
+			  struct ffa_mem_tx **tx, bool *zero);
 
 /* Endpoint `id` stopped. One step at a time: true and a copy of one transaction it was part
  * of in *done, with what the caller must undo, until false:

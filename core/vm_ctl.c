@@ -81,10 +81,12 @@ static int start(struct vm_ctl_entry *e)
 	 * it only if it had it: who typed `reboot` into it expects its shell back. */
 	console_vm_added(vm, e->lives ? e->had_focus : e->cfg->console);
 	ffa_part_attach(vm, (uint16_t)(e - ctl.vm + 1)); /* FF-A endpoint id: 1 + its index */
+	ffa_mem_vm_start(vm);
 	ret = sched_assign_vm(vm, e->cfg->pcpu_of, 0, vm->vcpu_count);
 	if (ret) {
 		log_err("%s: vCPU placement: a run queue has no room for its vCPUs", vm->name);
 		console_vm_removed(vm);
+		ffa_mem_vm_gone(vm);
 		vm_destroy(vm);
 		return ret;
 	}
@@ -111,6 +113,7 @@ static void reap(struct vm_ctl_entry *e)
 	if (ctl.sched_stats)
 		sched_stats_log(vm);
 	e->status = vm->exit_status;
+	ffa_mem_vm_gone(vm); /* before its RAM goes: borrowers lose what it lent */
 	__atomic_store_n(&e->vm, NULL, __ATOMIC_RELEASE);
 	vm_destroy(vm);
 	e->ended = true;

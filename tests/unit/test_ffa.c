@@ -158,7 +158,7 @@ static void test_ffa_unimplemented_calls_are_ffa_error_not_supported(void **stat
 	static const uint32_t later[] = {FFA_ERROR,
 					 FFA_SUCCESS_32,
 					 FFA_SUCCESS_64,
-					 0x84000073U /* MEM_SHARE */,
+					 FFA_MEM_FRAG_TX,
 					 0x84000086U /* MSG_SEND2 */,
 					 0x840000ffU,
 					 0xc4000063U /* VERSION has no 64-bit form */};
@@ -222,9 +222,20 @@ static void test_ffa_features_reports_each_implemented_call(void **state)
 				       FFA_MSG_SEND_DIRECT_REQ_32,
 				       FFA_MSG_SEND_DIRECT_REQ_64,
 				       FFA_MSG_SEND_DIRECT_RESP_32,
-				       FFA_MSG_SEND_DIRECT_RESP_64};
-	static const uint32_t no[] = {FFA_SPM_ID_GET, FFA_ERROR,    FFA_SUCCESS_32,
-				      0x84000073U,    PSCI_VERSION, 0xc4000063U};
+				       FFA_MSG_SEND_DIRECT_RESP_64,
+				       FFA_MEM_SHARE_32,
+				       FFA_MEM_SHARE_64,
+				       FFA_MEM_LEND_32,
+				       FFA_MEM_LEND_64,
+				       FFA_MEM_DONATE_32,
+				       FFA_MEM_DONATE_64,
+				       FFA_MEM_RETRIEVE_REQ_32,
+				       FFA_MEM_RETRIEVE_REQ_64,
+				       FFA_MEM_RELINQUISH,
+				       FFA_MEM_RECLAIM};
+	static const uint32_t no[] = {FFA_SPM_ID_GET,  FFA_ERROR,	FFA_SUCCESS_32,
+				      FFA_MEM_FRAG_TX, FFA_MEM_FRAG_RX, FFA_MEM_RETRIEVE_RESP,
+				      PSCI_VERSION,    0xc4000063U};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(yes); i++) {
 		call(FFA_FEATURES, yes[i], 0, 0, 0, 0);

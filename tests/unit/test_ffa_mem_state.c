@@ -92,12 +92,26 @@ static int relinquish(uint64_t handle, uint16_t who)
 	return ffa_mem_state_relinquish(&t, who, handle, 0, &tx);
 }
 
+/* A reclaim, and the slot freed as the caller does once the lender has its pages back. */
+static int reclaim_tx(uint64_t handle, uint16_t who, uint32_t flags, struct ffa_mem_tx *done,
+		      bool *zero)
+{
+	struct ffa_mem_tx *tx;
+	int ret = ffa_mem_state_reclaim(&t, who, handle, flags, &tx, zero);
+
+	if (ret == 0) {
+		*done = *tx;
+		ffa_mem_state_free(&t, tx);
+	}
+	return ret;
+}
+
 static int reclaim(uint64_t handle, uint16_t who, uint32_t flags)
 {
 	struct ffa_mem_tx done;
 	bool zero;
 
-	return ffa_mem_state_reclaim(&t, who, handle, flags, &done, &zero);
+	return reclaim_tx(handle, who, flags, &done, &zero);
 }
 
 static void assert_page(uint16_t id, uint64_t addr, uint16_t owner, enum ffa_mem_page_state st)
@@ -352,16 +366,16 @@ static void test_ffa_mem_state_zeroing_requests(void **state)
 	assert_true(resp.flags & FFA_RETRIEVE_FLAG_ZERO_BEFORE);
 	/* A lend's relinquish and reclaim may ask to zero; a share's cannot. */
 	assert_int_equal(ffa_mem_state_relinquish(&t, 2, h, FFA_RELINQUISH_FLAG_ZERO, &tx), 0);
-	assert_int_equal(ffa_mem_state_reclaim(&t, 1, h, FFA_MEM_FLAG_ZERO, &done, &zero), 0);
+	assert_int_equal(reclaim_tx(h, 1, FFA_MEM_FLAG_ZERO, &done, &zero), 0);
 	assert_true(zero);
 	h = send(1, FFA_MEM_OP_SHARE, false, RW);
 	assert_int_equal(retrieve(h, 2, 0, NULL), 0);
 	assert_int_equal(ffa_mem_state_relinquish(&t, 2, h, FFA_RELINQUISH_FLAG_ZERO, &tx), INVAL);
 	assert_int_equal(relinquish(h, 2), 0);
-	assert_int_equal(ffa_mem_state_reclaim(&t, 1, h, FFA_MEM_FLAG_ZERO, &done, &zero), INVAL);
-	assert_int_equal(ffa_mem_state_reclaim(&t, 1, h, 2, &done, &zero), INVAL);
-	assert_int_equal(ffa_mem_state_reclaim(&t, 1, h, 1U << 31, &done, &zero), INVAL);
-	assert_int_equal(ffa_mem_state_reclaim(&t, 1, h, 0, &done, &zero), 0);
+	assert_int_equal(reclaim_tx(h, 1, FFA_MEM_FLAG_ZERO, &done, &zero), INVAL);
+	assert_int_equal(reclaim_tx(h, 1, 2, &done, &zero), INVAL);
+	assert_int_equal(reclaim_tx(h, 1, 1U << 31, &done, &zero), INVAL);
+	assert_int_equal(reclaim_tx(h, 1, 0, &done, &zero), 0);
 	assert_false(zero);
 	assert_int_equal(done.handle, h);
 	assert_int_equal(done.ranges, 2);

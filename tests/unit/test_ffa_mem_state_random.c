@@ -138,7 +138,7 @@ static void step_call(unsigned kind)
 	struct model_tx *m = pending(handle);
 	uint16_t who = any_caller(m, kind);
 	struct ffa_mem_desc req = {.handle = handle, .borrowers = 1}, resp;
-	struct ffa_mem_tx *tx, done;
+	struct ffa_mem_tx *tx;
 	int want = 0, got;
 	bool zero;
 
@@ -170,9 +170,11 @@ static void step_call(unsigned kind)
 			want = FFA_RET_INVALID_PARAMETERS;
 		else if (m->lender != who || m->retrieved)
 			want = FFA_RET_DENIED;
-		got = ffa_mem_state_reclaim(&t, who, handle, 0, &done, &zero);
-		if (!got)
+		got = ffa_mem_state_reclaim(&t, who, handle, 0, &tx, &zero);
+		if (!got) {
+			ffa_mem_state_free(&t, tx);
 			m->live = false;
+		}
 		break;
 	}
 	assert_int_equal(got, want);

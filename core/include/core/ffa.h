@@ -37,6 +37,22 @@
 #define FFA_FN_LAST  0xffU
 #define FFA_FN_MASK  0xffffU
 
+/* Memory management (DEN0077 v1.1 chapter 10 and its ABI chapter, docs/ffa.md "Memory
+ * sharing"): the 64-bit forms differ only in reading x3 (a buffer address, unsupported). */
+#define FFA_MEM_DONATE_32	0x84000071U
+#define FFA_MEM_DONATE_64	0xc4000071U
+#define FFA_MEM_LEND_32		0x84000072U
+#define FFA_MEM_LEND_64		0xc4000072U
+#define FFA_MEM_SHARE_32	0x84000073U
+#define FFA_MEM_SHARE_64	0xc4000073U
+#define FFA_MEM_RETRIEVE_REQ_32 0x84000074U
+#define FFA_MEM_RETRIEVE_REQ_64 0xc4000074U
+#define FFA_MEM_RETRIEVE_RESP	0x84000075U
+#define FFA_MEM_RELINQUISH	0x84000076U
+#define FFA_MEM_RECLAIM		0x84000077U
+#define FFA_MEM_FRAG_RX		0x8400007aU
+#define FFA_MEM_FRAG_TX		0x8400007bU
+
 /* Status codes in w2 of FFA_ERROR (DEN0077 table 13.2). */
 #define FFA_RET_NOT_SUPPORTED	   (-1)
 #define FFA_RET_INVALID_PARAMETERS (-2)
@@ -130,6 +146,14 @@ bool ffa_handle(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
 /* From the SMCCC dispatcher (core/smccc.c): as ffa_handle() on `vcpu`'s registers, with x0's
  * answer in *ret and x1-x7 written. */
 bool ffa_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret);
+
+/* FF-A memory sharing (core/ffa_mem.c) over the lives of VMs: a VM that got its endpoint id
+ * joins; one that stopped leaves before it is destroyed, giving back what it borrowed and
+ * taking what it lent from its borrowers (docs/ffa.md "Memory sharing"). */
+void ffa_mem_vm_start(struct vm *vm);
+void ffa_mem_vm_gone(struct vm *vm);
+/* Forget every transaction and VM (host tests; at boot all is empty already). */
+void ffa_mem_init(void);
 
 /* The partitions are the VMs of `config` (kept by the caller for good), in its order. */
 void ffa_part_init(const struct vmconfig *config);

@@ -121,7 +121,8 @@ int main(void)
 	check_success(ffa(FFA_FEATURES, FFA_MSG_SEND_DIRECT_REQ_32, 0, 0, 0, 0),
 		      "FFA_FEATURES(DIRECT_REQ)");
 	check_error(ffa(FFA_SPM_ID_GET, 0, 0, 0, 0, 0), NOT_SUPPORTED, "FFA_SPM_ID_GET, no SPMC");
-	check_error(ffa(FFA_MEM_SHARE_32, 0, 0, 0, 0, 0), NOT_SUPPORTED, "FFA_MEM_SHARE, not yet");
+	check_error(ffa(FFA_MEM_SHARE_32, 0, 0, 0, 0, 0), INVALID_PARAMETERS,
+		    "FFA_MEM_SHARE of no descriptor");
 
 	/* The buffer pair. */
 	check_error(ffa(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0), BUSY, "PARTITION_INFO_GET, no RX");

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 import bench_boot
+import bench_ffa
 import bench_multivm
 import bench_shell
 import bench_sched
@@ -135,6 +136,8 @@ def main():
                     help="only the boot of two Linux VMs on one pCPU (tools/bench_multivm.py)")
     ap.add_argument("--only-share", action="store_true",
                     help="only the CPU-share rows of VMs on one pCPU (tools/bench_share.py)")
+    ap.add_argument("--only-ffa", action="store_true",
+                    help="only the FF-A direct-message round trips (tools/bench_ffa.py)")
     args = ap.parse_args()
 
     if args.only_smp:
@@ -145,6 +148,9 @@ def main():
         return
     if args.only_share:
         bench_share.cpu_share(args.qemu, args.image, args.timeout)
+        return
+    if args.only_ffa:
+        bench_ffa.direct_messages(args.qemu, args.image, args.timeout)
         return
     det = run(args, icount=True)
     wall = run(args, icount=False)
@@ -167,6 +173,8 @@ def main():
           % (det["loop"][0], det.get("ram-first-touch", (0,))[0], det["loop"][2]))
     print()
     bench_smp.sgi_roundtrip(args, args.pingpong_guest)
+    print()
+    bench_ffa.direct_messages(args.qemu, args.image, args.timeout)
     print()
     bench_boot.hypervisor_start(args, args.boot_reps)
     for vcpus in (1, 4):

@@ -204,6 +204,14 @@ static void ask(void)
 	}
 	check(good == 2 * PING_ROUNDS, "%u of %u answers carry the payload asked for", good,
 	      2 * PING_ROUNDS);
+	/* Timed round trips (make bench), while the server surely waits after each answer. */
+	t0 = read_sysreg(cntvct_el0);
+	for (unsigned n = 0; n < BENCH_ROUNDS; n++)
+		request(FFA_MSG_SEND_DIRECT_REQ_32, bench_pay);
+	t1 = read_sysreg(cntvct_el0);
+	printf("bench: ffa-roundtrip %u %lu %lu (%u BUSY)\n", BENCH_ROUNDS,
+	       (unsigned long)(t1 - t0), (unsigned long)read_sysreg(cntfrq_el0), late);
+
 	/* Error cases. */
 	check(is_error(ffa(FFA_MSG_SEND_DIRECT_REQ_32, ids(ASKER, ASKER), 0, NULL),
 		       INVALID_PARAMETERS),
@@ -224,14 +232,6 @@ static void ask(void)
 	      "FFA_RUN of the server: SUCCESS");
 	/* The server, woken by FFA_RUN, waits again at its next FFA_MSG_WAIT: not counted. */
 	check(ffa(FFA_YIELD, 0, 0, NULL).x[0] == FFA_SUCCESS_32, "FFA_YIELD: SUCCESS");
-
-	/* Timed round trips (make bench). */
-	t0 = read_sysreg(cntvct_el0);
-	for (unsigned n = 0; n < BENCH_ROUNDS; n++)
-		request(FFA_MSG_SEND_DIRECT_REQ_32, bench_pay);
-	t1 = read_sysreg(cntvct_el0);
-	printf("bench: ffa-roundtrip %u %lu %lu (%u BUSY)\n", BENCH_ROUNDS,
-	       (unsigned long)(t1 - t0), (unsigned long)read_sysreg(cntfrq_el0), late);
 
 	pay[0] = CMD_STOP;
 	r = request(FFA_MSG_SEND_DIRECT_REQ_32, pay);

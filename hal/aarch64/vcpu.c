@@ -129,30 +129,14 @@ static uint64_t mdcr_guest(void)
 _Static_assert(sizeof(((struct hal_vcpu_ctx *)0)->pauth_keys) == 10 * sizeof(uint64_t),
 	       "one slot per key half");
 
-/* ID_AA64ISAR1_EL1 APA [7:4], API [11:8], GPA [27:24], GPI [31:28]; ID_AA64ISAR2_EL1 (as
- * S3_0_C0_C6_2) GPA3 [11:8], APA3 [15:12]: any of them means the keys exist. */
-static bool cpu_has_pauth(void)
-{
-	/* Every CPU of the machine is the same: whichever pCPU asks first stores the answer, in
-	 * one atomic store (pCPUs asking at once store the same). */
-	static int known = -1;
-	int has = __atomic_load_n(&known, __ATOMIC_RELAXED);
-
-	if (has < 0) {
-		uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
-		uint64_t isar2 = read_sysreg(S3_0_C0_C6_2);
-
-		has = (isar1 & 0xff000ff0ULL) || (isar2 & 0xff00ULL);
-		__atomic_store_n(&known, has, __ATOMIC_RELAXED);
-	}
-	return has;
-}
-
-/* EL2 controls that exist only on some CPUs: what this one has (every CPU of the machine is
- * the same). ID_AA64PFR0_EL1.AMU [47:44] and RAS [31:28], ID_AA64MMFR0_EL1.FGT [59:56],
- * ID_AA64MMFR1_EL1.HCX [43:40], FEAT_S2FWB (hal_s2_forces_wb()). */
+/* EL2 controls and vCPU state that exist only on some CPUs: what this one has (every CPU of
+ * the machine is the same). ID_AA64PFR0_EL1.AMU [47:44] and RAS [31:28], ID_AA64MMFR0_EL1.FGT
+ * [59:56], ID_AA64MMFR1_EL1.HCX [43:40], FEAT_S2FWB (hal_s2_forces_wb()); the pointer-
+ * authentication keys: ID_AA64ISAR1_EL1 APA [7:4], API [11:8], GPA [27:24], GPI [31:28] or
+ * ID_AA64ISAR2_EL1 (as S3_0_C0_C6_2) GPA3 [11:8], APA3 [15:12]. Read from here at every vCPU
+ * switch: one load each, where a call per question showed in the switch's cost. */
 static struct {
-	bool known, amu, fgt, hcx, ras, fwb;
+	bool known, amu, fgt, hcx, ras, fwb, pauth;
 } el2_has;
 
 /* Filled by the first pCPU that loads a vCPU; `known` is stored last with release and read
@@ -167,6 +151,8 @@ static void el2_features(void)
 	el2_has.fgt = (read_sysreg(id_aa64mmfr0_el1) >> 56) & 0xf;
 	el2_has.hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
 	el2_has.fwb = hal_s2_forces_wb();
+	el2_has.pauth = (read_sysreg(id_aa64isar1_el1) & 0xff000ff0ULL) ||
+			(read_sysreg(S3_0_C0_C6_2) & 0xff00ULL);
 	__atomic_store_n(&el2_has.known, true, __ATOMIC_RELEASE);
 }
 
@@ -221,7 +207,7 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)
 #undef LOAD
-	if (cpu_has_pauth()) {
+	if (el2_has.pauth) {
 #define LOAD_KEY(i, name) write_sysreg(name, ctx->pauth_keys[i]);
 		PAUTH_KEYS(LOAD_KEY)
 #undef LOAD_KEY
@@ -244,7 +230,8 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 #define SAVE(id, name) ctx->el1[id] = read_sysreg(name);
 	EL1_REGS(SAVE)
 #undef SAVE
-	if (cpu_has_pauth()) {
+	/* el2_has is known: this pCPU loaded the vCPU (hal_vcpu_load()). */
+	if (el2_has.pauth) {
 #define SAVE_KEY(i, name) ctx->pauth_keys[i] = read_sysreg(name);
 		PAUTH_KEYS(SAVE_KEY)
 #undef SAVE_KEY

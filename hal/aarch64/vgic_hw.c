@@ -168,12 +168,17 @@ uint64_t hal_vgic_elrsr(struct hal_vcpu_ctx *ctx)
 /* The LR and APR counts, read from ICH_VTR_EL2 once: every CPU of the machine is the same. */
 static unsigned lrs_cached, aprs_cached;
 
-static void counts(unsigned *lrs, unsigned *aprs)
+static __attribute__((noinline)) void counts_read(void)
 {
-	if (!lrs_cached) {
-		aprs_cached = nr_apr();
-		lrs_cached = hal_vgic_nr_lrs();
-	}
+	aprs_cached = nr_apr();
+	lrs_cached = hal_vgic_nr_lrs();
+}
+
+/* Inline: asked twice per vCPU switch. */
+static inline void counts(unsigned *lrs, unsigned *aprs)
+{
+	if (!lrs_cached)
+		counts_read();
 	*lrs = lrs_cached;
 	*aprs = aprs_cached;
 }

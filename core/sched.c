@@ -107,7 +107,7 @@ static bool share_allows_preempt(struct sched_queue *q, struct vcpu *target)
 	    sched_share_may_preempt(&q->share, target->vm, q->current->vm,
 				    hal_counter_now() - q->turn_start))
 		return true;
-	end = q->turn_start + sched_share_turn_left(&q->share, us_to_ticks(SCHED_SLICE_US));
+	end = q->turn_start + sched_share_turn_left(&q->share, q->slice_ticks);
 	if (end < q->timer_at)
 		arm_at(q, end);
 	return false;
@@ -495,7 +495,7 @@ static struct vcpu *pick(struct sched_queue *q)
 		next = c.next;
 		next_at = c.next_at;
 	}
-	if (!plain_rr && oldest && waited_in_vm(q, oldest, now) >= us_to_ticks(SCHED_SLICE_US)) {
+	if (!plain_rr && oldest && waited_in_vm(q, oldest, now) >= q->slice_ticks) {
 		v = oldest;
 	} else if (!plain_rr && boosted) {
 		v = boosted;
@@ -517,7 +517,7 @@ static void arm_timer(struct sched_queue *q, bool slicing)
 
 	/* With other VMs waiting, the slice is what is left of its VM's turn. */
 	if (slicing) {
-		uint64_t slice = us_to_ticks(SCHED_SLICE_US);
+		uint64_t slice = q->slice_ticks;
 
 		if (q->shared)
 			slice = sched_share_slice_left(&q->share, slice);
@@ -617,6 +617,7 @@ static bool idle_work(const struct sched_queue *q)
  * false. vCPUs join (sched_assign()) and leave (their VM stopped) at the top of each round. */
 static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 {
+	q->slice_ticks = us_to_ticks(SCHED_SLICE_US); /* before others can see the queue */
 	active[hal_cpu_id()] = q;
 	for (;;) {
 		struct vcpu *v;

@@ -25,19 +25,25 @@ static uint64_t ticks_to_us(uint64_t ticks)
  * a division and a call for the frequency per count showed in the switch's cost). */
 static uint64_t us_per_tick_fp;
 
-static unsigned bucket(uint64_t ticks)
+static __attribute__((noinline)) uint64_t us_per_tick_init(void)
 {
+	uint64_t freq = hal_counter_freq();
+	/* Rounded up: a turn of exactly 2 us is 2, not 1.99999. */
+	uint64_t fp = freq ? ((1000000ULL << 32) + freq - 1) / freq : 1;
+
 	/* Any pCPU may be first: each works out the same value (relaxed atomics, no lock). */
+	__atomic_store_n(&us_per_tick_fp, fp, __ATOMIC_RELAXED);
+	return fp;
+}
+
+/* Inline: twice per turn. */
+static inline unsigned bucket(uint64_t ticks)
+{
 	uint64_t fp = __atomic_load_n(&us_per_tick_fp, __ATOMIC_RELAXED), us;
 	unsigned b;
 
-	if (!fp) {
-		uint64_t freq = hal_counter_freq();
-
-		/* Rounded up: a turn of exactly 2 us is 2, not 1.99999. */
-		fp = freq ? ((1000000ULL << 32) + freq - 1) / freq : 1;
-		__atomic_store_n(&us_per_tick_fp, fp, __ATOMIC_RELAXED);
-	}
+	if (!fp)
+		fp = us_per_tick_init();
 	/* Exact enough for a histogram; ticks of 2^31 and more (34 s at 62.5 MHz) are in the last
 	 * bucket anyway. */
 	us = ticks < (1ULL << 31) ? (ticks * fp) >> 32 : UINT64_MAX;

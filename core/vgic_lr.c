@@ -75,8 +75,11 @@ static void retire_eois(struct vgic_locked l, struct vcpu *vcpu, unsigned count,
 			const struct intid_set *held)
 {
 	struct vgic_cpu *c = &vcpu->vgic;
-	struct intid_set seen = {0};
+	struct intid_set seen;
 
+	if (!count)
+		return; /* every EOI matched a list register: the usual case, at every fold */
+	seen = (struct intid_set){0};
 	for (unsigned i = c->nr_running; i-- > 0 && count;) {
 		unsigned intid = c->running[i];
 		bool in_lr = set_has(held, intid) && !set_has(&seen, intid);
@@ -129,13 +132,13 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 	CHECK(vcpu_loaded_here(vcpu));
 	split = hal_vgic_vmcr(ctx) & ICH_VMCR_VEOIM;
 	l = vgic_lock(vcpu->vm);
-	for (unsigned n = 0; n < c->nr_lrs; n++) {
+	/* Only the list registers flush_lrs() filled (bits below nr_lrs), lowest first. */
+	for (unsigned used = c->lr_used; used; used &= used - 1) {
+		unsigned n = (unsigned)__builtin_ctz(used);
 		uint64_t lr;
 		unsigned was, now;
 		struct vgic_irq *irq;
 
-		if (!(c->lr_used & BIT(n)))
-			continue;
 		lr = hal_vgic_lr_read(ctx, n);
 		hal_vgic_lr_write(ctx, n, 0);
 		irq = vgic_irq(l, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));

@@ -8,7 +8,11 @@ multiplexed console (docs/console.md) like a user at the keyboard:
                   powering alpha off leaves beta answering; rebooting beta brings it back to a
                   shell; beta's poweroff, the last VM's, ends the machine with status 0.
   linux-quad      configs/quad.dts: three Linux VMs and a bare-metal heartbeat over two pCPUs
-                  all come up; stopped one by one from the hypervisor console."""
+                  all come up; stopped one by one from the hypervisor console.
+  linux-ffa       tests/qemu/configs/ffa-linux.dts: Linux's arm_ffa driver negotiates FF-A
+                  v1.1 with the hypervisor and lists both partitions (itself and a bare-metal
+                  one waiting for direct requests) under /sys/bus/arm_ffa/devices/ with the
+                  UUIDs of the configuration (docs/ffa.md)."""
 import os
 
 from linux_cases import NO_ERRORS
@@ -49,6 +53,10 @@ LOOK_FOR_SECRET = ("echo beta-finds=$(dd if=/dev/vda bs=1M count=%d 2>/dev/null 
 # about 150-180 thousand.
 ALPHA_ME = tag("alpha", r"me=guest cpus=4 MemTotal:\s+3[3-9]\d{4} kB")
 BETA_ME = tag("beta", r"me=guest cpus=2 MemTotal:\s+1[4-9]\d{4} kB")
+
+# Each FF-A device Linux made: its partition id and UUID, one line each.
+FFA_DEVICES = ("for d in /sys/bus/arm_ffa/devices/*; do "
+               "echo ffa-dev $(basename $d) $(cat $d/partition_id) $(cat $d/uuid); done\n")
 
 MULTIVM_CASES = [
     {
@@ -114,6 +122,30 @@ MULTIVM_CASES = [
                    r"^hv: heartbeat ended with status 0"],
         "raw_expect": [b"[linux-b] guest: init done", b"[linux-c] guest: init done",
                        b"[heartbeat] heartbeat: 1"],
+        "forbid": NO_ERRORS,
+        "exit": 0,
+        "timeout": 300,
+    },
+    {
+        "name": "linux-ffa",
+        "config": "tests/qemu/configs/ffa-linux.dts",
+        "input": [
+            (tag("linux", SHELL), FFA_DEVICES),
+            (tag("linux", r"ffa-dev arm-ffa-\S+ 0x0*2 b0b1b2b3-b4b5-b6b7-b8b9-babbbcbdbebf"),
+             CTRL_RBRACKET * 2),
+            (focus("hypervisor console"), "stop ffa-serve\n"),
+            (r"^ffa-serve: stopped with status 0", CTRL_RBRACKET),
+            (focus("linux"), "poweroff\n"),
+        ],
+        "expect": [tag("linux", r"\[\s*[\d.]+\] ARM FF-A: Driver version 1\.1"),
+                   tag("linux", r"\[\s*[\d.]+\] ARM FF-A: Firmware version 1\.1 found"),
+                   tag("linux", SHELL),
+                   tag("linux", r"ffa-dev arm-ffa-\S+ 0x0*1 6c696e75-7800-4000-8000-000000000001"),
+                   tag("linux", r"ffa-dev arm-ffa-\S+ 0x0*2 b0b1b2b3-b4b5-b6b7-b8b9-babbbcbdbebf"),
+                   r"^ffa-serve: stopped with status 0", focus("linux"),
+                   r"^linux: PSCI SYSTEM_OFF", r"^hv: linux ended with status 0",
+                   r"^hv: ffa-serve ended with status 0"],
+        "raw_expect": [b"[ffa-serve] ok 3 - request to an endpoint not waiting: BUSY"],
         "forbid": NO_ERRORS,
         "exit": 0,
         "timeout": 300,

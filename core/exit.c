@@ -149,6 +149,8 @@ static void run_loaded(struct vcpu *vcpu)
 		/* Tested here, not in the call: the switch of a guest without it stays as it was. */
 		if (vcpu->ptimer.used)
 			ptimer_load(vcpu);
+		if (vcpu->pmu.used)
+			vpmu_load(vcpu);
 		if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
 			if (vm->last_vcpu_on[vcpu->pcpu])
 				hal_vcpu_flush_local_tlb(&vcpu->ctx);
@@ -179,6 +181,8 @@ void vcpu_unload(struct vcpu *vcpu)
 	vtimer_put(vcpu);
 	if (vcpu->ptimer.used)
 		ptimer_put(vcpu);
+	if (vcpu->pmu.used)
+		vpmu_put(vcpu);
 	vcpu_put(vcpu);
 	/* OFF only now that its context is put: another pCPU's CPU_ON may reset it from here
 	 * on (docs/scheduling.md, "Several pCPUs"). */

@@ -186,6 +186,8 @@ static int check_irqs(const struct guest_dtb_config *cfg)
 		return err;
 	if (cfg->gic.maint_intid && (err = check_ppi("gic.maint", cfg->gic.maint_intid, &ppis)) < 0)
 		return err;
+	if (cfg->pmu_intid && (err = check_ppi("pmu", cfg->pmu_intid, &ppis)) < 0)
+		return err;
 	if (cfg->uart.reg.size && (err = check_spi(cfg, "uart", cfg->uart.intid)) < 0)
 		return err;
 	if (cfg->rtc.reg.size && (err = check_spi(cfg, "rtc", cfg->rtc.intid)) < 0)
@@ -332,6 +334,19 @@ static void write_timer(struct fdtw *w, const struct guest_dtb_config *cfg)
 	fdtw_end_node(w);
 }
 
+/* arm,armv8-pmuv3 (Linux's Documentation/devicetree/bindings/arm/pmu.yaml): one PPI for
+ * every CPU. */
+static void write_pmu(struct fdtw *w, const struct guest_dtb_config *cfg)
+{
+	uint32_t spec[GIC_SPEC_CELLS];
+
+	put_irq(spec, GIC_SPEC_PPI, cfg->pmu_intid - GIC_PPI_BASE, IRQ_LEVEL_HIGH);
+	fdtw_begin_node(w, "pmu");
+	fdtw_prop_string(w, "compatible", "arm,armv8-pmuv3");
+	fdtw_prop_cells(w, "interrupts", spec, GIC_SPEC_CELLS);
+	fdtw_end_node(w);
+}
+
 static void write_psci(struct fdtw *w, const struct guest_dtb_config *cfg)
 {
 	static const char *const compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
@@ -409,6 +424,8 @@ static void write_tree(struct fdtw *w, const struct guest_dtb_config *cfg)
 	}
 	write_gic(w, cfg);
 	write_timer(w, cfg);
+	if (cfg->pmu_intid)
+		write_pmu(w, cfg);
 	write_psci(w, cfg);
 	if (cfg->uart.reg.size || cfg->rtc.reg.size)
 		write_apb_pclk(w);

@@ -8,6 +8,7 @@
  * D19.2 (ID_AA64PFR0_EL1 and friends); docs/guest-abi.md lists what guests see. */
 #include <core/lib.h>
 #include <core/sysreg.h>
+#include <core/vpmu.h>
 #include <hal/cpu.h>
 
 /* The 4-bit ID field at bit `lsb`. */
@@ -30,7 +31,9 @@ struct id_reg_rule {
  * per vCPU; later versions add registers it does not. */
 #define DFR0_FIXED  F(0)
 #define DFR0_FIXVAL 6ULL
-#define NO_FIXED    0, 0
+/* ID_AA64DFR0_EL1.PMUVer: the virtual PMU's version (core/vpmu.c), never above PMUv3p1. */
+#define DFR0_PMUVER_SHIFT 8
+#define NO_FIXED	  0, 0
 
 static const struct id_reg_rule rules[] = {
     /* ID_AA64PFR0_EL1: EL3, FP, AdvSIMD, DIT, CSV2, CSV3. Hidden: EL2, RAS (HCR_EL2.TERR),
@@ -40,7 +43,7 @@ static const struct id_reg_rule rules[] = {
      * MTE, RAS_frac, MPAM_frac, SME, RNDR_trap, NMI (the vGIC has no NMIs), GCS, THE, ... */
     {4, 1, F(0) | F(4) | F(32), NO_FIXED},
     /* ID_AA64DFR0_EL1: BRPs, WRPs, CTX_CMPs (kept per vCPU), DoubleLock (0 = implemented:
-     * OSDLR_EL1 is emulated). Hidden: TraceVer, PMUVer (MDCR_EL2.TPM), PMSS, SEBEP, PMSVer,
+     * OSDLR_EL1 is emulated); PMUVer is set below. Hidden: TraceVer, PMSS, SEBEP, PMSVer,
      * TraceFilt, TraceBuffer, MTPMU, BRBE, ExtTrcBuff, HPMN0. */
     {5, 0, F(12) | F(20) | F(28) | F(36), DFR0_FIXED, DFR0_FIXVAL},
     /* ID_AA64ISAR0_EL1: the instruction sets (AES, SHA1, SHA2, CRC32, Atomic, RDM, SHA3, SM3,
@@ -78,9 +81,14 @@ uint64_t id_reg_guest_value(unsigned crm, unsigned op2)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(rules); i++) {
 		const struct id_reg_rule *r = &rules[i];
+		uint64_t val;
 
-		if (r->crm == crm && r->op2 == op2)
-			return (hal_cpu_id_reg(crm, op2) & r->pass) | (r->fixval & r->fixed);
+		if (r->crm != crm || r->op2 != op2)
+			continue;
+		val = (hal_cpu_id_reg(crm, op2) & r->pass) | (r->fixval & r->fixed);
+		if (crm == 5 && op2 == 0)
+			val |= (uint64_t)vpmu_version() << DFR0_PMUVER_SHIFT;
+		return val;
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <core/vtimer.h>
 #include <hal/console.h>
 #include <hal/gic.h>
+#include <hal/pmu.h>
 #include <hal/time.h>
 
 /* Hypervisor interrupts outrank everything a guest may be given. */
@@ -55,7 +56,7 @@ uint32_t irq_vtimer_intid(void)
 
 void irq_cpu_init(void)
 {
-	const uint32_t ppis[] = {cfg.maintenance, cfg.vtimer, cfg.hyp_timer, cfg.ptimer};
+	const uint32_t ppis[] = {cfg.maintenance, cfg.vtimer, cfg.hyp_timer, cfg.ptimer, cfg.pmu};
 
 	for (unsigned i = 0; i < sizeof(ppis) / sizeof(ppis[0]); i++) {
 		if (!ppis[i])
@@ -232,6 +233,12 @@ void irq_handle_physical(struct vcpu *running)
 				ptimer_fire(running);
 			else
 				hal_guest_ptimer_cancel();
+		} else if (intid == cfg.pmu && cfg.pmu) {
+			/* The loaded vCPU's counters overflowed (core/vpmu.c). */
+			if (running)
+				vpmu_fire(running);
+			else
+				hal_pmu_write(HAL_PMINTENCLR, ~0ULL);
 		} else if (intid == cfg.uart && cfg.uart) {
 			spin_lock(&console_lock);
 			console_input();

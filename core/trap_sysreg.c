@@ -66,6 +66,8 @@ static bool emulate(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 	case SYSREG_CNTP_TVAL_EL0:
 		return ptimer_access(vcpu, reg, read, val);
 	default:
+		if (vpmu_is_reg(reg))
+			return vpmu_access(vcpu, reg, read, val);
 		return debug_reg_access(vcpu, reg, read, val);
 	}
 }

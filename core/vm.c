@@ -367,6 +367,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	v->ctx.el1[HAL_SCTLR_EL1] = SCTLR_EL1_RESET;
 	debug_regs_reset(&v->debug);
 	ptimer_reset(v);
+	vpmu_reset(v);
 	/* FP/SIMD registers and the PAuth keys are UNKNOWN after a reset: zero, so nothing of an
 	 * earlier life shows (its keys would let the new one forge its old pointers). The GIC's
 	 * CPU interface is reset by vgic_vcpu_reset(). */

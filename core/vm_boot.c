@@ -52,6 +52,8 @@ static void board_dtb(const struct vm *vm, const struct vm_boot_config *cfg,
 	d->timer.phys = 30;
 	d->timer.virt = VGIC_PPI_VTIMER;
 	d->timer.hyp_phys = 26;
+	if (vpmu_version())
+		d->pmu_intid = VGIC_PPI_PMU;
 	d->bootargs = cfg->bootargs;
 	d->psci = GUEST_DTB_PSCI_HVC;
 	/* Every virtio-mmio slot that a device on the MMIO bus covers, and only those: a device

@@ -25,6 +25,8 @@ void sim_hal_reset(void)
 	sim_hal.pa_bits = 40;
 	sim_hal.vgic_nr_lrs = 4; /* QEMU's GICv3 model */
 	sim_hal.vgic_pri_bits = 5;
+	sim_hal.pmu.counters = 6;
+	sim_hal.pmu.ceid0 = 0x7fff0f3fULL;
 }
 
 void sim_console_clear(void)

@@ -55,6 +55,10 @@ extern char _start_image[], _etext[], _erodata[], _end[];
 /* Stage-2 input size of every VM: the board of docs/guest-abi.md fits in 40 bits. */
 #define GUEST_IPA_BITS 40
 
+/* The PMU overflow interrupt: INTID 23, as Arm's Server Base System Architecture recommends
+ * and QEMU virt's arm,armv8-pmuv3 node gives (PPI 7). The host DTB's PMU node is not read. */
+#define HOST_PMU_INTID 23
+
 static struct hw_info hw;
 static struct bootmod_list modules;
 static struct palloc page_alloc;
@@ -199,6 +203,7 @@ static void interrupts_init(void)
 	    .vtimer = hw.timer.virt,
 	    .hyp_timer = hw.timer.hyp_phys,
 	    .ptimer = hw.timer.phys,
+	    .pmu = HOST_PMU_INTID,
 	    .uart = hw.uart.present ? hw.uart.intid : 0,
 	};
 	int ret = target_gic_init(&hw);

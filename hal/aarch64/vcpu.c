@@ -62,9 +62,9 @@
 #define CPTR_EL2_TAM  (1ULL << 30)
 
 /* MDCR_EL2: debug register accesses trap (core/trap_debug.c keeps them per vCPU), and so do
- * the performance monitors (TPM, TPMCR): their counters are not switched per vCPU, so a guest
- * could read what other VMs did. The ID registers hide the PMU (core/id_regs.c), and a trapped
- * access is UNDEFINED. HPMN keeps its reset meaning (all counters) for when a vPMU comes. */
+ * the performance monitors (TPM, TPMCR): core/vpmu.c emulates every access on the pCPU's own
+ * counters, which HPMN gives all to EL1 (the hypervisor uses none), and switches them per
+ * vCPU. */
 #define MDCR_EL2_TPMCR	 (1ULL << 5)
 #define MDCR_EL2_TPM	 (1ULL << 6)
 #define MDCR_EL2_TDA	 (1ULL << 9)

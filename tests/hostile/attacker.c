@@ -306,8 +306,8 @@ static unsigned storm(const struct attack *a)
 	switch ((enum storm)a->insn) {
 	case STORM_HOLE_ABORTS:
 		return storm_exceptions(load_insn(8), 0x20000000, a->count, ESR_EC_DABT_CUR);
-	case STORM_PMU_UNDEFS:
-		return storm_exceptions(MRS_X1(R_PMCR_EL0), 0, a->count, ESR_EC_UNKNOWN);
+	case STORM_SYSREG_UNDEFS:
+		return storm_exceptions(MRS_X1(R_ERRIDR_EL1), 0, a->count, ESR_EC_UNKNOWN);
 	case STORM_HVC_UNKNOWN: {
 		unsigned ok = 0;
 

@@ -39,16 +39,16 @@ enum attack_answer {
 enum attack_by { BY_HV, BY_CPU };
 
 enum storm {
-	STORM_HOLE_ABORTS,  /* loads from an IPA hole: each an abort */
-	STORM_PMU_UNDEFS,   /* MRS PMCR_EL0: each UNDEFINED */
-	STORM_HVC_UNKNOWN,  /* unknown hypervisor calls: each NOT_SUPPORTED */
-	STORM_WFE,	    /* WFE: each returns */
-	STORM_WFIT_UNDEFS,  /* WFIT: each UNDEFINED (FEAT_WFxT hidden, docs/guest-abi.md) */
-	STORM_WFI_PENDING,  /* WFI with an SGI pending (masked in PSTATE): each returns */
-	STORM_CPU_ON,	    /* CPU_ON of vCPU 2 (which turns itself off): SUCCESS/ALREADY_ON */
-	STORM_GICD_RANDOM,  /* random writes to the distributor's reserved space: ignored */
-	STORM_SGI_ABSENT,   /* SGIs to absent vCPUs (target lists, affinities): ignored */
-	STORM_NOTIFY_FLOOD, /* virtio-blk notifies of 256 whole-disk reads each (item 2) */
+	STORM_HOLE_ABORTS,   /* loads from an IPA hole: each an abort */
+	STORM_SYSREG_UNDEFS, /* MRS ERRIDR_EL1 (RAS, hidden): each UNDEFINED */
+	STORM_HVC_UNKNOWN,   /* unknown hypervisor calls: each NOT_SUPPORTED */
+	STORM_WFE,	     /* WFE: each returns */
+	STORM_WFIT_UNDEFS,   /* WFIT: each UNDEFINED (FEAT_WFxT hidden, docs/guest-abi.md) */
+	STORM_WFI_PENDING,   /* WFI with an SGI pending (masked in PSTATE): each returns */
+	STORM_CPU_ON,	     /* CPU_ON of vCPU 2 (which turns itself off): SUCCESS/ALREADY_ON */
+	STORM_GICD_RANDOM,   /* random writes to the distributor's reserved space: ignored */
+	STORM_SGI_ABSENT,    /* SGIs to absent vCPUs (target lists, affinities): ignored */
+	STORM_NOTIFY_FLOOD,  /* virtio-blk notifies of 256 whole-disk reads each (item 2) */
 };
 
 struct attack {
@@ -108,10 +108,10 @@ struct attack {
 #define R_ICH_HCR_EL2	  ATK_SYSREG(3, 4, 12, 11, 0)
 #define R_CNTVOFF_EL2	  ATK_SYSREG(3, 4, 14, 0, 3)
 #define R_SCR_EL3	  ATK_SYSREG(3, 6, 1, 1, 0)
-#define R_PMCR_EL0	  ATK_SYSREG(3, 3, 9, 12, 0)
-#define R_PMCCNTR_EL0	  ATK_SYSREG(3, 3, 9, 13, 0)
-#define R_PMUSERENR_EL0	  ATK_SYSREG(3, 3, 9, 14, 0)
-#define R_PMEVCNTR0_EL0	  ATK_SYSREG(3, 3, 14, 8, 0)
+#define R_PMSWINC_EL0	  ATK_SYSREG(3, 3, 9, 12, 4)
+#define R_PMCEID0_EL0	  ATK_SYSREG(3, 3, 9, 12, 6)
+#define R_PMMIR_EL1	  ATK_SYSREG(3, 0, 9, 14, 6)
+#define R_PMEVCNTR30_EL0  ATK_SYSREG(3, 3, 14, 11, 6)
 #define R_MDSCR_EL1	  ATK_SYSREG(2, 0, 0, 2, 2)
 #define R_DBGBVR0_EL1	  ATK_SYSREG(2, 0, 0, 0, 4)
 #define R_OSLAR_EL1	  ATK_SYSREG(2, 0, 1, 0, 4)

@@ -36,6 +36,7 @@ GUEST_CHECKS = {
     "wfi": 5,
     "vtimer": 23,
     "ptimer": 18,
+    "pmu": 16,
     "sgi": 37,
     "prio": 33,
     "eoimode1": 14,
@@ -272,6 +273,8 @@ GUEST_CASES = [
     checking_guest("vtimer", [r"vtimer: WFI until the virtual timer fires"]),
     # The EL1 physical timer, emulated (issue #16 item 1), on two vCPUs sharing one pCPU.
     dict(checking_guest("ptimer"), bootargs=["hv.vcpus=2"]),
+    # The virtual PMU (issue #16 item 3), under -icount so that QEMU counts instructions.
+    dict(checking_guest("pmu"), bootargs=["hv.vcpus=2"], qemu_args=["-icount", "shift=0"]),
     checking_guest("sgi"),
     checking_guest("prio"),
     checking_guest("eoimode1"),

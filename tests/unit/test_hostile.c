@@ -243,8 +243,8 @@ static void test_hostile_exit_storms_are_each_answered(void **state)
 
 		aborts += r.injected && r.ec == ESR_EC_DABT_CUR;
 	}
-	for (unsigned i = 0; i < storm(STORM_PMU_UNDEFS)->count; i++) {
-		struct answer r = play(sim_step_sysreg(3, 3, 9, 12, 0, 1, true));
+	for (unsigned i = 0; i < storm(STORM_SYSREG_UNDEFS)->count; i++) {
+		struct answer r = play(sim_step_sysreg(3, 0, 5, 3, 0, 1, true));
 
 		undefs += r.injected && r.ec == ESR_EC_UNKNOWN;
 	}
@@ -255,7 +255,7 @@ static void test_hostile_exit_storms_are_each_answered(void **state)
 		assert_int_equal(v->state, VCPU_RUNNING); /* WFE completes at once */
 	}
 	assert_int_equal(aborts, storm(STORM_HOLE_ABORTS)->count);
-	assert_int_equal(undefs, storm(STORM_PMU_UNDEFS)->count);
+	assert_int_equal(undefs, storm(STORM_SYSREG_UNDEFS)->count);
 	assert_int_equal(unknown, storm(STORM_HVC_UNKNOWN)->count);
 }
 

@@ -59,6 +59,8 @@ struct guest_dtb_config {
 	struct {
 		unsigned sec_phys, phys, virt, hyp_phys;
 	} timer;
+	/* The PMU's overflow PPI (INTID 16..31; 0: no /pmu node, the VM has no PMU). */
+	unsigned pmu_intid;
 
 	struct guest_dtb_virtio virtio[GUEST_DTB_MAX_VIRTIO];
 	unsigned virtio_count;

@@ -16,6 +16,7 @@ struct irq_config {
 	uint32_t vtimer;      /* EL1 virtual timer PPI (host DTB): to the running vCPU, HW=1 */
 	uint32_t hyp_timer;   /* EL2 physical timer PPI (26): the hypervisor's tick */
 	uint32_t ptimer;      /* EL1 physical timer PPI (30): lent to the loaded vCPU */
+	uint32_t pmu;	      /* PMU overflow PPI (23): the loaded vCPU's (core/vpmu.c) */
 	uint32_t uart;	      /* the console UART's SPI, 0 if none */
 };
 

@@ -51,6 +51,7 @@
 #define VGIC_PPI_MAINTENANCE 25
 #define VGIC_PPI_VTIMER	     27
 #define VGIC_PPI_PTIMER	     30 /* the EL1 physical timer (core/ptimer.c) */
+#define VGIC_PPI_PMU	     23 /* the PMU overflow interrupt (core/vpmu.c) */
 
 struct vm;
 struct vcpu;

@@ -16,6 +16,7 @@
 #include <core/sysreg.h>
 #include <core/vgic.h>
 #include <core/vm_board.h>
+#include <core/vpmu.h>
 #include <hal/cpu.h>
 #include <hal/vcpu.h>
 
@@ -81,6 +82,7 @@ struct vcpu {
 	 * so exits without one skip the vGIC lock. */
 	bool vtimer_hw;
 	struct vcpu_ptimer ptimer; /* owner pCPU only (core/ptimer.h) */
+	struct vcpu_pmu pmu;	   /* owner pCPU only (core/vpmu.h) */
 	struct vcpu_stats stats;
 	uint64_t setway_exit; /* stats.exits at its last set/way operation (core/setway.c) */
 	struct sched_vcpu sched;

@@ -156,6 +156,15 @@ struct sim_hal {
 		unsigned dma_wmbs, dma_rmbs; /* hal_dma_wmb() / hal_dma_rmb() calls */
 	} mmio;
 
+	/* --- The pCPU's PMU: hal/pmu.h (hal-sim/pmu_sim.c). Registers only; counts move when a
+	 * test writes them. Its version is ID_AA64DFR0_EL1.PMUVer of id_regs (0 after
+	 * sim_hal_reset(): no PMU); 6 counters, as QEMU's -cpu max has. --- */
+	struct sim_pmu {
+		unsigned counters;
+		uint64_t pmcr, cnten, inten, ovs, userenr, ceid0, ceid1;
+		uint64_t count[32], type[32];
+	} pmu;
+
 	/* _Noreturn HAL calls (halt, system off/reset, machine exit) record why and longjmp here
 	 * when set; without it they abort() the test. */
 	jmp_buf *exit_jmp;

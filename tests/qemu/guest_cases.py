@@ -55,6 +55,7 @@ GUEST_CHECKS = {
     "smp_pingpong": 4,
     "spin": 3,
     "ffa": 40,
+    "ffa_mem": 42,
 }
 
 
@@ -248,6 +249,25 @@ def ffa_msg_case(where, config):
     }
 
 
+def ffa_mem_case():
+    """guest-ffa-mem: endpoint 1 shares, lends and donates pages to endpoint 2
+    (tests/qemu/guests/ffa_mem.c, docs/ffa.md "Memory sharing"), one VM on each pCPU: data
+    checked on both sides, the lender's access to lent memory a data abort, reclaim only after
+    the relinquish, hostile descriptors and handles answered with FF-A errors, the timed
+    rounds, then the borrower stops holding a donated and a lent page: both come back."""
+    return {
+        "name": "guest-ffa-mem",
+        "config": "tests/qemu/configs/ffa-mem.dts",
+        "expect": [r"^\[ffa-lend\] bench: ffa-mem 20 \d+ \d+ \d+ \d+",
+                   r"^\[ffa-borrow\] guest: ffa_mem: 3 passed, 0 failed",
+                   r"^\[ffa-lend\] guest: ffa_mem: %d passed, 0 failed" % GUEST_CHECKS["ffa_mem"],
+                   r"^hv: ffa-lend ended with status 0 \(1 boot\)"],
+        "forbid": GUEST_FORBID,
+        "exit": 0,
+        "timeout": 60,
+    }
+
+
 GUEST_CASES = [
     checking_guest("boot", [r"boot: entered at 0x40080000 with x0 "]),
     # RAM populated on first touch: zeros before any write, no abort (docs/memory.md).
@@ -305,6 +325,7 @@ GUEST_CASES = [
     ffa_guest(),
     ffa_msg_case("one", "tests/qemu/configs/ffa-msg-one.dts"),
     ffa_msg_case("two", "tests/qemu/configs/ffa-msg-two.dts"),
+    ffa_mem_case(),
     checking_guest("uart_rx", [r"uart_rx: ready$", r"uart_rx: got 'hello'$"],
                    typed=[(r"uart_rx: ready$", "hello\n")]),
     stopping_guest("exit", r"exit: calling HV_CALL_EXIT\(7\)", r"HV_CALL_EXIT returned", 7),

@@ -137,7 +137,8 @@ def main():
     ap.add_argument("--only-share", action="store_true",
                     help="only the CPU-share rows of VMs on one pCPU (tools/bench_share.py)")
     ap.add_argument("--only-ffa", action="store_true",
-                    help="only the FF-A direct-message round trips (tools/bench_ffa.py)")
+                    help="only the FF-A rows: direct-message round trips and memory "
+                    "sharing (tools/bench_ffa.py)")
     args = ap.parse_args()
 
     if args.only_smp:
@@ -151,6 +152,7 @@ def main():
         return
     if args.only_ffa:
         bench_ffa.direct_messages(args.qemu, args.image, args.timeout)
+        bench_ffa.memory_sharing(args.qemu, args.image, args.timeout)
         return
     det = run(args, icount=True)
     wall = run(args, icount=False)
@@ -175,6 +177,7 @@ def main():
     bench_smp.sgi_roundtrip(args, args.pingpong_guest)
     print()
     bench_ffa.direct_messages(args.qemu, args.image, args.timeout)
+    bench_ffa.memory_sharing(args.qemu, args.image, args.timeout)
     print()
     bench_boot.hypervisor_start(args, args.boot_reps)
     for vcpus in (1, 4):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Linux guest's initramfs: a gzip'd newc cpio with Debian's static arm64 BusyBox,
-# guests/linux/init as /init, and the guests/linux/rootfs/ overlay (small static test programs,
-# /etc/rc.local, ...) if it exists. Cheap: only the BusyBox .deb is cached.
+# guests/linux/init as /init, each guests/linux/progs/NAME.c built as a static program without a
+# C library into /bin/NAME (aarch64-linux-gnu-gcc, or $CROSS gcc), and the guests/linux/rootfs/
+# overlay (/etc/rc.local, ...) if it exists. Cheap: only the BusyBox .deb is cached.
 #   guests/linux/build-initramfs.sh [OUTDIR [OVERLAY_DIR...]]   OUTDIR: build/guests/linux
 # Extra overlay directories are copied in after guests/linux/rootfs/, in order.
 # Environment: HV_CACHE=DIR  cache root (default ${XDG_CACHE_HOME:-~/.cache}/hv-guests)
@@ -49,6 +50,15 @@ cp "$tmp/deb/bin/busybox" "$r/bin/busybox"
 # /bin/sh is needed before /init has run `busybox --install`: it is /init's interpreter.
 ln -s busybox "$r/bin/sh"
 install -m 0755 "$here/init" "$r/init"
+cc=${CROSS:-aarch64-linux-gnu-}gcc
+for src in "$here"/progs/*.c; do
+	[ -e "$src" ] || continue
+	command -v "$cc" >/dev/null || die "'$cc' not found: run 'make deps'"
+	name=$(basename "$src" .c)
+	"$cc" -static -nostdlib -ffreestanding -fno-stack-protector -O2 -Wall -Wextra -Werror \
+		-o "$r/bin/$name" "$src" || die "building $src failed"
+	say "added /bin/$name"
+done
 for dir in "${overlays[@]}"; do
 	[ -d "$dir" ] || continue
 	say "adding overlay $dir"

@@ -149,3 +149,21 @@ _add(linux_case("linux-1vcpu-shell", 1, [
     (SHELL, "nproc\n"),
     (r"^1$", "poweroff\n"),
 ]), [r"^1$", r"vm0: PSCI SYSTEM_OFF"])
+
+# The virtual PMU (issue #16 item 3): Linux's PMUv3 driver probes it, its interrupt is in
+# /proc/interrupts, and perfcount (guests/linux/progs/perfcount.c) counts its own user-space
+# cycles and instructions through perf_event_open on each of the 2 vCPUs sharing the pCPU, at
+# the same time. Under -icount QEMU counts instructions, so the count is the loop's exactly
+# plus the few instructions around it (the kernel's and the hypervisor's are not counted).
+_PERF = r"^perfcount: instructions=(200000\d|20000[1-9]\d) loop=2000000$"
+_pmu = linux_case("linux-pmu", 2, [
+    (SHELL, "grep -i pmu /proc/interrupts\n"),
+    (r"GICv3\s+23 Level\s+arm-pmu$", "taskset -c 0 perfcount & taskset -c 1 perfcount; wait\n"),
+    (_PERF, ""),
+    (_PERF, "poweroff\n"),
+])
+_pmu["qemu_args"] += ["-icount", "shift=0"]
+_pmu["expect"].insert(1, r"hw perfevents: enabled with armv8_pmuv3 PMU driver, 7 \(0,8000003f\) "
+                         r"counters available")
+_add(_pmu, [r"GICv3\s+23 Level\s+arm-pmu$", r"^perfcount: cycles=[1-9]\d*$", _PERF,
+            r"^perfcount: cycles=[1-9]\d*$", _PERF, r"vm0: PSCI SYSTEM_OFF"])

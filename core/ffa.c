@@ -74,6 +74,7 @@ static const uint32_t implemented[] = {
     FFA_MSG_SEND_DIRECT_REQ_64,
     FFA_MSG_SEND_DIRECT_RESP_32,
     FFA_MSG_SEND_DIRECT_RESP_64,
+    FFA_MSG_SEND2,
     FFA_MEM_SHARE_32,
     FFA_MEM_SHARE_64,
     FFA_MEM_LEND_32,
@@ -183,6 +184,9 @@ bool ffa_handle(struct vcpu *vcpu, uint64_t x[FFA_REGS])
 	case FFA_MSG_SEND_DIRECT_RESP_32:
 	case FFA_MSG_SEND_DIRECT_RESP_64:
 		ffa_direct_resp(vcpu, x, fid == FFA_MSG_SEND_DIRECT_RESP_64);
+		break;
+	case FFA_MSG_SEND2:
+		ffa_msg_send2(vcpu, x);
 		break;
 	case FFA_MEM_SHARE_32:
 	case FFA_MEM_SHARE_64:

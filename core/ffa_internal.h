@@ -45,22 +45,17 @@ unsigned ffa_part_vcpus(uint16_t id); /* its configured vCPU count; 0 for an unk
 /* The live VM of partition `id`; NULL while it is stopped (or for an unknown id). */
 struct vm *ffa_part_vm(uint16_t id);
 
-/* The RX buffer's side of messages (core/ffa_rxtx.c). */
-/* Whether `vm`'s RX holds an indirect message it has not been told of; it is told now. */
-bool ffa_rx_take_unseen(struct vm *vm);
-/* FFA_MSG_WAIT of a v1.1 caller: its RX buffer is the hypervisor's again (if it owned it). */
-void ffa_rx_give_back(struct vm *vm);
-
 /* Messages (core/ffa_msg.c, core/ffa_msg_send2.c), each call on its caller's vCPU. */
 void ffa_msg_wait(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
 void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64);
 void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64);
 void ffa_run(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
 void ffa_yield(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
+void ffa_msg_send2(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
 /* FFA_RUN as the answer of `vcpu`'s FFA_MSG_WAIT, in x0-x7: w1 its id and vCPU index. */
 void ffa_run_answer(struct vcpu *vcpu, uint64_t x[8]);
 /* End the FFA_MSG_WAIT of a vCPU of `vm` (`only`, or the first waiting) with FFA_RUN. False if
- * none was waiting. */
+ * none was waiting. Takes the messaging lock, which nests inside vm->ffa.lock. */
 bool ffa_msg_wake_waiting(struct vm *vm, struct vcpu *only);
 
 #endif

@@ -9,7 +9,8 @@
  * the answer waits in the blocked vCPU's struct ffa_vcpu, and its own pCPU writes it into
  * x0-x7 when it wakes it (ffa_msg_resume(), from the scheduler's choice), after a kick
  * (sched_kick(): on another pCPU a CPU_MSG_KICK). Every state change between two vCPUs is made
- * under one lock, `msg_lock` (a leaf: it takes no other lock; kicks are sent after it). */
+ * under one lock, `msg_lock` (it takes no other lock, kicks are sent after it; FFA_MSG_SEND2
+ * and FFA_MSG_WAIT take it inside the receiver's vm->ffa.lock: docs/locking.md). */
 #include <core/ffa.h>
 #include <core/lib.h>
 #include <core/sched.h>
@@ -110,16 +111,11 @@ static bool mbz(const uint64_t x[FFA_REGS], unsigned from, unsigned to)
 
 void ffa_msg_wait(struct vcpu *vcpu, uint64_t x[FFA_REGS])
 {
+	struct vm *vm = vcpu->vm;
 	int status = 0;
 
 	if (!mbz(x, 1, 7)) {
 		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
-		return;
-	}
-	/* A message already in its RX buffer that it was not told about: at once (v1.1 gives
-	 * the RX back at this call, which would drop it unread). */
-	if (ffa_rx_take_unseen(vcpu->vm)) {
-		ffa_run_answer(vcpu, x);
 		return;
 	}
 	sched_clear_kicked(vcpu);
@@ -133,13 +129,26 @@ void ffa_msg_wait(struct vcpu *vcpu, uint64_t x[FFA_REGS])
 		ffa_error(x, status);
 		return;
 	}
-	/* v1.1 (DEN0077 13.13): the caller gives its RX buffer back, before it can be sent to. */
-	if (ffa_version_of(vcpu->vm) >= FFA_VERSION_1_1)
-		ffa_rx_give_back(vcpu->vm);
+	/* Under the mailbox's lock, which FFA_MSG_SEND2 holds from its copy to its wake-up (or
+	 * marking the message not told): a message is either told here, or finds this vCPU
+	 * waiting. */
+	spin_lock(&vm->ffa.lock);
+	if (vm->ffa.rx_full && vm->ffa.rx_unseen) {
+		/* A message it was not told about: at once, the RX still its own (v1.1 gives the
+		 * RX back at this call, which would drop it unread). */
+		vm->ffa.rx_unseen = false;
+		spin_unlock(&vm->ffa.lock);
+		ffa_run_answer(vcpu, x);
+		return;
+	}
+	/* v1.1 (DEN0077 13.13): the caller gives its RX buffer back. */
+	if (ffa_version_of(vm) >= FFA_VERSION_1_1)
+		vm->ffa.rx_full = false;
 	spin_lock(&msg_lock);
 	vcpu->ffa.waiting = true;
 	block(vcpu);
 	spin_unlock(&msg_lock);
+	spin_unlock(&vm->ffa.lock);
 }
 
 /* The receiving vCPU of a direct message to a VM of `vcpus` from the sender's vCPU `index`:

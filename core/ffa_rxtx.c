@@ -102,22 +102,3 @@ int ffa_rx_deliver(struct vm *vm, const void *buf, size_t len)
 	spin_unlock(&vm->ffa.lock);
 	return status;
 }
-
-bool ffa_rx_take_unseen(struct vm *vm)
-{
-	bool unseen;
-
-	spin_lock(&vm->ffa.lock);
-	unseen = vm->ffa.rx_full && vm->ffa.rx_unseen;
-	vm->ffa.rx_unseen = false;
-	spin_unlock(&vm->ffa.lock);
-	return unseen;
-}
-
-void ffa_rx_give_back(struct vm *vm)
-{
-	spin_lock(&vm->ffa.lock);
-	vm->ffa.rx_full = false;
-	vm->ffa.rx_unseen = false;
-	spin_unlock(&vm->ffa.lock);
-}

@@ -68,6 +68,7 @@ static const uint32_t fids[] = {
     FFA_MSG_WAIT,
     FFA_RUN,
     FFA_YIELD,
+    FFA_MSG_SEND2,
 };
 
 static struct sim_machine m, other;
@@ -102,10 +103,10 @@ static void machines_up(void)
 	vcpus[2] = other.vcpu;
 	cfg.count = 2;
 	cfg.vm[0].vcpus = 1;
-	cfg.vm[0].ffa_props = FFA_PART_PROP_DIRECT_RECV | FFA_PART_PROP_DIRECT_SEND;
+	cfg.vm[0].ffa_props = FFA_PART_PROP_MESSAGING;
 	cfg.vm[0].ffa_uuid[0] = 0x42;
 	cfg.vm[1].vcpus = 2;
-	cfg.vm[1].ffa_props = FFA_PART_PROP_DIRECT_RECV | FFA_PART_PROP_DIRECT_SEND;
+	cfg.vm[1].ffa_props = FFA_PART_PROP_MESSAGING;
 	ffa_part_init(&cfg);
 	ffa_part_attach(m.vm, 1);
 	ffa_part_attach(other.vm, 2);
@@ -125,6 +126,7 @@ static void start_state(uint8_t b)
 	f->version = versions[b & 3] > FFA_VERSION_1_1 ? FFA_VERSION_1_1 : versions[b & 3];
 	f->pages = 0;
 	f->rx_full = false;
+	f->rx_unseen = false;
 	if (b & 4) {
 		f->tx = VM_RAM_BASE;
 		f->rx = VM_RAM_BASE + RAM_SIZE - pages * PAGE;
@@ -240,6 +242,7 @@ static void check_state(void)
 	FUZZ_CHECK(f->version == 0 || f->version == FFA_VERSION_1_0 ||
 		   f->version == FFA_VERSION_1_1);
 	FUZZ_CHECK(f->pages <= FFA_RXTX_PAGE_COUNT_MASK);
+	FUZZ_CHECK(!f->rx_unseen || f->rx_full);
 	if (!f->pages) {
 		FUZZ_CHECK(!f->rx_full);
 		return;

@@ -232,7 +232,8 @@ def ffa_guest():
 def ffa_msg_case(where, config):
     """guest-ffa-msg-*: endpoint 1 asks endpoint 2 direct requests (tests/qemu/guests/ffa_msg.c,
     docs/ffa.md): BUSY until the server waits, 200 round trips with payloads checked both ways,
-    the error cases, FFA_RUN and FFA_YIELD, then the server stops holding a request and the
+    20 indirect messages (FFA_MSG_SEND2, BUSY while the server's RX is full), the error cases,
+    FFA_RUN and FFA_YIELD, then the server stops holding a request and the
     asker's call ends ABORTED. Both end with status 0."""
     return {
         "name": "guest-ffa-msg-" + where,
@@ -240,8 +241,8 @@ def ffa_msg_case(where, config):
         # In order of time: the server stops (its summary) only after the timed requests,
         # and the asker's last call ends only once the server has stopped.
         "expect": [r"^\[ffa-ask\] bench: ffa-roundtrip 200 \d+ \d+",
-                   r"^\[ffa-serve\] guest: ffa_msg: 6 passed, 0 failed",
-                   r"^\[ffa-ask\] guest: ffa_msg: 13 passed, 0 failed",
+                   r"^\[ffa-serve\] guest: ffa_msg: 8 passed, 0 failed",
+                   r"^\[ffa-ask\] guest: ffa_msg: 15 passed, 0 failed",
                    r"^hv: ffa-ask ended with status 0 \(1 boot\)"],
         "forbid": GUEST_FORBID,
         "exit": 0,

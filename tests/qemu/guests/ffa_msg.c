@@ -30,6 +30,9 @@ const char guest_name[] = "ffa_msg";
 #define FFA_MSG_SEND_DIRECT_REQ_64  0xc400006fU
 #define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070U
 #define FFA_MSG_SEND_DIRECT_RESP_64 0xc4000070U
+#define FFA_RX_RELEASE		    0x84000065U
+#define FFA_RXTX_MAP_64		    0xc4000066U
+#define FFA_MSG_SEND2		    0x84000086U
 
 #define INVALID_PARAMETERS 0xfffffffeU
 #define BUSY		   0xfffffffcU
@@ -44,6 +47,14 @@ const char guest_name[] = "ffa_msg";
 #define CMD_STOP     0x5707U /* x3 of the request after which the server stops mid-call */
 #define CMD_BENCH    0xbe9cU /* x3 of the timed requests: answered as they are */
 #define BASE	     0x1122334455667788ULL
+#define INDIRECT     20 /* indirect messages */
+#define MSG_WORDS    16 /* of each payload */
+#define HDR_LEN	     20
+#define PAGE	     4096
+
+/* The RX/TX pair: with the MMU off it is Device memory, accessed 32 bits at a time. */
+static volatile uint32_t tx[PAGE / 4] __attribute__((aligned(PAGE)));
+static volatile uint32_t rx[PAGE / 4] __attribute__((aligned(PAGE)));
 
 struct ffa_res {
 	uint64_t x[8];
@@ -109,7 +120,7 @@ static bool answer_ok(struct ffa_res r, uint64_t n, bool wide)
 
 static void serve(void)
 {
-	unsigned good = 0, bad = 0, bench = 0, runs = 0;
+	unsigned good = 0, bad = 0, bench = 0, runs = 0, messages = 0, intact = 0, released = 0;
 	struct ffa_res r;
 
 	/* The asker never waits: a request to it is BUSY. */
@@ -125,7 +136,22 @@ static void serve(void)
 		unsigned n;
 
 		if (r.x[0] == FFA_RUN && r.x[1] == ids(SERVER, 0)) {
-			runs++; /* the asker's FFA_RUN: wait again */
+			if (rx[3] == ids(ASKER, SERVER)) {
+				/* An indirect message: header and payload as sent. */
+				bool ok = rx[0] == 0 && rx[2] == HDR_LEN && rx[4] == 4 * MSG_WORDS;
+
+				for (unsigned i = 0; i < MSG_WORDS; i++)
+					ok &= rx[HDR_LEN / 4 + i] == (messages << 8 | i);
+				intact += ok;
+				messages++;
+				rx[3] = 0;
+				/* Every other one released here, the rest by the next wait. */
+				if (messages & 1)
+					released +=
+					    ffa(FFA_RX_RELEASE, 0, 0, NULL).x[0] == FFA_SUCCESS_32;
+			} else {
+				runs++; /* the asker's FFA_RUN: wait again */
+			}
 			r = ffa(FFA_MSG_WAIT, 0, 0, NULL);
 			continue;
 		}
@@ -139,8 +165,12 @@ static void serve(void)
 			/* Stop holding the request: the asker's call must end ABORTED. */
 			check(bad == 0 && good == 2 * PING_ROUNDS + 1,
 			      "served %u requests with the payload asked, %u bad", good, bad);
-			check(bench == BENCH_ROUNDS && runs == 1,
+			check(bench == BENCH_ROUNDS + 1 && runs == 1,
 			      "served %u timed requests, woken %u time(s) by FFA_RUN", bench, runs);
+			check(messages == INDIRECT && intact == INDIRECT &&
+				  released == INDIRECT / 2,
+			      "%u indirect messages received, %u intact, %u released", messages,
+			      intact, released);
 			guest_finish();
 		}
 		if (r.x[3] == CMD_BENCH) {
@@ -181,7 +211,7 @@ static struct ffa_res request(uint32_t fid, const uint64_t pay[5])
 
 static void ask(void)
 {
-	unsigned busy = 0, good = 0;
+	unsigned busy = 0, good = 0, sent = 0, full = 0;
 	uint64_t pay[5], bench_pay[5] = {CMD_BENCH}, t0, t1;
 	struct ffa_res r;
 
@@ -212,6 +242,23 @@ static void ask(void)
 	printf("bench: ffa-roundtrip %u %lu %lu (%u BUSY)\n", BENCH_ROUNDS,
 	       (unsigned long)(t1 - t0), (unsigned long)read_sysreg(cntfrq_el0), late);
 
+	/* Indirect messages: each waits in the server's RX until it has read it. */
+	for (unsigned n = 0; n < INDIRECT; n++) {
+		tx[0] = 0;
+		tx[1] = 0;
+		tx[2] = HDR_LEN;
+		tx[3] = ids(ASKER, SERVER);
+		tx[4] = 4 * MSG_WORDS;
+		for (unsigned i = 0; i < MSG_WORDS; i++)
+			tx[HDR_LEN / 4 + i] = n << 8 | i;
+		while (is_error(r = ffa(FFA_MSG_SEND2, 0, 0, NULL), BUSY)) {
+			full++;
+			ffa(FFA_YIELD, 0, 0, NULL);
+		}
+		sent += r.x[0] == FFA_SUCCESS_32;
+	}
+	check(sent == INDIRECT, "%u of %u indirect messages sent (%u BUSY meanwhile)", sent,
+	      INDIRECT, full);
 	/* Error cases. */
 	check(is_error(ffa(FFA_MSG_SEND_DIRECT_REQ_32, ids(ASKER, ASKER), 0, NULL),
 		       INVALID_PARAMETERS),
@@ -228,6 +275,9 @@ static void ask(void)
 	      "response with no request: DENIED");
 	check(is_error(ffa(FFA_RUN, ids(9, 0), 0, NULL), INVALID_PARAMETERS),
 	      "FFA_RUN of an unknown id: INVALID_PARAMETERS");
+	/* A request answered: the server surely waits again (it may still have been reading the
+	 * last indirect message), so FFA_RUN ends its wait. */
+	request(FFA_MSG_SEND_DIRECT_REQ_32, bench_pay);
 	check(ffa(FFA_RUN, ids(SERVER, 0), 0, NULL).x[0] == FFA_SUCCESS_32,
 	      "FFA_RUN of the server: SUCCESS");
 	/* The server, woken by FFA_RUN, waits again at its next FFA_MSG_WAIT: not counted. */
@@ -242,12 +292,15 @@ static void ask(void)
 
 int main(void)
 {
+	const uint64_t one[5] = {1}; /* x3: one page each */
 	struct ffa_res r;
 
 	check_eq(ffa(FFA_VERSION, 0x10001, 0, NULL).x[0], 0x10001, "FFA_VERSION 1.1");
 	r = ffa(FFA_ID_GET, 0, 0, NULL);
 	check(r.x[0] == FFA_SUCCESS_32 && (r.x[2] == ASKER || r.x[2] == SERVER), "FFA_ID_GET: %lu",
 	      (unsigned long)r.x[2]);
+	check(ffa(FFA_RXTX_MAP_64, (uintptr_t)tx, (uintptr_t)rx, one).x[0] == FFA_SUCCESS_32,
+	      "FFA_RXTX_MAP");
 	if (r.x[2] == SERVER)
 		serve();
 	else

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* FF-A partitions (docs/ffa.md): the VMs of the configuration, endpoint id 1 + their index,
- * and FFA_PARTITION_INFO_GET over them (DEN0077 13.8). Every VM sees every partition. */
+ * and FFA_PARTITION_INFO_GET over them (DEN0077 13.8): a VM sees itself and every partition
+ * that its `ffa-peers` and theirs allow (all without lists). */
 #include <core/ffa.h>
 #include <core/lib.h>
 #include <core/vm.h>
@@ -37,7 +38,10 @@ static const struct vm_config *part_cfg(uint16_t id)
 
 bool ffa_part_visible(uint16_t from, uint16_t to)
 {
-	return part_cfg(from) && part_cfg(to);
+	const struct vm_config *a = part_cfg(from), *b = part_cfg(to);
+
+	/* Each must let the other see it (`ffa-peers`, docs/config.md). */
+	return a && b && !(a->ffa_hidden & 1U << (to - 1)) && !(b->ffa_hidden & 1U << (from - 1));
 }
 
 uint32_t ffa_part_props(uint16_t id)
@@ -126,7 +130,7 @@ void ffa_partition_info_get(struct vm *vm, uint64_t x[FFA_REGS])
 	for (unsigned i = 0; i < vms; i++) {
 		const struct vm_config *cfg = &part_config->vm[i];
 
-		if (!matches(cfg, want, nil))
+		if (!matches(cfg, want, nil) || !ffa_part_visible(vm->ffa.id, (uint16_t)(i + 1)))
 			continue;
 		size = put_desc(buf + len, (uint16_t)(i + 1), cfg, version, nil);
 		len += size;

@@ -64,11 +64,12 @@ const struct bootmod *vmconfig_find_module(const struct bootmod_list *mods)
 /* --- property types ------------------------------------------------------------------- */
 
 enum ptype {
-	P_U32,	  /* <n> */
-	P_ADDR,	  /* <hi lo> (or <n>) */
-	P_STRING, /* "text" */
-	P_FLAG,	  /* present, no value */
-	P_CELLS,  /* <a b c ...>, at least one */
+	P_U32,	   /* <n> */
+	P_ADDR,	   /* <hi lo> (or <n>) */
+	P_STRING,  /* "text" */
+	P_FLAG,	   /* present, no value */
+	P_CELLS,   /* <a b c ...>, at least one */
+	P_STRLIST, /* "a", "b", ..., at least one */
 };
 
 struct pdesc {
@@ -107,6 +108,7 @@ static const struct pdesc vm_props[] = {
     {"ffa-direct-receiver", P_FLAG},
     {"ffa-direct-sender", P_FLAG},
     {"ffa-indirect-messages", P_FLAG},
+    {"ffa-peers", P_STRLIST},
 };
 
 static const struct pdesc disk_props[] = {
@@ -127,6 +129,8 @@ static const char *type_says(enum ptype t)
 		return "is a flag and takes no value";
 	case P_CELLS:
 		return "must be a list of 32-bit cells, <a b ...>";
+	case P_STRLIST:
+		return "must be a list of strings, \"a\", \"b\", ...";
 	}
 	return "has the wrong type";
 }
@@ -145,6 +149,8 @@ static bool type_fits(enum ptype t, const struct fdt_prop *p)
 		return p->len == 0;
 	case P_CELLS:
 		return p->len > 0 && p->len % 4 == 0;
+	case P_STRLIST:
+		return p->len >= 1 && ((const char *)p->val)[p->len - 1] == '\0';
 	}
 	return false;
 }
@@ -483,7 +489,8 @@ static int parse_vms(const struct fdt *f, int vms, const struct vmconfig_machine
 		return vmconfig_fail("/vms", NULL, HV_EINVAL, "malformed");
 	if (!out->count)
 		return vmconfig_fail("/vms", NULL, HV_ENOENT, "no VM nodes: nothing to run");
-	return HV_OK;
+	/* Once every VM is known: the ones each may see (FF-A) are named. */
+	return vmconfig_ffa_peers(f, vms, out);
 }
 
 static int parse_root(const struct fdt *f, int root)

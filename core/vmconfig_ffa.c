@@ -71,3 +71,42 @@ int vmconfig_parse_ffa(const struct fdt *f, int node, struct vm_config *c)
 	}
 	return HV_OK;
 }
+
+/* The VM of `out` called `name`, as its index; -1 if none. */
+static int vm_named(const struct vmconfig *out, const char *name)
+{
+	for (unsigned i = 0; i < out->count; i++) {
+		if (strcmp(out->vm[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int vmconfig_ffa_peers(const struct fdt *f, int vms, struct vmconfig *out)
+{
+	unsigned i = 0;
+
+	for (int node = fdt_first_child(f, vms); node >= 0 && i < out->count;
+	     node = fdt_next_sibling(f, node), i++) {
+		struct vm_config *c = &out->vm[i];
+		struct fdt_strlist it;
+		struct fdt_prop p;
+		uint32_t seen = 1U << i; /* itself, always */
+		const char *name;
+
+		if (fdt_get_prop(f, node, "ffa-peers", &p) != HV_OK)
+			continue;
+		if (fdt_strlist_init(&it, &p) != HV_OK)
+			return vmconfig_fail(c->node, "ffa-peers", HV_EINVAL, "malformed");
+		while ((name = fdt_strlist_next(&it))) {
+			int peer = vm_named(out, name);
+
+			if (peer < 0)
+				return vmconfig_fail(c->node, "ffa-peers", HV_EINVAL,
+						     "no VM called \"%s\"", name);
+			seen |= 1U << peer;
+		}
+		c->ffa_hidden = ~seen & ((1U << out->count) - 1);
+	}
+	return HV_OK;
+}

@@ -31,5 +31,8 @@ int vmconfig_check_all(struct vmconfig *cfg, const struct vmconfig_machine *m);
  * HV_OK, or the one logged line's error for a malformed UUID. */
 struct fdt;
 int vmconfig_parse_ffa(const struct fdt *f, int node, struct vm_config *c);
+/* `ffa-peers` of each VM node under `vms`, once `out` holds every VM: the names are resolved
+ * into struct vm_config.ffa_hidden; an unknown name is an error, with the node named. */
+int vmconfig_ffa_peers(const struct fdt *f, int vms, struct vmconfig *out);
 
 #endif

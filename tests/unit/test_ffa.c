@@ -371,6 +371,23 @@ static void test_ffa_partition_info_get_nil_lists_every_vm(void **state)
 	assert_true(m.vm->ffa.rx_full);
 }
 
+static void test_ffa_partition_info_get_lists_only_the_partitions_the_caller_sees(void **state)
+{
+	map();
+	cfg.vm[1].ffa_hidden = 1U << 0; /* VM 2's ffa-peers leaves VM 1 out: mutual */
+	call(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0);
+	assert_success(1, FFA_PART_DESC_SIZE_1_1);
+	read_rx();
+	assert_int_equal(rxbuf[0] | rxbuf[1] << 8, 1); /* itself only */
+	call(FFA_RX_RELEASE, 0, 0, 0, 0, 0);
+	uuid_call(uuid_b, 0);
+	assert_error(FFA_RET_INVALID_PARAMETERS); /* no partition it sees has that UUID */
+	cfg.vm[1].ffa_hidden = 0;
+	cfg.vm[0].ffa_hidden = 1U << 1; /* VM 1's own list leaves VM 2 out */
+	call(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 1);
+	assert_success(1, 0);
+}
+
 static void test_ffa_partition_info_get_by_uuid_lists_the_match_without_its_uuid(void **state)
 {
 	map();
@@ -505,6 +522,7 @@ int main(void)
 	    T(test_ffa_rxtx_map_refuses_each_invalid_pair),
 	    T(test_ffa_rxtx_unmap_errors),
 	    T(test_ffa_partition_info_get_nil_lists_every_vm),
+	    T(test_ffa_partition_info_get_lists_only_the_partitions_the_caller_sees),
 	    T(test_ffa_partition_info_get_by_uuid_lists_the_match_without_its_uuid),
 	    T(test_ffa_partition_info_get_errors),
 	    T(test_ffa_partition_info_get_count_only_leaves_the_rx_alone),

@@ -247,6 +247,24 @@ static void test_ffa_direct_messages_need_the_configured_properties(void **state
 	assert_false(a->sched.ffa_wait);
 }
 
+static void test_ffa_messages_only_between_vms_that_see_each_other(void **state)
+{
+	wait(b);
+	cfg.vm[0].ffa_hidden = 1U << 1; /* a's ffa-peers leaves b out */
+	request(a, FFA_MSG_SEND_DIRECT_REQ_32, A_B, 0);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	call(a, FFA_RUN, 2U << 16, 0, 0);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	cfg.vm[0].ffa_hidden = 0;
+	cfg.vm[1].ffa_hidden = 1U << 0; /* b's leaves a out */
+	request(a, FFA_MSG_SEND_DIRECT_REQ_32, A_B, 0);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	cfg.vm[1].ffa_hidden = 1U << 2; /* another VM left out: a and b still meet */
+	request(a, FFA_MSG_SEND_DIRECT_REQ_32, A_B, 0);
+	assert_blocked(a);
+	assert_returns(b, FFA_MSG_SEND_DIRECT_REQ_32, A_B);
+}
+
 static void test_ffa_direct_request_to_a_vcpu_index_out_of_range(void **state)
 {
 	struct vcpu *v;
@@ -396,6 +414,7 @@ int main(void)
 	    T(test_ffa_direct_request_invalid_parameters),
 	    T(test_ffa_direct_request_flags_mbz),
 	    T(test_ffa_direct_messages_need_the_configured_properties),
+	    T(test_ffa_messages_only_between_vms_that_see_each_other),
 	    T(test_ffa_direct_request_to_a_vcpu_index_out_of_range),
 	    T(test_ffa_direct_response_errors),
 	    T(test_ffa_msg_wait_reserved_registers_mbz),

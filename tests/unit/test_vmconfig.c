@@ -118,6 +118,10 @@ static void test_vmconfig_reads_ffa_uuids_and_messaging_flags(void **state)
 	assert_int_equal(cfg.vm[1].ffa_props, FFA_PART_PROP_DIRECT_RECV);
 	assert_memory_equal(cfg.vm[2].ffa_uuid, (uint8_t[16]){0}, 16); /* the nil UUID */
 	assert_int_equal(cfg.vm[2].ffa_props, 0);
+	/* sp-a sees sp-b and itself, not plain; the others, without a list, see every VM. */
+	assert_int_equal(cfg.vm[0].ffa_hidden, 1U << 2);
+	assert_int_equal(cfg.vm[1].ffa_hidden, 0);
+	assert_int_equal(cfg.vm[2].ffa_hidden, 0);
 	assert_int_equal(console_line_count(), 0);
 }
 

@@ -129,6 +129,10 @@ static const struct prop_case prop_cases[] = {
     {"weight", VAL(BE32(0)), "error: config: /vms/vm0: weight: 0; 1 to 65536 are allowed"},
     {"colour", STR("blue"), "error: config: /vms/vm0: colour: unknown property"},
     {"ffa-uuid", VAL(BE32(1)), "error: config: /vms/vm0: ffa-uuid: must be one string, \"...\""},
+    {"ffa-peers", VAL(BE32(1)),
+     "error: config: /vms/vm0: ffa-peers: must be a list of strings, \"a\", \"b\", ..."},
+    {"ffa-peers", STR("vm0\0nobody"),
+     "error: config: /vms/vm0: ffa-peers: no VM called \"nobody\""},
     {"ffa-uuid", STR("12345678-9abc-def0-0102-0304050607"),
      "error: config: /vms/vm0: ffa-uuid: \"12345678-9abc-def0-0102-0304050607\" is not a UUID "
      "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"},

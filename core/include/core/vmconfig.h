@@ -57,6 +57,9 @@ struct vm_config {
 	 * and the messaging properties (FFA_PART_PROP_*, core/ffa.h). */
 	uint8_t ffa_uuid[16];
 	uint32_t ffa_props;
+	/* Bit i: the VM may not see (nor message) VM i, from its `ffa-peers` list; 0 (no list):
+	 * it sees every VM. Messages need both ends to see each other. */
+	uint32_t ffa_hidden;
 };
 
 struct vmconfig {

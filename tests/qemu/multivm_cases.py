@@ -145,7 +145,7 @@ MULTIVM_CASES = [
                    r"^ffa-serve: stopped with status 0", focus("linux"),
                    r"^linux: PSCI SYSTEM_OFF", r"^hv: linux ended with status 0",
                    r"^hv: ffa-serve ended with status 0"],
-        "raw_expect": [b"[ffa-serve] ok 3 - request to an endpoint not waiting: BUSY"],
+        "raw_expect": [b"[ffa-serve] ok 4 - request to an endpoint not waiting: BUSY"],
         "forbid": NO_ERRORS,
         "exit": 0,
         "timeout": 300,

@@ -191,6 +191,38 @@ static void test_guest_dtb_gic_timer_and_psci_read_back(void **state)
 	free(blob);
 }
 
+/* A VM with the virtual PMU (core/vpmu.c) gets /pmu after /timer, with its PPI; one without
+ * gets none (the boards above). A PMU PPI that is not a PPI is refused. */
+#define GUEST_DTB_TEST_BUF 65536
+
+static void test_guest_dtb_pmu_node_only_with_a_pmu(void **state)
+{
+	static const uint32_t pmu[] = {GIC_SPEC_PPI, 7, IRQ_LEVEL_HIGH};
+	struct guest_dtb_config cfg;
+	size_t size;
+	struct fdt f;
+	uint8_t *blob;
+	int timer;
+
+	gdtbfx_board(&cfg, 2, 0);
+	blob = gdtbfx_build_open(&cfg, &size, &f);
+	assert_true(fdt_find_path(&f, "/pmu") < 0);
+	free(blob);
+
+	cfg.pmu_intid = 23;
+	blob = gdtbfx_build_open(&cfg, &size, &f);
+	gdtbfx_assert_string_prop(&f, "/pmu", "compatible", "arm,armv8-pmuv3");
+	assert_cells_prop(&f, "/pmu", "interrupts", pmu, ARRAY_SIZE(pmu));
+	timer = gdtbfx_node_at(&f, "/timer");
+	assert_int_equal(fdt_next_sibling(&f, timer), gdtbfx_node_at(&f, "/pmu"));
+	free(blob);
+
+	cfg.pmu_intid = 40;
+	blob = malloc(GUEST_DTB_TEST_BUF);
+	assert_int_equal(guest_dtb_build(&cfg, blob, GUEST_DTB_TEST_BUF, &size), HV_EINVAL);
+	free(blob);
+}
+
 static void test_guest_dtb_uart_clock_and_virtio_read_back(void **state)
 {
 	static const uint32_t uart_irq[] = {GIC_SPEC_SPI, 1, IRQ_LEVEL_HIGH};
@@ -268,6 +300,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_guest_dtb_root_has_exactly_the_board_nodes, gdtbfx_setup),
 	    cmocka_unit_test_setup(test_guest_dtb_root_cpus_and_memory_read_back, gdtbfx_setup),
 	    cmocka_unit_test_setup(test_guest_dtb_gic_timer_and_psci_read_back, gdtbfx_setup),
+	    cmocka_unit_test_setup(test_guest_dtb_pmu_node_only_with_a_pmu, gdtbfx_setup),
 	    cmocka_unit_test_setup(test_guest_dtb_uart_clock_and_virtio_read_back, gdtbfx_setup),
 	    cmocka_unit_test_setup(test_guest_dtb_chosen_and_aliases_read_back, gdtbfx_setup),
 	};

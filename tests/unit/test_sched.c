@@ -92,6 +92,34 @@ static void test_sched_one_runnable_vcpu_gets_cnthp_at_a_blocked_vcpus_timer_dea
 	assert_int_equal(armed_at_first_entry, BOOT_COUNT + 3 * SLICE);
 }
 
+/* The EL1 physical timer (core/ptimer.c) wakes a blocked vCPU as its virtual one does. */
+static void test_sched_one_runnable_vcpu_gets_cnthp_at_a_blocked_vcpus_ptimer_deadline(void **state)
+{
+	cpu(1)->state = VCPU_BLOCKED;
+	cpu(1)->ptimer.ctl = CTL_ENABLE;
+	cpu(1)->ptimer.cval = 2 * SLICE; /* physical count: + CNTVOFF, as the virtual one */
+	cpu(1)->ctx.el1[HAL_CNTV_CTL_EL0] = CTL_ENABLE;
+	cpu(1)->ctx.el1[HAL_CNTV_CVAL_EL0] = 3 * SLICE;
+	sim_smp.on_entry = record_timer;
+	exit_step(0, 0);
+	assert_int_equal(sim_smp_run(), 0);
+	assert_true(armed_seen);
+	assert_int_equal(armed_at_first_entry, BOOT_COUNT + 2 * SLICE);
+}
+
+static void test_sched_blocked_vcpu_whose_ptimer_deadline_passed_wakes_at_pick(void **state)
+{
+	cpu(0)->state = VCPU_BLOCKED;
+	cpu(0)->ptimer.ctl = CTL_ENABLE;
+	cpu(0)->ptimer.cval = 100;
+	sim_hal.counter = BOOT_COUNT + 100;
+	exit_step(0, 2);
+	busy(1, 3);
+	assert_int_equal(sim_smp_run(), 2);
+	assert_int_equal(sim_smp.order[0], 0);
+	assert_int_equal(sim_smp.vcpu[1].seen_count, 0);
+}
+
 static void test_sched_slice_timer_is_the_earlier_of_slice_end_and_a_blocked_deadline(void **state)
 {
 	cpu(2)->state = VCPU_BLOCKED;
@@ -440,6 +468,12 @@ int main(void)
 		test_sched_no_slice_timer_beside_a_blocked_vcpu_without_a_timer, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_one_runnable_vcpu_gets_cnthp_at_a_blocked_vcpus_timer_deadline, setup2,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_one_runnable_vcpu_gets_cnthp_at_a_blocked_vcpus_ptimer_deadline, setup2,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_blocked_vcpu_whose_ptimer_deadline_passed_wakes_at_pick, setup2,
 		teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_slice_timer_is_the_earlier_of_slice_end_and_a_blocked_deadline, setup3,

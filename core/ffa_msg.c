@@ -221,7 +221,8 @@ void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 		ffa_error(x, status);
 		return;
 	}
-	sched_kick(r);
+	if (!sched_handoff(r))
+		sched_kick(r);
 }
 
 void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
@@ -262,7 +263,8 @@ void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 		ffa_error(x, status);
 		return;
 	}
-	sched_kick(s);
+	if (!sched_handoff(s))
+		sched_kick(s);
 }
 
 void ffa_run_answer(struct vcpu *vcpu, uint64_t x[8])

@@ -213,6 +213,8 @@ void sched_kick(struct vcpu *target)
 	__atomic_store_n(&target->sched.kicked, true, __ATOMIC_SEQ_CST);
 
 	if (target->pcpu == here) {
+		if (q)
+			__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
 		if (q && kickable(target))
 			wake_preempt(q, target);
 		return;
@@ -235,6 +237,8 @@ void sched_kick_interrupt(struct vcpu *target)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
 
+	if (q)
+		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
 	if (!q || !q->current)
 		return; /* idle: the loop looks at every vCPU after the interrupt anyway */
 	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. A
@@ -247,6 +251,8 @@ void sched_manage_interrupt(void)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
 
+	if (q)
+		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
 	/* The manager runs between turns: the running one ends at its next exit. */
 	if (q && q->current)
 		end_turn(q, SCHED_END_OTHER);
@@ -256,6 +262,8 @@ void sched_start_interrupt(void)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
 
+	if (q)
+		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
 	/* Joining vCPUs are taken in between turns: a vCPU alone on the pCPU has no slice end
 	 * and might not leave the guest for a long time (or, busy, ever). */
 	if (q && q->current)
@@ -266,6 +274,8 @@ void sched_kick_vm_stopped(struct vm *vm)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
 
+	if (q)
+		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
 	/* vcpu_run_slice() would see it at the next exit too; say why the turn ended. */
 	if (q && q->current && q->current->vm == vm)
 		end_turn(q, SCHED_END_OTHER);
@@ -486,6 +496,7 @@ static struct vcpu *pick(struct sched_queue *q)
 	q->earliest = earliest;
 	q->runnable = runnable;
 	q->alive = alive;
+	__atomic_store_n(&q->kicked, false, __ATOMIC_RELAXED);
 	if (q->mixed &&
 	    (other = sched_share_pick_vm(&q->share, q->vcpus, q->count, turn, &q->shared))) {
 		struct pick_choice c = consider_vm(q, other);
@@ -594,6 +605,38 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 		begin_wait(q, v, end);
 }
 
+bool sched_handoff(struct vcpu *to)
+{
+	struct sched_queue *q = active[hal_cpu_id()];
+
+	if (!q || !q->current || to->pcpu != hal_cpu_id() || plain_rr)
+		return false;
+	q->handoff = to;
+	return true;
+}
+
+/* The vCPU an FF-A call handed the pCPU to (sched_handoff()), made runnable with its answer,
+ * if the choice could only have been it: nothing else was runnable at the last choice (the
+ * vCPU that handed over has blocked), nothing was kicked since, no blocked vCPU's deadline has
+ * passed and no VM joins or waits for the manager. Else NULL, and pick() chooses. */
+static struct vcpu *take_handoff(struct sched_queue *q)
+{
+	struct vcpu *v = q->handoff;
+	uint64_t now;
+
+	q->handoff = NULL;
+	if (!v || q->runnable > 1 || __atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) ||
+	    atomic_load(&manage_wanted) || atomic_load(&q->joining_count))
+		return NULL;
+	now = hal_counter_now();
+	if (now >= q->earliest || !vm_alive(v->vm) || vcpu_state_remote(v) != VCPU_BLOCKED ||
+	    !v->sched.ffa_wait || !ffa_msg_resume(v, false))
+		return NULL;
+	wake(q, v, now);
+	v->sched.boost = 0;
+	return v;
+}
+
 /* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the
  * guests' console output), so that it goes on while the guests wait for it. False if none. */
 static bool idle_work(const struct sched_queue *q)
@@ -669,6 +712,12 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 		arm_timer(q, q->runnable > 1);
 		q->yield = false;
 		run_turn(q, v);
+		/* FF-A direct messages: the vCPU waiting for the answer runs next, without a
+		 * choice, as long as nobody else wants the pCPU. */
+		while ((v = take_handoff(q))) {
+			q->yield = false;
+			run_turn(q, v);
+		}
 	}
 	arm_at(q, UINT64_MAX);
 	if (q->parked)

@@ -27,8 +27,10 @@ struct sched_queue {
 	uint64_t timer_at;   /* where CNTHP is armed (UINT64_MAX: not armed) */
 	bool in_irq;	     /* a physical interrupt is being handled (sched_physical_irq()) */
 	struct vcpu *parked; /* blocked, but still loaded on this pCPU (docs/scheduling.md) */
-	bool handover;	     /* a sibling was signalled with IRQs masked: hand over once unmasked */
-	bool wake_timer;     /* CNTHP is armed to end the turn for a wake-up, not the slice */
+	struct vcpu *handoff; /* an FF-A call handed the pCPU to it (sched_handoff()) */
+	bool kicked;	      /* a kick or message came since pick(): no hand-off (atomic) */
+	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
+	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
 	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
 	uint64_t earliest;    /* pick(): the earliest deadline of the vCPUs left blocked */
 	unsigned runnable;    /* pick(): runnable vCPUs, the chosen one included */

@@ -14,13 +14,15 @@
 #define B_A    (2U << 16 | 1U)
 #define QUIT   0x51u /* the request after which the receiver stops */
 
-static struct sim_machine other;
+static struct sim_machine other, third;
+static bool with_third; /* a CPU-bound third VM on the same pCPU */
+static unsigned third_during;
 static struct vmconfig cfg;
-static struct vcpu *flat[2];
+static struct vcpu *flat[3];
 /* What each side saw, checked by the test. */
 static unsigned sent, answered, bad, aborted, busy_seen;
 static bool yielding;
-static unsigned entries_of[2];
+static unsigned entries_of[3];
 
 static void two_vms(void)
 {
@@ -33,6 +35,14 @@ static void two_vms(void)
 	sim_smp_add_vm(other.vm);
 	flat[0] = cpu(0);
 	flat[1] = &other.vm->vcpus[0];
+	if (with_third) {
+		assert_int_equal(sim_machine_init(&third, NULL), HV_OK);
+		assert_int_equal(sim_machine_load_program(&third, prog, ARRAY_SIZE(prog)), HV_OK);
+		harness_vcpus(third.vm, 1);
+		sim_smp_add_vm(third.vm);
+		flat[2] = &third.vm->vcpus[0];
+	}
+	third_during = 0;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.count = 2;
 	cfg.vm[0].vcpus = cfg.vm[1].vcpus = 1;
@@ -49,6 +59,9 @@ static void two_vms(void)
 static int teardown_two(void **state)
 {
 	ffa_part_init(NULL);
+	if (with_third)
+		sim_machine_destroy(&third);
+	with_third = false;
 	sim_machine_destroy(&other);
 	return teardown(state);
 }
@@ -111,9 +124,21 @@ static struct sim_step receiver(void)
 	return direct(FFA_MSG_SEND_DIRECT_RESP_32, B_A, x[3] - 3 + 1);
 }
 
+/* The third VM computes (an exit that changes nothing) until the sender is done. */
+static struct sim_step bystander(void)
+{
+	if (sent > ROUNDS)
+		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
+	if (sent > 1)
+		third_during++;
+	return sim_step_hvc(PSCI_VERSION, 0, 0);
+}
+
 static struct sim_step program(unsigned id)
 {
 	entries_of[id]++;
+	if (id == 2)
+		return bystander();
 	return id == 0 ? sender() : receiver();
 }
 
@@ -135,10 +160,28 @@ static void test_ffa_msg_ping_pong_on_one_pcpu_blocks_the_waiting_side(void **st
 	assert_int_equal(sim_smp.irq_exits, 0);
 }
 
+/* The hand-off between the two (no general choice) happens only while nobody else wants the
+ * pCPU: a third, CPU-bound VM still gets its share during the ping-pong. */
+static void test_ffa_msg_ping_pong_leaves_a_third_vm_its_share(void **state)
+{
+	with_third = true;
+	two_vms();
+	sim_smp.program = program;
+	sim_smp.ticks_per_entry = SLICE / 8;
+	assert_int_equal(sim_smp_run(), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(answered, ROUNDS);
+	/* 2 * ROUNDS turns of the pair at SLICE / 8 each: the third VM had about a third of the
+	 * pCPU meanwhile (its turns are a slice: 8 entries). */
+	assert_true(third_during >= ROUNDS / 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_ffa_msg_ping_pong_on_one_pcpu_blocks_the_waiting_side,
+				      teardown_two),
+	    cmocka_unit_test_teardown(test_ffa_msg_ping_pong_leaves_a_third_vm_its_share,
 				      teardown_two),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,6 +155,12 @@ void sched_kick_vm_stopped(struct vm *vm);
 /* True once the current slice should end (the running vCPU is left at its next exit). */
 bool sched_should_yield(void);
 
+/* The running vCPU blocks in an FF-A call and `to` has its message (core/ffa_msg.c): if `to`
+ * is on this pCPU, it runs next without the general choice, unless something else wants the
+ * pCPU (then pick() chooses as usual). False, nothing done, if `to` is on another pCPU: the
+ * caller kicks it. */
+bool sched_handoff(struct vcpu *to);
+
 /* `vcpu`, running here, gives up the rest of its turn (FFA_YIELD): it stays runnable and
  * waits for its round-robin turn. */
 void sched_end_turn(struct vcpu *vcpu);

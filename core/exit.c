@@ -10,6 +10,7 @@
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
+#include <core/vsve.h>
 #include <core/vtimer.h>
 #include <hal/cpu.h>
 #include <hal/vcpu.h>
@@ -113,11 +114,12 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 		trap_insn_abort(vcpu, esr);
 		break;
 	default:
-		/* An FP/SIMD trap is the vCPU's first use of them since its load: the registers
-		 * are given to it lazily and the instruction runs again (docs/trap-path.md,
-		 * "FP/SIMD"). Tested here, not as a case: the compare chain the hypercall and
+		/* An FP/SIMD or SVE trap is the vCPU's first use of them since its load: the
+		 * registers are given to it lazily and the instruction runs again
+		 * (docs/trap-path.md, "FP/SIMD and SVE"; with SVE hidden its trap is UNDEFINED). Tested here, not as a case: the compare chain the hypercall and
 		 * MMIO exits go through stays as short as it was. */
-		if (ec == ESR_EC_FP_ASIMD && hal_vcpu_fpsimd_trap(&vcpu->ctx))
+		if ((ec == ESR_EC_FP_ASIMD && hal_vcpu_fpsimd_trap(&vcpu->ctx)) ||
+		    (ec == ESR_EC_SVE && vsve_vl() && hal_vcpu_sve_trap(&vcpu->ctx)))
 			vcpu->stats.fp_loads++;
 		else
 			exit_undefined(vcpu, ec, esr);

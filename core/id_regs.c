@@ -9,6 +9,7 @@
 #include <core/lib.h>
 #include <core/sysreg.h>
 #include <core/vpmu.h>
+#include <core/vsve.h>
 #include <hal/cpu.h>
 
 /* The 4-bit ID field at bit `lsb`. */
@@ -36,12 +37,16 @@ struct id_reg_rule {
 #define NO_FIXED	  0, 0
 
 static const struct id_reg_rule rules[] = {
-    /* ID_AA64PFR0_EL1: EL3, FP, AdvSIMD, DIT, CSV2, CSV3. Hidden: EL2, RAS (HCR_EL2.TERR),
-     * SVE (CPTR_EL2.TZ), SEL2, MPAM, AMU (CPTR_EL2.TAM), RME. */
-    {4, 0, F(12) | F(16) | F(20) | F(48) | F(56) | F(60), PFR0_FIXED, PFR0_FIXVAL},
+    /* ID_AA64PFR0_EL1: EL3, FP, AdvSIMD, SVE (switched per vCPU; hidden with hv.sve=off,
+     * below), DIT, CSV2, CSV3. Hidden: EL2, RAS (HCR_EL2.TERR), SEL2, MPAM, AMU
+     * (CPTR_EL2.TAM), RME. */
+    {4, 0, F(12) | F(16) | F(20) | F(32) | F(48) | F(56) | F(60), PFR0_FIXED, PFR0_FIXVAL},
     /* ID_AA64PFR1_EL1: BT, SSBS, CSV2_frac (the guest's own PSTATE and page tables). Hidden:
      * MTE, RAS_frac, MPAM_frac, SME, RNDR_trap, NMI (the vGIC has no NMIs), GCS, THE, ... */
     {4, 1, F(0) | F(4) | F(32), NO_FIXED},
+    /* ID_AA64ZFR0_EL1 (SVE's instructions; all 0 with SVE hidden): SVEver, AES, BitPerm,
+     * BF16, SHA3, SM4, I8MM, F32MM, F64MM. */
+    {4, 4, F(0) | F(4) | F(16) | F(20) | F(32) | F(40) | F(44) | F(52) | F(56), NO_FIXED},
     /* ID_AA64DFR0_EL1: BRPs, WRPs, CTX_CMPs (kept per vCPU), DoubleLock (0 = implemented:
      * OSDLR_EL1 is emulated); PMUVer is set below. Hidden: TraceVer, PMSS, SEBEP, PMSVer,
      * TraceFilt, TraceBuffer, MTPMU, BRBE, ExtTrcBuff, HPMN0. */
@@ -72,10 +77,20 @@ static const struct id_reg_rule rules[] = {
     {7, 2,
      F(0) | F(4) | F(8) | F(12) | F(16) | F(20) | F(28) | F(32) | F(36) | F(48) | F(52) | F(60),
      NO_FIXED},
-    /* Everything else reads 0: the AArch32 ID registers (no AArch32 anywhere), ZFR0 (SVE),
-     * SMFR0 (SME), FPFR0, DFR1, the IMPLEMENTATION DEFINED AFR0/AFR1, ISAR3, MMFR3 (TCR2,
+    /* Everything else reads 0: the AArch32 ID registers (no AArch32 anywhere), SMFR0 (SME), FPFR0, DFR1, the IMPLEMENTATION DEFINED AFR0/AFR1, ISAR3, MMFR3 (TCR2,
      * SCTLR2, S1PIE, S1POE, ... whose registers are not switched), MMFR4. */
 };
+
+/* With SVE hidden (hv.sve=off, or a CPU without it) its traps are UNDEFINED: ID_AA64PFR0_EL1.SVE
+ * [35:32] and all of ID_AA64ZFR0_EL1 read 0. */
+static uint64_t sve_view(unsigned crm, unsigned op2, uint64_t val)
+{
+	if (vsve_vl())
+		return val;
+	if (crm == 4 && op2 == 0)
+		return val & ~F(32);
+	return crm == 4 && op2 == 4 ? 0 : val;
+}
 
 uint64_t id_reg_guest_value(unsigned crm, unsigned op2)
 {
@@ -88,7 +103,7 @@ uint64_t id_reg_guest_value(unsigned crm, unsigned op2)
 		val = (hal_cpu_id_reg(crm, op2) & r->pass) | (r->fixval & r->fixed);
 		if (crm == 5 && op2 == 0)
 			val |= (uint64_t)vpmu_version() << DFR0_PMUVER_SHIFT;
-		return val;
+		return sve_view(crm, op2, val);
 	}
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <core/sched.h>
 #include <core/vm.h>
 #include <core/vmid.h>
+#include <core/vsve.h>
 #include <hal/cpu.h>
 #include <hal/mem.h>
 #include <hal/mmu.h>
@@ -327,6 +328,7 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out)
 	/* Aff0 numbers vCPUs, 16 per cluster as QEMU virt does (GICv3 targets 16 per Aff1). */
 	v->ctx.vmpidr = (v->id % 16) | (uint64_t)(v->id / 16) << 8;
 	v->ctx.cntvoff = vm->cntvoff;
+	v->ctx.sve = vsve_state(vcpu_index(v));
 	vcpu_reset(v, entry, arg);
 	v->state = VCPU_RUNNABLE;
 	vm->vcpu_count++;
@@ -372,6 +374,9 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	 * earlier life shows (its keys would let the new one forge its old pointers). The GIC's
 	 * CPU interface is reset by vgic_vcpu_reset(). */
 	memset(&v->ctx.fpsimd, 0, sizeof(v->ctx.fpsimd));
+	if (v->ctx.sve)
+		memset(v->ctx.sve, 0, sizeof(*v->ctx.sve));
+	v->ctx.sve_used = false; /* its first SVE use widens its FP/SIMD state again */
 	memset(v->ctx.pauth_keys, 0, sizeof(v->ctx.pauth_keys));
 	v->ctx.vserror_pending = 0;
 }

@@ -345,6 +345,24 @@ bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx)
 	return true;
 }
 
+unsigned hal_sve_init(unsigned max_vl)
+{
+	sim_hal.sve_vl = sim_hal.sve_cpu_vl < max_vl ? sim_hal.sve_cpu_vl : max_vl;
+	return sim_hal.sve_vl;
+}
+
+/* As the hardware: SVE traps until the vCPU is given it, and it is given with FP/SIMD once
+ * used. */
+bool hal_vcpu_sve_trap(struct hal_vcpu_ctx *ctx)
+{
+	COUNT(sim_hal.sve_traps);
+	if (!sim_hal.sve_vl || !ctx->sve || (ctx->fp_live && ctx->sve_used))
+		return false;
+	ctx->sve_used = true;
+	ctx->fp_live = true;
+	return true;
+}
+
 enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx)
 {
 	COUNT(sim_hal.vcpu_entries);

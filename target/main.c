@@ -19,6 +19,7 @@
 #include <core/vm.h>
 #include <core/vm_ctl.h>
 #include <core/vmconfig.h>
+#include <core/vsve.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/firmware.h>
@@ -338,6 +339,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	}
 	log_info("hv: all self-checks passed");
 	smccc_probe_firmware();
+	vsve_init(bootargs_have("hv.sve=off"));
 	run_vms();
 }
 

@@ -1,16 +1,17 @@
 #!/bin/sh
 # The EL2 image uses no FP/SIMD (or SVE) register outside the routines that switch a vCPU's
-# (hal/aarch64/fpsimd.S): between two vCPUs those registers hold a guest's values, handed over
-# lazily (docs/trap-path.md, "FP/SIMD"). -mgeneral-regs-only keeps the compiler off them, but
-# not the library helpers it calls (libgcc's __popcountdi2 uses CNT on V0). Run at every link
-# of build/hypervisor.elf: prints each offending instruction with its function; exits 1 if any.
+# (hal/aarch64/fpsimd.S, sve.S): between two vCPUs those registers hold a guest's values,
+# handed over lazily (docs/trap-path.md, "FP/SIMD and SVE"). -mgeneral-regs-only keeps the
+# compiler off them, but not the library helpers it calls (libgcc's __popcountdi2 uses CNT on
+# V0). Run at every link of build/hypervisor.elf: prints each offending instruction with its
+# function; exits 1 if any.
 set -u
 elf=$1
 objdump=${OBJDUMP:-aarch64-linux-gnu-objdump}
 
 "$objdump" -d --no-show-raw-insn "$elf" | awk -F'\t' '
 	/^[0-9a-f]+ <.*>:$/ { fn = $0; sub(/^[0-9a-f]+ </, "", fn); sub(/>:$/, "", fn); next }
-	fn ~ /^hal_fpsimd_(save|load)$/ { next }
+	fn ~ /^hal_(fpsimd_(save|load)|sve_(save|load|set_vl))$/ { next }
 	NF >= 2 {
 		insn = $2 " " $3
 		sub(/\/\/.*/, "", insn)

@@ -51,12 +51,11 @@
 	 HCR_TLOR | HCR_TERR)
 
 /* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
- * -mgeneral-regs-only), handed over lazily on first use (TFP, hal/aarch64/vcpu_fp.c); SVE (TZ)
- * and SME (TSM) trap, so guests see them as UNDEFINED until their state is switched per
- * vCPU; so do the trace registers (TTA) and, where the CPU has them, the activity monitors
- * (TAM: their counts would show other VMs' work). Bits 13, 9 and 7:0 are RES1. */
+ * -mgeneral-regs-only), handed over lazily on first use (TFP), and so is SVE (TZ), both in
+ * hal/aarch64/vcpu_fp.c. SME (TSM) traps, so guests see it as UNDEFINED; so do the trace
+ * registers (TTA) and, where the CPU has them, the activity monitors (TAM: their counts would
+ * show other VMs' work). Bits 13, 9 and 7:0 are RES1. */
 #define CPTR_EL2_RES1 0x22ffULL
-#define CPTR_EL2_TZ   (1ULL << 8)
 #define CPTR_EL2_TSM  (1ULL << 12)
 #define CPTR_EL2_TTA  (1ULL << 20)
 #define CPTR_EL2_TAM  (1ULL << 30)
@@ -192,7 +191,7 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 	write_sysreg(vmpidr_el2, ctx->vmpidr | (1ULL << 31)); /* bit 31 is RES1 */
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	el2_features();
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM | CPTR_EL2_TTA |
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TSM | CPTR_EL2_TTA |
 				   (el2_has.amu ? CPTR_EL2_TAM : 0) | vcpu_fp_load(ctx));
 	write_sysreg(mdcr_el2, mdcr_guest());
 	el2_optional_controls();

@@ -45,6 +45,7 @@ GUEST_CHECKS = {
     "wake": 7,
     "cpu_on": 10,
     "fp_switch": 7,
+    "sve_switch": 13,
     "cpu_off_race": 5,
     "mmu": 6,
     "gicd": 45,
@@ -281,7 +282,9 @@ GUEST_CASES = [
     # EL2, or (the Cortex-A57 ones of -cpu max) just work and are reported as skipped.
     checking_guest("sysreg"),
     checking_guest("debug"),
-    checking_guest("extensions"),
+    # With hv.sve=off SVE is hidden and UNDEFINED, as on a CPU without it.
+    dict(checking_guest("extensions", [r"sve: hidden from guests \(hv.sve=off\)"]),
+         bootargs=["hv.sve=off"]),
     checking_guest("abort"),
     # The guest's own stage 1: an LDP from RAM into a device, a walk outside RAM (issue #11
     # items 10 and 11).
@@ -310,6 +313,10 @@ GUEST_CASES = [
     # Two vCPUs on one pCPU taking turns with FP/SIMD: lazy switching keeps each one's
     # registers, and a vCPU never sees the other's (docs/trap-path.md, "FP/SIMD").
     dict(checking_guest("fp_switch"), bootargs=["hv.vcpus=2"]),
+    # SVE for guests: the hypervisor's vector length, and Z/P/FFR switched lazily between two
+    # vCPUs on one pCPU that both use SVE (docs/guest-abi.md, "SVE").
+    dict(checking_guest("sve_switch", [r"sve: guests get SVE, vector length up to 512 bits"]),
+         bootargs=["hv.vcpus=2"]),
     # CPU_ON racing the target's CPU_OFF: only answers PSCI allows, no reset of a loaded
     # vCPU (issue #13 item 3; docs/scheduling.md, "Several pCPUs").
     dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
@@ -321,6 +328,7 @@ GUEST_CASES = [
     on_pcpus(smp_pingpong_guest(), 2),
     on_pcpus(dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]), 2),
     on_pcpus(dict(checking_guest("fp_switch"), bootargs=["hv.vcpus=2"]), 2),
+    on_pcpus(dict(checking_guest("sve_switch"), bootargs=["hv.vcpus=2"]), 2),
     on_pcpus(dict(checking_guest("cpu_off_race", [r"cpu_off_race: CPU_ON answered ALREADY_ON"]),
                   bootargs=["hv.vcpus=2"]), 2),
     ffa_guest(),

@@ -18,6 +18,7 @@
 #include <core/mmio.h>
 #include <core/smccc.h>
 #include <core/trap.h>
+#include <core/vsve.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 
@@ -194,6 +195,45 @@ static void test_exit_fp_simd_trap_gives_the_registers_once_per_load(void **stat
 	assert_int_equal(v->ctx.pc, ENTRY);
 	assert_int_equal(v->stats.fp_loads, 2);
 	assert_int_equal(sim_hal.fpsimd_traps, 3);
+}
+
+/* SVE given to guests (core/vsve.c): the first SVE use of a load traps (EC 0x19, also for
+ * ZCR_EL1) and is given the state, the instruction runs again; a second such trap in the same
+ * load is UNDEFINED. With SVE hidden the trap is UNDEFINED from the start. */
+static void test_exit_sve_trap_gives_the_state_only_while_sve_is_given(void **state)
+{
+	v->ctx.pstate = PSTATE_M_EL1H;
+	sim_hal.sve_cpu_vl = 64;
+	vsve_init(false);
+	exit_with(sim_esr(ESR_EC_SVE, 0), 0);
+	assert_int_equal(v->ctx.pc, ENTRY);
+	assert_true(v->ctx.sve_used && v->ctx.fp_live);
+	assert_int_equal(v->stats.fp_loads, 1);
+	/* Given SVE, it has FP/SIMD too: a trap of either now cannot be the lazy switch's. */
+	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0x1e00000), 0);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	v->ctx.pc = ENTRY;
+	v->ctx.pstate = PSTATE_M_EL1H;
+	exit_with(sim_esr(ESR_EC_SVE, 0), 0);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_int_equal(v->stats.undef_injected, 2);
+
+	/* Put and loaded again: its SVE state comes back on its first FP/SIMD use. */
+	hal_vcpu_put(&v->ctx);
+	hal_vcpu_load(&v->ctx);
+	v->ctx.pc = ENTRY;
+	exit_with(sim_esr(ESR_EC_FP_ASIMD, 0x1e00000), 0);
+	assert_int_equal(v->ctx.pc, ENTRY);
+	assert_int_equal(v->stats.fp_loads, 2);
+
+	vsve_init(true);
+	hal_vcpu_put(&v->ctx);
+	hal_vcpu_load(&v->ctx);
+	v->ctx.sve_used = false;
+	exit_with(sim_esr(ESR_EC_SVE, 0), 0);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_int_equal(v->stats.undef_injected, 3);
+	assert_false(v->ctx.sve_used);
 }
 
 /* Every other class (PAC, SVE, illegal state, alignment, BRK, EL2's own classes,
@@ -640,6 +680,7 @@ int main(void)
 	    T(test_exit_data_abort_goes_to_mmio_emulation),
 	    T(test_exit_instruction_abort_is_injected),
 	    T(test_exit_fp_simd_trap_gives_the_registers_once_per_load),
+	    T(test_exit_sve_trap_gives_the_state_only_while_sve_is_given),
 	    T(test_exit_every_unhandled_ec_injects_undef),
 	    T(test_exit_unhandled_ec_logs_one_line_naming_it),
 	    T(test_exit_interrupts_change_nothing_but_the_count),

@@ -20,6 +20,7 @@
 #include <core/sysreg.h>
 #include <core/trap.h>
 #include <core/vm.h>
+#include <core/vsve.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
 
@@ -199,7 +200,8 @@ static void test_id_regs_aarch32_el0_is_hidden(void **state)
 	}
 }
 
-/* Every register of the TID3 space not in the table (AArch32 ID registers, ZFR0, SMFR0,
+/* Every register of the TID3 space not in the table (AArch32 ID registers, ZFR0 with SVE
+ * hidden, SMFR0,
  * FPFR0, DFR1, AFR0/1, ISAR3, MMFR3/4, reserved encodings) reads 0. */
 static void test_id_regs_every_other_id_register_reads_0(void **state)
 {
@@ -217,6 +219,34 @@ static void test_id_regs_every_other_id_register_reads_0(void **state)
 	}
 	assert_int_equal(checked, 7 * 8 - ARRAY_SIZE(shown));
 	assert_int_equal(v->stats.undef_injected, 0);
+}
+
+/* SVE shows only while the hypervisor gives it (core/vsve.c): ID_AA64PFR0_EL1.SVE and
+ * ID_AA64ZFR0_EL1's fields, all 0 again with hv.sve=off. */
+static void test_id_regs_sve_shows_only_while_given(void **state)
+{
+	const uint64_t zfr0 = F(0) | F(4) | F(16) | F(20) | F(32) | F(40) | F(44) | F(52) | F(56);
+
+	cpu_id_regs(all_ones);
+	assert_int_equal(vsve_vl(), 0);
+	assert_int_equal(mrs(4, 0, 1), shown_at(4, 0)->value);
+	assert_int_equal(mrs(4, 4, 1), 0);
+
+	sim_hal.sve_cpu_vl = 256; /* a 2048-bit CPU: guests get the cap */
+	vsve_init(false);
+	assert_int_equal(vsve_vl(), VSVE_MAX_VL);
+	assert_int_equal(mrs(4, 0, 1), shown_at(4, 0)->value | F(32));
+	assert_int_equal(mrs(4, 4, 2), zfr0);
+
+	vsve_init(true);
+	assert_int_equal(vsve_vl(), 0);
+	assert_int_equal(mrs(4, 0, 1), shown_at(4, 0)->value);
+	assert_int_equal(mrs(4, 4, 1), 0);
+
+	sim_hal.sve_cpu_vl = 0; /* a CPU without SVE: nothing to give */
+	vsve_init(false);
+	assert_int_equal(vsve_vl(), 0);
+	assert_int_equal(mrs(4, 4, 1), 0);
 }
 
 static void test_id_regs_read_into_xzr_changes_no_register(void **state)
@@ -264,6 +294,7 @@ int main(void)
 	    T(test_id_regs_hide_amu_ras_wfxt_nmi_mops_s1pie_s1poe_lor_el2),
 	    T(test_id_regs_aarch32_el0_is_hidden),
 	    T(test_id_regs_every_other_id_register_reads_0),
+	    T(test_id_regs_sve_shows_only_while_given),
 	    T(test_id_regs_read_into_xzr_changes_no_register),
 	    T(test_id_regs_writes_are_undefined),
 	};

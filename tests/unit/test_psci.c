@@ -356,6 +356,10 @@ static void test_psci_cpu_on_resets_the_cpu_interface_fp_simd_and_pauth_keys(voi
 	v->vgic.interesting[0] |= 1u << 3;
 	v->ctx.fpsimd.v[7] = 0x5ec2e7;
 	v->ctx.fpsimd.fpcr = 0x3000000;
+	v->ctx.fpsimd.held_by = 1;
+	v->ctx.sve_used = true;
+	v->ctx.sve->z[100] = 0x5e;
+	v->ctx.sve->zcr_el1 = 3;
 	v->ctx.pauth_keys[4] = 0xfeedface;
 
 	assert_int_equal(call(PSCI_CPU_ON_64, 1, SECONDARY, 0), 0);
@@ -369,6 +373,11 @@ static void test_psci_cpu_on_resets_the_cpu_interface_fp_simd_and_pauth_keys(voi
 	assert_int_equal(v->vgic.interesting[0] & (1u << 3), 0);
 	assert_int_equal(v->ctx.fpsimd.v[7], 0);
 	assert_int_equal(v->ctx.fpsimd.fpcr, 0);
+	/* No pCPU holds its values any more, and its first SVE use starts SVE afresh. */
+	assert_int_equal(v->ctx.fpsimd.held_by, 0);
+	assert_false(v->ctx.sve_used);
+	assert_int_equal(v->ctx.sve->z[100], 0);
+	assert_int_equal(v->ctx.sve->zcr_el1, 0);
 	assert_int_equal(v->ctx.pauth_keys[4], 0);
 	assert_cold_boot(1, SECONDARY, 0);
 }

@@ -88,6 +88,9 @@ struct sim_hal {
 	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
 	unsigned vcpu_local_flushes; /* hal_vcpu_flush_local_tlb() calls */
 	unsigned fpsimd_traps;	     /* hal_vcpu_fpsimd_trap() calls */
+	unsigned sve_traps;	     /* hal_vcpu_sve_trap() calls */
+	unsigned sve_cpu_vl;	     /* the CPU's longest SVE vector length (bytes), 0: no SVE */
+	unsigned sve_vl;	     /* what hal_sve_init() chose */
 	enum hal_exit_kind (*vcpu_enter_hook)(struct hal_vcpu_ctx *ctx);
 	/* Called by hal_vcpu_put() while `ctx` is still loaded: a test plays another pCPU
 	 * in the window between a vCPU's last exit and its put. */

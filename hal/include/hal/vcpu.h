@@ -63,6 +63,17 @@ struct hal_fpsimd {
 	uint64_t held_by;
 } __attribute__((aligned(16)));
 
+/* SVE state of a vCPU that has used SVE (hal_vcpu_sve_trap()): from then on its FP/SIMD state
+ * lives here (V0-V31 are the low 128 bits of Z0-Z31), switched lazily as FP/SIMD is. Sized for
+ * the largest vector length the hypervisor gives guests, HAL_SVE_MAX_VL bytes (512 bits); the
+ * layout is fixed by hal/aarch64/sve.S. */
+#define HAL_SVE_MAX_VL 64
+struct hal_sve {
+	uint64_t fpsr, fpcr, zcr_el1, pad;
+	uint8_t z[32 * HAL_SVE_MAX_VL];	    /* Z0-Z31, one vector length apart */
+	uint8_t p[17 * HAL_SVE_MAX_VL / 8]; /* P0-P15, then FFR, one VL/8 apart */
+} __attribute__((aligned(16)));
+
 /* The layout of the first fields is shared with the world-switch assembly (target/). */
 struct hal_vcpu_ctx {
 	uint64_t x[31];
@@ -84,6 +95,12 @@ struct hal_vcpu_ctx {
 	uint64_t vserror_pending, vsesr;
 	bool trap_wfe; /* WFE traps to EL2 (HCR_EL2.TWE), read at hal_vcpu_load() */
 	bool fp_live;  /* loaded, and given its FP/SIMD registers: put saves them */
+	/* It has used SVE since its reset: its FP/SIMD state is `*sve` (with `fpsimd.held_by`),
+	 * and whenever it is given its registers SVE is enabled too. A reset clears it. */
+	bool sve_used;
+	/* Set by core before the vCPU first runs: where its SVE state is kept (NULL: it never
+	 * gets SVE). Out of line, so the fields after the context stay where they were. */
+	struct hal_sve *sve;
 };
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };
@@ -104,6 +121,15 @@ enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx);
  * it its registers; it runs that instruction again at the next entry. False if it had them
  * already (a trap that cannot be the lazy switch's). */
 bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx);
+
+/* SVE for guests. hal_sve_init(), once at boot: the vector length (bytes) every guest gets at
+ * most, the largest the CPU implements up to `max_vl` (at most HAL_SVE_MAX_VL); 0 if the CPU
+ * has no SVE. hal_vcpu_sve_trap(): the loaded vCPU's SVE instruction or ZCR_EL1 access trapped
+ * (ESR_EL2.EC 0x19): give it its SVE state (the first time, made from its FP/SIMD registers,
+ * the rest zero); it runs the instruction again. False if it had it already, or SVE is not
+ * initialised. */
+unsigned hal_sve_init(unsigned max_vl);
+bool hal_vcpu_sve_trap(struct hal_vcpu_ctx *ctx);
 
 uint64_t hal_vcpu_el1_read(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg);
 void hal_vcpu_el1_write(struct hal_vcpu_ctx *ctx, enum hal_el1_reg reg, uint64_t val);

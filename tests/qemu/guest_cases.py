@@ -326,6 +326,9 @@ GUEST_CASES = [
     # its sibling runs before its own next instruction, which only one shared pCPU implies.)
     on_pcpus(smp_pingpong_guest(), 4),
     on_pcpus(smp_pingpong_guest(), 2),
+    # Each vCPU's physical timer on a pCPU of its own. (Not pmu: QEMU's instruction count
+    # under -icount is the whole machine's, so INST_RETIRED there counts the other pCPU too.)
+    on_pcpus(dict(checking_guest("ptimer"), bootargs=["hv.vcpus=2"]), 2),
     on_pcpus(dict(checking_guest("cpu_on"), bootargs=["hv.vcpus=2"]), 2),
     on_pcpus(dict(checking_guest("fp_switch"), bootargs=["hv.vcpus=2"]), 2),
     on_pcpus(dict(checking_guest("sve_switch"), bootargs=["hv.vcpus=2"]), 2),

@@ -167,3 +167,16 @@ _pmu["expect"].insert(1, r"hw perfevents: enabled with armv8_pmuv3 PMU driver, 7
                          r"counters available")
 _add(_pmu, [r"GICv3\s+23 Level\s+arm-pmu$", r"^perfcount: cycles=[1-9]\d*$", _PERF,
             r"^perfcount: cycles=[1-9]\d*$", _PERF, r"vm0: PSCI SYSTEM_OFF"])
+
+# SVE (issue #16 item 4): Linux lists `sve` for both vCPUs, and svetest
+# (guests/linux/progs/svetest.c) runs on both vCPUs of one pCPU at once, each with its own values
+# in Z0-Z31 over the whole vector length, checked after each of 500 rounds: the hypervisor
+# switches the vCPUs many times meanwhile, and neither sees the other's values.
+_SVE = r"^svetest: pid=\d+ vl=(1[6-9]|[2-9]\d|\d{3}) rounds=500 cntvct=\d+\.\.\d+ ok$"
+_add(linux_case("linux-sve", 2, [
+    (SHELL, "grep -c -w sve /proc/cpuinfo\n"),
+    (r"^2$", "taskset -c 0 svetest & taskset -c 1 svetest; wait\n"),
+    (_SVE, ""),
+    (_SVE, "poweroff\n"),
+]), [r"^2$", _SVE, _SVE, r"vm0: PSCI SYSTEM_OFF"])
+LINUX_CASES[-1]["forbid"] = NO_ERRORS + [r"svetest: .* corrupted"]

@@ -641,7 +641,7 @@ static struct vcpu *take_handoff(struct sched_queue *q)
  * guests' console output), so that it goes on while the guests wait for it. False if none. */
 static bool idle_work(const struct sched_queue *q)
 {
-	bool any = !console_empty();
+	bool any = console_has_buffered(); /* unlocked: this runs at every idle pass */
 
 	console_drain(CONSOLE_EXIT_BYTES);
 	for (unsigned i = 0; i < q->count; i++) {

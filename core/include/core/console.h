@@ -50,13 +50,20 @@ extern _Atomic uint64_t console_appended, console_taken; /* published ring posit
 /* Bit n: VM slot n has output waiting in its line buffer (core/console_vm.c). */
 extern _Atomic uint32_t console_vm_pending;
 void console_vm_flush_due(void);
+/* Whether the ring holds bytes not yet written out, from the published positions, without
+ * the lock (console_empty() takes it). A stale answer is one another pCPU is appending right
+ * now: that pCPU drains it at its own next call of console_drain(). */
+static inline bool console_has_buffered(void)
+{
+	return atomic_load_explicit(&console_appended, memory_order_relaxed) !=
+	       atomic_load_explicit(&console_taken, memory_order_relaxed);
+}
 static inline void console_drain(size_t budget)
 {
 	if (atomic_load_explicit(&console_vm_pending, memory_order_relaxed))
 		console_vm_flush_due();
 	/* A stale value only delays the drain to the next call. */
-	if (atomic_load_explicit(&console_appended, memory_order_relaxed) !=
-	    atomic_load_explicit(&console_taken, memory_order_relaxed))
+	if (console_has_buffered())
 		console_drain_buffered(budget);
 }
 

@@ -106,7 +106,10 @@ MULTIVM_CASES = [
             (tag("linux-a", SHELL), WHOAMI),
             (tag("linux-a", r"me=guest cpus=2 "), CTRL_RBRACKET * 4),
             (focus("hypervisor console"), "list\n"),
-            (r"^hv: heartbeat\s+running\s+1\s", "stop heartbeat\n"),
+            # Each VM stops only once it is up: the Linux VMs at their shells, whenever
+            # they come.
+            ((r"^hv: heartbeat\s+running\s+1\s", tag("linux-b", SHELL), tag("linux-c", SHELL)),
+             "stop heartbeat\n"),
             (r"^heartbeat: stopped with status 0", "stop linux-b\n"),
             (r"^linux-b: stopped with status 0", "stop linux-c\n"),
             (r"^linux-c: stopped with status 0", CTRL_RBRACKET),

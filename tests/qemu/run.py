@@ -5,8 +5,10 @@ for the case's expected lines (in order), enforces a timeout, always stops QEMU,
 pass/fail per case. On a failure it names the step that failed and shows the last console
 lines. A case may type on the console: its optional "input" is a list of (regex, text) pairs
 used in order; once a complete console line matches the next pair's regex, its text is
-written to QEMU's stdin, which -nographic connects to the serial console. An optional
-"prepare" callable makes the files a case needs (disk images) and returns an error or None.
+written to QEMU's stdin, which -nographic connects to the serial console; a tuple of regexes
+instead waits until each has matched some line since the start, in any order (for lines of
+several VMs, whose order is not fixed). An optional "prepare" callable makes the files a
+case needs (disk images) and returns an error or None.
 A case with "config" (a configs/*.dts path, "config_defines" for its cpp knobs) runs the
 machine tools/hvconfig.py makes of it instead of one built from "smp", "mem" and "guest".
 An optional "raw_expect" / "raw_forbid" lists byte strings that must / must not occur in the
@@ -116,7 +118,7 @@ def run_case_in(case, args, workdir):
     cmd += case.get("qemu_args", [])
     expect = [re.compile(e) for e in case["expect"]]
     forbid = [re.compile(f) for f in case.get("forbid", [])]
-    inputs = [(re.compile(pattern), text) for pattern, text in case.get("input", [])]
+    inputs = [(InputTrigger(pattern), text) for pattern, text in case.get("input", [])]
     deadline = time.monotonic() + case.get("timeout", 30)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if inputs else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -136,7 +138,9 @@ def run_case_in(case, args, workdir):
                     break
                 if step < len(expect) and expect[step].search(line):
                     step += 1
-                if typed < len(inputs) and inputs[typed][0].search(line):
+                for trigger, _ in inputs[typed:]:
+                    trigger.see(line)
+                if typed < len(inputs) and inputs[typed][0].fires(line):
                     type_text(proc, inputs[typed][1])
                     typed += 1
             seen = len(con.lines)
@@ -166,6 +170,26 @@ def run_case_in(case, args, workdir):
     if error is None:
         error = raw_check(case, bytes(con.raw))
     return error, con.tail()
+
+
+class InputTrigger:
+    """When an input's text is typed. A regex waits for a line, after the previous input,
+    that matches; a tuple of regexes for each to have matched some line since the start."""
+
+    def __init__(self, pattern):
+        self.since_start = isinstance(pattern, tuple)
+        self.waiting = [re.compile(p) for p in (pattern if self.since_start else (pattern,))]
+
+    def see(self, line):
+        """Every console line, in order, before the input is typed."""
+        if self.since_start:
+            self.waiting = [r for r in self.waiting if not r.search(line)]
+
+    def fires(self, line):
+        """Whether the text is typed now: `line` is the newest, the previous input typed."""
+        if self.since_start:
+            return not self.waiting
+        return self.waiting[0].search(line) is not None
 
 
 def raw_check(case, raw):

@@ -85,6 +85,8 @@ static const uint32_t implemented[] = {
     FFA_MEM_RETRIEVE_REQ_64,
     FFA_MEM_RELINQUISH,
     FFA_MEM_RECLAIM,
+    FFA_MEM_FRAG_RX,
+    FFA_MEM_FRAG_TX,
 };
 
 /* DEN0077 13.3: w1 names a function (bit 31 set) or a feature (interrupt ids: none here). */
@@ -198,10 +200,12 @@ bool ffa_handle(struct vcpu *vcpu, uint64_t x[FFA_REGS])
 	case FFA_MEM_RETRIEVE_REQ_64:
 	case FFA_MEM_RELINQUISH:
 	case FFA_MEM_RECLAIM:
+	case FFA_MEM_FRAG_RX:
+	case FFA_MEM_FRAG_TX:
 		ffa_mem_call(vm, x, fid);
 		break;
 	default:
-		/* Indirect messages, fragments, notifications: not yet (docs/ffa.md). */
+		/* Indirect messages, notifications: not yet (docs/ffa.md). */
 		ffa_error(x, FFA_RET_NOT_SUPPORTED);
 		break;
 	}

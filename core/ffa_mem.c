@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* FF-A memory sharing calls (DEN0077 v1.1 chapter 10, docs/ffa.md "Memory sharing"):
- * FFA_MEM_SHARE/LEND/DONATE, FFA_MEM_RETRIEVE_REQ, FFA_MEM_RELINQUISH, FFA_MEM_RECLAIM. Each
+ * FFA_MEM_SHARE/LEND/DONATE (with FFA_MEM_FRAG_TX for a descriptor in fragments),
+ * FFA_MEM_RETRIEVE_REQ, FFA_MEM_RELINQUISH, FFA_MEM_RECLAIM. Each
  * call reads its descriptor from the caller's TX buffer into one hypervisor buffer, has it
  * parsed (core/ffa_mem_desc.c), checks what only a VM can say (the pages are the caller's own
  * RAM, not its RX/TX pair; the borrowers are partitions it sees), moves the state machine
@@ -31,11 +32,21 @@ static struct ffa_mem_table table;
  * transaction names is here, stopped or not, until it leaves. */
 static struct vm *endpoint[VMCONFIG_MAX_VMS + 1];
 static uint8_t desc[FFA_MEM_DESC_MAX]; /* under mem_lock */
+/* A send whose descriptor comes in fragments (FFA_MEM_FRAG_TX), one per VM at a time: its
+ * handle is reserved with the first fragment, the descriptor put together here. */
+struct frag {
+	struct ffa_mem_tx *tx; /* reserved; NULL: none in progress */
+	enum ffa_mem_op op;
+	uint32_t total, got;
+	uint8_t buf[FFA_MEM_DESC_MAX];
+};
+static struct frag frags[VMCONFIG_MAX_VMS + 1]; /* under mem_lock */
 
 void ffa_mem_init(void)
 {
 	ffa_mem_state_init(&table);
 	memset(endpoint, 0, sizeof(endpoint));
+	memset(frags, 0, sizeof(frags));
 }
 
 void ffa_mem_vm_start(struct vm *vm)
@@ -53,31 +64,48 @@ static struct vm *endpoint_vm(uint16_t id)
 }
 
 /* w1 the total length, w2 this fragment's, w3/x3 and w4 a buffer other than the TX (address
- * and page count; 0: the TX). The descriptor into desc[], its length in *len. */
-static int read_tx(struct vm *vm, const uint64_t x[FFA_REGS], bool smc64, size_t *len)
+ * and page count; 0: the TX, the only one supported: FFA_FEATURES says so). */
+static int read_args(const uint64_t x[FFA_REGS], bool smc64, uint32_t *total, uint32_t *frag)
 {
-	uint32_t total = (uint32_t)x[1], frag = (uint32_t)x[2];
 	uint64_t addr = smc64 ? x[3] : (uint32_t)x[3];
+
+	*total = (uint32_t)x[1];
+	*frag = (uint32_t)x[2];
+	if (addr || (uint32_t)x[4] || *frag == 0 || *frag > *total)
+		return FFA_RET_INVALID_PARAMETERS;
+	return 0;
+}
+
+/* The first `len` bytes of the caller's TX into `dst`, part of a descriptor of `total`. */
+static int copy_tx(struct vm *vm, uint8_t *dst, size_t len, size_t total)
+{
 	int status = 0;
 
-	/* Buffers allocated for one call (FFA_FEATURES says not supported) and fragments
-	 * (FFA_MEM_FRAG_TX, not yet) are refused. */
-	if (addr || (uint32_t)x[4] || frag == 0 || frag > total)
-		return FFA_RET_INVALID_PARAMETERS;
-	if (frag != total)
-		return FFA_RET_NOT_SUPPORTED;
 	spin_lock(&vm->ffa.lock);
 	if (!vm->ffa.pages)
 		status = FFA_RET_DENIED; /* no TX buffer */
-	else if (total > (uint64_t)vm->ffa.pages * FFA_RXTX_PAGE_SIZE)
+	else if (len > (uint64_t)vm->ffa.pages * FFA_RXTX_PAGE_SIZE)
 		status = FFA_RET_INVALID_PARAMETERS;
 	else if (total > FFA_MEM_DESC_MAX)
 		status = FFA_RET_NO_MEMORY;
-	else if (gmem_read(vm, vm->ffa.tx, desc, total))
+	else if (gmem_read(vm, vm->ffa.tx, dst, len))
 		status = FFA_RET_ABORTED; /* the TX is lent away: it cannot be read */
 	spin_unlock(&vm->ffa.lock);
-	*len = total;
 	return status;
+}
+
+/* w1 the total length, w2 this fragment's: the whole descriptor into desc[]. */
+static int read_tx(struct vm *vm, const uint64_t x[FFA_REGS], bool smc64, size_t *len)
+{
+	uint32_t total, frag;
+	int ret = read_args(x, smc64, &total, &frag);
+
+	if (ret)
+		return ret;
+	if (frag != total)
+		return FFA_RET_NOT_SUPPORTED; /* a retrieve request in fragments */
+	*len = total;
+	return copy_tx(vm, desc, total, total);
 }
 
 /* A range naming the caller's RX/TX pair: the hypervisor writes the RX and reads the TX, which
@@ -98,32 +126,95 @@ static bool names_mailbox(struct vm *vm, const struct ffa_mem_desc *d)
 	return hit;
 }
 
-static int send(struct vm *vm, uint64_t x[FFA_REGS], enum ffa_mem_op op, bool smc64,
-		uint64_t *handle)
+/* The whole descriptor in buf[0, len): parsed, checked, the transaction made (in the slot
+ * `reserved` if not NULL) and the lender's stage 2 changed. On failure nothing is left, the
+ * reserved slot freed. */
+static int finish_send(struct vm *vm, enum ffa_mem_op op, const uint8_t *buf, size_t len,
+		       struct ffa_mem_tx *reserved, uint64_t *handle)
 {
+	struct ffa_mem_tx *tx = reserved;
 	struct ffa_mem_desc d;
-	struct ffa_mem_tx *tx;
-	size_t len;
-	int ret = read_tx(vm, x, smc64, &len);
+	int ret = ffa_mem_desc_parse(buf, len, ffa_version_of(vm), op, &d);
 
-	if (ret || (ret = ffa_mem_desc_parse(desc, len, ffa_version_of(vm), op, &d)))
-		return ret;
-	for (unsigned i = 0; i < d.borrowers; i++)
+	for (unsigned i = 0; !ret && i < d.borrowers; i++)
 		if (!ffa_part_visible(vm->ffa.id, d.access[i].id))
-			return FFA_RET_INVALID_PARAMETERS;
+			ret = FFA_RET_INVALID_PARAMETERS;
 	/* Only the caller's own RAM, never a device, the hypervisor's or another VM's memory
 	 * (its IPAs cannot name any other), nor what it borrowed. */
-	if (names_mailbox(vm, &d) || ffa_mem_s2_prepare(vm, d.range, d.ranges))
-		return FFA_RET_DENIED;
-	ret = ffa_mem_state_send(&table, vm->ffa.id, op, &d, &tx);
-	if (ret)
+	if (!ret && (names_mailbox(vm, &d) || ffa_mem_s2_prepare(vm, d.range, d.ranges)))
+		ret = FFA_RET_DENIED;
+	if (!ret)
+		ret = reserved ? ffa_mem_state_send_reserved(&table, vm->ffa.id, op, &d, reserved)
+			       : ffa_mem_state_send(&table, vm->ffa.id, op, &d, &tx);
+	if (!ret && op != FFA_MEM_OP_SHARE && ffa_mem_s2_unmap_own(vm, d.range, d.ranges))
+		ret = FFA_RET_NO_MEMORY;
+	if (ret) {
+		if (tx)
+			ffa_mem_state_free(&table, tx);
 		return ret;
-	if (op != FFA_MEM_OP_SHARE && ffa_mem_s2_unmap_own(vm, d.range, d.ranges)) {
-		ffa_mem_state_free(&table, tx);
-		return FFA_RET_NO_MEMORY;
 	}
 	*handle = tx->handle;
 	return 0;
+}
+
+/* FFA_MEM_SHARE/LEND/DONATE: 0 and the handle, with *more set if the descriptor is to come in
+ * fragments (answered FFA_MEM_FRAG_RX, *offset the bytes taken). */
+static int send(struct vm *vm, uint64_t x[FFA_REGS], enum ffa_mem_op op, bool smc64,
+		uint64_t *handle, uint32_t *offset)
+{
+	struct frag *f = &frags[vm->ffa.id];
+	uint32_t total, frag;
+	int ret = read_args(x, smc64, &total, &frag);
+
+	if (ret)
+		return ret;
+	if (f->tx)
+		return FFA_RET_BUSY; /* its fragmented send is not complete */
+	if (frag == total) {
+		ret = copy_tx(vm, desc, total, total);
+		return ret ? ret : finish_send(vm, op, desc, total, NULL, handle);
+	}
+	ret = copy_tx(vm, f->buf, frag, total);
+	if (ret || (ret = ffa_mem_state_reserve(&table, vm->ffa.id, &f->tx)))
+		return ret;
+	f->op = op;
+	f->total = total;
+	f->got = frag;
+	*handle = f->tx->handle;
+	*offset = frag;
+	return 0;
+}
+
+/* FFA_MEM_FRAG_TX: w1/w2 the handle, w3 this fragment's length, w4 [31:16] the sender (0 or
+ * the caller), [15:0] MBZ. Any mistake drops the whole transaction. */
+static int frag_tx(struct vm *vm, const uint64_t x[FFA_REGS], uint64_t *handle, uint32_t *offset)
+{
+	struct frag *f = &frags[vm->ffa.id];
+	uint64_t h = (uint32_t)x[1] | (uint64_t)(uint32_t)x[2] << 32;
+	uint32_t len = (uint32_t)x[3], w4 = (uint32_t)x[4];
+	int ret;
+
+	if (!f->tx || f->tx->handle != h)
+		return FFA_RET_INVALID_PARAMETERS;
+	if ((w4 & 0xffffU) || ((w4 >> 16) && (w4 >> 16) != vm->ffa.id) || len == 0 ||
+	    len > f->total - f->got)
+		ret = FFA_RET_INVALID_PARAMETERS;
+	else
+		ret = copy_tx(vm, f->buf + f->got, len, f->total);
+	if (!ret) {
+		f->got += len;
+		*handle = h;
+		*offset = f->got;
+		if (f->got < f->total)
+			return 0;
+		*offset = 0;
+		ret = finish_send(vm, f->op, f->buf, f->total, f->tx, handle);
+		f->tx = NULL;
+		return ret;
+	}
+	ffa_mem_state_free(&table, f->tx);
+	f->tx = NULL;
+	return ret;
 }
 
 static uint8_t resp_buf[FFA_MEM_TRANS_SIZE_1_1 + FFA_MEM_ACCESS_SIZE + FFA_MEM_COMPOSITE_SIZE +
@@ -216,6 +307,7 @@ void ffa_mem_call(struct vm *vm, uint64_t x[FFA_REGS], uint32_t fid)
 {
 	bool smc64 = fid & SMCCC_SMC64;
 	uint64_t handle = 0;
+	uint32_t offset = 0;
 	size_t len = 0;
 	int ret;
 
@@ -223,15 +315,23 @@ void ffa_mem_call(struct vm *vm, uint64_t x[FFA_REGS], uint32_t fid)
 	switch (fid) {
 	case FFA_MEM_SHARE_32:
 	case FFA_MEM_SHARE_64:
-		ret = send(vm, x, FFA_MEM_OP_SHARE, smc64, &handle);
+		ret = send(vm, x, FFA_MEM_OP_SHARE, smc64, &handle, &offset);
 		break;
 	case FFA_MEM_LEND_32:
 	case FFA_MEM_LEND_64:
-		ret = send(vm, x, FFA_MEM_OP_LEND, smc64, &handle);
+		ret = send(vm, x, FFA_MEM_OP_LEND, smc64, &handle, &offset);
 		break;
 	case FFA_MEM_DONATE_32:
 	case FFA_MEM_DONATE_64:
-		ret = send(vm, x, FFA_MEM_OP_DONATE, smc64, &handle);
+		ret = send(vm, x, FFA_MEM_OP_DONATE, smc64, &handle, &offset);
+		break;
+	case FFA_MEM_FRAG_TX:
+		ret = frag_tx(vm, x, &handle, &offset);
+		break;
+	case FFA_MEM_FRAG_RX:
+		/* A borrower's next fragment of a retrieve response: there is none, every
+		 * response fits in the RX in one piece. */
+		ret = FFA_RET_INVALID_PARAMETERS;
 		break;
 	case FFA_MEM_RETRIEVE_REQ_32:
 	case FFA_MEM_RETRIEVE_REQ_64:
@@ -255,6 +355,12 @@ void ffa_mem_call(struct vm *vm, uint64_t x[FFA_REGS], uint32_t fid)
 		x[0] = FFA_MEM_RETRIEVE_RESP;
 		x[1] = len;
 		x[2] = len;
+	} else if (offset) {
+		/* DEN0077: FFA_MEM_FRAG_RX asks for the next fragment: w1/w2 the handle, w3 the
+		 * bytes taken so far. */
+		ffa_success(x, (uint32_t)(handle >> 32), (uint32_t)offset);
+		x[0] = FFA_MEM_FRAG_RX;
+		x[1] = (uint32_t)handle;
 	} else {
 		/* The handle in w2 (low) and w3 (high); 0 for the calls that return none. */
 		ffa_success(x, (uint32_t)handle, (uint32_t)(handle >> 32));
@@ -286,6 +392,7 @@ void ffa_mem_vm_gone(struct vm *vm)
 			ffa_mem_s2_map_own(endpoint_vm(done.lender), done.range, done.ranges);
 		}
 	}
+	frags[id].tx = NULL; /* a reserved slot went with its transactions */
 	if (endpoint[id] == vm)
 		endpoint[id] = NULL;
 	spin_unlock(&mem_lock);

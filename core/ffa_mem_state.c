@@ -6,6 +6,7 @@
  * access) until the lender reclaims it once no borrower holds it; a retrieved donation makes
  * the receiver its owner for good. The transactions are the only record: a page's state is
  * derived from the transactions that name it, so there is no per-page array to keep in step. */
+#include <core/check.h>
 #include <core/ffa.h>
 #include <core/lib.h>
 
@@ -63,33 +64,39 @@ static bool any_retrieved(const struct ffa_mem_tx *tx)
 	return false;
 }
 
-int ffa_mem_state_send(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op op,
-		       const struct ffa_mem_desc *d, struct ffa_mem_tx **out)
+/* Memory already in a transaction of the caller cannot be named again: it is shared or
+ * lent, or (a retrieved donation) no longer the caller's. */
+static bool already_named(const struct ffa_mem_table *t, uint16_t caller,
+			  const struct ffa_mem_desc *d)
 {
-	struct ffa_mem_tx *tx = NULL;
-	unsigned slot = 0;
+	for (unsigned i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++)
+		if (t->tx[i].state != FFA_TX_FREE && t->tx[i].lender == caller &&
+		    ranges_overlap(&t->tx[i], d))
+			return true;
+	return false;
+}
 
-	if (d->sender != caller || op == FFA_MEM_OP_RETRIEVE)
-		return FFA_RET_INVALID_PARAMETERS;
-	/* Memory already in a transaction of the caller cannot be named again: it is
-	 * shared or lent, or (a retrieved donation) no longer the caller's. */
+static struct ffa_mem_tx *take_slot(struct ffa_mem_table *t, uint16_t caller,
+				    enum ffa_mem_tx_state state)
+{
 	for (unsigned i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
-		if (t->tx[i].state == FFA_TX_FREE) {
-			if (!tx) {
-				tx = &t->tx[i];
-				slot = i;
-			}
-		} else if (t->tx[i].lender == caller && ranges_overlap(&t->tx[i], d)) {
-			return FFA_RET_DENIED;
-		}
+		struct ffa_mem_tx *tx = &t->tx[i];
+
+		if (tx->state != FFA_TX_FREE)
+			continue;
+		memset(tx, 0, sizeof(*tx));
+		tx->state = state;
+		tx->handle = FFA_HANDLE_ALLOCATOR_HYP | (uint64_t)++t->seq << HANDLE_SEQ_SHIFT | i;
+		tx->lender = caller;
+		return tx;
 	}
-	if (!tx)
-		return FFA_RET_NO_MEMORY;
-	memset(tx, 0, sizeof(*tx));
+	return NULL;
+}
+
+static void fill(struct ffa_mem_tx *tx, enum ffa_mem_op op, const struct ffa_mem_desc *d)
+{
 	tx->state = FFA_TX_PENDING;
 	tx->op = op;
-	tx->handle = FFA_HANDLE_ALLOCATOR_HYP | (uint64_t)++t->seq << HANDLE_SEQ_SHIFT | slot;
-	tx->lender = caller;
 	tx->attributes = d->attributes;
 	tx->flags = d->flags;
 	tx->tag = d->tag;
@@ -101,7 +108,40 @@ int ffa_mem_state_send(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op
 	tx->ranges = d->ranges;
 	tx->total_pages = d->total_pages;
 	memcpy(tx->range, d->range, d->ranges * sizeof(d->range[0]));
+}
+
+int ffa_mem_state_send(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op op,
+		       const struct ffa_mem_desc *d, struct ffa_mem_tx **out)
+{
+	struct ffa_mem_tx *tx;
+
+	if (d->sender != caller || op == FFA_MEM_OP_RETRIEVE)
+		return FFA_RET_INVALID_PARAMETERS;
+	if (already_named(t, caller, d))
+		return FFA_RET_DENIED;
+	tx = take_slot(t, caller, FFA_TX_PENDING);
+	if (!tx)
+		return FFA_RET_NO_MEMORY;
+	fill(tx, op, d);
 	*out = tx;
+	return 0;
+}
+
+int ffa_mem_state_reserve(struct ffa_mem_table *t, uint16_t caller, struct ffa_mem_tx **out)
+{
+	*out = take_slot(t, caller, FFA_TX_RESERVED);
+	return *out ? 0 : FFA_RET_NO_MEMORY;
+}
+
+int ffa_mem_state_send_reserved(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op op,
+				const struct ffa_mem_desc *d, struct ffa_mem_tx *tx)
+{
+	CHECK(tx->state == FFA_TX_RESERVED && tx->lender == caller);
+	if (d->sender != caller || op == FFA_MEM_OP_RETRIEVE)
+		return FFA_RET_INVALID_PARAMETERS;
+	if (already_named(t, caller, d))
+		return FFA_RET_DENIED;
+	fill(tx, op, d);
 	return 0;
 }
 

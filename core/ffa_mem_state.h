@@ -29,8 +29,9 @@ enum ffa_mem_page_state {
 
 enum ffa_mem_tx_state {
 	FFA_TX_FREE,
-	FFA_TX_PENDING, /* sent; borrowers may retrieve, the lender may reclaim when none holds */
-	FFA_TX_DONATED, /* a donation retrieved: the pages are the receiver's, the handle gone */
+	FFA_TX_PENDING,	 /* sent; borrowers may retrieve, the lender may reclaim when none holds */
+	FFA_TX_DONATED,	 /* a donation retrieved: the pages are the receiver's, the handle gone */
+	FFA_TX_RESERVED, /* a handle given to a sender whose descriptor is still in fragments */
 };
 
 struct ffa_mem_borrower {
@@ -69,6 +70,15 @@ void ffa_mem_state_init(struct ffa_mem_table *t);
  * (shared, lent, or donated away), NO_MEMORY if the table is full. */
 int ffa_mem_state_send(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op op,
 		       const struct ffa_mem_desc *d, struct ffa_mem_tx **tx);
+
+/* A slot and its handle for a send whose descriptor comes in fragments (FFA_MEM_FRAG_TX):
+ * 0 and *tx, reserved for `caller` and naming no pages, until ffa_mem_state_send_reserved()
+ * fills it or ffa_mem_state_free() drops it; NO_MEMORY if the table is full. */
+int ffa_mem_state_reserve(struct ffa_mem_table *t, uint16_t caller, struct ffa_mem_tx **tx);
+
+/* ffa_mem_state_send() into the slot `tx` reserved for `caller`, keeping its handle. */
+int ffa_mem_state_send_reserved(struct ffa_mem_table *t, uint16_t caller, enum ffa_mem_op op,
+				const struct ffa_mem_desc *d, struct ffa_mem_tx *tx);
 
 /* Free a transaction's slot: one just sent whose stage-2 change failed (as if never sent), or
  * one ffa_mem_state_reclaim() allowed, once the lender has its pages back. */

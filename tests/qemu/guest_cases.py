@@ -56,7 +56,7 @@ GUEST_CHECKS = {
     "smp_pingpong": 4,
     "spin": 3,
     "ffa": 40,
-    "ffa_mem": 42,
+    "ffa_mem": 45,
 }
 
 

@@ -156,8 +156,9 @@ static void test_ffa_ids_outside_its_range_are_smccc_not_supported(void **state)
 static void test_ffa_unimplemented_calls_are_ffa_error_not_supported(void **state)
 {
 	static const uint32_t later[] = {
-	    FFA_ERROR,	     FFA_SUCCESS_32, FFA_SUCCESS_64,
-	    FFA_MEM_FRAG_TX, 0x840000ffU,    0xc4000063U /* VERSION has no 64-bit form */};
+	    FFA_ERROR,	    FFA_SUCCESS_32,
+	    FFA_SUCCESS_64, 0x8400007dU /* NOTIFICATION_BITMAP_CREATE */,
+	    0x840000ffU,    0xc4000063U /* VERSION has no 64-bit form */};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(later); i++) {
 		call(later[i], 1, 2, 3, 4, 5);
@@ -229,10 +230,11 @@ static void test_ffa_features_reports_each_implemented_call(void **state)
 				       FFA_MEM_RETRIEVE_REQ_32,
 				       FFA_MEM_RETRIEVE_REQ_64,
 				       FFA_MEM_RELINQUISH,
-				       FFA_MEM_RECLAIM};
-	static const uint32_t no[] = {FFA_SPM_ID_GET,  FFA_ERROR,	FFA_SUCCESS_32,
-				      FFA_MEM_FRAG_TX, FFA_MEM_FRAG_RX, FFA_MEM_RETRIEVE_RESP,
-				      PSCI_VERSION,    0xc4000063U};
+				       FFA_MEM_RECLAIM,
+				       FFA_MEM_FRAG_RX,
+				       FFA_MEM_FRAG_TX};
+	static const uint32_t no[] = {FFA_SPM_ID_GET,	     FFA_ERROR,	   FFA_SUCCESS_32,
+				      FFA_MEM_RETRIEVE_RESP, PSCI_VERSION, 0xc4000063U};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(yes); i++) {
 		call(FFA_FEATURES, yes[i], 0, 0, 0, 0);

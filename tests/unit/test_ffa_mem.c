@@ -406,8 +406,6 @@ static void test_ffa_mem_hostile_descriptors_get_ffa_errors(void **state)
 	/* The call's own arguments: fragments, a separate buffer, a length past the TX. */
 	len = send_desc(1, 2, FFA_MEM_OP_SHARE, P, 1);
 	assert_int_equal(gmem_write(a.vm, TX, d, len), HV_OK);
-	call(a.vm, FFA_MEM_SHARE_32, len, len - 16, 0);
-	assert_error(FFA_RET_NOT_SUPPORTED);
 	call(a.vm, FFA_MEM_SHARE_32, len, len + 16, 0);
 	assert_error(FFA_RET_INVALID_PARAMETERS);
 	call(a.vm, FFA_MEM_SHARE_64, len, len, P);
@@ -449,6 +447,90 @@ static void test_ffa_mem_hostile_descriptors_get_ffa_errors(void **state)
 	assert_error(FFA_RET_INVALID_PARAMETERS);
 }
 
+/* FFA_MEM_FRAG_TX: the descriptor in three fragments, each written into the TX in turn. */
+static void test_ffa_mem_share_in_fragments(void **state)
+{
+	uint8_t whole[96], resp[128];
+	size_t len = send_desc(1, 2, FFA_MEM_OP_SHARE, P, 1);
+	uint64_t h;
+
+	memcpy(whole, d, len);
+	assert_int_equal(gmem_write(a.vm, TX, whole, 40), HV_OK);
+	call(a.vm, FFA_MEM_SHARE_32, len, 40, 0);
+	assert_int_equal(x[0], FFA_MEM_FRAG_RX);
+	h = (uint32_t)x[1] | x[2] << 32;
+	assert_true(h >> 63);
+	assert_int_equal(x[3], 40); /* bytes taken so far */
+	/* A second send meanwhile is BUSY; a fragment of another handle drops nothing. */
+	call(a.vm, FFA_MEM_SHARE_32, len, len, 0);
+	assert_error(FFA_RET_BUSY);
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h ^ 1, h >> 32, 16);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	assert_int_equal(gmem_write(a.vm, TX, whole + 40, 40), HV_OK);
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, 40);
+	assert_int_equal(x[0], FFA_MEM_FRAG_RX);
+	assert_int_equal((uint32_t)x[1] | x[2] << 32, h);
+	assert_int_equal(x[3], 80);
+	assert_int_equal(gmem_write(a.vm, TX, whole + 80, 16), HV_OK);
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, 16);
+	assert_int_equal(x[0], FFA_SUCCESS_32);
+	assert_int_equal(x[2] | x[3] << 32, h); /* the handle given with the first fragment */
+	retrieve(h, 0, resp);
+	assert_int_equal(get(resp + 80, 8), ALIAS);
+	assert_int_equal(relinquish(b.vm, h, 2), 0);
+	assert_int_equal(reclaim(h, 0), 0);
+	/* No fragment is expected any more. */
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, 16);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+}
+
+static void test_ffa_mem_fragment_mistakes_drop_the_transaction(void **state)
+{
+	size_t len = send_desc(1, 2, FFA_MEM_OP_LEND, P, 1);
+	uint64_t h;
+
+	assert_int_equal(gmem_write(a.vm, P, "mine", 5), HV_OK);
+	assert_int_equal(gmem_write(a.vm, TX, d, len), HV_OK);
+	/* Past the total: dropped, its handle gone, the pages untouched. */
+	call(a.vm, FFA_MEM_LEND_32, len, 48, 0);
+	h = (uint32_t)x[1] | x[2] << 32;
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, len);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, len - 48);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	assert_non_null(mapped(a.vm, P, NULL));
+	/* w4 [15:0] MBZ; [31:16] another sender. */
+	call(a.vm, FFA_MEM_LEND_32, len, 48, 0);
+	h = (uint32_t)x[1] | x[2] << 32;
+	memset(x, 0, sizeof(x));
+	x[0] = FFA_MEM_FRAG_TX;
+	x[1] = (uint32_t)h;
+	x[2] = h >> 32;
+	x[3] = len - 48;
+	x[4] = 2U << 16;
+	assert_true(ffa_handle(a.vcpu, x));
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	/* A whole descriptor that is wrong, in fragments: refused at the end, nothing kept. */
+	put(50, 0, 1); /* a lend without data access */
+	assert_int_equal(gmem_write(a.vm, TX, d, len), HV_OK);
+	call(a.vm, FFA_MEM_LEND_32, len, 48, 0);
+	h = (uint32_t)x[1] | x[2] << 32;
+	assert_int_equal(gmem_write(a.vm, TX, d + 48, len - 48), HV_OK);
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, len - 48);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	assert_non_null(mapped(a.vm, P, NULL));
+	/* Stopping in the middle leaves nothing either; a borrower never asks for FRAG_RX. */
+	call(a.vm, FFA_MEM_LEND_32, len, 48, 0);
+	assert_int_equal(x[0], FFA_MEM_FRAG_RX);
+	call(b.vm, FFA_MEM_FRAG_RX, x[1], x[2], 0);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	ffa_mem_vm_gone(a.vm);
+	ffa_mem_vm_start(a.vm);
+	call(a.vm, FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, len - 48);
+	assert_error(FFA_RET_INVALID_PARAMETERS);
+	send(FFA_MEM_OP_SHARE, P, 1);
+}
+
 static void test_ffa_mem_without_a_tx_buffer_is_denied(void **state)
 {
 	call(a.vm, FFA_RXTX_UNMAP, 0, 0, 0);
@@ -471,6 +553,8 @@ int main(void)
 	    T(test_ffa_mem_lender_stopping_unmaps_from_borrowers),
 	    T(test_ffa_mem_borrower_stopping_lets_the_lender_reclaim),
 	    T(test_ffa_mem_hostile_descriptors_get_ffa_errors),
+	    T(test_ffa_mem_share_in_fragments),
+	    T(test_ffa_mem_fragment_mistakes_drop_the_transaction),
 	    T(test_ffa_mem_without_a_tx_buffer_is_denied),
 	};
 

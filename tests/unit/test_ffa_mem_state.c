@@ -467,6 +467,42 @@ static void test_ffa_mem_state_giver_gone_takes_a_donation(void **state)
 	assert_false(ffa_mem_state_vm_gone(&t, 2, &done, &returned));
 }
 
+static void test_ffa_mem_state_reserved_handle_for_fragments(void **state)
+{
+	struct ffa_mem_desc d = send_desc(1, 2, false, RW);
+	struct ffa_mem_tx *tx, *other;
+	struct ffa_mem_tx done;
+	bool returned;
+	uint64_t h;
+
+	assert_int_equal(ffa_mem_state_reserve(&t, 1, &tx), 0);
+	h = tx->handle;
+	assert_true(h & FFA_HANDLE_ALLOCATOR_HYP);
+	/* Reserved, it names no pages and no call can use its handle yet. */
+	assert_page(1, A, 1, FFA_PAGE_EXCLUSIVE);
+	assert_int_equal(retrieve(h, 2, 0, NULL), INVAL);
+	assert_int_equal(reclaim(h, 1, 0), INVAL);
+	/* Filled: the same handle, pages lent; the overlap rule still holds. */
+	assert_int_equal(ffa_mem_state_send_reserved(&t, 1, FFA_MEM_OP_LEND, &d, tx), 0);
+	assert_int_equal(tx->handle, h);
+	assert_page(1, A, 1, FFA_PAGE_LENT);
+	assert_int_equal(ffa_mem_state_reserve(&t, 1, &other), 0);
+	assert_int_not_equal(other->handle, h);
+	assert_int_equal(ffa_mem_state_send_reserved(&t, 1, FFA_MEM_OP_SHARE, &d, other), DENIED);
+	d.sender = 2;
+	assert_int_equal(ffa_mem_state_send_reserved(&t, 1, FFA_MEM_OP_SHARE, &d, other), INVAL);
+	assert_int_equal(retrieve(h, 2, 0, NULL), 0);
+	/* The sender stopping frees a reservation with the rest. */
+	while (ffa_mem_state_vm_gone(&t, 1, &done, &returned))
+		;
+	for (unsigned i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++)
+		assert_int_equal(t.tx[i].state, FFA_TX_FREE);
+	/* A full table has no slot to reserve. */
+	for (unsigned i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++)
+		assert_int_equal(ffa_mem_state_reserve(&t, 1, &tx), 0);
+	assert_int_equal(ffa_mem_state_reserve(&t, 1, &tx), FFA_RET_NO_MEMORY);
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
@@ -488,6 +524,7 @@ int main(void)
 	    T(test_ffa_mem_state_borrower_gone_relinquishes),
 	    T(test_ffa_mem_state_receiver_gone_returns_a_donation),
 	    T(test_ffa_mem_state_giver_gone_takes_a_donation),
+	    T(test_ffa_mem_state_reserved_handle_for_fragments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,8 @@ const char guest_name[] = "ffa_mem";
 #define FFA_MEM_RETRIEVE_RESP	    0x84000075U
 #define FFA_MEM_RELINQUISH	    0x84000076U
 #define FFA_MEM_RECLAIM		    0x84000077U
+#define FFA_MEM_FRAG_RX		    0x8400007aU
+#define FFA_MEM_FRAG_TX		    0x8400007bU
 
 #define NOT_SUPPORTED	   0xffffffffU
 #define INVALID_PARAMETERS 0xfffffffeU
@@ -393,11 +395,30 @@ static void hostile_lender(void)
 	len = send_desc(LENDER, 7, SHARE, (uint64_t)pages[0], 1, 0);
 	check_eq(status(ffa(FFA_MEM_SHARE_32, len, len, 0, 0, 0, 0, 0)), INVALID_PARAMETERS,
 		 "hostile: a borrower that is no partition");
-	len = send_desc(LENDER, BORROWER, SHARE, (uint64_t)pages[0], 1, 0);
-	check_eq(status(ffa(FFA_MEM_SHARE_32, len, len - 16, 0, 0, 0, 0, 0)), NOT_SUPPORTED,
-		 "hostile: fragments");
 	check_eq(status(ffa(FFA_MEM_RECLAIM, 0x100, 1U << 31, 0, 0, 0, 0, 0)), INVALID_PARAMETERS,
 		 "hostile: reclaim of a handle never given");
+}
+
+/* A descriptor in two fragments (FFA_MEM_FRAG_TX): the handle comes with the first. */
+static void fragments(void)
+{
+	size_t len = send_desc(LENDER, BORROWER, SHARE, (uint64_t)pages[0], 1, 0);
+	struct ffa_res r = ffa(FFA_MEM_SHARE_32, len, 48, 0, 0, 0, 0, 0);
+	uint64_t h = (uint32_t)r.x[1] | r.x[2] << 32;
+
+	check(r.x[0] == FFA_MEM_FRAG_RX && r.x[3] == 48 && (h >> 63),
+	      "fragments: FFA_MEM_FRAG_RX with the handle after the first 48 bytes");
+	check_eq(status(ffa(FFA_MEM_FRAG_TX, (uint32_t)h ^ 1, h >> 32, 48, 0, 0, 0, 0)),
+		 INVALID_PARAMETERS, "fragments: FFA_MEM_FRAG_TX of another handle");
+	for (size_t i = 48; i < len; i++)
+		tx[i - 48] = tx[i];
+	r = ffa(FFA_MEM_FRAG_TX, (uint32_t)h, h >> 32, len - 48, 0, 0, 0, 0);
+	check(r.x[0] == FFA_SUCCESS_32 && ((uint32_t)r.x[2] | r.x[3] << 32) == h,
+	      "fragments: the last one completes the share, with the same handle");
+	r = ask(CMD_RETRIEVE, h, SHARE, GIVE_BACK);
+	check(r.x[3] == 0 && r.x[5] == alias(pages[0]) &&
+		  status(ffa(FFA_MEM_RECLAIM, (uint32_t)h, h >> 32, 0, 0, 0, 0, 0)) == 0,
+	      "fragments: retrieved, relinquished and reclaimed");
 }
 
 static void donate_and_stop(void)
@@ -481,6 +502,7 @@ int main(void)
 	lend_round_trip();
 	zeroed_lend();
 	hostile_lender();
+	fragments();
 	bench();
 	donate_and_stop();
 	guest_finish();

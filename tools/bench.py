@@ -183,6 +183,8 @@ def main():
     for vcpus in (1, 4):
         bench_boot.linux_boot(args, vcpus, args.boot_reps)
     bench_boot.linux_icount(args, args.boot_reps)
+    for vcpus in (1, 4):
+        bench_boot.linux_icount_shell(args, args.boot_reps, vcpus)
     bench_smp.linux_4on4(args, args.boot_reps)
     print()
     disk_throughput(args, args.boot_reps)

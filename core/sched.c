@@ -113,8 +113,9 @@ static bool share_allows_preempt(struct sched_queue *q, struct vcpu *target)
 	return false;
 }
 
-/* Wake-up preemption: `target` waits on this pCPU and has just become pending. */
-static void wake_preempt(struct sched_queue *q, struct vcpu *target)
+/* Wake-up preemption: `target` waits on this pCPU and has just become pending (`alone`: the
+ * first kick since the choice). */
+static void wake_preempt(struct sched_queue *q, struct vcpu *target, bool alone)
 {
 	const struct vcpu *by = q->in_irq ? NULL : q->current;
 	bool sibling = by && by->vm == target->vm;
@@ -140,6 +141,9 @@ static void wake_preempt(struct sched_queue *q, struct vcpu *target)
 		 * unmasked, at the latest after the minimum run time. */
 		if (!in_critical_section(q->current)) {
 			end_turn(q, SCHED_END_WAKE);
+			/* The only kick since the choice: the next turn may go to it without one. */
+			if (alone && target->state == VCPU_BLOCKED)
+				q->direct = target;
 			return;
 		}
 		q->handover = true;
@@ -191,6 +195,13 @@ void sched_timer_interrupt(void)
 	q->grace_since = 0;
 }
 
+/* A kick or message came: no hand-off (sched_handoff()) nor direct hand-over. */
+static void mark_kicked(struct sched_queue *q)
+{
+	__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE);
+	q->direct = NULL;
+}
+
 void sched_clear_kicked(struct vcpu *vcpu)
 {
 	__atomic_store_n(&vcpu->sched.kicked, false, __ATOMIC_SEQ_CST);
@@ -213,10 +224,12 @@ void sched_kick(struct vcpu *target)
 	__atomic_store_n(&target->sched.kicked, true, __ATOMIC_SEQ_CST);
 
 	if (target->pcpu == here) {
+		bool alone = q && !__atomic_load_n(&q->kicked, __ATOMIC_RELAXED);
+
 		if (q)
-			__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
+			mark_kicked(q);
 		if (q && kickable(target))
-			wake_preempt(q, target);
+			wake_preempt(q, target, alone);
 		return;
 	}
 	/* Even to a running target: its pCPU must leave the guest for the next entry to take
@@ -238,7 +251,7 @@ void sched_kick_interrupt(struct vcpu *target)
 	struct sched_queue *q = active[hal_cpu_id()];
 
 	if (q)
-		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
+		mark_kicked(q);
 	if (!q || !q->current)
 		return; /* idle: the loop looks at every vCPU after the interrupt anyway */
 	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. A
@@ -252,7 +265,7 @@ void sched_manage_interrupt(void)
 	struct sched_queue *q = active[hal_cpu_id()];
 
 	if (q)
-		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
+		mark_kicked(q);
 	/* The manager runs between turns: the running one ends at its next exit. */
 	if (q && q->current)
 		end_turn(q, SCHED_END_OTHER);
@@ -263,7 +276,7 @@ void sched_start_interrupt(void)
 	struct sched_queue *q = active[hal_cpu_id()];
 
 	if (q)
-		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
+		mark_kicked(q);
 	/* Joining vCPUs are taken in between turns: a vCPU alone on the pCPU has no slice end
 	 * and might not leave the guest for a long time (or, busy, ever). */
 	if (q && q->current)
@@ -275,7 +288,7 @@ void sched_kick_vm_stopped(struct vm *vm)
 	struct sched_queue *q = active[hal_cpu_id()];
 
 	if (q)
-		__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE); /* no hand-off */
+		mark_kicked(q);
 	/* vcpu_run_slice() would see it at the next exit too; say why the turn ended. */
 	if (q && q->current && q->current->vm == vm)
 		end_turn(q, SCHED_END_OTHER);
@@ -367,6 +380,11 @@ static inline void wake(struct sched_queue *q, struct vcpu *v, uint64_t now)
 	v->sched.deadline = 0;
 	vcpu_set_state(v, VCPU_RUNNABLE);
 	begin_wait(q, v, now);
+}
+
+void sched_wake(struct sched_queue *q, struct vcpu *v, uint64_t now)
+{
+	wake(q, v, now);
 }
 
 /* `v` is blocked in an FF-A call (core/ffa_msg.c): its answer wakes it, and a wait for messages
@@ -553,6 +571,7 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 	uint64_t start = hal_counter_now(), end;
 	enum sched_end why;
 
+	q->direct = NULL; /* a kick of this turn's */
 	if (v->sched.waiting) {
 		sched_stats_wait(v, v->sched.since, start);
 		v->sched.stolen += start - v->sched.since;
@@ -615,28 +634,6 @@ bool sched_handoff(struct vcpu *to)
 	return true;
 }
 
-/* The vCPU an FF-A call handed the pCPU to (sched_handoff()), made runnable with its answer,
- * if the choice could only have been it: nothing else was runnable at the last choice (the
- * vCPU that handed over has blocked), nothing was kicked since, no blocked vCPU's deadline has
- * passed and no VM joins or waits for the manager. Else NULL, and pick() chooses. */
-static struct vcpu *take_handoff(struct sched_queue *q)
-{
-	struct vcpu *v = q->handoff;
-	uint64_t now;
-
-	q->handoff = NULL;
-	if (!v || q->runnable > 1 || __atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) ||
-	    atomic_load(&manage_wanted) || atomic_load(&q->joining_count))
-		return NULL;
-	now = hal_counter_now();
-	if (now >= q->earliest || !vm_alive(v->vm) || vcpu_state_remote(v) != VCPU_BLOCKED ||
-	    !v->sched.ffa_wait || !ffa_msg_resume(v, false))
-		return NULL;
-	wake(q, v, now);
-	v->sched.boost = 0;
-	return v;
-}
-
 /* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the
  * guests' console output), so that it goes on while the guests wait for it. False if none. */
 static bool idle_work(const struct sched_queue *q)
@@ -663,7 +660,8 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 	q->slice_ticks = us_to_ticks(SCHED_SLICE_US); /* before others can see the queue */
 	active[hal_cpu_id()] = q;
 	for (;;) {
-		struct vcpu *v;
+		struct vcpu *v, *back;
+		bool exact;
 
 		sched_queue_take_joining(q);
 		sched_queue_count(q);
@@ -712,11 +710,30 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 		arm_timer(q, q->runnable > 1);
 		q->yield = false;
 		run_turn(q, v);
+		back = NULL;
+		exact = true;
 		/* FF-A direct messages: the vCPU waiting for the answer runs next, without a
-		 * choice, as long as nobody else wants the pCPU. */
-		while ((v = take_handoff(q))) {
+		 * choice, as long as nobody else wants the pCPU. A sibling's SGI (and the wait for
+		 * its answer) likewise, when the choice is known (core/sched_direct.c). */
+		for (;;) {
+			struct vcpu *n = NULL;
+
+			if (q->handoff) {
+				n = sched_take_handoff(q, atomic_load(&q->joining_count) ||
+							      atomic_load(&manage_wanted));
+				exact = false; /* q->earliest lacks the caller's deadline */
+			} else if ((q->direct || back) && exact && !plain_rr &&
+				   !atomic_load(&q->joining_count) &&
+				   !(manage && atomic_load(&manage_wanted))) {
+				n = sched_direct_next(q, v, &back);
+				if (n)
+					arm_timer(q, q->runnable > 1);
+			}
+			if (!n)
+				break;
 			q->yield = false;
-			run_turn(q, v);
+			run_turn(q, n);
+			v = n;
 		}
 	}
 	arm_at(q, UINT64_MAX);
@@ -765,28 +782,6 @@ void sched_serve(void)
 		irq_handle_physical(NULL);
 	}
 	run_queue(q, false, NULL);
-}
-
-bool sched_wait_served(struct vm *vm, uint64_t timeout_ticks)
-{
-	uint64_t poll = us_to_ticks(SCHED_SLICE_US), deadline;
-
-	/* This pCPU takes the console's input interrupt: it idles here, not just spins, while
-	 * the VM runs elsewhere, waking every slice to see whether it has stopped. */
-	while (vm_alive(vm)) {
-		console_drain(CONSOLE_EXIT_BYTES);
-		hal_hyp_timer_arm(hal_counter_now() + poll);
-		hal_wait_for_interrupt();
-		irq_handle_physical(NULL);
-	}
-	hal_hyp_timer_cancel();
-	deadline = hal_counter_now() + timeout_ticks;
-	while (!sched_vm_gone(vm)) {
-		if (hal_counter_now() >= deadline)
-			return false;
-		hal_cpu_relax();
-	}
-	return true;
 }
 
 void sched_run_one(struct vcpu *vcpu)

@@ -29,6 +29,8 @@ struct sched_queue {
 	struct vcpu *parked; /* blocked, but still loaded on this pCPU (docs/scheduling.md) */
 	struct vcpu *handoff; /* an FF-A call handed the pCPU to it (sched_handoff()) */
 	bool kicked;	      /* a kick or message came since pick(): no hand-off (atomic) */
+	struct vcpu *direct;  /* the running vCPU's sibling its SGI woke, the only kick since
+				 pick(): it may run next without a choice (core/sched_direct.c) */
 	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
 	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
 	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
@@ -54,6 +56,16 @@ extern struct sched_queue sched_queues[HV_MAX_CPUS];
 
 /* One more vCPU of `vm` that a queue holds without having joined it (sched_run_one()). */
 void sched_members_add(const struct vm *vm);
+/* `v`, blocked, is made runnable at `now` and waits for the pCPU (boosted: it waited). */
+void sched_wake(struct sched_queue *q, struct vcpu *v, uint64_t now);
+/* After the turn of `ran` (core/sched_direct.c): the vCPU the general choice would take next
+ * when that is known without it, made ready to run as pick() would; else NULL, and pick()
+ * chooses. `*back` carries the vCPU to go back to from one call to the next. Only between
+ * turns, with no VM joining nor the manager waiting. */
+struct vcpu *sched_direct_next(struct sched_queue *q, struct vcpu *ran, struct vcpu **back);
+/* The vCPU an FF-A call handed the pCPU to (sched_handoff()), or NULL (core/sched_direct.c);
+ * `others`: a VM joins or the manager waits. */
+struct vcpu *sched_take_handoff(struct sched_queue *q, bool others);
 /* The queue's own pCPU: take in the vCPUs that joined it. */
 void sched_queue_take_joining(struct sched_queue *q);
 /* The queue's own pCPU: its statistics count while it holds vCPUs (sched_stats_pcpu_log()). */

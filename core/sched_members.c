@@ -3,12 +3,15 @@
  * while the queues run (docs/scheduling.md, "VMs join and leave"). */
 #include <stdatomic.h>
 
+#include <core/console.h>
 #include <core/err.h>
 #include <core/ffa.h>
 #include <core/hwinfo.h>
+#include <core/irq.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/vm.h>
+#include <hal/cpu.h>
 #include <hal/time.h>
 
 #include "sched_internal.h"
@@ -142,4 +145,26 @@ void sched_queue_drop_stopped(struct sched_queue *q)
 		    1)
 			sched_manage_wake();
 	}
+}
+
+bool sched_wait_served(struct vm *vm, uint64_t timeout_ticks)
+{
+	uint64_t poll = (uint64_t)SCHED_SLICE_US * hal_counter_freq() / 1000000, deadline;
+
+	/* This pCPU takes the console's input interrupt: it idles here, not just spins, while
+	 * the VM runs elsewhere, waking every slice to see whether it has stopped. */
+	while (vm_alive(vm)) {
+		console_drain(CONSOLE_EXIT_BYTES);
+		hal_hyp_timer_arm(hal_counter_now() + poll);
+		hal_wait_for_interrupt();
+		irq_handle_physical(NULL);
+	}
+	hal_hyp_timer_cancel();
+	deadline = hal_counter_now() + timeout_ticks;
+	while (!sched_vm_gone(vm)) {
+		if (hal_counter_now() >= deadline)
+			return false;
+		hal_cpu_relax();
+	}
+	return true;
 }

@@ -126,6 +126,77 @@ test_sched_device_interrupt_for_a_vcpu_that_used_up_its_slice_waits_its_turn(voi
 	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_SLICE], 1);
 }
 
+/* --- hand-overs without a choice (core/sched_direct.c) -------------------------------------- */
+
+/* A sibling entered after vCPU 0's SGI takes it: acknowledged and completed at once, so its
+ * next WFI blocks it again (the list registers empty). */
+static void answer_sgi(unsigned vcpu, unsigned step)
+{
+	if (vcpu == 0)
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(cpu(vcpu)->ctx.vgic.lr); i++)
+		cpu(vcpu)->ctx.vgic.lr[i] &=
+		    ~((ICH_LR_STATE_PENDING | ICH_LR_STATE_ACTIVE) << ICH_LR_STATE_SHIFT);
+}
+
+/* smp_pingpong on one pCPU: vCPU 0 sends each blocked sibling in turn an SGI; the sibling
+ * answers and waits in WFI again; vCPU 0 goes on. */
+static void pingpong(unsigned rounds)
+{
+	sim_smp.on_entry = answer_sgi;
+	sim_smp.ticks_per_entry = US(10);
+	for (unsigned r = 0; r < rounds; r++) {
+		for (unsigned v = 1; v < 4; v++) {
+			sgi_step(0, WAKE_SGI, 1U << v);
+			wfi(v);
+		}
+	}
+	exit_step(0, 7);
+}
+
+static void test_sched_sgi_ping_pong_hands_over_without_a_choice_in_the_same_order(void **state)
+{
+	unsigned turn[16];
+
+	for (unsigned v = 1; v < 4; v++)
+		cpu(v)->state = VCPU_BLOCKED;
+	pingpong(2);
+	assert_int_equal(sim_smp_run(), 7);
+	/* The order pick() gives: each sibling at vCPU 0's SGI, vCPU 0 again at its WFI. */
+	assert_int_equal(turns(turn, ARRAY_SIZE(turn)), 13);
+	for (unsigned i = 0; i < 13; i++)
+		assert_int_equal(turn[i], i % 2 ? (i / 2) % 3 + 1 : 0);
+	/* Every turn after the first went without pick(): 6 to the siblings, 6 back. */
+	assert_int_equal(cpu(0)->sched.stats.direct, 6);
+	for (unsigned v = 1; v < 4; v++) {
+		assert_int_equal(cpu(v)->sched.stats.direct, 2);
+		assert_int_equal(cpu(v)->sched.stats.woken_by[0], 2);
+		assert_int_equal(cpu(v)->state, VCPU_OFF);
+	}
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_WAKE], 6);
+}
+
+static void test_sched_sgi_hands_over_by_choice_while_a_third_vcpu_wants_the_pcpu(void **state)
+{
+	/* vCPU 3 computes: pick() chooses every turn (the round robin, boosts, waits). */
+	cpu(1)->state = VCPU_BLOCKED;
+	cpu(2)->state = VCPU_BLOCKED;
+	sim_smp.on_entry = answer_sgi;
+	sim_smp.ticks_per_entry = US(10);
+	sgi_step(0, WAKE_SGI, 1U << 1);
+	wfi(1);
+	exit_step(0, 7);
+	busy(3, 4);
+	exit_step(3, 8);
+	sim_smp_run();
+	assert_int_equal(cpu(1)->sched.stats.woken_by[0], 1);
+	assert_int_equal(cpu(0)->sched.stats.direct + cpu(1)->sched.stats.direct +
+			     cpu(3)->sched.stats.direct,
+			 0);
+	assert_int_equal(sim_smp.order[0], 0);
+	assert_int_equal(sim_smp.order[1], 1);
+}
+
 /* --- no starvation ------------------------------------------------------------------------ */
 
 static void test_sched_vcpus_waking_each_other_cannot_starve_a_third(void **state)
@@ -502,6 +573,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 		test_sched_device_interrupt_for_a_vcpu_that_used_up_its_slice_waits_its_turn,
 		setup3, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_sgi_ping_pong_hands_over_without_a_choice_in_the_same_order, setup4,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_sgi_hands_over_by_choice_while_a_third_vcpu_wants_the_pcpu, setup4,
+		teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_vcpus_waking_each_other_cannot_starve_a_third, setup4, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -58,6 +58,7 @@ struct sched_stats {
 	uint64_t ends[SCHED_END_NR];
 	uint64_t woken_by[SCHED_WAKERS];
 	uint64_t run_ticks, wait_ticks; /* counter ticks running / runnable but not running */
+	uint64_t direct; /* turns given without the general choice (sched_direct.c) */
 };
 
 /* The scheduler's per-vCPU state (inside struct vcpu; touched only by the vCPU's pCPU). */

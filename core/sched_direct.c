@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/* Turns given without the general choice (docs/scheduling.md, "Hand-overs without a choice"):
+ * when the vCPU pick() would take next is known from what happened in the turn that just
+ * ended, it runs at once, and pick()'s pass over the queue (every vCPU's state, VM, deadline
+ * and kick) is skipped. Each case below is one in which pick() could only choose that vCPU,
+ * leaving the queue as pick() would (q->runnable, q->earliest, the boosts, the cursor);
+ * anything else falls back to pick(). */
+#include <stdatomic.h>
+
+#include <core/ffa.h>
+#include <core/lib.h>
+#include <core/sched.h>
+#include <core/vgic.h>
+#include <core/vm.h>
+#include <hal/time.h>
+
+#include "sched_internal.h"
+
+struct vcpu *sched_take_handoff(struct sched_queue *q, bool others)
+{
+	struct vcpu *v = q->handoff;
+	uint64_t now;
+
+	/* An FF-A call handed the pCPU to `v`, made runnable with its answer: the choice could
+	 * only have been it if nothing else was runnable at the last choice (the vCPU that handed
+	 * over has blocked), nothing was kicked since, no blocked vCPU's deadline has passed and
+	 * no VM joins or waits for the manager. */
+	q->handoff = NULL;
+	if (!v || q->runnable > 1 || __atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) || others)
+		return NULL;
+	now = hal_counter_now();
+	if (now >= q->earliest || !vm_alive(v->vm) || vcpu_state_remote(v) != VCPU_BLOCKED ||
+	    !v->sched.ffa_wait || !ffa_msg_resume(v, false))
+		return NULL;
+	sched_wake(q, v, now);
+	v->sched.boost = 0;
+	return v;
+}
+
+/* `ran`, the only runnable vCPU at the last choice, ended its turn for its blocked sibling `to`
+ * whose SGI it sent (the only kick since: sched_kick() left it in q->direct). pick() would wake
+ * `to` (kicked, an interrupt for it) and choose between the two: `ran` only if it had waited a
+ * whole slice (it began to wait just now), else the earlier boosted, `to`, boosted by the kick
+ * before `ran` was for ending its turn. */
+static struct vcpu *to_woken(struct sched_queue *q, struct vcpu *ran, struct vcpu *to, uint64_t now)
+{
+	if (q->runnable != 1 || ran->state != VCPU_RUNNABLE ||
+	    ran->sched.last_end != SCHED_END_WAKE || !ran->sched.boost ||
+	    now - ran->sched.since >= q->slice_ticks)
+		return NULL;
+	/* The earliest deadline stays the same without `to`'s (worked out at its block, or by
+	 * pick()); pick() would wake a vCPU blocked in an FF-A call its own way. */
+	if (!to->sched.deadline ||
+	    (to->sched.deadline <= q->earliest && q->earliest != UINT64_MAX) || to->vm != ran->vm ||
+	    to->sched.ffa_wait || vcpu_state_remote(to) != VCPU_BLOCKED || !vm_alive(to->vm))
+		return NULL;
+	/* As pick() asks: if the vGIC says no, pick() would leave it blocked too. */
+	if (!__atomic_exchange_n(&to->sched.kicked, false, __ATOMIC_SEQ_CST) ||
+	    !vgic_wants_wakeup(to))
+		return NULL;
+	sched_wake(q, to, now);
+	if (!to->sched.boost || to->sched.boost > ran->sched.boost)
+		return NULL; /* pick() chooses between the two runnable ones */
+	to->sched.boost = 0;
+	q->runnable = 2;
+	return to;
+}
+
+/* `ran`, woken by `back`'s SGI and run at once, has blocked again (in WFI, say, after its
+ * answer): with nothing kicked since and no deadline passed, `back` is the only runnable vCPU,
+ * boosted when its turn ended for `ran`, and pick() would choose it, cursor unmoved. */
+static struct vcpu *back_to(struct sched_queue *q, struct vcpu *ran, struct vcpu *back,
+			    uint64_t now)
+{
+	if (q->runnable != 2 || ran->state != VCPU_BLOCKED || ran->sched.ffa_wait ||
+	    __atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) || now >= ran->sched.deadline ||
+	    !back->sched.boost || vcpu_state_remote(back) != VCPU_RUNNABLE || !vm_alive(back->vm))
+		return NULL;
+	q->earliest = MIN(q->earliest, ran->sched.deadline);
+	back->sched.boost = 0;
+	q->runnable = 1;
+	return back;
+}
+
+struct vcpu *sched_direct_next(struct sched_queue *q, struct vcpu *ran, struct vcpu **back)
+{
+	struct vcpu *to = q->direct, *was = *back, *v;
+	uint64_t now;
+
+	q->direct = NULL;
+	*back = NULL;
+	/* Several VMs' shares make the choice start with the VM (core/sched_share.h). */
+	if ((!to && !was) || q->shared || q->mixed)
+		return NULL;
+	now = hal_counter_now();
+	if (now >= q->earliest) /* a blocked vCPU's time has come: pick() wakes it */
+		return NULL;
+	if (to) {
+		v = to_woken(q, ran, to, now);
+		*back = v ? ran : NULL;
+	} else {
+		v = back_to(q, ran, was, now);
+	}
+	if (!v)
+		return NULL;
+	__atomic_store_n(&q->kicked, false, __ATOMIC_RELAXED); /* as pick() leaves it */
+	v->sched.stats.direct++;
+	return v;
+}

@@ -125,8 +125,9 @@ void ffa_mem_s2_unmap_borrowed(struct vm *borrower, struct vm *lender,
 		int ret;
 
 		spin_lock(&borrower->ram_lock);
-		/* The exact ranges mapped: whole blocks or pages, never a split. */
-		ret = pgt_unmap(&borrower->s2, alias[i].addr, bytes(&alias[i]));
+		/* The exact ranges mapped: whole blocks or pages, never a split. The window's
+		 * tables stay for the next retrieve (they go with the VM's stage 2). */
+		ret = pgt_unmap_keep_tables(&borrower->s2, alias[i].addr, bytes(&alias[i]));
 		spin_unlock(&borrower->ram_lock);
 		CHECK(ret == HV_OK);
 	}

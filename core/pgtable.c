@@ -36,8 +36,9 @@ _Static_assert(PGT_MAIR_EL2_VALUE ==
 		    (MAIR_ATTR_DEVICE_nGnRE << MAIR_ATTR_SHIFT(MAIR_IDX_DEVICE_nGnRE))),
 	       "PGT_MAIR_EL2_VALUE must match the AttrIndx values pgtable.c writes");
 
-/* PGT_OP_TABLES builds the tables above the 2 MiB level and writes no leaf. */
-enum pgt_op { PGT_OP_MAP, PGT_OP_UNMAP, PGT_OP_PROTECT, PGT_OP_TABLES };
+/* PGT_OP_TABLES builds the tables above the 2 MiB level and writes no leaf; PGT_OP_UNMAP_KEEP
+ * removes leaves only, leaving every table in place (pgt_unmap_keep_tables()). */
+enum pgt_op { PGT_OP_MAP, PGT_OP_UNMAP, PGT_OP_PROTECT, PGT_OP_TABLES, PGT_OP_UNMAP_KEEP };
 
 #define PGT_BLOCK_LEVEL 2u /* 2 MiB blocks */
 
@@ -295,7 +296,8 @@ static int visit(struct pgt *pgt, uint64_t *ptep, unsigned level, uint64_t base,
 	uint64_t child;
 	int ret = HV_OK;
 
-	if (whole && req->op == PGT_OP_UNMAP) {
+	if (whole && (req->op == PGT_OP_UNMAP ||
+		      (req->op == PGT_OP_UNMAP_KEEP && !pte_is_table(old, level)))) {
 		pte_clear(pgt, ptep, level, base);
 		return HV_OK;
 	}
@@ -431,6 +433,15 @@ int pgt_prepare_blocks(struct pgt *pgt, uint64_t ia, uint64_t size)
 int pgt_unmap(struct pgt *pgt, uint64_t ia, uint64_t size)
 {
 	struct pgt_req req = {PGT_OP_UNMAP, 0, 0};
+
+	if (!ia_range_ok(pgt, ia, size))
+		return HV_EINVAL;
+	return walk(pgt, pgt->root_pa, pgt->start_level, ia, ia + size, &req);
+}
+
+int pgt_unmap_keep_tables(struct pgt *pgt, uint64_t ia, uint64_t size)
+{
+	struct pgt_req req = {PGT_OP_UNMAP_KEEP, 0, 0};
 
 	if (!ia_range_ok(pgt, ia, size))
 		return HV_EINVAL;

@@ -236,6 +236,37 @@ static void test_pgt_unmap_frees_tables_when_they_become_empty(void **state)
 	pgtfx_check_tables(f);
 }
 
+static void test_pgt_unmap_keep_tables_leaves_every_table(void **state)
+{
+	struct pgtfx *f = *state;
+	struct pgt *pgt = pgtfx_make(f, PGT_STAGE2, 40);
+	const uint64_t ia = 0x8000000000ULL; /* the FF-A window: level-1 entry 512 */
+	uint64_t free_after;
+
+	assert_int_equal(pgt_map(pgt, ia, 0x80000000, P, PGT_RW), HV_OK);
+	assert_int_equal(pgt_map(pgt, ia + SZ_2M, 0x80200000, SZ_2M, PGT_RW), HV_OK);
+	assert_int_equal(pgt->table_pages, 2 + 1 + 1); /* root, a level-2 and a level-3 table */
+	free_after = palloc_free_bytes(&f->alloc);
+	/* A page and a block out: unmapped, their tables kept. */
+	assert_int_equal(pgt_unmap_keep_tables(pgt, ia, P), HV_OK);
+	assert_int_equal(pgt_unmap_keep_tables(pgt, ia + SZ_2M, SZ_2M), HV_OK);
+	pgtfx_check_unmapped(pgt, ia);
+	pgtfx_check_unmapped(pgt, ia + SZ_2M);
+	assert_int_equal(pgt->table_pages, 4);
+	/* Mapped again, nothing is allocated. */
+	assert_int_equal(pgt_map(pgt, ia, 0x80001000, P, PGT_R), HV_OK);
+	pgtfx_check_mapped(pgt, ia, 0x80001000, PGT_R);
+	assert_int_equal(palloc_free_bytes(&f->alloc), free_after);
+	/* A range naming a whole table's region clears its leaves and keeps it too. */
+	assert_int_equal(pgt_unmap_keep_tables(pgt, ia, SZ_1G), HV_OK);
+	pgtfx_check_unmapped(pgt, ia);
+	assert_int_equal(pgt->table_pages, 4);
+	/* pgt_unmap() then frees them. */
+	assert_int_equal(pgt_unmap(pgt, ia, SZ_1G), HV_OK);
+	assert_int_equal(pgt->table_pages, 2);
+	pgtfx_check_tables(f);
+}
+
 static void test_pgt_unmap_of_split_block_frees_the_new_table(void **state)
 {
 	struct pgtfx *f = *state;
@@ -327,6 +358,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    PGTFX_TEST(test_pgt_map_uses_2m_block_when_ia_pa_and_size_aligned),
+	    PGTFX_TEST(test_pgt_unmap_keep_tables_leaves_every_table),
 	    PGTFX_TEST(test_pgt_map_uses_pages_when_pa_not_block_aligned),
 	    PGTFX_TEST(test_pgt_lookup_leaf_reports_the_size_of_the_page_or_block),
 	    PGTFX_TEST(test_pgt_map_uses_blocks_inside_and_pages_at_unaligned_edges),

@@ -76,6 +76,11 @@ int pgt_prepare_blocks(struct pgt *pgt, uint64_t ia, uint64_t size);
  * needs a page, so HV_ENOMEM is possible, with the part before the failure already done. */
 int pgt_unmap(struct pgt *pgt, uint64_t ia, uint64_t size);
 
+/* pgt_unmap(), but every table stays, empty or not, until pgt_destroy(): for a range that is
+ * mapped and unmapped again and again (FF-A's borrowed-memory window, core/ffa_mem_s2.c), so
+ * mapping it again allocates nothing and unmapping it scans no table. */
+int pgt_unmap_keep_tables(struct pgt *pgt, uint64_t ia, uint64_t size);
+
 /* Change the flags of every mapped page in [ia, ia+size), keeping the output addresses.
  * Holes stay holes. Range, flags and HV_ENOMEM as for pgt_map() and pgt_unmap(). */
 int pgt_protect(struct pgt *pgt, uint64_t ia, uint64_t size, unsigned flags);

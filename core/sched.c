@@ -660,8 +660,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 	q->slice_ticks = us_to_ticks(SCHED_SLICE_US); /* before others can see the queue */
 	active[hal_cpu_id()] = q;
 	for (;;) {
-		struct vcpu *v, *back;
-		bool exact;
+		struct vcpu *v, *back = NULL;
 
 		sched_queue_take_joining(q);
 		sched_queue_count(q);
@@ -706,34 +705,29 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			q->yield = false;
 			continue;
 		}
-		/* Slices matter only when someone else waits for this pCPU. */
-		arm_timer(q, q->runnable > 1);
-		q->yield = false;
-		run_turn(q, v);
-		back = NULL;
-		exact = true;
-		/* FF-A direct messages: the vCPU waiting for the answer runs next, without a
-		 * choice, as long as nobody else wants the pCPU. A sibling's SGI (and the wait for
-		 * its answer) likewise, when the choice is known (core/sched_direct.c). */
+		/* The chosen vCPU's turn, and the turns whose choice is known without pick(). */
 		for (;;) {
-			struct vcpu *n = NULL;
-
-			if (q->handoff) {
-				n = sched_take_handoff(q, atomic_load(&q->joining_count) ||
-							      atomic_load(&manage_wanted));
-				exact = false; /* q->earliest lacks the caller's deadline */
-			} else if ((q->direct || back) && exact && !plain_rr &&
-				   !atomic_load(&q->joining_count) &&
-				   !(manage && atomic_load(&manage_wanted))) {
-				n = sched_direct_next(q, v, &back);
-				if (n)
-					arm_timer(q, q->runnable > 1);
-			}
-			if (!n)
-				break;
+			/* Slices matter only when someone else waits for this pCPU. */
+			arm_timer(q, q->runnable > 1);
 			q->yield = false;
-			run_turn(q, n);
-			v = n;
+			run_turn(q, v);
+			/* A sibling's SGI (and the wait for its answer): core/sched_direct.c. */
+			if (!q->handoff) {
+				if (!(q->direct || back) || plain_rr ||
+				    atomic_load(&q->joining_count) ||
+				    (manage && atomic_load(&manage_wanted)) ||
+				    !(v = sched_direct_next(q, v, &back)))
+					break;
+				continue;
+			}
+			/* FF-A direct messages: the vCPU waiting for the answer runs next, without
+			 * a choice, as long as nobody else wants the pCPU. */
+			while ((v = sched_take_handoff(q, atomic_load(&q->joining_count) ||
+							      atomic_load(&manage_wanted)))) {
+				q->yield = false;
+				run_turn(q, v);
+			}
+			break;
 		}
 	}
 	arm_at(q, UINT64_MAX);

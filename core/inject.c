@@ -6,9 +6,13 @@
 #include <core/trap.h>
 #include <core/vm.h>
 
+/* The emulated instruction completed: if the guest was stepping it (PSTATE.SS was set when it
+ * trapped), the step is over and its EL1 takes the step exception before the next
+ * instruction, as after any other stepped instruction (Arm ARM D2.12, "Software Step"). */
 void vcpu_skip_insn(struct vcpu *vcpu)
 {
 	vcpu->ctx.pc += A64_INSN_SIZE;
+	vcpu->ctx.pstate &= ~PSTATE_SS;
 }
 
 /* The vector group an exception taken to EL1 from the guest's current mode uses. */

@@ -1,14 +1,48 @@
 // SPDX-License-Identifier: MIT
 /* Debug system registers, trapped by MDCR_EL2.{TDA,TDOSA,TDRA}. Self-hosted debug state is
- * kept per vCPU so a guest (Linux resets every breakpoint and clears the OS lock at boot)
- * finds registers that behave, but breakpoints and watchpoints are not programmed into the
- * hardware: they never fire. The debug communications channel (DBGDTR*) is not provided. */
+ * kept per vCPU, so every access is answered from this copy; a vCPU whose breakpoints,
+ * watchpoints or MDSCR_EL1 enable anything (and whose OS lock is clear) also has them in the
+ * hardware while it runs (hal_debug_load()), so they fire and the guest's EL1 takes the
+ * exceptions; other vCPUs cost nothing at a switch. The debug communications channel
+ * (DBGDTR*) is not provided. */
 #include <core/sysreg.h>
 #include <core/vm.h>
 
 #define OSLSR_OSLM_IMPLEMENTED 0x8ULL /* OSLM = 0b10: the OS lock exists */
 #define OSLSR_OSLK	       (1ULL << 1)
 #define OSLAR_OSLK	       (1ULL << 0)
+#define MDSCR_SS	       (1ULL << 0)
+#define MDSCR_KDE	       (1ULL << 13)
+#define MDSCR_MDE	       (1ULL << 15)
+#define DBGxCR_E	       (1ULL << 0)
+
+/* Anything for the hardware to do: a breakpoint or watchpoint enabled, or MDSCR_EL1 enabling
+ * debug exceptions or software step, and the guest's OS lock clear. */
+static bool wants_hw(const struct vcpu_debug_regs *d)
+{
+	if (d->oslk)
+		return false;
+	if (d->hw.mdscr & (MDSCR_SS | MDSCR_KDE | MDSCR_MDE))
+		return true;
+	for (unsigned n = 0; n < HAL_DEBUG_MAX_BP; n++) {
+		if ((d->hw.bcr[n] | d->hw.wcr[n]) & DBGxCR_E)
+			return true;
+	}
+	return false;
+}
+
+/* After a write, with the vCPU loaded: the hardware follows the copy. */
+static void debug_sync(struct vcpu *vcpu)
+{
+	struct vcpu_debug_regs *d = &vcpu->debug;
+	bool want = wants_hw(d);
+
+	if (want)
+		hal_debug_load(&d->hw);
+	else if (d->in_hw)
+		hal_debug_clear();
+	d->in_hw = want;
+}
 
 void debug_regs_reset(struct vcpu_debug_regs *d)
 {
@@ -24,16 +58,16 @@ static bool breakpoint_reg(struct vcpu_debug_regs *d, uint32_t reg, uint64_t **s
 		return false;
 	switch (op2) {
 	case 4:
-		*slot = &d->bvr[crm];
+		*slot = &d->hw.bvr[crm];
 		return true;
 	case 5:
-		*slot = &d->bcr[crm];
+		*slot = &d->hw.bcr[crm];
 		return true;
 	case 6:
-		*slot = &d->wvr[crm];
+		*slot = &d->hw.wvr[crm];
 		return true;
 	case 7:
-		*slot = &d->wcr[crm];
+		*slot = &d->hw.wcr[crm];
 		return true;
 	default:
 		return false;
@@ -47,7 +81,7 @@ bool debug_reg_access(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 
 	switch (reg) {
 	case SYSREG_MDSCR_EL1:
-		slot = &d->mdscr;
+		slot = &d->hw.mdscr;
 		break;
 	case SYSREG_MDCCINT_EL1:
 		slot = &d->mdccint;
@@ -74,6 +108,7 @@ bool debug_reg_access(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 		if (read)
 			return false; /* write-only: a read is UNDEFINED */
 		d->oslk = *val & OSLAR_OSLK;
+		debug_sync(vcpu);
 		return true;
 	case SYSREG_OSLSR_EL1:
 		if (!read)
@@ -93,9 +128,11 @@ bool debug_reg_access(struct vcpu *vcpu, uint32_t reg, bool read, uint64_t *val)
 			return false;
 		break;
 	}
-	if (read)
+	if (read) {
 		*val = *slot;
-	else
+	} else {
 		*slot = *val;
+		debug_sync(vcpu);
+	}
 	return true;
 }

@@ -83,7 +83,7 @@ static bool dcc_trapped_to_el1(const struct vcpu *vcpu, uint32_t reg)
 	bool el0 =
 	    !(vcpu->ctx.pstate & PSTATE_NRW) && (vcpu->ctx.pstate & PSTATE_M_MASK) == PSTATE_M_EL0T;
 
-	return dcc && el0 && (vcpu->debug.mdscr & MDSCR_EL1_TDCC);
+	return dcc && el0 && (vcpu->debug.hw.mdscr & MDSCR_EL1_TDCC);
 }
 
 void trap_sysreg(struct vcpu *vcpu, uint64_t esr)

@@ -9,6 +9,7 @@
 #include <core/print.h>
 #include <core/pvtime.h>
 #include <core/sched.h>
+#include <core/sysreg.h>
 #include <core/vm.h>
 #include <core/vmid.h>
 #include <core/vsve.h>
@@ -347,12 +348,17 @@ void vcpu_load(struct vcpu *vcpu)
 	CHECK(!loaded_on_pcpu[here]);
 	loaded_on_pcpu[here] = vcpu;
 	hal_vcpu_load(&vcpu->ctx);
+	/* Its debug registers only if they enable anything (core/trap_debug.c). */
+	if (vcpu->debug.in_hw)
+		hal_debug_load(&vcpu->debug.hw);
 	atomic_store_explicit(&vcpu->loaded_on, here + 1, memory_order_release);
 }
 
 void vcpu_put(struct vcpu *vcpu)
 {
 	CHECK(vcpu_loaded_here(vcpu));
+	if (vcpu->debug.in_hw)
+		hal_debug_clear();
 	hal_vcpu_put(&vcpu->ctx);
 	atomic_store_explicit(&vcpu->loaded_on, 0, memory_order_release);
 	loaded_on_pcpu[hal_cpu_id()] = NULL;

@@ -345,6 +345,20 @@ bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx)
 	return true;
 }
 
+void hal_debug_load(const struct hal_debug_regs *d)
+{
+	COUNT(sim_hal.debug_loads);
+	sim_hal.debug_hw = *d;
+	sim_hal.debug_in_hw = true;
+}
+
+void hal_debug_clear(void)
+{
+	COUNT(sim_hal.debug_clears);
+	memset(&sim_hal.debug_hw, 0, sizeof(sim_hal.debug_hw));
+	sim_hal.debug_in_hw = false;
+}
+
 unsigned hal_sve_init(unsigned max_vl)
 {
 	sim_hal.sve_vl = sim_hal.sve_cpu_vl < max_vl ? sim_hal.sve_cpu_vl : max_vl;

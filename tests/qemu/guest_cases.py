@@ -31,6 +31,7 @@ GUEST_CHECKS = {
     "mmio": 131,
     "sysreg": 53,
     "debug": 17,
+    "debug_exc": 7,
     "extensions": 18,
     "abort": 22,
     "wfi": 5,
@@ -308,6 +309,8 @@ GUEST_CASES = [
     # EL2, or (the Cortex-A57 ones of -cpu max) just work and are reported as skipped.
     checking_guest("sysreg"),
     checking_guest("debug"),
+    # The guest's own breakpoint, watchpoint, software step and BRK at EL1 (issue #16 item 2).
+    checking_guest("debug_exc"),
     # With hv.sve=off SVE is hidden and UNDEFINED, as on a CPU without it.
     dict(checking_guest("extensions", [r"sve: hidden from guests \(hv.sve=off\)"]),
          bootargs=["hv.sve=off"]),

@@ -125,6 +125,17 @@ static void test_exit_hvc_is_answered_without_moving_the_pc(void **state)
 	assert_int_equal(v->stats.smc, 0);
 }
 
+/* A stepped instruction the hypervisor emulates completes there: PSTATE.SS is cleared with
+ * the PC moved past it, so the guest takes its step exception before the next instruction
+ * instead of running one more. */
+static void test_exit_emulated_instruction_ends_a_software_step(void **state)
+{
+	v->ctx.pstate = PSTATE_M_EL1H | PSTATE_SS;
+	exit_with(sim_esr_dabt_isv(4, true, 3, false, false), VM_PL011_BASE);
+	assert_int_equal(v->ctx.pc, ENTRY + 4);
+	assert_int_equal(v->ctx.pstate, PSTATE_M_EL1H);
+}
+
 static void test_exit_trapped_smc_is_answered_and_skipped(void **state)
 {
 	v->ctx.x[0] = PSCI_VERSION;
@@ -653,7 +664,7 @@ static void test_exit_hostile_sequences_leave_a_legal_pc(void **state)
 			   m.vm->exit_status == VM_STATUS_RECURSIVE_FAULT) {
 			/* An exception at its own vector: never taken, the VM stopped (item 20). */
 			assert_int_equal(ctx->pc, pc);
-		} else if (ctx->pc != pc + 4 || ctx->pstate != old_pstate) {
+		} else if (ctx->pc != pc + 4 || ctx->pstate != (old_pstate & ~PSTATE_SS)) {
 			fail_msg("iteration %u: esr 0x%llx moved pc 0x%llx to 0x%llx", it,
 				 (unsigned long long)esr, (unsigned long long)pc,
 				 (unsigned long long)ctx->pc);
@@ -679,6 +690,7 @@ int main(void)
 	    T(test_exit_sysreg_trap_goes_to_the_sysreg_handler),
 	    T(test_exit_data_abort_goes_to_mmio_emulation),
 	    T(test_exit_instruction_abort_is_injected),
+	    T(test_exit_emulated_instruction_ends_a_software_step),
 	    T(test_exit_fp_simd_trap_gives_the_registers_once_per_load),
 	    T(test_exit_sve_trap_gives_the_state_only_while_sve_is_given),
 	    T(test_exit_every_unhandled_ec_injects_undef),

@@ -106,8 +106,8 @@ static void dirty(unsigned n)
 		v->ctx.el1[r] = 0xdead0000ULL + r;
 	v->ctx.pstate = PSTATE_M_EL0T | PSTATE_NZCV;
 	v->ctx.pc = 0x1234;
-	v->debug.mdscr = 0x8000;
-	v->debug.bvr[3] = 0x4000;
+	v->debug.hw.mdscr = 0x8000;
+	v->debug.hw.bvr[3] = 0x4000;
 }
 
 /* What CPU_ON leaves in vCPU `n`: a cold boot at `entry` with x0 = `context`. */
@@ -126,8 +126,8 @@ static void assert_cold_boot(unsigned n, uint64_t entry, uint64_t context)
 		if (r != HAL_SCTLR_EL1)
 			assert_int_equal(v->ctx.el1[r], 0);
 	}
-	assert_int_equal(v->debug.mdscr, 0);
-	assert_int_equal(v->debug.bvr[3], 0);
+	assert_int_equal(v->debug.hw.mdscr, 0);
+	assert_int_equal(v->debug.hw.bvr[3], 0);
 	/* Its identity is not part of the reset. */
 	assert_int_equal(v->ctx.vmpidr, n);
 	assert_int_equal(v->ctx.cntvoff, vm->cntvoff);

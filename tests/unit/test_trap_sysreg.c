@@ -299,6 +299,46 @@ static void test_trap_sysreg_debug_registers_belong_to_each_vcpu(void **state)
 	assert_int_equal(other->ctx.x[1], 0xa);
 }
 
+/* Issue #16 item 2: a vCPU whose debug registers enable something (and whose OS lock is clear)
+ * has them in the hardware while loaded, so they fire for its EL1; taken out at put and back
+ * at load. A vCPU that enables nothing never costs a hardware write. */
+static void test_trap_sysreg_enabled_debug_state_is_in_the_hardware_while_loaded(void **state)
+{
+	struct vcpu *other;
+
+	vcpu_load(v);
+	dbg_write(0, 0, 0, 5, 0x1e7); /* DBGBCR0_EL1: BAS 0xf, PMC 0b11, E */
+	dbg_write(0, 0, 0, 4, 0x40081000);
+	assert_false(sim_hal.debug_in_hw); /* the OS lock is locked from reset */
+	dbg_write(0, 1, 0, 4, 0);	   /* OSLAR_EL1: unlock */
+	assert_true(sim_hal.debug_in_hw);
+	assert_int_equal(sim_hal.debug_hw.bcr[0], 0x1e7);
+	assert_int_equal(sim_hal.debug_hw.bvr[0], 0x40081000);
+	dbg_write(0, 0, 2, 2, 1u << 15); /* MDSCR_EL1.MDE */
+	assert_int_equal(sim_hal.debug_hw.mdscr, 1u << 15);
+
+	vcpu_put(v);
+	assert_false(sim_hal.debug_in_hw);
+	vcpu_load(v);
+	assert_true(sim_hal.debug_in_hw);
+	assert_int_equal(sim_hal.debug_hw.bcr[0], 0x1e7);
+
+	/* Everything off again: out of the hardware, and no more loads at a switch. */
+	dbg_write(0, 0, 0, 5, 0);
+	dbg_write(0, 0, 2, 2, 0);
+	assert_false(sim_hal.debug_in_hw);
+	vcpu_put(v);
+	unsigned loads = sim_hal.debug_loads, clears = sim_hal.debug_clears;
+
+	assert_int_equal(vm_add_vcpu(m.vm, ENTRY, 0, &other), HV_OK);
+	vcpu_load(other);
+	vcpu_put(other);
+	vcpu_load(v);
+	vcpu_put(v);
+	assert_int_equal(sim_hal.debug_loads, loads);
+	assert_int_equal(sim_hal.debug_clears, clears);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -319,6 +359,7 @@ int main(void)
 	    T(test_trap_sysreg_wrong_direction_on_debug_registers_is_undefined),
 	    T(test_trap_sysreg_unknown_debug_registers_are_undefined),
 	    T(test_trap_sysreg_debug_registers_belong_to_each_vcpu),
+	    T(test_trap_sysreg_enabled_debug_state_is_in_the_hardware_while_loaded),
 	    T(test_trap_sysreg_el0_dcc_access_honours_mdscr_tdcc),
 	};
 #undef T

@@ -96,6 +96,7 @@ static inline unsigned esr_ec(uint64_t esr)
 #define PSTATE_D      (1ULL << 9)
 #define PSTATE_DAIF   (PSTATE_D | PSTATE_A | PSTATE_I | PSTATE_F)
 #define PSTATE_SSBS   (1ULL << 12)
+#define PSTATE_SS     (1ULL << 21) /* software step: the next instruction is stepped */
 #define PSTATE_PAN    (1ULL << 22)
 #define PSTATE_DIT    (1ULL << 24)
 #define PSTATE_NZCV   (0xfULL << 28)

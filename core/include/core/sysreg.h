@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <hal/vcpu.h>
+
 /* System registers that trap to EL2 and that the hypervisor emulates, named by their
  * op0:op1:CRn:CRm:op2 encoding (Arm ARM C5.3). */
 
@@ -71,9 +73,12 @@ uint64_t id_reg_guest_value(unsigned crm, unsigned op2);
 
 /* A vCPU's self-hosted debug registers (16 breakpoints and watchpoints at most). */
 struct vcpu_debug_regs {
-	uint64_t mdscr, mdccint, osdlr, dbgprcr, claim;
+	struct hal_debug_regs hw; /* breakpoints, watchpoints, MDSCR_EL1 */
+	uint64_t mdccint, osdlr, dbgprcr, claim;
 	bool oslk;
-	uint64_t bvr[16], bcr[16], wvr[16], wcr[16];
+	/* `hw` enables something (and the OS lock is clear): it is in the hardware while the
+	 * vCPU is loaded (vcpu_load() calls hal_debug_load()), and taken out at put. */
+	bool in_hw;
 };
 
 void debug_regs_reset(struct vcpu_debug_regs *d);

@@ -91,6 +91,10 @@ struct sim_hal {
 	unsigned sve_traps;	     /* hal_vcpu_sve_trap() calls */
 	unsigned sve_cpu_vl;	     /* the CPU's longest SVE vector length (bytes), 0: no SVE */
 	unsigned sve_vl;	     /* what hal_sve_init() chose */
+	/* hal_debug_load()/_clear(): calls, and what the "hardware" holds. */
+	unsigned debug_loads, debug_clears;
+	bool debug_in_hw;
+	struct hal_debug_regs debug_hw;
 	enum hal_exit_kind (*vcpu_enter_hook)(struct hal_vcpu_ctx *ctx);
 	/* Called by hal_vcpu_put() while `ctx` is still loaded: a test plays another pCPU
 	 * in the window between a vCPU's last exit and its put. */

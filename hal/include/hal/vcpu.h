@@ -160,6 +160,19 @@ uint64_t hal_vgic_eisr(struct hal_vcpu_ctx *ctx);  /* ICH_EISR_EL2 */
  * (VSESR_EL2; otherwise IMPLEMENTATION DEFINED). Kept across put and load until taken. */
 void hal_vcpu_inject_vserror(struct hal_vcpu_ctx *ctx, uint64_t iss);
 
+/* A vCPU's self-hosted debug registers (DBGB/WVR<n>, DBGB/WCR<n>, MDSCR_EL1). Between
+ * hal_debug_load() and hal_debug_clear() they are the hardware's, so the guest's breakpoints,
+ * watchpoints and software step fire and are taken by its EL1; the registers the CPU lacks
+ * (past ID_AA64DFR0_EL1.BRPs/WRPs) are not written. Only for the loaded vCPU. */
+#define HAL_DEBUG_MAX_BP 16
+struct hal_debug_regs {
+	uint64_t bvr[HAL_DEBUG_MAX_BP], bcr[HAL_DEBUG_MAX_BP];
+	uint64_t wvr[HAL_DEBUG_MAX_BP], wcr[HAL_DEBUG_MAX_BP];
+	uint64_t mdscr;
+};
+void hal_debug_load(const struct hal_debug_regs *d);
+void hal_debug_clear(void);
+
 /* The MIDR the host CPU reports, for the guest's VPIDR. */
 uint64_t hal_cpu_midr(void);
 

@@ -21,6 +21,7 @@ volatile struct exc_record exc_seen;
 
 static bool expecting;
 static uint64_t resume_at;
+static uint64_t resume_spsr_bits;
 static unsigned int unexpected;
 
 static const char *const kind_names[] = {"sync", "IRQ", "FIQ", "SError"};
@@ -33,7 +34,14 @@ void exc_expect(uint64_t resume)
 	exc_seen.far = 0;
 	exc_seen.count = 0;
 	resume_at = resume;
+	resume_spsr_bits = 0;
 	expecting = true;
+}
+
+void exc_expect_setting(uint64_t resume, uint64_t spsr_bits)
+{
+	exc_expect(resume);
+	resume_spsr_bits = spsr_bits;
 }
 
 void exc_expect_none(void)
@@ -71,6 +79,7 @@ void exc_handle(struct exc_frame *frame, unsigned int kind)
 		exc_seen.far = far;
 		exc_seen.count++;
 		frame->elr = resume_at ? resume_at : default_resume(frame);
+		frame->spsr |= resume_spsr_bits;
 		return;
 	}
 	check(false, "unexpected synchronous exception: EC 0x%lx ESR 0x%lx ELR 0x%lx FAR 0x%lx",

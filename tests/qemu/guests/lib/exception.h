@@ -31,6 +31,11 @@ extern volatile struct exc_record exc_seen;
  * at `resume` (or as EXC_RESUME_DEFAULT says). */
 void exc_expect(uint64_t resume);
 
+/* exc_expect(), and each expected exception returns with these PSTATE bits set as well (e.g.
+ * D, for a software step exception: with MDSCR_EL1.SS still set, returning with D clear would
+ * step again at once). */
+void exc_expect_setting(uint64_t resume, uint64_t spsr_bits);
+
 /* Stop expecting: any later exception is reported as a failed check and resumed by the
  * default rule; after too many of them, or on any non-synchronous one, the guest finishes. */
 void exc_expect_none(void);

@@ -24,13 +24,21 @@ static long syscall3(long nr, long a, long b, long c)
 	return x0;
 }
 
+/* The result line is built here and written with one write(2): two svetests run at once, and
+ * a line written in pieces could interleave with the other's, which no test pattern matches. */
+static char line[160];
+static long line_len;
+
 static void put(const char *s)
 {
-	long n = 0;
+	for (long n = 0; s[n] && line_len < (long)sizeof(line); n++)
+		line[line_len++] = s[n];
+}
 
-	while (s[n])
-		n++;
-	syscall3(SYS_WRITE, 1, (long)s, n);
+static void flush(void)
+{
+	syscall3(SYS_WRITE, 1, (long)line, line_len);
+	line_len = 0;
 }
 
 static void put_u64(uint64_t v)
@@ -130,6 +138,7 @@ void _start(void)
 	} else {
 		put(" ok\n");
 	}
+	flush();
 	syscall3(SYS_EXIT, bad ? 1 : 0, 0, 0);
 	for (;;)
 		;

@@ -31,7 +31,7 @@ GUEST_CHECKS = {
     "mmio": 131,
     "sysreg": 53,
     "debug": 17,
-    "debug_exc": 7,
+    "debug_exc": 17,
     "extensions": 18,
     "abort": 22,
     "wfi": 5,

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The guest's own debug exceptions at EL1 (issue #16 item 2, docs/guest-abi.md "Traps"): a
- * hardware breakpoint, a watchpoint, software step and BRK, each taken by the guest's EL1
- * with its syndrome, never by the hypervisor. The breakpoint and watchpoint registers and
+/* The guest's own debug exceptions at EL1 and EL0 (issue #16 item 2, docs/guest-abi.md
+ * "Traps"): a hardware breakpoint, a watchpoint, software step and BRK, each taken by the
+ * guest's EL1 with its syndrome, never by the hypervisor. The breakpoint and watchpoint registers and
  * MDSCR_EL1 trap to the hypervisor (MDCR_EL2.TDA), which keeps them per vCPU and, while they
  * enable something, has them in the hardware while this vCPU runs. */
 #include "check.h"
+#include "el0.h"
 #include "exception.h"
 #include "printf.h"
 #include "sysreg.h"
@@ -15,6 +16,14 @@ const char guest_name[] = "debug_exc";
 #define EC_STEP_CUR	  0x33
 #define EC_WATCHPT_CUR	  0x35
 #define EC_BRK64	  0x3c
+#define EC_BREAKPOINT_LOW 0x30
+#define EC_STEP_LOW	  0x32
+#define EC_WATCHPT_LOW	  0x34
+#define DBGBCR_EL0_EXEC	  (0xfUL << 5 | 2UL << 1 | 1)		  /* BAS 0xf, PMC EL0 only, E */
+#define DBGWCR_EL0_STORE  (0xffUL << 5 | 2UL << 3 | 2UL << 1 | 1) /* ... stores, EL0 only, E */
+#define EL0_BP_DONE	  0x51
+#define EL0_WP_DONE	  0x52
+#define EL0_BRK_DONE	  0x53
 #define MDSCR_SS	  (1UL << 0)
 #define MDSCR_KDE	  (1UL << 13)
 #define MDSCR_MDE	  (1UL << 15)
@@ -47,7 +56,39 @@ __asm__(".pushsection .text\n"
 	"step_next:\n"
 	"	nop\n"
 	"	ret\n"
+	/* Code run at EL0 by el0_call(): each returns a value of its own once past the
+	 * instruction the exception comes at, to show that it resumed there. */
+	".globl el0_bp\n"
+	"el0_bp:\n"
+	"	nop\n"
+	"	mov	x0, #0x51\n" /* EL0_BP_DONE */
+	"	ret\n"
+	".globl el0_store\n"
+	"el0_store:\n"
+	"	mov	x1, #42\n"
+	".globl el0_store_insn\n"
+	"el0_store_insn:\n"
+	"	str	x1, [x0]\n"
+	"	mov	x0, #0x52\n" /* EL0_WP_DONE */
+	"	ret\n"
+	".globl el0_step\n"
+	"el0_step:\n"
+	"	add	x0, x0, #1\n"
+	".globl el0_step_next\n"
+	"el0_step_next:\n"
+	"	nop\n"
+	"	ret\n"
+	".globl el0_brk\n"
+	"el0_brk:\n"
+	"	brk	#0x43\n"
+	"	mov	x0, #0x53\n" /* EL0_BRK_DONE */
+	"	ret\n"
 	".popsection\n");
+uint64_t el0_bp(uint64_t arg);
+uint64_t el0_store(uint64_t addr);
+uint64_t el0_step(uint64_t arg);
+uint64_t el0_brk(uint64_t arg);
+extern char el0_store_insn[], el0_step_next[];
 
 static volatile uint64_t wp_var __attribute__((aligned(8)));
 
@@ -149,12 +190,91 @@ static void check_off(void)
 	      "debug_exc: with everything disabled no debug exception comes");
 }
 
+/* The same exceptions from EL0 (lower-EL ECs). The breakpoint and watchpoint match at EL0 only
+ * and MDSCR_EL1.KDE stays clear: debug exceptions from EL0 do not depend on EL1's. */
+static void report_el0(uint64_t got, uint64_t want, unsigned ec, uint64_t elr, const char *what)
+{
+	report(ec, elr, what);
+	check(got == want, "debug_exc: ... and EL0 resumed as the guest said (0x%lx)", got);
+}
+
+static void check_el0_breakpoint(void)
+{
+	uint64_t got;
+
+	write_sysreg(dbgbvr0_el1, (uint64_t)el0_bp);
+	write_sysreg(dbgbcr0_el1, DBGBCR_EL0_EXEC);
+	write_sysreg(oslar_el1, 0);
+	write_sysreg(mdscr_el1, MDSCR_MDE);
+	isb();
+	exc_expect(EXC_RESUME_DEFAULT);
+	got = el0_call(el0_bp, 0, 0);
+	exc_expect_none();
+	debug_off();
+	report_el0(got, EL0_BP_DONE, EC_BREAKPOINT_LOW, (uint64_t)el0_bp,
+		   "a hardware breakpoint at EL0 is taken by the guest's EL1");
+}
+
+static void check_el0_watchpoint(void)
+{
+	uint64_t got;
+
+	wp_var = 7;
+	write_sysreg(dbgwvr0_el1, (uint64_t)&wp_var);
+	write_sysreg(dbgwcr0_el1, DBGWCR_EL0_STORE);
+	write_sysreg(oslar_el1, 0);
+	write_sysreg(mdscr_el1, MDSCR_MDE);
+	isb();
+	exc_expect(EXC_RESUME_DEFAULT);
+	got = el0_call(el0_store, (uint64_t)&wp_var, 0);
+	exc_expect_none();
+	debug_off();
+	report_el0(got, EL0_WP_DONE, EC_WATCHPT_LOW, (uint64_t)el0_store_insn,
+		   "a watchpoint on a store at EL0 is taken by the guest's EL1");
+	check(exc_seen.far == (uint64_t)&wp_var && wp_var == 7,
+	      "debug_exc: ... with FAR at the watched word (0x%lx), which the store did not change",
+	      exc_seen.far);
+}
+
+/* The ERET to EL0 sets PSTATE.SS; with KDE clear EL1 itself is never stepped. The run ends at
+ * the step exception: returning to EL0 with SS still set in MDSCR_EL1 would step at once. */
+static void check_el0_single_step(void)
+{
+	uint64_t got;
+
+	write_sysreg(oslar_el1, 0);
+	write_sysreg(mdscr_el1, MDSCR_SS);
+	isb();
+	exc_expect(EXC_RESUME_DEFAULT);
+	got = el0_call(el0_step, 0, EL0_STEP | EL0_STOP_AT_EXCEPTION);
+	exc_expect_none();
+	debug_off();
+	report_el0(got, EL0_STOPPED, EC_STEP_LOW, (uint64_t)el0_step_next,
+		   "software step at EL0: one instruction, then the step exception to EL1");
+}
+
+static void check_el0_brk(void)
+{
+	uint64_t got;
+
+	exc_expect(EXC_RESUME_DEFAULT);
+	got = el0_call(el0_brk, 0, 0);
+	exc_expect_none();
+	report_el0(got, EL0_BRK_DONE, EC_BRK64, (uint64_t)el0_brk,
+		   "BRK at EL0 is taken by the guest's EL1");
+	check((exc_seen.esr & 0xffff) == 0x43, "debug_exc: ... with its comment 0x43");
+}
+
 int main(void)
 {
 	check_breakpoint();
 	check_watchpoint();
 	check_single_step();
 	check_brk();
+	check_el0_breakpoint();
+	check_el0_watchpoint();
+	check_el0_single_step();
+	check_el0_brk();
 	check_off();
 	return 0;
 }

@@ -4,14 +4,8 @@
  *   perfcount: cycles=<n>
  *   perfcount: instructions=<n> loop=<instructions in the loop>   (or =unsupported)
  * Exit status 0 when the cycle count is not zero. Static and without a C library (built by
- * guests/linux/build-initramfs.sh with -static -nostdlib): the syscalls are made here. */
-#include <stdint.h>
-
-#define SYS_IOCTL	    29
-#define SYS_WRITE	    64
-#define SYS_READ	    63
-#define SYS_EXIT	    93
-#define SYS_PERF_EVENT_OPEN 241
+ * guests/linux/build-initramfs.sh with -static -nostdlib; guests/linux/progs/nolibc.h). */
+#include "nolibc.h"
 
 /* include/uapi/linux/perf_event.h, PERF_ATTR_SIZE_VER0: the first 64 bytes of the attr. */
 struct perf_attr {
@@ -31,44 +25,6 @@ struct perf_attr {
 #define PERF_EVENT_IOC_DISABLE	   0x2401
 #define PERF_EVENT_IOC_RESET	   0x2403
 #define LOOP_ROUNDS		   1000000 /* two instructions each */
-
-static long syscall5(long nr, long a, long b, long c, long d, long e)
-{
-	register long x8 __asm__("x8") = nr;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-
-	__asm__ volatile("svc #0"
-			 : "+r"(x0)
-			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4)
-			 : "memory");
-	return x0;
-}
-
-static void put(const char *s)
-{
-	long n = 0;
-
-	while (s[n])
-		n++;
-	syscall5(SYS_WRITE, 1, (long)s, n, 0, 0);
-}
-
-static void put_u64(uint64_t v)
-{
-	char buf[21];
-	int i = sizeof(buf) - 1;
-
-	buf[i] = '\0';
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(&buf[i]);
-}
 
 static void spin(uint64_t rounds)
 {
@@ -121,7 +77,5 @@ void _start(void)
 	put(" loop=");
 	put_u64(2 * LOOP_ROUNDS);
 	put("\n");
-	syscall5(SYS_EXIT, cycles > 0 ? 0 : 1, 0, 0, 0, 0);
-	for (;;)
-		;
+	exit_with(cycles > 0 ? 0 : 1);
 }

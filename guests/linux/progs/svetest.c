@@ -5,54 +5,11 @@
  * after each round. Run on two vCPUs sharing a pCPU, the hypervisor switches the vCPUs many
  * times meanwhile, so each copy sees its own values only if the SVE state moves with its vCPU.
  * Prints "svetest: pid=<p> vl=<bytes> rounds=<n> cntvct=<start>..<end> ok" (or "... corrupted
- * in round <r>"; the virtual counter shows when it ran) and exits with 0 when intact. Static, without a C library (guests/linux/build-initramfs.sh). */
-#include <stdint.h>
+ * in round <r>"; the virtual counter shows when it ran) and exits with 0 when intact. Static,
+ * without a C library (guests/linux/progs/nolibc.h). */
+#include "nolibc.h"
 
-#define SYS_WRITE  64
-#define SYS_EXIT   93
-#define SYS_GETPID 172
-#define ROUNDS	   500
-
-static long syscall3(long nr, long a, long b, long c)
-{
-	register long x8 __asm__("x8") = nr;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-
-	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
-	return x0;
-}
-
-/* The result line is built here and written with one write(2): two svetests run at once, and
- * a line written in pieces could interleave with the other's, which no test pattern matches. */
-static char line[160];
-static long line_len;
-
-static void put(const char *s)
-{
-	for (long n = 0; s[n] && line_len < (long)sizeof(line); n++)
-		line[line_len++] = s[n];
-}
-
-static void flush(void)
-{
-	syscall3(SYS_WRITE, 1, (long)line, line_len);
-	line_len = 0;
-}
-
-static void put_u64(uint64_t v)
-{
-	char buf[21];
-	int i = sizeof(buf) - 1;
-
-	buf[i] = '\0';
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(&buf[i]);
-}
+#define ROUNDS 500
 
 #define ZREGS \
 	"0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"
@@ -116,7 +73,7 @@ static uint64_t vector_bytes(void)
 void _start(void);
 void _start(void)
 {
-	uint64_t pid = (uint64_t)syscall3(SYS_GETPID, 0, 0, 0);
+	uint64_t pid = (uint64_t)syscall5(SYS_GETPID, 0, 0, 0, 0, 0);
 	uint64_t start = counter();
 	uint64_t bad = run(pid << 32, ROUNDS);
 	uint64_t end = counter();
@@ -138,8 +95,5 @@ void _start(void)
 	} else {
 		put(" ok\n");
 	}
-	flush();
-	syscall3(SYS_EXIT, bad ? 1 : 0, 0, 0);
-	for (;;)
-		;
+	exit_with(bad ? 1 : 0);
 }

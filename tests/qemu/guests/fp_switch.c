@@ -124,24 +124,9 @@ static void take_turns(unsigned me)
 	}
 }
 
-/* vCPU 1 starts here from PSCI CPU_ON at EL1h, MMU off, with x0 = its stack top. */
+/* A sibling starts at sibling_start (lib/sibling_entry.S), which calls sibling_main(). */
 void sibling_start(void);
 void sibling_main(void);
-__asm__(".pushsection .text\n"
-	".globl sibling_start\n"
-	"sibling_start:\n"
-	"	msr	daifset, #0xf\n"
-	"	msr	spsel, #1\n"
-	"	mov	sp, x0\n"
-	"	adrp	x1, exc_vectors\n"
-	"	add	x1, x1, :lo12:exc_vectors\n"
-	"	msr	vbar_el1, x1\n"
-	"	isb\n"
-	"	bl	sibling_main\n"
-	"1:	wfi\n"
-	"	b	1b\n"
-	".popsection\n");
-
 void sibling_main(void)
 {
 	write_sysreg(cpacr_el1, read_sysreg(cpacr_el1) | CPACR_FPEN);

@@ -33,24 +33,9 @@ static volatile uint32_t answered[NR_VCPUS];
 static volatile uint32_t online[NR_VCPUS];
 static uint8_t stacks[NR_VCPUS][SIBLING_STACK] __attribute__((aligned(16)));
 
-/* A sibling starts here from PSCI CPU_ON at EL1h, MMU off, with x0 = its stack top. */
+/* A sibling starts at sibling_start (lib/sibling_entry.S), which calls sibling_main(). */
 void sibling_start(void);
 void sibling_main(void);
-__asm__(".pushsection .text\n"
-	".globl sibling_start\n"
-	"sibling_start:\n"
-	"	msr	daifset, #0xf\n"
-	"	msr	spsel, #1\n"
-	"	mov	sp, x0\n"
-	"	adrp	x1, exc_vectors\n"
-	"	add	x1, x1, :lo12:exc_vectors\n"
-	"	msr	vbar_el1, x1\n"
-	"	isb\n"
-	"	bl	sibling_main\n"
-	"1:	wfi\n"
-	"	b	1b\n"
-	".popsection\n");
-
 static unsigned self(void)
 {
 	return (unsigned)(read_sysreg(mpidr_el1) & 0xff);

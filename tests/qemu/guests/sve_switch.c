@@ -169,22 +169,9 @@ static void take_turns(unsigned me)
 	}
 }
 
+/* A sibling starts at sibling_start (lib/sibling_entry.S), which calls sibling_main(). */
 void sibling_start(void);
 void sibling_main(void);
-__asm__(".pushsection .text\n"
-	".globl sibling_start\n"
-	"sibling_start:\n"
-	"	msr	daifset, #0xf\n"
-	"	msr	spsel, #1\n"
-	"	mov	sp, x0\n"
-	"	adrp	x1, exc_vectors\n"
-	"	add	x1, x1, :lo12:exc_vectors\n"
-	"	msr	vbar_el1, x1\n"
-	"	isb\n"
-	"	bl	sibling_main\n"
-	"1:	wfi\n"
-	"	b	1b\n"
-	".popsection\n");
 
 static void enable_sve(void)
 {

@@ -42,6 +42,8 @@
 
 #define UNIT_HEX_MAX 16 /* digits of a u64 */
 
+_Static_assert(FDTW_NAME_MAX + 1 <= UINT8_MAX, "struct fdtw.name_len holds a name's length");
+
 static void put_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
@@ -145,22 +147,45 @@ static bool prop_name_ok(const char *name)
 	return i > 0;
 }
 
+/* Where `s` (with its NUL, `len` bytes) already is in the strings area, as a distance from the
+ * end of the buffer, or 0. A match ends at a stored name's NUL, since `s` has none inside: it
+ * is that name or its tail, so the index of stored names finds every match while it holds all
+ * of them; past FDTW_NAMES_MAX names, every byte of the area is tried. */
+static size_t find_string(const struct fdtw *w, const char *s, size_t len)
+{
+	for (unsigned i = 0; i < w->names; i++) {
+		size_t at = w->size - w->name_dist[i] + w->name_len[i] - len;
+
+		if (w->name_len[i] >= len && w->buf[at] == (uint8_t)s[0] &&
+		    memcmp(w->buf + at, s, len) == 0)
+			return w->size - at;
+	}
+	for (size_t p = w->str_lo; w->names == FDTW_NAMES_MAX && p + len <= w->size; p++) {
+		if (memcmp(w->buf + p, s, len) == 0)
+			return w->size - p;
+	}
+	return 0;
+}
+
 /* The string's distance from the end of the buffer once it is in the strings area: an
  * existing copy (or a stored name it is the tail of) is reused. 0 on failure. */
 static size_t add_string(struct fdtw *w, const char *s)
 {
-	size_t len = strlen(s) + 1, p;
+	size_t len = strlen(s) + 1, dist = find_string(w, s, len);
 
-	for (p = w->str_lo; p + len <= w->size; p++) {
-		if (memcmp(w->buf + p, s, len) == 0)
-			return w->size - p;
-	}
+	if (dist)
+		return dist;
 	if (len > room(w)) {
 		fail(w, HV_ENOMEM);
 		return 0;
 	}
 	w->str_lo -= len;
 	memcpy(w->buf + w->str_lo, s, len);
+	if (w->names < FDTW_NAMES_MAX) {
+		/* prop_name_ok() bounds a name to FDTW_NAME_MAX bytes: its length fits. */
+		w->name_dist[w->names] = (uint32_t)(w->size - w->str_lo);
+		w->name_len[w->names++] = (uint8_t)len;
+	}
 	return w->size - w->str_lo;
 }
 

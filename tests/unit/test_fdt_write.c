@@ -274,6 +274,44 @@ static void test_fdtw_stores_each_property_name_once(void **state)
 	assert_int_equal(fdt_get_prop(&f, node, "cells", &(struct fdt_prop){0}), 0);
 }
 
+/* More distinct names than the writer indexes (FDTW_NAMES_MAX): names past the index, and
+ * tails of names inside and outside it, are still stored once and read back. */
+static void test_fdtw_stores_names_once_past_its_index(void **state)
+{
+	const unsigned distinct = FDTW_NAMES_MAX + 16;
+	uint8_t buf[8192];
+	char name[16];
+	struct fdtw w;
+	size_t size, strings = 0;
+	struct fdt f;
+	unsigned i, round;
+	uint32_t v;
+
+	fdtw_init(&w, buf, sizeof(buf));
+	fdtw_begin_node(&w, "");
+	/* Twice over: the second round finds every name stored by the first. */
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < distinct; i++) {
+			snprintf(name, sizeof(name), "name-%u", i);
+			fdtw_prop_u32(&w, name, i);
+			if (round == 0)
+				strings += strlen(name) + 1;
+		}
+	}
+	/* Tails of the first name and of the last: no new strings. */
+	snprintf(name, sizeof(name), "me-%u", distinct - 1);
+	fdtw_prop_u32(&w, name, 1);
+	fdtw_prop_u32(&w, "me-0", 2);
+	fdtw_end_node(&w);
+	/* Two rounds repeat a property in one node, which a reader only needs to parse. */
+	assert_int_equal(fdtw_finish(&w, 0, &size), 0);
+	assert_int_equal(fdt_open(&f, buf, size), 0);
+	assert_int_equal(f.strings_size, strings);
+	snprintf(name, sizeof(name), "name-%u", distinct - 1);
+	assert_int_equal(fdt_get_u32(&f, fdt_root(&f), name, &v), 0);
+	assert_int_equal(v, distinct - 1);
+}
+
 static void test_fdtw_begin_node_at_writes_the_unit_address_in_lower_hex(void **state)
 {
 	static const struct {
@@ -666,6 +704,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_fdtw_without_reservations_writes_only_the_terminator,
 				   setup),
 	    cmocka_unit_test_setup(test_fdtw_stores_each_property_name_once, setup),
+	    cmocka_unit_test_setup(test_fdtw_stores_names_once_past_its_index, setup),
 	    cmocka_unit_test_setup(test_fdtw_begin_node_at_writes_the_unit_address_in_lower_hex,
 				   setup),
 	    cmocka_unit_test_setup(test_fdtw_output_does_not_depend_on_buffer_size_or_alignment,

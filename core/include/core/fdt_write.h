@@ -27,6 +27,7 @@
 #define FDTW_NAME_MAX	   31 /* node-name (before '@') and property-name length, spec 2.2 */
 #define FDTW_HEADER_SIZE   40 /* version 17 header, spec 5.2 */
 #define FDTW_RSV_ENTRY_LEN 16
+#define FDTW_NAMES_MAX	   64 /* distinct property names indexed; more are found by a scan */
 
 struct fdtw {
 	uint8_t *buf;
@@ -39,6 +40,12 @@ struct fdtw {
 	bool root_done;	   /* the root has ended: nothing but fdtw_finish() */
 	bool props_ok;	   /* the open node has no subnode yet */
 	int err;	   /* sticky: 0 or the first HV_E* */
+	/* The stored names, so a property looks its name up among a few dozen strings rather than
+	 * at every byte of the strings area: distance from the end of the buffer, length with
+	 * the NUL. */
+	unsigned names;
+	uint32_t name_dist[FDTW_NAMES_MAX];
+	uint8_t name_len[FDTW_NAMES_MAX];
 };
 
 /* Start a tree in `buf` (`size` bytes, any alignment). Fails (sticky HV_ENOMEM) at once if

@@ -13,6 +13,7 @@
 
 #include "gic_regs.h"
 #include "sysreg.h"
+#include "vgic_hw.h"
 
 /* How long the GIC may take to finish a write (RWP) or to wake a redistributor. */
 #define GIC_POLL_TIMEOUT_US 10000
@@ -213,6 +214,7 @@ static int cpu_interface_init(void)
 	/* Handing interrupts to guests with HW=1 depends on the split; EL3 could forbid it. */
 	if (!(read_sysreg(icc_ctlr_el1) & ICC_CTLR_EOIMODE))
 		return HV_ENOTSUP;
+	hal_vgic_cpu_reset();
 	return HV_OK;
 }
 

@@ -24,7 +24,8 @@
 	X(12, C13, 4) X(13, C13, 5) X(14, C13, 6) X(15, C13, 7)
 /* clang-format on */
 
-static uint64_t lr_get(unsigned n)
+/* Always inline: the live accessors below must stay one jump table and one MRS/MSR. */
+static inline __attribute__((always_inline)) uint64_t lr_get(unsigned n)
 {
 	switch (n) {
 		ALL_LRS(LR_CASE)
@@ -33,7 +34,7 @@ static uint64_t lr_get(unsigned n)
 	}
 }
 
-static void lr_set(unsigned n, uint64_t val)
+static inline __attribute__((always_inline)) void lr_set(unsigned n, uint64_t val)
 {
 	switch (n) {
 		ALL_LRS(LR_WCASE)
@@ -42,29 +43,12 @@ static void lr_set(unsigned n, uint64_t val)
 	}
 }
 
-#define AP_CASE(n, crm) \
-	case n:         \
-		return read_sysreg(S3_4_C12_##crm##_##n);
 #define AP_WCASE(n, crm)                                 \
 	case n:                                          \
 		write_sysreg(S3_4_C12_##crm##_##n, val); \
 		break;
 
 /* ICH_AP0R<n>_EL2 = S3_4_C12_C8_<n>, ICH_AP1R<n>_EL2 = S3_4_C12_C9_<n>. */
-static uint64_t ap_get(unsigned group, unsigned n)
-{
-	if (group == 0) {
-		switch (n) {
-			AP_CASE(0, C8) AP_CASE(1, C8) AP_CASE(2, C8) AP_CASE(3, C8)
-		}
-	} else {
-		switch (n) {
-			AP_CASE(0, C9) AP_CASE(1, C9) AP_CASE(2, C9) AP_CASE(3, C9)
-		}
-	}
-	return 0;
-}
-
 static void ap_set(unsigned group, unsigned n, uint64_t val)
 {
 	if (group == 0) {
@@ -143,25 +127,6 @@ uint64_t hal_vgic_elrsr(struct hal_vcpu_ctx *ctx)
 	return read_sysreg(S3_4_C12_C11_5);
 }
 
-/* Straight-line save and load of the first `lrs` list registers: a vCPU switch touches each LR
- * with one instruction, where a loop over lr_get()/lr_set() paid a jump table per register
- * (docs/trap-path.md). Cases fall through from the highest LR down. */
-#define LR_SAVE_CASE(n, crm, op2)                               \
-	case n + 1:                                             \
-		r->lr[n] = read_sysreg(S3_4_C12_##crm##_##op2); \
-		__attribute__((fallthrough));
-#define LR_LOAD_CASE(n, crm, op2)                               \
-	case n + 1:                                             \
-		write_sysreg(S3_4_C12_##crm##_##op2, r->lr[n]); \
-		__attribute__((fallthrough));
-/* clang-format off */
-#define ALL_LRS_DOWN(X)                                                                    \
-	X(15, C13, 7) X(14, C13, 6) X(13, C13, 5) X(12, C13, 4)                            \
-	X(11, C13, 3) X(10, C13, 2) X(9, C13, 1) X(8, C13, 0)                              \
-	X(7, C12, 7) X(6, C12, 6) X(5, C12, 5) X(4, C12, 4)                                \
-	X(3, C12, 3) X(2, C12, 2) X(1, C12, 1) X(0, C12, 0)
-/* clang-format on */
-
 /* nr_apr() is at most 4; said again so the compiler knows the arrays are not overrun. */
 #define MIN_APRS(n) ((n) < 4 ? (n) : 4u)
 
@@ -183,19 +148,77 @@ static inline void counts(unsigned *lrs, unsigned *aprs)
 	*aprs = aprs_cached;
 }
 
+/* ICH_ELRSR_EL2 (S3_4_C12_C11_5): bit n set when LR<n> holds no state and can raise nothing
+ * (State 0b00, and HW 1 or EOI 0; GICv3 12.4.6). */
+static inline uint64_t lrs_holding_state(unsigned lrs)
+{
+	return ~read_sysreg(S3_4_C12_C11_5) & ((1ULL << lrs) - 1);
+}
+
+/* Between two vCPUs every list register of the pCPU holds no state: cleared once at boot
+ * (hal_vgic_cpu_reset()) and again by each save for the ones it kept. So a switch moves only
+ * the list registers that hold state, `live`, and a vCPU switched out with none (the core
+ * folds them back into its interrupt state at every exit, core/vgic_lr.c) moves none. A list
+ * register without state is architecturally inert (the guest cannot read list registers):
+ * it comes back as 0. Out of line: the common switch never gets here. */
+static __attribute__((noinline)) void save_live(struct hal_vgic_regs *r, uint64_t live)
+{
+	for (; live; live &= live - 1) {
+		unsigned n = (unsigned)__builtin_ctzll(live);
+
+		r->lr[n] = lr_get(n);
+		lr_set(n, 0);
+	}
+}
+
+static __attribute__((noinline)) void load_live(const struct hal_vgic_regs *r)
+{
+	for (uint64_t live = r->lr_live; live; live &= live - 1) {
+		unsigned n = (unsigned)__builtin_ctzll(live);
+
+		lr_set(n, r->lr[n]);
+	}
+}
+
+/* Active priority registers, straight line: 1, 2 or 4 of each group (nr_apr()). */
+#define AP_SAVE(n)                                 \
+	r->ap0r[n] = read_sysreg(S3_4_C12_C8_##n); \
+	r->ap1r[n] = read_sysreg(S3_4_C12_C9_##n);
+#define AP_LOAD(n)                                 \
+	write_sysreg(S3_4_C12_C8_##n, r->ap0r[n]); \
+	write_sysreg(S3_4_C12_C9_##n, r->ap1r[n]);
+
+void hal_vgic_cpu_reset(void)
+{
+	unsigned lrs, aprs;
+
+	counts(&lrs, &aprs);
+	write_sysreg(S3_4_C12_C11_0, 0);
+	for (unsigned n = 0; n < lrs; n++)
+		lr_set(n, 0);
+	for (unsigned n = 0; n < MIN_APRS(aprs); n++) {
+		ap_set(0, n, 0);
+		ap_set(1, n, 0);
+	}
+}
+
 void hal_vgic_load(const struct hal_vgic_regs *r)
 {
 	unsigned lrs, aprs;
 
 	counts(&lrs, &aprs);
-	switch (lrs) {
-		ALL_LRS_DOWN(LR_LOAD_CASE)
+	if (r->lr_live)
+		load_live(r);
+	switch (aprs) {
+	case 4:
+		AP_LOAD(3)
+		AP_LOAD(2)
+		__attribute__((fallthrough));
+	case 2:
+		AP_LOAD(1)
+		__attribute__((fallthrough));
 	default:
-		break;
-	}
-	for (unsigned n = 0; n < MIN_APRS(aprs); n++) {
-		ap_set(0, n, r->ap0r[n]);
-		ap_set(1, n, r->ap1r[n]);
+		AP_LOAD(0)
 	}
 	write_sysreg(S3_4_C12_C11_7, r->vmcr);
 	write_sysreg(S3_4_C12_C11_0, r->hcr);
@@ -204,21 +227,27 @@ void hal_vgic_load(const struct hal_vgic_regs *r)
 void hal_vgic_save(struct hal_vgic_regs *r)
 {
 	unsigned lrs, aprs;
+	uint64_t live;
 
 	counts(&lrs, &aprs);
 	r->hcr = read_sysreg(S3_4_C12_C11_0);
 	r->vmcr = read_sysreg(S3_4_C12_C11_7);
-	switch (lrs) {
-		ALL_LRS_DOWN(LR_SAVE_CASE)
+	live = lrs_holding_state(lrs);
+	r->lr_live = live;
+	if (live)
+		save_live(r, live);
+	switch (aprs) {
+	case 4:
+		AP_SAVE(3)
+		AP_SAVE(2)
+		__attribute__((fallthrough));
+	case 2:
+		AP_SAVE(1)
+		__attribute__((fallthrough));
 	default:
-		break;
-	}
-	for (unsigned n = 0; n < MIN_APRS(aprs); n++) {
-		r->ap0r[n] = ap_get(0, n);
-		r->ap1r[n] = ap_get(1, n);
+		AP_SAVE(0)
 	}
 	/* No virtual interrupt may reach whatever runs next at EL1: with ICH_HCR_EL2.En clear the
-	 * virtual CPU interface signals nothing, whatever the LRs still hold (the next vCPU's load
-	 * writes every one of them). */
+	 * virtual CPU interface signals nothing (and the list registers hold no state now). */
 	write_sysreg(S3_4_C12_C11_0, 0);
 }

@@ -7,5 +7,8 @@
 /* Called by hal_vcpu_load()/hal_vcpu_put(): the whole virtual CPU interface state. */
 void hal_vgic_load(const struct hal_vgic_regs *r);
 void hal_vgic_save(struct hal_vgic_regs *r);
+/* Once per pCPU at boot, before its first hal_vgic_load(): no list register holds state and
+ * nothing is signalled (their reset values are UNKNOWN). */
+void hal_vgic_cpu_reset(void);
 
 #endif

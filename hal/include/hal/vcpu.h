@@ -50,6 +50,8 @@ struct hal_vgic_regs {
 	uint64_t hcr;  /* ICH_HCR_EL2 */
 	uint64_t vmcr; /* ICH_VMCR_EL2 */
 	uint64_t ap0r[4], ap1r[4];
+	/* Bit n: lr[n] holds state. Saved and loaded are only these; the others hold none. */
+	uint64_t lr_live;
 };
 
 /* FP/SIMD registers of a vCPU, the truth while it is not loaded. Loaded lazily: only once

@@ -116,12 +116,14 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 	default:
 		/* An FP/SIMD or SVE trap is the vCPU's first use of them since its load: the
 		 * registers are given to it lazily and the instruction runs again
-		 * (docs/trap-path.md, "FP/SIMD and SVE"; with SVE hidden its trap is UNDEFINED). Tested here, not as a case: the compare chain the hypercall and
-		 * MMIO exits go through stays as short as it was. */
+		 * (docs/trap-path.md, "FP/SIMD and SVE"; with SVE hidden its trap is UNDEFINED),
+		 * and a PAC instruction's trap its first use of pointer authentication since its
+		 * reset (hal_vcpu_pauth_trap()). Tested here, not as a case: the compare chain the
+		 * hypercall and MMIO exits go through stays as short as it was. */
 		if ((ec == ESR_EC_FP_ASIMD && hal_vcpu_fpsimd_trap(&vcpu->ctx)) ||
 		    (ec == ESR_EC_SVE && vsve_vl() && hal_vcpu_sve_trap(&vcpu->ctx)))
 			vcpu->stats.fp_loads++;
-		else
+		else if (!(ec == ESR_EC_PAC && hal_vcpu_pauth_trap(&vcpu->ctx)))
 			exit_undefined(vcpu, ec, esr);
 		break;
 	}

@@ -10,6 +10,7 @@
 #include <core/trap.h>
 #include <core/vgic.h>
 #include <core/vm.h>
+#include <hal/vcpu.h>
 
 static uint32_t iss_field(uint64_t esr, unsigned shift, unsigned bits)
 {
@@ -99,6 +100,10 @@ void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
 		return;
 	}
 	if (!emulate(vcpu, reg, read, &val)) {
+		/* A pointer-authentication key of a vCPU that has not used them yet: given to it
+		 * lazily, and the access runs again (hal_vcpu_pauth_trap()). */
+		if (hal_vcpu_pauth_trap(&vcpu->ctx))
+			return;
 		log_ratelimited(
 		    &vcpu->vm->guest_log, LOG_WARN,
 		    "%s: vcpu %u: %s of unknown system register S%u_%u_C%u_C%u_%u at pc "

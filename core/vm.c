@@ -384,6 +384,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 		memset(v->ctx.sve, 0, sizeof(*v->ctx.sve));
 	v->ctx.sve_used = false; /* its first SVE use widens its FP/SIMD state again */
 	memset(v->ctx.pauth_keys, 0, sizeof(v->ctx.pauth_keys));
+	v->ctx.pauth_used = false; /* switched lazily again, from its first use */
 	v->ctx.vserror_pending = 0;
 }
 

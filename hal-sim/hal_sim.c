@@ -345,6 +345,22 @@ bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx)
 	return true;
 }
 
+/* As the hardware: with HCR_EL2.APK/API clear for a vCPU without its keys, a PAC instruction
+ * (EC 0x09) and an access to a key register (EC 0x18, Op0 3, Op1 0, CRn 2, CRm 1-3) trap. */
+bool hal_vcpu_pauth_trap(struct hal_vcpu_ctx *ctx)
+{
+	unsigned ec = (unsigned)(ctx->esr >> 26) & 0x3f;
+	unsigned op0 = (unsigned)(ctx->esr >> 20) & 3, op1 = (unsigned)(ctx->esr >> 14) & 7;
+	unsigned crn = (unsigned)(ctx->esr >> 10) & 15, crm = (unsigned)(ctx->esr >> 1) & 15;
+	bool key = ec == 0x18 && op0 == 3 && op1 == 0 && crn == 2 && crm >= 1 && crm <= 3;
+
+	if (!sim_hal.pauth || ctx->pauth_used || (ec != 0x09 && !key))
+		return false;
+	COUNT(sim_hal.pauth_traps);
+	ctx->pauth_used = true;
+	return true;
+}
+
 void hal_debug_load(const struct hal_debug_regs *d)
 {
 	COUNT(sim_hal.debug_loads);

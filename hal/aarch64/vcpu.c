@@ -20,7 +20,8 @@
  *  TLOR     trap the LORegion registers   TERR  trap the RAS error records (both hidden
  *           from guests by core/id_regs.c, so a trapped access is UNDEFINED as on a CPU
  *           without them)
- *  APK/API  pointer authentication keys and instructions do not trap
+ *  APK/API  pointer authentication keys and instructions do not trap, set only for a vCPU
+ *           that has used them (hal_vcpu_pauth_trap())
  *  FWB      (where the CPU has FEAT_S2FWB) stage 2 forces guest RAM write-back cacheable, so a
  *           guest with its MMU off still sees what the caches hold (hal_s2_forces_wb()) */
 #define HCR_VM	   (1ULL << 0)
@@ -45,10 +46,9 @@
 #define HCR_API	   (1ULL << 41)
 #define HCR_FWB	   (1ULL << 46)
 
-#define HCR_GUEST                                                                           \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
-	 HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_APK | HCR_API | \
-	 HCR_TLOR | HCR_TERR)
+#define HCR_GUEST                                                                          \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
+	 HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_TLOR | HCR_TERR)
 
 /* CPTR_EL2 (E2H=0): FP/SIMD is the guest's (the hypervisor never uses it: built with
  * -mgeneral-regs-only), handed over lazily on first use (TFP), and so is SVE (TZ), both in
@@ -112,7 +112,17 @@ static uint64_t mdcr_guest(void)
 
 /* The pointer-authentication keys (APIA, APIB, APDA, APDB, APGA, low and high halves) as
  * S3_0_C2_C<1..3>_<n>: the guest's own (HCR_EL2.APK), so they move with the vCPU, on a CPU
- * that has them. Linux keeps per-task keys: vCPUs sharing a pCPU must not share keys. */
+ * that has them. Linux keeps per-task keys: vCPUs sharing a pCPU must not share keys.
+ *
+ * They move lazily, as the FP/SIMD registers do (docs/trap-path.md): only for a vCPU that has
+ * used pointer authentication since its reset (ctx->pauth_used). Until then HCR_EL2.APK and
+ * API are clear for it, so its first access to a key register (EC 0x18) or its first PAC
+ * instruction that its SCTLR_EL1.EnIA/IB/DA/DB enables, or PACGA (EC 0x09; a disabled one is
+ * a NOP and does not trap: the Arm ARM's AddPAC and Auth pseudocode test the enable first), traps: hal_vcpu_pauth_trap() loads its keys and
+ * sets both bits for it from then on. The keys another vCPU left in the hardware are out of
+ * reach of a vCPU without them: reading them and using them both trap. A guest that never
+ * enables pointer authentication (most bare-metal guests) never pays for the 20 key
+ * transfers per switch. */
 #define PAUTH_KEYS(X)      \
 	X(0, S3_0_C2_C1_0) \
 	X(1, S3_0_C2_C1_1) \
@@ -127,6 +137,25 @@ static uint64_t mdcr_guest(void)
 
 _Static_assert(sizeof(((struct hal_vcpu_ctx *)0)->pauth_keys) == 10 * sizeof(uint64_t),
 	       "one slot per key half");
+
+/* ESR_EL2 of a trapped MSR/MRS (EC 0x18, Arm ARM D17.2.37): Op0 [21:20], Op2 [19:17], Op1
+ * [16:14], CRn [13:10], CRm [4:1]. The keys are Op0 3, Op1 0, CRn 2, CRm 1-3. */
+#define ESR_EC_SHIFT	  26
+#define ESR_EC_MASK	  0x3fULL
+#define ESR_EC_PAC	  0x09
+#define ESR_EC_SYS64	  0x18
+#define ESR_SYS_OP0_SHIFT 20
+#define ESR_SYS_OP1_SHIFT 14
+#define ESR_SYS_CRN_SHIFT 10
+#define ESR_SYS_CRM_SHIFT 1
+
+static bool esr_is_key_access(uint64_t esr)
+{
+	unsigned op0 = (esr >> ESR_SYS_OP0_SHIFT) & 3, op1 = (esr >> ESR_SYS_OP1_SHIFT) & 7;
+	unsigned crn = (esr >> ESR_SYS_CRN_SHIFT) & 15, crm = (esr >> ESR_SYS_CRM_SHIFT) & 15;
+
+	return op0 == 3 && op1 == 0 && crn == 2 && crm >= 1 && crm <= 3;
+}
 
 /* EL2 controls and vCPU state that exist only on some CPUs: what this one has (every CPU of
  * the machine is the same). ID_AA64PFR0_EL1.AMU [47:44] and RAS [31:28], ID_AA64MMFR0_EL1.FGT
@@ -179,6 +208,13 @@ static void el2_optional_controls(void)
  * offset as its virtual one is, and a timer of its own on that count. */
 #define CNTHCTL_GUEST 0ULL
 
+static void pauth_keys_load(const struct hal_vcpu_ctx *ctx)
+{
+#define LOAD_KEY(i, name) write_sysreg(name, ctx->pauth_keys[i]);
+	PAUTH_KEYS(LOAD_KEY)
+#undef LOAD_KEY
+}
+
 uint64_t hal_cpu_midr(void)
 {
 	return read_sysreg(midr_el1);
@@ -199,18 +235,16 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 		write_sysreg(S3_4_C5_C2_3, ctx->vsesr); /* VSESR_EL2 */
 	write_sysreg(hcr_el2, HCR_GUEST | (el2_has.fwb ? HCR_FWB : 0) |
 				  (ctx->vserror_pending ? HCR_VSE : 0) |
-				  (ctx->trap_wfe ? HCR_TWE : 0));
+				  (ctx->trap_wfe ? HCR_TWE : 0) |
+				  (ctx->pauth_used ? HCR_APK | HCR_API : 0));
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	hal_vgic_load(&ctx->vgic);
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)
 #undef LOAD
-	if (el2_has.pauth) {
-#define LOAD_KEY(i, name) write_sysreg(name, ctx->pauth_keys[i]);
-		PAUTH_KEYS(LOAD_KEY)
-#undef LOAD_KEY
-	}
+	if (ctx->pauth_used)
+		pauth_keys_load(ctx);
 	isb();
 }
 
@@ -229,8 +263,7 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 #define SAVE(id, name) ctx->el1[id] = read_sysreg(name);
 	EL1_REGS(SAVE)
 #undef SAVE
-	/* el2_has is known: this pCPU loaded the vCPU (hal_vcpu_load()). */
-	if (el2_has.pauth) {
+	if (ctx->pauth_used) {
 #define SAVE_KEY(i, name) ctx->pauth_keys[i] = read_sysreg(name);
 		PAUTH_KEYS(SAVE_KEY)
 #undef SAVE_KEY
@@ -245,6 +278,23 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 	 * that may be destroyed. */
 	write_sysreg(hcr_el2, HCR_RW);
 	isb();
+}
+
+bool hal_vcpu_pauth_trap(struct hal_vcpu_ctx *ctx)
+{
+	unsigned ec = (unsigned)((ctx->esr >> ESR_EC_SHIFT) & ESR_EC_MASK);
+
+	/* el2_has is known: this pCPU loaded the vCPU (hal_vcpu_load()). Once the vCPU has its
+	 * keys nothing of pointer authentication traps, so a trap then is not the lazy switch's. */
+	if (!el2_has.pauth || ctx->pauth_used)
+		return false;
+	if (ec != ESR_EC_PAC && !(ec == ESR_EC_SYS64 && esr_is_key_access(ctx->esr)))
+		return false;
+	ctx->pauth_used = true;
+	pauth_keys_load(ctx);
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_APK | HCR_API);
+	isb();
+	return true;
 }
 
 void hal_vcpu_inject_vserror(struct hal_vcpu_ctx *ctx, uint64_t iss)

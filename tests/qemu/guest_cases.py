@@ -32,7 +32,7 @@ GUEST_CHECKS = {
     "sysreg": 53,
     "debug": 17,
     "debug_exc": 17,
-    "extensions": 18,
+    "extensions": 20,
     "abort": 22,
     "wfi": 5,
     "vtimer": 23,

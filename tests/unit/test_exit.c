@@ -208,6 +208,55 @@ static void test_exit_fp_simd_trap_gives_the_registers_once_per_load(void **stat
 	assert_int_equal(sim_hal.fpsimd_traps, 3);
 }
 
+/* Pointer authentication is switched lazily (hal_vcpu_pauth_trap()): a vCPU's first PAC
+ * instruction (EC 0x09) or key register access (EC 0x18) since its reset traps, gives it its
+ * keys and runs again, with no exception of its own. From then on nothing of it traps, so such
+ * a trap is UNDEFINED, across put and load too, until a reset makes the switch lazy again. A
+ * trapped register that is not a key stays UNDEFINED. */
+static void test_exit_pauth_first_use_gives_the_keys_once_until_a_reset(void **state)
+{
+	sim_hal.pauth = true;
+	v->ctx.pstate = PSTATE_M_EL1H;
+	exit_with(sim_esr_sysreg(3, 0, 2, 4, 0, 1, false), 0); /* not a key: S3_0_C2_C4_0 */
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_false(v->ctx.pauth_used);
+
+	v->ctx.pc = ENTRY;
+	v->ctx.pstate = PSTATE_M_EL1H;
+	exit_with(sim_esr(ESR_EC_PAC, 0), 0);
+	assert_int_equal(v->ctx.pc, ENTRY);
+	assert_true(v->ctx.pauth_used);
+	assert_int_equal(sim_hal.pauth_traps, 1);
+	assert_int_equal(v->stats.undef_injected, 1);
+
+	hal_vcpu_put(&v->ctx);
+	hal_vcpu_load(&v->ctx);
+	exit_with(sim_esr(ESR_EC_PAC, 0), 0);
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_int_equal(v->stats.undef_injected, 2);
+
+	/* After a reset (PSCI CPU_ON) its first key write traps and is given them again. */
+	hal_vcpu_put(&v->ctx);
+	vcpu_reset(v, ENTRY, 0);
+	hal_vcpu_load(&v->ctx);
+	assert_false(v->ctx.pauth_used);
+	exit_with(sim_esr_sysreg(3, 0, 2, 1, 0, 1, false), 0); /* msr APIAKeyLo_EL1, x1 */
+	assert_int_equal(v->ctx.pc, ENTRY);
+	assert_true(v->ctx.pauth_used);
+	assert_int_equal(sim_hal.pauth_traps, 2);
+	assert_int_equal(v->stats.undef_injected, 2);
+}
+
+/* A CPU without pointer authentication: its instructions' and registers' traps are UNDEFINED. */
+static void test_exit_pauth_trap_without_pauth_is_undefined(void **state)
+{
+	v->ctx.pstate = PSTATE_M_EL1H;
+	exit_with(sim_esr_sysreg(3, 0, 2, 3, 1, 1, true), 0); /* mrs x1, APGAKeyHi_EL1 */
+	assert_int_equal(v->ctx.pc, VBAR + 0x200);
+	assert_false(v->ctx.pauth_used);
+	assert_int_equal(sim_hal.pauth_traps, 0);
+}
+
 /* SVE given to guests (core/vsve.c): the first SVE use of a load traps (EC 0x19, also for
  * ZCR_EL1) and is given the state, the instruction runs again; a second such trap in the same
  * load is UNDEFINED. With SVE hidden the trap is UNDEFINED from the start. */
@@ -692,6 +741,8 @@ int main(void)
 	    T(test_exit_instruction_abort_is_injected),
 	    T(test_exit_emulated_instruction_ends_a_software_step),
 	    T(test_exit_fp_simd_trap_gives_the_registers_once_per_load),
+	    T(test_exit_pauth_first_use_gives_the_keys_once_until_a_reset),
+	    T(test_exit_pauth_trap_without_pauth_is_undefined),
 	    T(test_exit_sve_trap_gives_the_state_only_while_sve_is_given),
 	    T(test_exit_every_unhandled_ec_injects_undef),
 	    T(test_exit_unhandled_ec_logs_one_line_naming_it),

@@ -88,9 +88,13 @@ struct sim_hal {
 	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
 	unsigned vcpu_local_flushes; /* hal_vcpu_flush_local_tlb() calls */
 	unsigned fpsimd_traps;	     /* hal_vcpu_fpsimd_trap() calls */
-	unsigned sve_traps;	     /* hal_vcpu_sve_trap() calls */
-	unsigned sve_cpu_vl;	     /* the CPU's longest SVE vector length (bytes), 0: no SVE */
-	unsigned sve_vl;	     /* what hal_sve_init() chose */
+	/* Pointer authentication: whether the CPU has it (default: no), and the traps
+	 * hal_vcpu_pauth_trap() took as a vCPU's first use (it gave the vCPU its keys). */
+	bool pauth;
+	unsigned pauth_traps;
+	unsigned sve_traps;  /* hal_vcpu_sve_trap() calls */
+	unsigned sve_cpu_vl; /* the CPU's longest SVE vector length (bytes), 0: no SVE */
+	unsigned sve_vl;     /* what hal_sve_init() chose */
 	/* hal_debug_load()/_clear(): calls, and what the "hardware" holds. */
 	unsigned debug_loads, debug_clears;
 	bool debug_in_hw;

@@ -100,6 +100,10 @@ struct hal_vcpu_ctx {
 	/* It has used SVE since its reset: its FP/SIMD state is `*sve` (with `fpsimd.held_by`),
 	 * and whenever it is given its registers SVE is enabled too. A reset clears it. */
 	bool sve_used;
+	/* It has used pointer authentication since its reset: its keys are switched with it
+	 * and its PAC instructions and key accesses do not trap (hal_vcpu_pauth_trap()). A
+	 * reset clears it. */
+	bool pauth_used;
 	/* Set by core before the vCPU first runs: where its SVE state is kept (NULL: it never
 	 * gets SVE). Out of line, so the fields after the context stay where they were. */
 	struct hal_sve *sve;
@@ -123,6 +127,13 @@ enum hal_exit_kind hal_vcpu_enter(struct hal_vcpu_ctx *ctx);
  * it its registers; it runs that instruction again at the next entry. False if it had them
  * already (a trap that cannot be the lazy switch's). */
 bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx);
+
+/* The loaded vCPU's first use of pointer authentication trapped: a PAC instruction (ESR_EL2.EC
+ * 0x09) or an access to a key register (EC 0x18; the syndrome is in ctx->esr). Give it its
+ * keys; it runs the instruction again at the next entry. False if that exit is not such a
+ * trap: the CPU has no pointer authentication, the vCPU had its keys already, or the trapped
+ * register is not a key. */
+bool hal_vcpu_pauth_trap(struct hal_vcpu_ctx *ctx);
 
 /* SVE for guests. hal_sve_init(), once at boot: the vector length (bytes) every guest gets at
  * most, the largest the CPU implements up to `max_vl` (at most HAL_SVE_MAX_VL); 0 if the CPU

@@ -63,6 +63,30 @@ static void check_fp_simd(void)
 	check_eq(fpsr, FP_FPSR, "extensions: FPSR kept");
 }
 
+/* Pointer authentication used first by an instruction, before any key register access: the
+ * hypervisor gives a vCPU its keys at its first use (docs/trap-path.md), which for PACIA is a
+ * trap of the instruction itself; the guest sees it run, with its keys from reset. */
+static void check_pointer_auth_first_use(void)
+{
+	const uint64_t pointer = 0x40082000UL, modifier = 0x5678;
+	uint64_t sctlr = read_sysreg(sctlr_el1);
+	uint64_t signed_ptr = pointer, authed;
+
+	exc_expect(EXC_RESUME_DEFAULT);
+	write_sysreg(sctlr_el1, sctlr | SCTLR_ENIA);
+	isb();
+	asm volatile(".arch_extension pauth\n\tpacia %0, %1" : "+r"(signed_ptr) : "r"(modifier));
+	authed = signed_ptr;
+	asm volatile(".arch_extension pauth\n\tautia %0, %1" : "+r"(authed) : "r"(modifier));
+	write_sysreg(sctlr_el1, sctlr);
+	isb();
+	exc_expect_none();
+
+	check_eq(exc_seen.count, 0,
+		 "extensions: PACIA as the first pointer-auth use takes no exception");
+	check_eq(authed, pointer, "extensions: AUTIA takes its code off again");
+}
+
 /* APIAKey_EL1 as S3_0_C2_C1_{0,1}: the assembler's -march need not know the names. */
 static void check_pointer_auth(void)
 {
@@ -172,6 +196,7 @@ int main(void)
 	write_sysreg(cpacr_el1, read_sysreg(cpacr_el1) | CPACR_FPEN);
 	isb();
 	check_fp_simd();
+	check_pointer_auth_first_use();
 	check_pointer_auth();
 	check_sve_sme();
 	check_pmu();

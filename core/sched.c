@@ -342,12 +342,18 @@ bool sched_yield_to_sibling(struct vcpu *vcpu)
 }
 
 /* When a blocked vCPU's time comes: its virtual or physical timer or its WFIT deadline
- * (UINT64_MAX: never). */
+ * (UINT64_MAX: never). A vCPU still loaded here (parked) has its timers live in the hardware:
+ * their PPIs wake it, injected into it first (irq_handle_physical()). Woken by the counter
+ * instead, at the same deadline in CNTHP, it was resumed before its tick was pending (QEMU
+ * raises the PPI a little after the counter passes the deadline), and its WFI returned with
+ * nothing to take. */
 static uint64_t blocked_deadline(struct vcpu *v)
 {
-	uint64_t wfit = v->sched.wfit_deadline;
+	uint64_t wfit = v->sched.wfit_deadline ? v->sched.wfit_deadline : UINT64_MAX;
 
-	return MIN(MIN(vtimer_deadline(v), ptimer_deadline(v)), wfit ? wfit : UINT64_MAX);
+	if (vcpu_loaded_here(v))
+		return wfit;
+	return MIN(MIN(vtimer_deadline(v), ptimer_deadline(v)), wfit);
 }
 
 /* `v` waits for the pCPU from `now`: stolen time, whoever runs meanwhile. */
@@ -566,6 +572,22 @@ static void start_waits(struct sched_queue *q, uint64_t now)
 	}
 }
 
+/* The parked vCPU is put before another is loaded. Still blocked, its timers now wait in its
+ * context, no longer in the hardware: CNTHP wakes it at their deadline (blocked_deadline()). */
+static void unpark(struct sched_queue *q)
+{
+	struct vcpu *p = q->parked;
+
+	q->parked = NULL;
+	vcpu_unload(p);
+	if (p->state != VCPU_BLOCKED)
+		return;
+	p->sched.deadline = blocked_deadline(p);
+	q->earliest = MIN(q->earliest, p->sched.deadline);
+	if (p->sched.deadline < q->timer_at)
+		arm_at(q, p->sched.deadline);
+}
+
 static void run_turn(struct sched_queue *q, struct vcpu *v)
 {
 	uint64_t start = hal_counter_now(), end;
@@ -590,7 +612,7 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 	v->sched.since = start;
 	pvtime_update(v);
 	if (q->parked && q->parked != v)
-		vcpu_unload(q->parked);
+		unpark(q);
 	q->parked = NULL;
 	/* Alone on the pCPU: a vCPU that blocks stays loaded, since it is the one to run next. */
 	if (q->alive == 1 && !plain_rr) {

@@ -155,6 +155,24 @@ static void counter_advance_to(uint64_t when)
 		;
 }
 
+/* CNTV_CTL_EL0 (Arm ARM D23.10.17). */
+#define CNTV_CTL_ENABLE (1ULL << 0)
+#define CNTV_CTL_IMASK	(1ULL << 1)
+
+/* When the virtual timer of the vCPU still loaded on `p` (parked: blocked while its pCPU idles)
+ * raises its PPI: its compare value in counter time, or UINT64_MAX. */
+static uint64_t parked_vtimer_at(const struct sim_pcpu *p)
+{
+	const struct hal_vcpu_ctx *ctx = p->loaded_vcpu;
+	uint64_t cval;
+
+	if (!ctx ||
+	    (ctx->el1[HAL_CNTV_CTL_EL0] & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
+		return UINT64_MAX;
+	cval = ctx->el1[HAL_CNTV_CVAL_EL0];
+	return cval > UINT64_MAX - ctx->cntvoff ? UINT64_MAX : cval + ctx->cntvoff;
+}
+
 void sim_pcpu_wait(struct sim_pcpu *p)
 {
 	struct timespec limit;
@@ -164,11 +182,22 @@ void sim_pcpu_wait(struct sim_pcpu *p)
 	sim_hw_lock();
 	p->wfi_count++;
 	while (!p->poked && !sim_gic_signalled_locked()) {
+		uint64_t vtimer_at = parked_vtimer_at(p);
+		uint64_t hyp_at = p->gic.hyp_timer_armed ? p->gic.hyp_timer_deadline : UINT64_MAX;
+
+		/* A vCPU left loaded here has its virtual timer live, as on the hardware: its PPI
+		 * rises at its deadline, unless an earlier one is still pending or active. */
+		if (vtimer_at <= hyp_at && vtimer_at != UINT64_MAX &&
+		    !p->gic.pending[SIM_GIC_VTIMER_INTID] && !p->gic.active[SIM_GIC_VTIMER_INTID]) {
+			counter_advance_to(vtimer_at);
+			p->gic.pending[SIM_GIC_VTIMER_INTID] = true;
+			continue;
+		}
 		/* Idle with the EL2 timer armed: nothing runs here until it fires, so simulated
 		 * time passes up to its deadline. */
-		if (p->gic.hyp_timer_armed && __atomic_load_n(&sim_hal.counter, __ATOMIC_RELAXED) <
-						  p->gic.hyp_timer_deadline) {
-			counter_advance_to(p->gic.hyp_timer_deadline);
+		if (hyp_at != UINT64_MAX &&
+		    __atomic_load_n(&sim_hal.counter, __ATOMIC_RELAXED) < hyp_at) {
+			counter_advance_to(hyp_at);
 			continue;
 		}
 		if (pthread_cond_timedwait(&hw_changed, &hw_lock, &limit) == ETIMEDOUT) {

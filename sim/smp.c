@@ -33,7 +33,8 @@ static bool irq_signalled(const struct hal_vcpu_ctx *ctx)
 
 	if (g->hyp_timer_armed && sim_hal.counter >= g->hyp_timer_deadline)
 		g->pending[HYP_TIMER] = true;
-	g->pending[VTIMER] = sim_vtimer_level(ctx, sim_hal.counter);
+	g->pending[VTIMER] = sim_hal.counter >= sim_smp.vtimer_lag &&
+			     sim_vtimer_level(ctx, sim_hal.counter - sim_smp.vtimer_lag);
 	if (g->nr_running)
 		rpr = g->priority[g->running[g->nr_running - 1]];
 	for (unsigned i = 0; i < n && i < SIM_GIC_MAX_INTIDS; i++) {

@@ -164,6 +164,70 @@ static void test_smp_console_output_from_two_pcpus_loses_and_duplicates_nothing(
 	assert_int_equal(count[1], CHARS);
 }
 
+/* --- a vCPU alone on its pCPU waits for its own timer --------------------------------------- */
+
+#define TIMER_ROUNDS 200
+#define TIMER_TICKS  1000 /* how far ahead each wait's deadline is */
+#define CNTV_ENABLE  1ULL
+
+/* A WFI step that first sets the virtual timer (CNTV_CTL, and CVAL `ahead` ticks from now). */
+static struct sim_step timer_wfi(unsigned id, uint64_t ctl, uint64_t ahead)
+{
+	struct sim_step s = mp_wfi();
+
+	s.el1_set = SIM_X(HAL_CNTV_CTL_EL0) | SIM_X(HAL_CNTV_CVAL_EL0);
+	s.el1[HAL_CNTV_CTL_EL0] = ctl;
+	s.el1[HAL_CNTV_CVAL_EL0] =
+	    __atomic_load_n(&sim_hal.counter, __ATOMIC_RELAXED) - cpu(id)->ctx.cntvoff + ahead;
+	return s;
+}
+
+/* Each vCPU, alone on its pCPU (so parked while it waits, docs/scheduling.md), arms its virtual
+ * timer and waits in WFI for the tick, TIMER_ROUNDS times. state[0]: waits begun; state[1]:
+ * wake-ups without the tick; state[2]: done (atomic). vCPU 1 then waits without a timer until
+ * the VM stops; vCPU 0 stops it once both are done. */
+static struct sim_step timer_waits(unsigned id, struct sim_mp_vcpu *v)
+{
+	if (v->seen[VGIC_PPI_VTIMER] < v->state[0]) {
+		v->state[1]++;
+		return mp_wfi();
+	}
+	if (v->state[0] < TIMER_ROUNDS) {
+		v->state[0]++;
+		return timer_wfi(id, CNTV_ENABLE, TIMER_TICKS);
+	}
+	if (id == 1) {
+		__atomic_store_n(&v->state[2], 1, __ATOMIC_RELEASE);
+		return timer_wfi(id, 0, 0);
+	}
+	if (!__atomic_load_n(&sim_mp.vcpu[1].state[2], __ATOMIC_ACQUIRE)) {
+		struct sim_step s = mp_busy();
+
+		/* The last tick's level is high until the guest turns its timer off. */
+		s.el1_set = SIM_X(HAL_CNTV_CTL_EL0);
+		s.el1[HAL_CNTV_CTL_EL0] = 0;
+		return s;
+	}
+	return mp_exit(0);
+}
+
+static void test_smp_parked_vcpus_wake_by_their_own_timers_with_the_tick(void **state)
+{
+	mp_machine(2, 2, timer_waits);
+	for (unsigned i = 0; i < 2; i++) {
+		struct vgic_irq *timer = &cpu(i)->vgic.private_irqs[VGIC_PPI_VTIMER];
+
+		timer->group = 1;
+		timer->priority = MP_PRIO;
+		timer->enabled = true;
+	}
+	assert_int_equal(sim_mp_run(), 0);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(sim_mp.vcpu[i].seen[VGIC_PPI_VTIMER], TIMER_ROUNDS);
+		assert_int_equal(sim_mp.vcpu[i].state[1], 0);
+	}
+}
+
 /* --- PSCI CPU_ON / CPU_OFF across pCPUs --------------------------------------------------- */
 
 #define LIVES		  300
@@ -252,6 +316,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_4_pcpus, mp_teardown),
 	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_3_pcpus, mp_teardown),
 	    cmocka_unit_test_teardown(test_smp_all_to_all_sgis_4_vcpus_on_2_pcpus, mp_teardown),
+	    cmocka_unit_test_teardown(test_smp_parked_vcpus_wake_by_their_own_timers_with_the_tick,
+				      mp_teardown),
 	    cmocka_unit_test_teardown(
 		test_smp_console_output_from_two_pcpus_loses_and_duplicates_nothing, mp_teardown),
 	    cmocka_unit_test_teardown(

@@ -21,6 +21,7 @@
 #define SIM_GIC_NR_INTIDS	256  /* default hal_gic_max_intid(): what QEMU 7.2 virt reports */
 #define SIM_GIC_PRIO_DEFAULT	0xa0 /* what hal_gic_init()/hal_gic_cpu_init() program */
 #define SIM_GIC_HYP_TIMER_INTID 26
+#define SIM_GIC_VTIMER_INTID	27 /* the loaded vCPU's virtual timer, while a pCPU idles */
 #define SIM_GIC_MAX_SGIS	64 /* sent SGIs recorded; sgis_sent keeps counting */
 #define SIM_GIC_MAX_RUNNING	16 /* nested acknowledges before an EOI */
 #define SIM_CONSOLE_RX_SIZE	4096
@@ -230,8 +231,9 @@ void sim_gic_set_level(uint32_t intid, bool level);
 bool sim_gic_signalled(void);
 
 /* For the hal-sim models only: the lock of the shared "hardware", and the WFI of a thread
- * that is a pCPU (a bounded wait for an interrupt, a poke or the EL2 timer; the counter jumps
- * to the timer's deadline when nothing else can happen). */
+ * that is a pCPU (a bounded wait for an interrupt, a poke, the EL2 timer or the virtual timer
+ * of a vCPU left loaded there; the counter jumps to the first timer's deadline when nothing
+ * else can happen). */
 void sim_hw_lock(void);
 void sim_hw_unlock(void);
 void sim_hw_notify(void); /* something became pending: waiting pCPUs look again */

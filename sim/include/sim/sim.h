@@ -289,6 +289,9 @@ struct sim_smp {
 	unsigned order[SIM_SMP_MAX_ENTRIES]; /* the vCPU of each entry, IRQ exits included */
 	unsigned entries, irq_exits;
 	uint64_t ticks_per_entry; /* sim_hal.counter advances this much per step played */
+	/* The entered vCPU's virtual timer raises PPI 27 only this many ticks after its condition
+	 * holds, as under QEMU, whose host timer callback lags the counter (0: at once). */
+	uint64_t vtimer_lag;
 	/* Called when vCPU `vcpu` is about to play its step `n` (not for IRQ exits). */
 	void (*on_entry)(unsigned vcpu, unsigned n);
 	bool ran_out;

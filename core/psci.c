@@ -4,6 +4,7 @@
 #include <core/check.h>
 #include <core/cpu_msg.h>
 #include <core/err.h>
+#include <core/ffa.h>
 #include <core/gmem.h>
 #include <core/lib.h>
 #include <core/log.h>
@@ -160,7 +161,10 @@ bool psci_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret)
 		return true;
 	case PSCI_CPU_OFF:
 		/* Never returns to the caller on success: the vCPU is off until a CPU_ON. It is
-		 * still loaded: OFF once its pCPU has put it (vcpu_run_slice()). */
+		 * still loaded: OFF once its pCPU has put it (vcpu_run_slice()). A request it
+		 * was serving will never be answered: its sender gets ABORTED now, as when the
+		 * VM stops, instead of waiting until then. */
+		ffa_msg_vcpu_gone(vcpu);
 		vcpu->state = VCPU_OFF_PENDING;
 		*ret = PSCI_RET_SUCCESS;
 		return true;

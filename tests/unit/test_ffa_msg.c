@@ -16,6 +16,7 @@
 #include <core/err.h>
 #include <core/ffa.h>
 #include <core/lib.h>
+#include <core/smccc.h>
 #include <core/vmconfig.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
@@ -367,6 +368,31 @@ static void test_ffa_sender_stopping_mid_request_drops_the_response(void **state
 	assert_returns(b, FFA_MSG_SEND_DIRECT_REQ_32, A_B);
 }
 
+/* PSCI CPU_OFF from the vCPU that serves a request: its response will never come, so the
+ * sender's call returns ABORTED at once, as when the receiver's VM stops (it used to wait
+ * until a VM stopped). The receiver's next life may wait for requests again. */
+static void test_ffa_receiver_cpu_off_mid_request_aborts_the_sender(void **state)
+{
+	int64_t ret;
+
+	wait(b);
+	request(a, FFA_MSG_SEND_DIRECT_REQ_32, A_B, 0);
+	assert_returns(b, FFA_MSG_SEND_DIRECT_REQ_32, A_B);
+	running(b);
+	assert_true(psci_call(b, PSCI_CPU_OFF, &ret));
+	assert_int_equal(b->state, VCPU_OFF_PENDING);
+	assert_aborted(a);
+	assert_false(a->sched.ffa_wait);
+	assert_null(a->ffa.awaiting);
+	assert_null(b->ffa.serving);
+	/* b's next life (CPU_ON) waits again, and takes a's next request. */
+	running(a);
+	running(b);
+	wait(b);
+	request(a, FFA_MSG_SEND_DIRECT_REQ_32, A_B, 7);
+	assert_returns(b, FFA_MSG_SEND_DIRECT_REQ_32, A_B);
+}
+
 static void test_ffa_run_ends_a_wait_with_ffa_run(void **state)
 {
 	wait(b);
@@ -421,6 +447,7 @@ int main(void)
 	    T(test_ffa_msg_wait_ends_on_an_interrupt),
 	    T(test_ffa_receiver_stopping_mid_request_aborts_the_sender),
 	    T(test_ffa_sender_stopping_mid_request_drops_the_response),
+	    T(test_ffa_receiver_cpu_off_mid_request_aborts_the_sender),
 	    T(test_ffa_run_ends_a_wait_with_ffa_run),
 	    T(test_ffa_run_errors),
 	    T(test_ffa_yield_answers_success),

@@ -3,7 +3,8 @@
  * two VMs of one vCPU each on one pCPU play a ping-pong of direct requests, and the sender's
  * vCPU is never entered while it waits for a response (no busy_seen waiting: it is blocked, and
  * the pCPU goes to the receiver), nor the receiver's while it waits for a request. A receiver
- * that stops while it holds a request gives its sender FFA_ERROR ABORTED. */
+ * that stops, or calls PSCI CPU_OFF, while it holds a request gives its sender FFA_ERROR
+ * ABORTED. */
 #include "sched_harness.h"
 
 #include <core/ffa.h>
@@ -15,7 +16,9 @@
 #define QUIT   0x51u /* the request after which the receiver stops */
 
 static struct sim_machine other, third;
-static bool with_third; /* a CPU-bound third VM on the same pCPU */
+static bool with_third;	     /* a CPU-bound third VM on the same pCPU */
+static bool quit_by_cpu_off; /* the receiver takes QUIT and calls PSCI CPU_OFF */
+static unsigned idle_waits;
 static unsigned third_during;
 static struct vmconfig cfg;
 static struct vcpu *flat[3];
@@ -62,6 +65,7 @@ static int teardown_two(void **state)
 	if (with_third)
 		sim_machine_destroy(&third);
 	with_third = false;
+	quit_by_cpu_off = false;
 	sim_machine_destroy(&other);
 	return teardown(state);
 }
@@ -102,6 +106,9 @@ static struct sim_step sender(void)
 	if (sent > ROUNDS) {
 		if (x[0] == FFA_ERROR && x[2] == (uint32_t)FFA_RET_ABORTED)
 			aborted++;
+		/* The receiver's VM, its only vCPU off, would stay up for ever. */
+		if (quit_by_cpu_off)
+			vm_stop(other.vm, 0);
 		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
 	}
 	sent++;
@@ -120,7 +127,7 @@ static struct sim_step receiver(void)
 		return sim_step_hvc(HV_CALL_EXIT, 1, 0);
 	}
 	if (x[3] == QUIT + 3)
-		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
+		return sim_step_hvc(quit_by_cpu_off ? PSCI_CPU_OFF : HV_CALL_EXIT, 0, 0);
 	return direct(FFA_MSG_SEND_DIRECT_RESP_32, B_A, x[3] - 3 + 1);
 }
 
@@ -160,6 +167,32 @@ static void test_ffa_msg_ping_pong_on_one_pcpu_blocks_the_waiting_side(void **st
 	assert_int_equal(sim_smp.irq_exits, 0);
 }
 
+/* Nothing left to run here: the sender is blocked for good (before the fix), the VMs stop. */
+static void stop_both_after_a_few_idle_waits(void)
+{
+	if (++idle_waits == 3) {
+		vm_stop(vm, 0x99);
+		vm_stop(other.vm, 0x99);
+	}
+}
+
+/* A receiver that calls PSCI CPU_OFF while it holds a request: its sender's call returns
+ * ABORTED at once (it used to stay blocked until a VM stopped). */
+static void test_ffa_msg_receiver_cpu_off_mid_request_aborts_the_sender(void **state)
+{
+	two_vms();
+	quit_by_cpu_off = true;
+	idle_waits = 0;
+	sim_hal.wfi_hook = stop_both_after_a_few_idle_waits;
+	sim_smp.program = program;
+	assert_int_equal(sim_smp_run(), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(answered, ROUNDS);
+	assert_int_equal(aborted, 1);
+	assert_int_equal(idle_waits, 0);
+	assert_int_equal(flat[1]->state, VCPU_OFF);
+}
+
 /* The hand-off between the two (no general choice) happens only while nobody else wants the
  * pCPU: a third, CPU-bound VM still gets its share during the ping-pong. */
 static void test_ffa_msg_ping_pong_leaves_a_third_vm_its_share(void **state)
@@ -182,6 +215,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_ffa_msg_ping_pong_on_one_pcpu_blocks_the_waiting_side,
 				      teardown_two),
 	    cmocka_unit_test_teardown(test_ffa_msg_ping_pong_leaves_a_third_vm_its_share,
+				      teardown_two),
+	    cmocka_unit_test_teardown(test_ffa_msg_receiver_cpu_off_mid_request_aborts_the_sender,
 				      teardown_two),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

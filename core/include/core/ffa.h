@@ -169,8 +169,9 @@ bool ffa_msg_interruptible(const struct vcpu *vcpu);
 /* Whether the call returns now: its answer is written into x0-x7 (or, `interrupted` and
  * waiting for a message, FFA_ERROR INTERRUPTED); false: it stays blocked. */
 bool ffa_msg_resume(struct vcpu *vcpu, bool interrupted);
-/* Its VM stopped and it leaves its run queue: the peer of a call it was in gets its answer
- * (FFA_ERROR ABORTED for a request it served; a response it owes goes nowhere). */
+/* Its VM stopped and it leaves its run queue, or it called PSCI CPU_OFF: the peer of a call it
+ * was in gets its answer (FFA_ERROR ABORTED for a request it served; a response it owes goes
+ * nowhere), and its next life starts with no FF-A state. */
 void ffa_msg_vcpu_gone(struct vcpu *vcpu);
 
 #endif

@@ -169,7 +169,8 @@ static int64_t smccc_call(struct vcpu *vcpu, uint32_t fid, bool *again)
 	case SMCCC_OWNER_ARCH:
 		return arch_call(vcpu, fid);
 	case SMCCC_OWNER_STD:
-		if (psci_call(vcpu, fid, &ret) || ffa_call(vcpu, fid, &ret))
+		/* FF-A first: its direct messages are the calls made most often. */
+		if (ffa_call(vcpu, fid, &ret) || psci_call(vcpu, fid, &ret))
 			return ret;
 		return SMCCC_RET_NOT_SUPPORTED;
 	case SMCCC_OWNER_STD_HYP:

@@ -175,6 +175,53 @@ static void test_ffa_direct_request_64_carries_x3_to_x7_whole(void **state)
 		assert_int_equal(a->ctx.x[i], (base << 1) + i - 2);
 }
 
+/* From the HVC (ffa_call()): the direct messages work on the vCPU's registers in place, and
+ * still answer in x0-x7 only, keeping x8-x17, as every FF-A call does. */
+static void test_ffa_direct_messages_at_the_hvc_keep_x8_to_x17(void **state)
+{
+	int64_t ret;
+
+	for (unsigned i = 0; i < FFA_REGS; i++)
+		a->ctx.x[i] = 0x100 + i;
+	a->ctx.x[0] = 0xffffffff00000000ULL | FFA_MSG_SEND_DIRECT_REQ_32; /* upper half ignored */
+	a->ctx.x[1] = A_B;
+	a->ctx.x[2] = 0;
+	/* b does not wait yet: BUSY, answered in x0-x7. */
+	assert_true(ffa_call(a, FFA_MSG_SEND_DIRECT_REQ_32, &ret));
+	assert_int_equal(ret, FFA_ERROR);
+	assert_int_equal(a->ctx.x[2], (uint32_t)FFA_RET_BUSY);
+	for (unsigned i = 3; i <= 7; i++)
+		assert_int_equal(a->ctx.x[i], 0);
+	for (unsigned i = 8; i < FFA_REGS; i++)
+		assert_int_equal(a->ctx.x[i], 0x100 + i);
+
+	wait(b);
+	for (unsigned i = 3; i <= 7; i++)
+		a->ctx.x[i] = 0x200 + i;
+	a->ctx.x[1] = A_B;
+	a->ctx.x[2] = 0;
+	assert_true(ffa_call(a, FFA_MSG_SEND_DIRECT_REQ_32, &ret));
+	assert_blocked(a);
+	assert_returns(b, FFA_MSG_SEND_DIRECT_REQ_32, A_B);
+	assert_int_equal(b->ctx.x[7], 0x207);
+	running(b);
+	for (unsigned i = 0; i < FFA_REGS; i++)
+		b->ctx.x[i] = 0x300 + i;
+	b->ctx.x[1] = B_A;
+	b->ctx.x[2] = 0;
+	assert_true(ffa_call(b, FFA_MSG_SEND_DIRECT_RESP_64, &ret));
+	assert_blocked(b);
+	assert_returns(a, FFA_MSG_SEND_DIRECT_RESP_64, B_A);
+	for (unsigned i = 3; i <= 7; i++)
+		assert_int_equal(a->ctx.x[i], 0x300 + i);
+	for (unsigned i = 8; i < FFA_REGS; i++) {
+		assert_int_equal(a->ctx.x[i], 0x100 + i);
+		assert_int_equal(b->ctx.x[i], 0x300 + i);
+	}
+	/* Not FF-A's: not taken. */
+	assert_false(ffa_call(a, 0x84000000U, &ret));
+}
+
 static void test_ffa_direct_request_to_a_vcpu_not_waiting_is_busy(void **state)
 {
 	request(a, FFA_MSG_SEND_DIRECT_REQ_32, A_B, 0);
@@ -435,6 +482,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_ffa_direct_request_and_response_32_cross_with_their_payloads),
 	    T(test_ffa_direct_request_64_carries_x3_to_x7_whole),
+	    T(test_ffa_direct_messages_at_the_hvc_keep_x8_to_x17),
 	    T(test_ffa_direct_request_to_a_vcpu_not_waiting_is_busy),
 	    T(test_ffa_direct_request_to_a_stopped_vm_is_busy),
 	    T(test_ffa_direct_request_invalid_parameters),

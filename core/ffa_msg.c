@@ -5,10 +5,13 @@
  * A vCPU in FFA_MSG_WAIT is waiting: a direct request reaches it. The sender's vCPU blocks in
  * its call (sched.ffa_wait: not runnable, nothing but its answer wakes it) until the receiver
  * answers with a response, which returns the sender's call; the receiver is then waiting again
- * and its response call returns with the next request. Neither writes the other's registers:
- * the answer waits in the blocked vCPU's struct ffa_vcpu, and its own pCPU writes it into
- * x0-x7 when it wakes it (ffa_msg_resume(), from the scheduler's choice), after a kick
- * (sched_kick(): on another pCPU a CPU_MSG_KICK). Every state change between two vCPUs is made
+ * and its response call returns with the next request. When the peer takes the pCPU from the
+ * caller at the end of this very exit (sched_switch_to(), the fast path on one pCPU), the call
+ * writes the answer into the peer's x0-x7 itself: the peer is blocked, not loaded, and this
+ * pCPU is its own. Otherwise neither writes the other's registers: the answer waits in the
+ * blocked vCPU's struct ffa_vcpu, and its own pCPU writes it into x0-x7 when it wakes it
+ * (ffa_msg_resume(), from the scheduler's choice), after a kick (sched_kick(): on another
+ * pCPU a CPU_MSG_KICK). Every state change between two vCPUs is made
  * under one lock, `msg_lock` (it takes no other lock, kicks are sent after it; FFA_MSG_SEND2
  * and FFA_MSG_WAIT take it inside the receiver's vm->ffa.lock: docs/locking.md). */
 #include <core/ffa.h>
@@ -34,6 +37,21 @@ static void post_error(struct vcpu *v, int32_t status)
 	uint64_t a[8] = {FFA_ERROR, 0, (uint32_t)status};
 
 	post(v, a);
+}
+
+/* `v`, blocked in its call, gets `answer` (under msg_lock; `from`, the caller, has just
+ * blocked): written into its x0-x7 at once if it takes the pCPU from `from` at the end of this
+ * exit (sched_switch_to(): the fast path, true), else posted for its pCPU. */
+static bool deliver(struct vcpu *from, struct vcpu *v, const uint64_t answer[8])
+{
+	if (!sched_switch_to(from, v)) {
+		post(v, answer);
+		return false;
+	}
+	for (unsigned i = 0; i < 8; i++)
+		v->ctx.x[i] = answer[i];
+	v->sched.ffa_wait = false;
+	return true;
 }
 
 /* The caller blocks in its call: its answer comes later (ffa_msg_resume()); what its handler
@@ -175,6 +193,7 @@ void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 	struct vm *rvm;
 	struct vcpu *r;
 	unsigned index;
+	bool switched = false;
 	int status = 0;
 
 	/* w2 MBZ: no framework messages. The sender names itself, and a partition it sees. */
@@ -212,16 +231,16 @@ void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 		r->ffa.waiting = false;
 		r->ffa.serving = vcpu;
 		r->ffa.requester_gone = false;
-		post(r, req);
 		vcpu->ffa.awaiting = r;
 		block(vcpu);
+		switched = deliver(vcpu, r, req);
 	}
 	spin_unlock(&msg_lock);
 	if (status) {
 		ffa_error(x, status);
 		return;
 	}
-	if (!sched_handoff(r))
+	if (!switched && !sched_handoff(r))
 		sched_kick(r);
 }
 
@@ -230,6 +249,7 @@ void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 	uint32_t w1 = (uint32_t)x[1];
 	uint16_t from = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), to = (uint16_t)(w1 & FFA_MSG_ID_MASK);
 	uint64_t resp[8] = {0};
+	bool switched = false;
 	struct vcpu *s;
 	int status = 0;
 
@@ -253,17 +273,17 @@ void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 	} else {
 		vcpu->ffa.serving = NULL;
 		s->ffa.awaiting = NULL;
-		post(s, resp);
 		/* Waiting again: its call returns with the next request (DEN0077 13.11). */
 		vcpu->ffa.waiting = true;
 		block(vcpu);
+		switched = deliver(vcpu, s, resp);
 	}
 	spin_unlock(&msg_lock);
 	if (status) {
 		ffa_error(x, status);
 		return;
 	}
-	if (!sched_handoff(s))
+	if (!switched && !sched_handoff(s))
 		sched_kick(s);
 }
 

@@ -580,17 +580,15 @@ static void unpark(struct sched_queue *q)
 
 	q->parked = NULL;
 	vcpu_unload(p);
-	if (p->state != VCPU_BLOCKED)
-		return;
-	p->sched.deadline = blocked_deadline(p);
-	q->earliest = MIN(q->earliest, p->sched.deadline);
-	if (p->sched.deadline < q->timer_at)
-		arm_at(q, p->sched.deadline);
+	if (p->state == VCPU_BLOCKED)
+		sched_note_blocked(q, p);
 }
 
-static void run_turn(struct sched_queue *q, struct vcpu *v)
+/* Returns the vCPU that ran last: `v`, or the one an FF-A direct message handed the turn to. */
+static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 {
 	uint64_t start = hal_counter_now(), end;
+	struct vm *owner = v->vm;
 	enum sched_end why;
 
 	q->direct = NULL; /* a kick of this turn's */
@@ -620,6 +618,12 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 			q->parked = v;
 	} else {
 		vcpu_run_slice(v);
+		/* FF-A direct messages: the peer with the message runs on in this turn, without a
+		 * choice (core/sched_direct.c); the turn's statistics go to the last one. */
+		while (q->switch_to) {
+			v = sched_direct_switch(q, v);
+			vcpu_run_slice(v);
+		}
 	}
 	q->current = NULL;
 	if (v->state == VCPU_BLOCKED) {
@@ -633,8 +637,9 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 		why = SCHED_END_OTHER;
 	end = hal_counter_now();
 	sched_stats_run(v, start, end, why);
+	/* The whole turn is its VM's, the part its FF-A peers ran in it included. */
 	if (q->shared)
-		sched_share_charge(&q->share, v->vm, end - start);
+		sched_share_charge(&q->share, owner, end - start);
 	v->sched.last_end = why;
 	v->sched.preempted = v->state == VCPU_RUNNABLE;
 	/* Cut short for a sibling (wake-up or yield): it gets the pCPU back after that one,
@@ -644,6 +649,7 @@ static void run_turn(struct sched_queue *q, struct vcpu *v)
 		boost(v);
 	if (v->state == VCPU_RUNNABLE)
 		begin_wait(q, v, end);
+	return v;
 }
 
 bool sched_handoff(struct vcpu *to)
@@ -654,6 +660,32 @@ bool sched_handoff(struct vcpu *to)
 		return false;
 	q->handoff = to;
 	return true;
+}
+
+bool sched_switch_to(struct vcpu *from, struct vcpu *to)
+{
+	unsigned here = hal_cpu_id();
+	struct sched_queue *q = active[here];
+
+	/* The VM manager runs between turns of its own pCPU only: only there does it wait. */
+	if (to->pcpu != here || !q || q->current != from || plain_rr ||
+	    atomic_load(&q->joining_count) ||
+	    (atomic_load(&manager_pcpu) == here && atomic_load(&manage_wanted)) ||
+	    !sched_direct_may_switch(q, to))
+		return false;
+	q->switch_to = to;
+	return true;
+}
+
+void sched_note_blocked(struct sched_queue *q, struct vcpu *v)
+{
+	uint64_t deadline = blocked_deadline(v);
+
+	v->sched.deadline = deadline;
+	if (deadline < q->earliest)
+		q->earliest = deadline;
+	if (deadline < q->timer_at)
+		arm_at(q, deadline);
 }
 
 /* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the
@@ -732,7 +764,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			/* Slices matter only when someone else waits for this pCPU. */
 			arm_timer(q, q->runnable > 1);
 			q->yield = false;
-			run_turn(q, v);
+			v = run_turn(q, v);
 			/* A sibling's SGI (and the wait for its answer): core/sched_direct.c. */
 			if (!q->handoff) {
 				if (!(q->direct || back) || plain_rr ||

@@ -37,6 +37,46 @@ struct vcpu *sched_take_handoff(struct sched_queue *q, bool others)
 	return v;
 }
 
+/* The fast path of FF-A direct messages (docs/scheduling.md, "FF-A direct messages"): the
+ * running vCPU blocks in its call and hands the rest of its turn to the peer with the message,
+ * straight from the exit: no end of turn, no choice, no statistics, no stolen-time update. Only
+ * when pick() could have chosen nobody else: it was the only runnable vCPU at the last choice,
+ * nothing was kicked since (a kick sets q->kicked), no blocked vCPU is due, the turn is not
+ * ending (slice, yield, a VM's stop) and the peer's vCPU is on this queue (alive > 1: the
+ * one-vCPU queue of sched_run_one() has no peers). */
+bool sched_direct_may_switch(struct sched_queue *q, struct vcpu *to)
+{
+	return q->current != to && q->runnable <= 1 && q->alive > 1 && !q->yield && !q->handover &&
+	       !__atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) &&
+	       vcpu_state_remote(to) == VCPU_BLOCKED && to->sched.ffa_wait && vm_alive(to->vm) &&
+	       hal_counter_now() < q->earliest;
+}
+
+struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from)
+{
+	struct vcpu *to = q->switch_to;
+
+	q->switch_to = NULL;
+	/* `from` is blocked in its call (put by vcpu_run_slice()): a response's sender waits for
+	 * the next request, which its timer or an interrupt may end (pick() looks at it then); a
+	 * request's sender waits for nothing but its answer. */
+	from->sched.last_end = SCHED_END_BLOCK;
+	from->sched.preempted = false;
+	if (ffa_msg_interruptible(from))
+		sched_note_blocked(q, from);
+	/* `to` had its answer written in by the FF-A call (sched_switch_to()): it runs as if
+	 * woken and chosen, in the turn that began at q->turn_start. */
+	to->sched.boost = 0;
+	to->sched.wfit_deadline = 0;
+	to->sched.deadline = 0;
+	to->sched.since = q->turn_start;
+	to->sched.stats.direct++;
+	to->ctx.trap_wfe = q->alive > 1;
+	vcpu_set_state(to, VCPU_RUNNABLE);
+	q->current = to;
+	return to;
+}
+
 /* `ran`, the only runnable vCPU at the last choice, ended its turn for its blocked sibling `to`
  * whose SGI it sent (the only kick since: sched_kick() left it in q->direct). pick() would wake
  * `to` (kicked, an interrupt for it) and choose between the two: `ran` only if it had waited a

@@ -27,9 +27,10 @@ struct sched_queue {
 	uint64_t timer_at;   /* where CNTHP is armed (UINT64_MAX: not armed) */
 	bool in_irq;	     /* a physical interrupt is being handled (sched_physical_irq()) */
 	struct vcpu *parked; /* blocked, but still loaded on this pCPU (docs/scheduling.md) */
-	struct vcpu *handoff; /* an FF-A call handed the pCPU to it (sched_handoff()) */
-	bool kicked;	      /* a kick or message came since pick(): no hand-off (atomic) */
-	struct vcpu *direct;  /* the running vCPU's sibling its SGI woke, the only kick since
+	struct vcpu *handoff;	/* an FF-A call handed the pCPU to it (sched_handoff()) */
+	struct vcpu *switch_to; /* ... and it runs next in this turn (sched_switch_to()) */
+	bool kicked;		/* a kick or message came since pick(): no hand-off (atomic) */
+	struct vcpu *direct;	/* the running vCPU's sibling its SGI woke, the only kick since
 				 pick(): it may run next without a choice (core/sched_direct.c) */
 	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
 	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
@@ -66,6 +67,15 @@ struct vcpu *sched_direct_next(struct sched_queue *q, struct vcpu *ran, struct v
 /* The vCPU an FF-A call handed the pCPU to (sched_handoff()), or NULL (core/sched_direct.c);
  * `others`: a VM joins or the manager waits. */
 struct vcpu *sched_take_handoff(struct sched_queue *q, bool others);
+/* `v` has just blocked in an FF-A wait that its timer may end: its deadline counts in
+ * q->earliest and CNTHP from now on, as if it had ended a turn. */
+void sched_note_blocked(struct sched_queue *q, struct vcpu *v);
+/* Whether the running vCPU may hand the pCPU to `to` within its turn (sched_switch_to()),
+ * asked with the checks of core/sched.c's own state done (core/sched_direct.c). */
+bool sched_direct_may_switch(struct sched_queue *q, struct vcpu *to);
+/* The turn goes on with q->switch_to after `from` blocked in its FF-A call: returns it, ready
+ * to run as the turn's vCPU (core/sched_direct.c). */
+struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from);
 /* The queue's own pCPU: take in the vCPUs that joined it. */
 void sched_queue_take_joining(struct sched_queue *q);
 /* The queue's own pCPU: its statistics count while it holds vCPUs (sched_stats_pcpu_log()). */

@@ -209,6 +209,90 @@ static void test_ffa_msg_ping_pong_leaves_a_third_vm_its_share(void **state)
 	assert_true(third_during >= ROUNDS / 2);
 }
 
+/* The fast path (core/sched_direct.c): with nothing else to run, each call after the first
+ * hands the pCPU to its peer straight from the exit, within the running turn: the whole
+ * ping-pong takes a few turns, not one per call. */
+static void test_ffa_msg_ping_pong_hands_over_within_the_turn(void **state)
+{
+	uint64_t turns_of[2] = {0}, direct;
+
+	two_vms();
+	sim_smp.program = program;
+	assert_int_equal(sim_smp_run(), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(answered, ROUNDS);
+	for (unsigned i = 0; i < 2; i++) {
+		for (unsigned e = 0; e < SCHED_END_NR; e++)
+			turns_of[i] += flat[i]->sched.stats.ends[e];
+	}
+	direct = flat[0]->sched.stats.direct + flat[1]->sched.stats.direct;
+	/* ROUNDS requests and ROUNDS responses are hand-overs; the first request finds the
+	 * receiver not waiting (BUSY, the sender yields), and the last one (QUIT) ends in the
+	 * receiver's stop. */
+	assert_true(direct >= 2 * ROUNDS);
+	assert_true(turns_of[0] + turns_of[1] <= 8);
+}
+
+/* A receiver that answers with its timer armed waits for the next request: its timer still
+ * ends the wait on time (FFA_ERROR INTERRUPTED) while the sender, handed the pCPU by the
+ * response, computes on without blocking. */
+static unsigned computed, computed_at_interrupt;
+static uint64_t interrupted_at;
+
+#define TIMER_IN (SLICE / 4)
+#define COMPUTE	 200
+
+static struct sim_step timed_program(unsigned id)
+{
+	const uint64_t *x = flat[id]->ctx.x;
+	struct sim_step s;
+
+	entries_of[id]++;
+	if (id == 0) {
+		if (entries_of[0] == 1)
+			return direct(FFA_MSG_SEND_DIRECT_REQ_32, A_B, 1);
+		if (entries_of[0] == 2 && x[0] == FFA_ERROR) { /* BUSY: the receiver first */
+			entries_of[0] = 0;
+			return sim_step_hvc(FFA_YIELD, 0, 0);
+		}
+		if (computed++ < COMPUTE)
+			return sim_step_hvc(PSCI_VERSION, 0, 0);
+		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
+	}
+	if (entries_of[1] == 1)
+		return sim_step_hvc(FFA_MSG_WAIT, 0, 0);
+	if (x[0] == FFA_MSG_SEND_DIRECT_REQ_32) {
+		/* Answer with its timer armed TIMER_IN from now (virtual count). */
+		s = direct(FFA_MSG_SEND_DIRECT_RESP_32, B_A, 2);
+		s.el1_set = SIM_X(HAL_CNTV_CTL_EL0) | SIM_X(HAL_CNTV_CVAL_EL0);
+		s.el1[HAL_CNTV_CTL_EL0] = CTL_ENABLE;
+		s.el1[HAL_CNTV_CVAL_EL0] = sim_hal.counter - BOOT_COUNT + TIMER_IN;
+		interrupted_at = sim_hal.counter + TIMER_IN; /* its deadline, for now */
+		return s;
+	}
+	if (x[0] == FFA_ERROR && x[2] == (uint32_t)FFA_RET_INTERRUPTED) {
+		computed_at_interrupt = computed;
+		interrupted_at = sim_hal.counter - interrupted_at; /* how late */
+		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
+	}
+	bad++;
+	return sim_step_hvc(HV_CALL_EXIT, 1, 0);
+}
+
+static void test_ffa_msg_waiting_receiver_timer_ends_its_wait_during_the_senders_turn(void **state)
+{
+	two_vms();
+	computed = computed_at_interrupt = 0;
+	sim_smp.program = timed_program;
+	sim_smp.ticks_per_entry = SLICE / 100;
+	assert_int_equal(sim_smp_run(), 0);
+	assert_int_equal(bad, 0);
+	/* Its timer came TIMER_IN (25 entries) after the answer: the sender was still computing,
+	 * and the wait ended within a few entries of the deadline. */
+	assert_true(computed_at_interrupt > 0 && computed_at_interrupt < COMPUTE);
+	assert_true(interrupted_at <= 3 * SLICE / 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +302,11 @@ int main(void)
 				      teardown_two),
 	    cmocka_unit_test_teardown(test_ffa_msg_receiver_cpu_off_mid_request_aborts_the_sender,
 				      teardown_two),
+	    cmocka_unit_test_teardown(test_ffa_msg_ping_pong_hands_over_within_the_turn,
+				      teardown_two),
+	    cmocka_unit_test_teardown(
+		test_ffa_msg_waiting_receiver_timer_ends_its_wait_during_the_senders_turn,
+		teardown_two),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,6 +162,15 @@ bool sched_should_yield(void);
  * caller kicks it. */
 bool sched_handoff(struct vcpu *to);
 
+/* The fast path of an FF-A direct message (core/ffa_msg.c, docs/ffa.md): `from`, running here,
+ * has just blocked in its call and `to`, blocked here in its own, has the message. True if `to`
+ * takes the pCPU at the end of this exit, within `from`'s turn and without any choice
+ * (core/sched_direct.c): nothing else here is runnable, kicked or due, no VM joins, and the
+ * turn is not ending. The caller then writes `to`'s answer into its x0-x7 itself and clears its
+ * sched.ffa_wait; the switch is certain. False, nothing done: post the answer and hand off
+ * (sched_handoff()) or kick as before. */
+bool sched_switch_to(struct vcpu *from, struct vcpu *to);
+
 /* `vcpu`, running here, gives up the rest of its turn (FFA_YIELD): it stays runnable and
  * waits for its round-robin turn. */
 void sched_end_turn(struct vcpu *vcpu);

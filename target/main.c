@@ -318,6 +318,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 	if (ret)
 		boot_fail("pCPU table", ret);
 	interrupts_init();
+	hal_vcpu_cpu_init();
 	pcpu_start_secondaries(CPU_ON_TIMEOUT_SECONDS * hal_counter_freq());
 	log_info("smp: %u of %u cpus online", pcpu_online_count(), pcpu_count());
 
@@ -346,6 +347,7 @@ _Noreturn void hv_main(uint64_t dtb_pa)
 _Noreturn void secondary_main(unsigned id)
 {
 	hal_el2_mmu_enable(el2_mmu.root_pa, el2_mmu.tcr, PGT_MAIR_EL2_VALUE);
+	hal_vcpu_cpu_init();
 	if (target_gic_cpu_init() != HV_OK)
 		log_err("cpu %u: no redistributor for this CPU; it takes no interrupts", id);
 	else

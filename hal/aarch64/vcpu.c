@@ -167,9 +167,12 @@ static struct {
 	bool known, amu, fgt, hcx, ras, fwb, pauth;
 } el2_has;
 
-/* Filled by the first pCPU that loads a vCPU; `known` is stored last with release and read
- * with acquire, so a pCPU that sees it set sees the fields (pCPUs filling it at once write
- * the same values: every CPU of the machine is the same). */
+/* HCR_EL2 and CPTR_EL2 bits every guest gets on this machine, from el2_has. */
+static uint64_t hcr_guest, cptr_guest;
+
+/* Filled by the first pCPU that starts (hal_vcpu_cpu_init()); `known` is stored last with
+ * release and read with acquire, so a pCPU that sees it set sees the fields (pCPUs filling it
+ * at once write the same values: every CPU of the machine is the same). */
 static void el2_features(void)
 {
 	if (__atomic_load_n(&el2_has.known, __ATOMIC_ACQUIRE))
@@ -181,6 +184,8 @@ static void el2_features(void)
 	el2_has.fwb = hal_s2_forces_wb();
 	el2_has.pauth = (read_sysreg(id_aa64isar1_el1) & 0xff000ff0ULL) ||
 			(read_sysreg(S3_0_C0_C6_2) & 0xff00ULL);
+	hcr_guest = HCR_GUEST | (el2_has.fwb ? HCR_FWB : 0);
+	cptr_guest = CPTR_EL2_RES1 | CPTR_EL2_TSM | CPTR_EL2_TTA | (el2_has.amu ? CPTR_EL2_TAM : 0);
 	__atomic_store_n(&el2_has.known, true, __ATOMIC_RELEASE);
 }
 
@@ -220,25 +225,32 @@ uint64_t hal_cpu_midr(void)
 	return read_sysreg(midr_el1);
 }
 
+/* The EL2 controls that are the same for every guest and that nothing at EL2 changes while no
+ * guest runs (MDCR_EL2, HCRX_EL2 and the fine-grained traps, CNTHCTL_EL2, VPIDR_EL2: the
+ * hypervisor itself runs with HCR_EL2.TGE clear and none of them applies to EL2): set once
+ * per pCPU, not at every vCPU switch. */
+void hal_vcpu_cpu_init(void)
+{
+	el2_features();
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(mdcr_el2, mdcr_guest());
+	el2_optional_controls();
+	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
+	isb();
+}
+
 void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 {
 	write_sysreg(vtcr_el2, ctx->vtcr);
 	write_sysreg(vttbr_el2, ctx->vttbr);
 	write_sysreg(vmpidr_el2, ctx->vmpidr | (1ULL << 31)); /* bit 31 is RES1 */
-	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
-	el2_features();
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TSM | CPTR_EL2_TTA |
-				   (el2_has.amu ? CPTR_EL2_TAM : 0) | vcpu_fp_load(ctx));
-	write_sysreg(mdcr_el2, mdcr_guest());
-	el2_optional_controls();
+	write_sysreg(cptr_el2, cptr_guest | vcpu_fp_load(ctx));
 	if (ctx->vserror_pending && el2_has.ras)
 		write_sysreg(S3_4_C5_C2_3, ctx->vsesr); /* VSESR_EL2 */
-	write_sysreg(hcr_el2, HCR_GUEST | (el2_has.fwb ? HCR_FWB : 0) |
-				  (ctx->vserror_pending ? HCR_VSE : 0) |
+	write_sysreg(hcr_el2, hcr_guest | (ctx->vserror_pending ? HCR_VSE : 0) |
 				  (ctx->trap_wfe ? HCR_TWE : 0) |
 				  (ctx->pauth_used ? HCR_APK | HCR_API : 0));
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
-	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	hal_vgic_load(&ctx->vgic);
 #define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
 	EL1_REGS(LOAD)

@@ -111,6 +111,10 @@ struct hal_vcpu_ctx {
 
 enum hal_exit_kind { HAL_EXIT_SYNC, HAL_EXIT_IRQ, HAL_EXIT_FIQ, HAL_EXIT_SERROR };
 
+/* Once per pCPU when it starts, before its first hal_vcpu_load(): the EL2 controls that are
+ * the same for every guest. */
+void hal_vcpu_cpu_init(void);
+
 void hal_vcpu_load(struct hal_vcpu_ctx *ctx);
 void hal_vcpu_put(struct hal_vcpu_ctx *ctx);
 

@@ -41,6 +41,21 @@ static int gmem_copy(struct vm *vm, uint64_t ipa, void *buf, size_t len, enum gm
 
 		if (!r)
 			return HV_EFAULT;
+		chunk = (size_t)MIN(len, room);
+		/* Into a block nothing touched yet: loaded as it is populated, only the rest of
+		 * it zeroed (a boot image is written once, not zeroed first). */
+		if (op == GMEM_WRITE && !vm_ram_populated(r, ipa)) {
+			bool loaded;
+
+			if (vm_ram_populate_load(vm, ipa, b, chunk, &loaded) != HV_OK)
+				return HV_EFAULT;
+			if (loaded) {
+				ipa += chunk;
+				b += chunk;
+				len -= chunk;
+				continue;
+			}
+		}
 		if (op == GMEM_WRITE && vm_ram_populate(vm, ipa) != HV_OK)
 			return HV_EFAULT;
 		if (vm_ram_populated(r, ipa)) {

@@ -157,28 +157,72 @@ bool vm_ram_populated(const struct vm_ram *r, uint64_t ipa)
 	return __atomic_load_n(&r->populated[n / 64], __ATOMIC_ACQUIRE) & (1ULL << (n % 64));
 }
 
-/* One sample word at each end of every page of a block about to be mapped: cheap next to the
- * zeroing, and enough to catch a zeroing routine that skips or misaligns its stores. */
-static bool block_looks_zeroed(const uint64_t *p)
+/* 8 bytes of `q` as one little-endian word, `q` aligned or not (-mstrict-align on the target). */
+static uint64_t word_at(const uint8_t *q)
 {
-	const uint64_t words = PAGE_SIZE / sizeof(*p);
+	uint64_t v = 0;
 
-	for (uint64_t w = 0; w < SZ_2M / sizeof(*p); w += words) {
-		if (p[w] != 0 || p[w + words - 1] != 0)
-			return false;
+	if (is_aligned((uintptr_t)q, sizeof(v)))
+		return *(const uint64_t *)(const void *)q;
+	for (unsigned i = sizeof(v); i > 0; i--)
+		v = v << 8 | q[i - 1];
+	return v;
+}
+
+/* One sample word at each end of every page of a block about to be mapped: cheap next to the
+ * zeroing, and enough to catch a zeroing routine that skips or misaligns its stores. A word
+ * inside [from, to), where `src` was loaded, must be what was loaded; one across either edge
+ * is not sampled. */
+static bool block_looks_right(const uint8_t *p, uint64_t from, uint64_t to, const uint8_t *src)
+{
+	const uint64_t w = sizeof(uint64_t);
+
+	for (uint64_t page = 0; page < SZ_2M; page += PAGE_SIZE) {
+		const uint64_t at[2] = {page, page + PAGE_SIZE - w};
+
+		for (unsigned i = 0; i < 2; i++) {
+			uint64_t v = *(const uint64_t *)(const void *)(p + at[i]);
+
+			if ((at[i] + w <= from || at[i] >= to) && v != 0)
+				return false;
+			if (at[i] >= from && at[i] + w <= to && v != word_at(src + (at[i] - from)))
+				return false;
+		}
 	}
 	return true;
 }
 
-int vm_ram_populate(struct vm *vm, uint64_t ipa)
+/* Zero [from, to) of a block: hal_mem_zero() for the aligned middle, stores at the edges. */
+static void zero_part(uint8_t *p, uint64_t from, uint64_t to)
+{
+	uint64_t a = align_up(from, HAL_MEM_ZERO_ALIGN), b = align_down(to, HAL_MEM_ZERO_ALIGN);
+
+	if (from >= to)
+		return;
+	if (a >= b) {
+		memset(p + from, 0, to - from);
+		return;
+	}
+	memset(p + from, 0, a - from);
+	hal_mem_zero(p + a, b - a);
+	memset(p + b, 0, to - b);
+}
+
+/* Populate the block holding `ipa`, with `len` bytes of `src` at `ipa` (none: `src` NULL) and
+ * zeros everywhere else; *loaded (optional) says whether this call did it. */
+static int populate(struct vm *vm, uint64_t ipa, const void *src, size_t len, bool *loaded)
 {
 	const struct vm_ram *r = vm_ram_find(vm, ipa);
-	uint64_t block = align_down(ipa, SZ_2M), pa, n;
-	void *p;
+	uint64_t block = align_down(ipa, SZ_2M), from = len ? ipa - block : 0, to = from + len;
+	uint64_t pa, n;
+	uint8_t *p;
 	int ret;
 
+	if (loaded)
+		*loaded = false;
 	if (!r)
 		return HV_EFAULT;
+	CHECK(to <= SZ_2M); /* the caller splits a load at block ends */
 	if (vm_ram_populated(r, ipa))
 		return HV_OK;
 	/* Two vCPUs (or a vCPU and a device's DMA) may fault on the same block: the lock makes
@@ -193,13 +237,17 @@ int vm_ram_populate(struct vm *vm, uint64_t ipa)
 	/* docs/memory.md: whatever the memory held before (another VM's data, a boot module) is
 	 * gone before the guest can reach it, and cleaned to the point of coherency, since a
 	 * guest with its MMU off reads it non-cacheable, behind the caches; unless stage 2
-	 * forces its accesses write-back (FEAT_S2FWB), and then the caches are all it sees. */
-	hal_mem_zero(p, SZ_2M);
+	 * forces its accesses write-back (FEAT_S2FWB), and then the caches are all it sees.
+	 * What is loaded is written once, not zeroed first. */
+	zero_part(p, 0, from);
+	if (len)
+		memcpy(p + from, src, len);
+	zero_part(p, to, SZ_2M);
 	if (!hal_s2_forces_wb())
 		hal_dcache_clean_range(p, SZ_2M);
 	CHECK(is_aligned(pa, SZ_2M) && block - r->ipa + SZ_2M <= r->size);
 	CHECK(!pgt_lookup(&vm->s2, block, NULL, NULL));
-	CHECK(block_looks_zeroed(p));
+	CHECK(block_looks_right(p, from, to, src));
 	/* The entry was invalid, so no TLB holds it (Arm ARM D8.14.1: translation faults are
 	 * not cached) and no break-before-make is needed; the tables exist (vm_add_ram()). */
 	ret = pgt_map(&vm->s2, block, pa, SZ_2M, PGT_RWX);
@@ -208,7 +256,19 @@ int vm_ram_populate(struct vm *vm, uint64_t ipa)
 	__atomic_fetch_or(&r->populated[n / 64], 1ULL << (n % 64), __ATOMIC_RELEASE);
 	vm->ram_blocks++;
 	spin_unlock(&vm->ram_lock);
+	if (loaded)
+		*loaded = true;
 	return HV_OK;
+}
+
+int vm_ram_populate(struct vm *vm, uint64_t ipa)
+{
+	return populate(vm, ipa, NULL, 0, NULL);
+}
+
+int vm_ram_populate_load(struct vm *vm, uint64_t ipa, const void *src, size_t len, bool *loaded)
+{
+	return populate(vm, ipa, src, len, loaded);
 }
 
 int vm_add_mmio(struct vm *vm, const struct mmio_device *dev)

@@ -128,7 +128,67 @@ static void test_gmem_dma_into_an_untouched_block_populates_it_first(void **stat
 	assert_int_equal(gmem_read(m.vm, C + 0x10000, back, sizeof(data)), HV_OK);
 	assert_memory_equal(back, data, sizeof(data));
 	assert_int_equal(m.vm->ram_blocks, 1);
-	assert_int_equal(sim_hal.zero_calls, 1);
+	/* Zeroed around the data, once: what it writes is not zeroed first. */
+	assert_int_equal(sim_hal.zero_calls, 2);
+	assert_int_equal(sim_hal.zeroed_bytes, SZ_2M - sizeof(data));
+}
+
+/* The hypervisor loading into blocks nothing touched yet (a kernel, an initramfs, a DTB, DMA):
+ * each block holds the data and zeros everywhere else, never the arena's poison, whatever
+ * the data's offset and length (the edges around it are zeroed apart from the aligned middle)
+ * and also when it crosses into the next block. Only what the data does not cover is zeroed. */
+static void test_gmem_load_into_untouched_blocks_zeroes_only_around_the_data(void **state)
+{
+	static const struct {
+		uint64_t ipa;
+		size_t len;
+	} cases[] = {
+	    {A, 1},
+	    {A + 1, 62},
+	    {A + 63, 130},
+	    {A + 64, 64},
+	    {A + P, P},
+	    {A + 0x12345, 0x54321},
+	    {A + SZ_2M - 5, 5},
+	    {B - 100, 300}, /* A's last bytes and B's first */
+	    {A + 0x1000, 2 * SZ_2M - 0x1000},
+	};
+	static uint8_t data[2 * SZ_2M], back[2 * SZ_2M];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t ipa = cases[i].ipa, off = ipa - A;
+		size_t len = cases[i].len;
+
+		teardown(state);
+		setup(state);
+		pattern(data, len, (uint8_t)(i + 3));
+		assert_int_equal(gmem_write(m.vm, ipa, data, len), HV_OK);
+		/* Read from the host memory behind both blocks, not through gmem. */
+		memcpy(back, host(A), SZ_2M);
+		if (off + len > SZ_2M)
+			memcpy(back + SZ_2M, host(B), SZ_2M);
+		else
+			memset(back + SZ_2M, 0, SZ_2M);
+		assert_all_zero(back, off);
+		assert_memory_equal(back + off, data, len);
+		assert_all_zero(back + off + len, 2 * SZ_2M - off - len);
+		assert_int_equal(m.vm->ram_blocks, off + len > SZ_2M ? 2 : 1);
+		assert_true(sim_hal.zeroed_bytes <= (off + len > SZ_2M ? 2 : 1) * SZ_2M - len);
+	}
+}
+
+/* A whole block written by the hypervisor is copied once and never zeroed. */
+static void test_gmem_load_of_a_whole_block_zeroes_nothing(void **state)
+{
+	static uint8_t data[SZ_2M];
+
+	pattern(data, sizeof(data), 5);
+	assert_int_equal(gmem_write(m.vm, B, data, sizeof(data)), HV_OK);
+	assert_memory_equal(host(B), data, sizeof(data));
+	assert_int_equal(sim_hal.zero_calls, 0);
+	assert_int_equal(sim_hal.zeroed_bytes, 0);
+	assert_int_equal(m.vm->ram_blocks, 1);
+	assert_true(vm_ram_populated(vm_ram_find(m.vm, B), B));
 }
 
 static void test_gmem_round_trip_inside_one_page(void **state)
@@ -324,6 +384,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 		test_gmem_dma_into_an_untouched_block_populates_it_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gmem_round_trip_inside_one_page, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_gmem_load_into_untouched_blocks_zeroes_only_around_the_data, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gmem_load_of_a_whole_block_zeroes_nothing, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_gmem_write_crossing_pages_lands_in_both, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_gmem_crosses_adjacent_ram_regions, setup,

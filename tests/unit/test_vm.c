@@ -241,6 +241,59 @@ static void test_vm_ram_populate_zeroes_cleans_and_maps_one_block_rwx_once(void 
 
 /* Populating happens at a guest's first touch, where there is no clean way to fail: it must
  * need no memory at all, even when the machine has none left. */
+/* The CHECK before a loaded block is mapped: a byte gone wrong after zeroing and loading (a
+ * zeroing routine that skipped a page, a copy that missed) stops the hypervisor; the clean
+ * hook runs between the two and breaks one byte of the block. */
+static jmp_buf stopped;
+static uint64_t spoil_at;
+
+static void spoil(const void *ptr, size_t len)
+{
+	if (len == SZ_2M)
+		((uint8_t *)(uintptr_t)ptr)[spoil_at] ^= 0x5a;
+}
+
+static void test_vm_ram_populate_load_checks_zeros_and_data_before_mapping(void **state)
+{
+	/* A word of the zeros before the data, the first and last of the data, one after it. */
+	static const uint64_t spoiled[] = {5 * PAGE_SIZE, 0x100000, 0x100fff, 0x101000, SZ_2M - 1};
+	static uint8_t data[0x1000];
+	struct vm *vm = make(0);
+	bool loaded = false;
+
+	memset(data, 0x3c, sizeof(data));
+	assert_int_equal(vm_add_ram(vm, VM_RAM_BASE, 8 * SZ_2M), HV_OK);
+	/* Unspoiled: loaded, mapped, zeros around the data. */
+	assert_int_equal(
+	    vm_ram_populate_load(vm, VM_RAM_BASE + 0x100000, data, sizeof(data), &loaded), HV_OK);
+	assert_true(loaded);
+	assert_true(pgt_lookup(&vm->s2, VM_RAM_BASE, NULL, NULL));
+	assert_zero((const uint8_t *)(uintptr_t)vm->ram[0].pa, 0x100000, "before the data");
+	/* Populated already: nothing written, the caller copies. */
+	assert_int_equal(vm_ram_populate_load(vm, VM_RAM_BASE, data, 16, &loaded), HV_OK);
+	assert_false(loaded);
+	sim_hal.clean_hook = spoil;
+	for (unsigned i = 0; i < ARRAY_SIZE(spoiled); i++) {
+		uint64_t block = VM_RAM_BASE + (i + 1) * SZ_2M;
+
+		spoil_at = spoiled[i];
+		sim_hal.exit_jmp = &stopped;
+		if (setjmp(stopped) == 0) {
+			vm_ram_populate_load(vm, block + 0x100000, data, sizeof(data), &loaded);
+			fail_msg("byte 0x%llx spoiled and still mapped",
+				 (unsigned long long)spoil_at);
+		}
+		sim_hal.exit_jmp = NULL;
+		assert_non_null(strstr(sim_hal.console, "CHECK failed at"));
+		assert_false(pgt_lookup(&vm->s2, block, NULL, NULL));
+		/* The stopped pCPU held the lock: give it back for the next round. */
+		spin_unlock(&vm->ram_lock);
+		sim_hal.console[0] = '\0';
+		sim_hal.console_len = 0;
+	}
+	sim_hal.clean_hook = NULL;
+}
+
 static void test_vm_ram_populate_needs_no_memory(void **state)
 {
 	struct vm *vm = make(0);
@@ -584,6 +637,7 @@ int main(void)
 	    T(test_vm_name_is_cut_to_fit),
 	    T(test_vm_add_ram_reserves_memory_but_zeroes_and_maps_nothing),
 	    T(test_vm_ram_populate_zeroes_cleans_and_maps_one_block_rwx_once),
+	    T(test_vm_ram_populate_load_checks_zeros_and_data_before_mapping),
 	    T(test_vm_ram_populate_needs_no_memory),
 	    T(test_vm_memory_of_a_destroyed_vm_is_zeroed_before_another_maps_it),
 	    T(test_vm_add_ram_refuses_bad_ranges),

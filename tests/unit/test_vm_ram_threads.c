@@ -121,7 +121,8 @@ static void run_round(unsigned round)
 
 	/* Each block populated exactly once, and every marker survived. */
 	assert_int_equal(vm->ram_blocks, BLOCKS);
-	assert_int_equal(sim_hal.zero_calls - zero_calls, BLOCKS);
+	/* A block a DMA thread loads first is zeroed in two parts, around its marker. */
+	assert_in_range(sim_hal.zero_calls - zero_calls, BLOCKS, 2 * BLOCKS);
 	for (unsigned b = 0; b < BLOCKS; b++) {
 		const uint8_t *block = ram + (uint64_t)b * SZ_2M;
 

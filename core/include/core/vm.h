@@ -192,6 +192,12 @@ bool vm_ram_populated(const struct vm_ram *r, uint64_t ipa);
  * is not RAM. */
 int vm_ram_populate(struct vm *vm, uint64_t ipa);
 
+/* The same for a block about to be written by the hypervisor (gmem_write()): `len` bytes from
+ * `src` land at `ipa` (not past the block's end) and only the rest of the block is zeroed, so
+ * a boot image is not zeroed and then copied over. *loaded says whether it was; if the block
+ * was populated already nothing is written and the caller copies into its mapping. */
+int vm_ram_populate_load(struct vm *vm, uint64_t ipa, const void *src, size_t len, bool *loaded);
+
 /* Put a device on the VM's MMIO bus: HV_EBUSY if it overlaps RAM or another device. The
  * range is not mapped in stage 2, so every access traps. */
 int vm_add_mmio(struct vm *vm, const struct mmio_device *dev);

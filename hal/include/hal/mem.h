@@ -12,7 +12,8 @@ uint64_t hal_ptr_to_phys(const void *ptr);
 
 /* Zero [ptr, ptr+len) of Normal memory as fast as the CPU allows (whole blocks of guest RAM,
  * docs/memory.md): DC ZVA where DCZID_EL0 permits it, else the widest stores. `ptr` and `len`
- * are multiples of 64 bytes. Does not clean the caches. */
+ * are multiples of HAL_MEM_ZERO_ALIGN bytes. Does not clean the caches. */
+#define HAL_MEM_ZERO_ALIGN 64
 void hal_mem_zero(void *ptr, size_t len);
 
 /* Write back (clean) data cache lines covering [ptr, ptr+len) to the point of coherency. */

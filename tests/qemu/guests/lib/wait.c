@@ -47,6 +47,7 @@ void wait_watchdog(bool on)
 void wait_begin(struct wait *w, uint64_t timeout_us)
 {
 	w->daif = irq_save();
+	w->over = false;
 	w->deadline = counter_read() + timer_us_to_ticks(timeout_us);
 	w->outer_deadline = armed;
 	if (watchdog_on && (!armed || w->deadline < armed))
@@ -65,10 +66,12 @@ static bool timer_wakes_by(uint64_t deadline)
 
 bool wait_step(struct wait *w)
 {
-	if (counter_read() >= w->deadline)
+	if (w->over)
 		return false;
-	if (timer_wakes_by(w->deadline))
+	w->over = counter_read() >= w->deadline;
+	if (!w->over && timer_wakes_by(w->deadline))
 		asm volatile("wfi" : : : "memory");
+	/* Also after the deadline: an interrupt pending since before it counts. */
 	irq_enable();
 	irq_disable();
 	return true;

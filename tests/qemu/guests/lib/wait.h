@@ -14,7 +14,9 @@
  * the timer itself, its own running timer (enabled at a priority ICC_PMR_EL1 lets through).
  * Otherwise the wait polls the counter. Usable from a handler: the watchdog nests.
  * Interrupts are taken while waiting whatever the caller's PSTATE; PSTATE is restored on
- * return. */
+ * return. Once the deadline has passed, what is pending is still taken and `cond` looked at
+ * once more: a host that stalls the guest past the deadline (QEMU on a loaded machine) must
+ * not make an interrupt that was already pending look lost. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +27,7 @@ struct wait {
 	uint64_t deadline;	 /* CNTVCT value */
 	uint64_t outer_deadline; /* the enclosing wait's watchdog, 0 if none */
 	uint64_t daif;
+	bool over; /* the deadline passed: `cond` gets one last look */
 };
 
 void wait_begin(struct wait *w, uint64_t timeout_us);

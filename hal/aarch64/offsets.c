@@ -8,6 +8,8 @@
 
 #include <hal/vcpu.h>
 
+#include "el1_regs.h"
+
 /* An "i" operand printed with %c is the bare number; the marker survives into the .s file. */
 #define DEFINE(name, value)	  __asm__ volatile(".ascii \"->" #name " %c0\"" : : "i"(value))
 #define OFFSET(name, type, field) DEFINE(name, offsetof(type, field))
@@ -28,4 +30,10 @@ void offsets_emit(void)
 	OFFSET(VCPU_CTX_ESR, struct hal_vcpu_ctx, esr);
 	OFFSET(VCPU_CTX_FAR, struct hal_vcpu_ctx, far);
 	OFFSET(VCPU_CTX_HPFAR, struct hal_vcpu_ctx, hpfar);
+	/* el1_regs.S: each EL1 register's slot by its system register name. */
+#define EL1_OFFSET(id, name) DEFINE(EL1_##name, offsetof(struct hal_vcpu_ctx, el1) + (id)*8);
+	EL1_REGS(EL1_OFFSET)
+#undef EL1_OFFSET
+	DEFINE(EL1_NR, HAL_EL1_NR);
+	OFFSET(VCPU_CTX_PAUTH_KEYS, struct hal_vcpu_ctx, pauth_keys);
 }

@@ -4,6 +4,7 @@
 #include <hal/mmu.h>
 #include <hal/vcpu.h>
 
+#include "el1_regs.h"
 #include "sysreg.h"
 #include "vcpu_fp.h"
 #include "vgic_hw.h"
@@ -81,59 +82,6 @@ static uint64_t mdcr_guest(void)
 	return MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA |
 	       MDCR_EL2_TPMS | MDCR_EL2_TTRF | hpmn;
 }
-
-/* Every EL1 register of enum hal_el1_reg with its system register name. */
-#define EL1_REGS(X)                           \
-	X(HAL_SCTLR_EL1, sctlr_el1)           \
-	X(HAL_TTBR0_EL1, ttbr0_el1)           \
-	X(HAL_TTBR1_EL1, ttbr1_el1)           \
-	X(HAL_TCR_EL1, tcr_el1)               \
-	X(HAL_MAIR_EL1, mair_el1)             \
-	X(HAL_AMAIR_EL1, amair_el1)           \
-	X(HAL_VBAR_EL1, vbar_el1)             \
-	X(HAL_CONTEXTIDR_EL1, contextidr_el1) \
-	X(HAL_TPIDR_EL0, tpidr_el0)           \
-	X(HAL_TPIDRRO_EL0, tpidrro_el0)       \
-	X(HAL_TPIDR_EL1, tpidr_el1)           \
-	X(HAL_ESR_EL1, esr_el1)               \
-	X(HAL_FAR_EL1, far_el1)               \
-	X(HAL_AFSR0_EL1, afsr0_el1)           \
-	X(HAL_AFSR1_EL1, afsr1_el1)           \
-	X(HAL_PAR_EL1, par_el1)               \
-	X(HAL_SP_EL0, sp_el0)                 \
-	X(HAL_SP_EL1, sp_el1)                 \
-	X(HAL_ELR_EL1, elr_el1)               \
-	X(HAL_SPSR_EL1, spsr_el1)             \
-	X(HAL_CPACR_EL1, cpacr_el1)           \
-	X(HAL_CNTKCTL_EL1, cntkctl_el1)       \
-	X(HAL_CSSELR_EL1, csselr_el1)         \
-	X(HAL_CNTV_CTL_EL0, cntv_ctl_el0)     \
-	X(HAL_CNTV_CVAL_EL0, cntv_cval_el0)
-
-/* The pointer-authentication keys (APIA, APIB, APDA, APDB, APGA, low and high halves) as
- * S3_0_C2_C<1..3>_<n>: the guest's own (HCR_EL2.APK), so they move with the vCPU, on a CPU
- * that has them. Linux keeps per-task keys: vCPUs sharing a pCPU must not share keys.
- *
- * They move lazily, as the FP/SIMD registers do (docs/trap-path.md): only for a vCPU that has
- * used pointer authentication since its reset (ctx->pauth_used). Until then HCR_EL2.APK and
- * API are clear for it, so its first access to a key register (EC 0x18) or its first PAC
- * instruction that its SCTLR_EL1.EnIA/IB/DA/DB enables, or PACGA (EC 0x09; a disabled one is
- * a NOP and does not trap: the Arm ARM's AddPAC and Auth pseudocode test the enable first), traps: hal_vcpu_pauth_trap() loads its keys and
- * sets both bits for it from then on. The keys another vCPU left in the hardware are out of
- * reach of a vCPU without them: reading them and using them both trap. A guest that never
- * enables pointer authentication (most bare-metal guests) never pays for the 20 key
- * transfers per switch. */
-#define PAUTH_KEYS(X)      \
-	X(0, S3_0_C2_C1_0) \
-	X(1, S3_0_C2_C1_1) \
-	X(2, S3_0_C2_C1_2) \
-	X(3, S3_0_C2_C1_3) \
-	X(4, S3_0_C2_C2_0) \
-	X(5, S3_0_C2_C2_1) \
-	X(6, S3_0_C2_C2_2) \
-	X(7, S3_0_C2_C2_3) \
-	X(8, S3_0_C2_C3_0) \
-	X(9, S3_0_C2_C3_1)
 
 _Static_assert(sizeof(((struct hal_vcpu_ctx *)0)->pauth_keys) == 10 * sizeof(uint64_t),
 	       "one slot per key half");
@@ -213,12 +161,22 @@ static void el2_optional_controls(void)
  * offset as its virtual one is, and a timer of its own on that count. */
 #define CNTHCTL_GUEST 0ULL
 
-static void pauth_keys_load(const struct hal_vcpu_ctx *ctx)
-{
-#define LOAD_KEY(i, name) write_sysreg(name, ctx->pauth_keys[i]);
-	PAUTH_KEYS(LOAD_KEY)
-#undef LOAD_KEY
-}
+/* The pointer-authentication keys move lazily, as the FP/SIMD registers do
+ * (docs/trap-path.md): only for a vCPU that has used pointer authentication since its reset
+ * (ctx->pauth_used). Until then HCR_EL2.APK and API are clear for it, so its first access to
+ * a key register (EC 0x18) or its first PAC instruction that its SCTLR_EL1.EnIA/IB/DA/DB
+ * enables, or PACGA (EC 0x09; a disabled one is a NOP and does not trap: the Arm ARM's AddPAC
+ * and Auth pseudocode test the enable first), traps: hal_vcpu_pauth_trap() loads its keys
+ * and sets both bits for it from then on. The keys another vCPU left in the hardware are out
+ * of reach of a vCPU without them: reading them and using them both trap. A guest that never
+ * enables pointer authentication (most bare-metal guests) never pays for the 20 key
+ * transfers per switch. */
+
+/* hal/aarch64/el1_regs.S: the EL1 registers and the keys, two context slots per LDP/STP. */
+void el1_regs_load(const struct hal_vcpu_ctx *ctx);
+void el1_regs_save(struct hal_vcpu_ctx *ctx);
+void pauth_keys_load(const struct hal_vcpu_ctx *ctx);
+void pauth_keys_save(struct hal_vcpu_ctx *ctx);
 
 uint64_t hal_cpu_midr(void)
 {
@@ -252,9 +210,7 @@ void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
 				  (ctx->pauth_used ? HCR_APK | HCR_API : 0));
 	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	hal_vgic_load(&ctx->vgic);
-#define LOAD(id, name) write_sysreg(name, ctx->el1[id]);
-	EL1_REGS(LOAD)
-#undef LOAD
+	el1_regs_load(ctx);
 	if (ctx->pauth_used)
 		pauth_keys_load(ctx);
 	isb();
@@ -272,14 +228,9 @@ void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx)
 
 void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 {
-#define SAVE(id, name) ctx->el1[id] = read_sysreg(name);
-	EL1_REGS(SAVE)
-#undef SAVE
-	if (ctx->pauth_used) {
-#define SAVE_KEY(i, name) ctx->pauth_keys[i] = read_sysreg(name);
-		PAUTH_KEYS(SAVE_KEY)
-#undef SAVE_KEY
-	}
+	el1_regs_save(ctx);
+	if (ctx->pauth_used)
+		pauth_keys_save(ctx);
 	hal_vgic_save(&ctx->vgic);
 	vcpu_fp_put(ctx);
 	/* The guest's timer must not fire into whatever runs next. */

@@ -182,7 +182,10 @@ static void run_loaded(struct vcpu *vcpu)
 
 void vcpu_unload(struct vcpu *vcpu)
 {
-	vtimer_put(vcpu);
+	/* Tested here, not in the call: only with a HW=1 timer interrupt in flight is there
+	 * anything to release. */
+	if (vcpu->vtimer_hw)
+		vtimer_put(vcpu);
 	if (vcpu->ptimer.used)
 		ptimer_put(vcpu);
 	if (vcpu->pmu.used)

@@ -5,6 +5,7 @@
 #include <core/vgic.h>
 #include <core/vm.h>
 #include <core/vtimer.h>
+#include <hal/cpu.h>
 #include <hal/gic.h>
 #include <hal/time.h>
 #include <hal/vcpu.h>
@@ -46,14 +47,25 @@ bool vtimer_asserted(struct vcpu *vcpu)
 	return deadline != UINT64_MAX && hal_counter_now() >= deadline;
 }
 
+/* Per pCPU: a timer interrupt was injected with HW=1 here (vtimer_fire()) since the last
+ * vtimer_load() looked. Written by that pCPU only. */
+static bool fired_here[HAL_MAX_CPUS];
+
 void vtimer_load(struct vcpu *vcpu)
 {
 	static struct log_ratelimit leak_log;
-	uint32_t pintid = irq_vtimer_intid();
+	unsigned here = hal_cpu_id();
+	uint32_t pintid;
 
 	/* No vCPU holds the physical timer interrupt between put and load (vtimer_put released
 	 * it). One left active would keep this vCPU's timer from ever firing: end it, and say so,
-	 * since it means a path that should have released it did not. */
+	 * since it means a path that should have released it did not. It can be active only if
+	 * a vtimer_fire() here left it so (core/irq.c deactivates every other acknowledge of it
+	 * at once), so the GIC is asked only after one: not at every vCPU switch. */
+	if (!fired_here[here])
+		return;
+	fired_here[here] = false;
+	pintid = irq_vtimer_intid();
 	if (pintid && hal_gic_active(pintid)) {
 		log_ratelimited(&leak_log, LOG_WARN,
 				"vtimer: physical timer interrupt was left "
@@ -67,6 +79,7 @@ void vtimer_fire(struct vcpu *vcpu, uint32_t pintid)
 {
 	/* The PPI was taken on this pCPU: it is the timer of the vCPU loaded here. */
 	CHECK(vcpu_loaded_here(vcpu));
+	fired_here[hal_cpu_id()] = true;
 	vcpu->vtimer_hw = true;
 	vgic_inject_hw(vcpu, VGIC_PPI_VTIMER, pintid);
 }
@@ -75,7 +88,8 @@ void vtimer_put(struct vcpu *vcpu)
 {
 	/* The physical PPI is this pCPU's: it must not stay active for the next vCPU. Without a
 	 * HW=1 injection in flight (vtimer_hw, kept by vtimer_fire() and vtimer_sync()) the vGIC
-	 * holds none and owes no release: nothing to unmap, and no lock taken at every switch. */
+	 * holds none and owes no release: nothing to unmap, and no lock taken at every switch
+	 * (vcpu_unload() does not even call this then). */
 	if (vcpu->vtimer_hw)
 		vgic_unmap_hw(vcpu, VGIC_PPI_VTIMER);
 	vcpu->vtimer_hw = false;

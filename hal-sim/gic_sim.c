@@ -370,6 +370,7 @@ bool hal_gic_active(uint32_t intid)
 	bool active;
 
 	sim_hw_lock();
+	cpu_gic()->active_reads++;
 	active = INTID_IMPLEMENTED(intid) && gic_of(intid)->active[intid];
 	sim_hw_unlock();
 	return active;

@@ -341,16 +341,48 @@ static void test_vtimer_physical_ppi_from_the_host_dtb_reaches_the_guest_as_27(v
 	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
 }
 
+/* A path that lost the release (the vCPU owes none any more, the physical PPI it was given
+ * with HW=1 is still active): the next load on the pCPU ends it and says so. */
 static void test_vtimer_load_releases_the_host_dtbs_physical_ppi_left_active(void **state)
 {
 	use_host_vtimer();
+	timer(CTL_ENABLE, 10);
+	sim_hal.counter = CNTVOFF + 10;
 	sim_gic_raise(HOST_VTIMER);
-	assert_int_equal(hal_gic_ack(), HOST_VTIMER);
-	hal_gic_eoi(HOST_VTIMER);
+	irq_handle_physical(v);
+	assert_true(sim_hal.gic.active[HOST_VTIMER]);
+	v->vtimer_hw = false;
+	vtimer_put(v);
 	assert_true(sim_hal.gic.active[HOST_VTIMER]);
 	vtimer_load(v);
 	assert_false(sim_hal.gic.active[HOST_VTIMER]);
 	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
+	console_settle();
+	assert_true(console_has_line("warning: vtimer: physical timer interrupt was left active; "
+				     "released for sim vcpu 0"));
+}
+
+/* Only a HW=1 injection on the pCPU can leave the physical PPI active (core/irq.c ends every
+ * other acknowledge of it at once): a load asks the GIC only after one, so a vCPU switch
+ * without a timer interrupt costs no GIC read. */
+static void test_vtimer_load_asks_the_gic_only_after_a_fire_on_its_pcpu(void **state)
+{
+	unsigned reads;
+
+	vtimer_load(v); /* whatever the tests before left */
+	reads = sim_hal.gic.active_reads;
+	vtimer_load(v);
+	assert_int_equal(sim_hal.gic.active_reads, reads);
+
+	timer(CTL_ENABLE, 10);
+	sim_hal.counter = CNTVOFF + 10;
+	fires();
+	vtimer_put(v);
+	vtimer_load(v);
+	assert_int_equal(sim_hal.gic.active_reads, reads + 1);
+	assert_false(sim_hal.gic.active[VTIMER]);
+	vtimer_load(v);
+	assert_int_equal(sim_hal.gic.active_reads, reads + 1);
 }
 
 int main(void)
@@ -373,6 +405,7 @@ int main(void)
 	    T(test_vtimer_put_without_a_physical_interrupt_deactivates_nothing),
 	    T(test_vtimer_physical_ppi_from_the_host_dtb_reaches_the_guest_as_27),
 	    T(test_vtimer_load_releases_the_host_dtbs_physical_ppi_left_active),
+	    T(test_vtimer_load_asks_the_gic_only_after_a_fire_on_its_pcpu),
 	};
 #undef T
 

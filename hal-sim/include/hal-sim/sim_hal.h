@@ -139,6 +139,7 @@ struct sim_hal {
 		uint32_t last_ack, last_eoi, last_deactivate;
 		unsigned eoi_errors;	    /* EOI not of the most recent acknowledge */
 		unsigned deactivate_errors; /* deactivate of an interrupt that is not active */
+		unsigned active_reads;	    /* hal_gic_active() calls */
 		unsigned sgis_sent;
 		struct {
 			uint64_t mpidr;

@@ -4,8 +4,9 @@ tests/qemu/guests/ffa_msg.c, endpoint 1 sending endpoint 2 direct requests that 
 once, on one pCPU (tests/qemu/configs/ffa-msg-one.dts) and on a pCPU each (ffa-msg-two.dts).
 The asker times 200 round trips (FFA_MSG_SEND_DIRECT_REQ_32 to the answer) with CNTVCT_EL0
 under `-icount shift=0`, where one instruction is one nanosecond: instructions per round trip,
-the guests' own few included, deterministic on one pCPU (two pCPUs interleave as QEMU's
-round-robin TCG schedules them). Target: under 1500.
+the guests' own few included (the timed calls pass x0-x7 straight in registers),
+deterministic on one pCPU (two pCPUs interleave as QEMU's round-robin TCG schedules them).
+Target: under 1500.
 
 The memory-sharing row: tests/qemu/guests/ffa_mem.c (tests/qemu/configs/ffa-mem.dts, and the
 same on one pCPU) times 20 rounds of FFA_MEM_SHARE of one page, the borrower's

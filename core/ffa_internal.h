@@ -44,6 +44,10 @@ uint32_t ffa_part_props(uint16_t id); /* FFA_PART_PROP_*; 0 for an unknown id */
 unsigned ffa_part_vcpus(uint16_t id); /* its configured vCPU count; 0 for an unknown id */
 /* The live VM of partition `id`; NULL while it is stopped (or for an unknown id). */
 struct vm *ffa_part_vm(uint16_t id);
+/* Whether `from` may send `to` a direct request: 0 with `to`'s live VM in *vm (NULL while it
+ * is stopped); INVALID_PARAMETERS if either is unknown, they are the same or one does not see
+ * the other; DENIED without the direct messaging properties (sender, receiver). */
+int ffa_part_direct(uint16_t from, uint16_t to, struct vm **vm);
 
 /* Messages (core/ffa_msg.c, core/ffa_msg_send2.c), each call on its caller's vCPU. */
 void ffa_msg_wait(struct vcpu *vcpu, uint64_t x[FFA_REGS]);

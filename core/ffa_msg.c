@@ -39,19 +39,35 @@ static void post_error(struct vcpu *v, int32_t status)
 	post(v, a);
 }
 
-/* `v`, blocked in its call, gets `answer` (under msg_lock; `from`, the caller, has just
- * blocked): written into its x0-x7 at once if it takes the pCPU from `from` at the end of this
- * exit (sched_switch_to(): the fast path, true), else posted for its pCPU. */
-static bool deliver(struct vcpu *from, struct vcpu *v, const uint64_t answer[8])
+/* A direct message's eight words: the call, w1, w2 zero and the payload x3-x7 (their low
+ * halves in the 32-bit forms). */
+static void message(uint64_t out[8], uint64_t fid, uint32_t w1, const uint64_t x[FFA_REGS],
+		    bool is64)
 {
-	if (!sched_switch_to(from, v)) {
-		post(v, answer);
-		return false;
-	}
-	for (unsigned i = 0; i < 8; i++)
-		v->ctx.x[i] = answer[i];
-	v->sched.ffa_wait = false;
-	return true;
+	uint64_t mask = is64 ? UINT64_MAX : UINT32_MAX;
+
+	out[0] = fid;
+	out[1] = w1;
+	out[2] = 0;
+	for (unsigned i = FFA_MSG_FIRST_ARG; i <= FFA_MSG_LAST_ARG; i++)
+		out[i] = x[i] & mask;
+}
+
+/* `v`, blocked in its call, gets the direct message `fid` of `from`, the caller, which has
+ * just blocked (under msg_lock): written into its x0-x7 at once if it takes the pCPU from
+ * `from` at the end of this exit (sched_switch_to(): the fast path, true), else posted for
+ * its pCPU. */
+static bool deliver(struct vcpu *from, struct vcpu *v, uint64_t fid, uint32_t w1,
+		    const uint64_t x[FFA_REGS], bool is64)
+{
+	bool now = sched_switch_to(from, v);
+
+	message(now ? v->ctx.x : v->ffa.answer, fid, w1, x, is64);
+	if (now)
+		v->sched.ffa_wait = false;
+	else
+		atomic_store_explicit(&v->ffa.ready, true, memory_order_release);
+	return now;
 }
 
 /* The caller blocks in its call: its answer comes later (ffa_msg_resume()); what its handler
@@ -178,48 +194,31 @@ static bool receiver_index(unsigned vcpus, unsigned index, unsigned *out)
 	return *out < vcpus;
 }
 
-/* The payload of a direct message: x3-x7, their low halves in the 32-bit forms. */
-static void payload(uint64_t out[8], const uint64_t x[FFA_REGS], bool is64)
-{
-	for (unsigned i = FFA_MSG_FIRST_ARG; i <= FFA_MSG_LAST_ARG; i++)
-		out[i] = is64 ? x[i] : (uint32_t)x[i];
-}
-
 void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 {
 	uint32_t w1 = (uint32_t)x[1];
 	uint16_t from = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), to = (uint16_t)(w1 & FFA_MSG_ID_MASK);
-	uint64_t req[8] = {0};
 	struct vm *rvm;
 	struct vcpu *r;
 	unsigned index;
 	bool switched = false;
-	int status = 0;
+	int status;
 
 	/* w2 MBZ: no framework messages. The sender names itself, and a partition it sees. */
-	if ((uint32_t)x[2] || from != vcpu->vm->ffa.id || to == from ||
-	    !ffa_part_visible(from, to)) {
+	if ((uint32_t)x[2] || from != vcpu->vm->ffa.id) {
 		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
 		return;
 	}
-	if (!(ffa_part_props(from) & FFA_PART_PROP_DIRECT_SEND) ||
-	    !(ffa_part_props(to) & FFA_PART_PROP_DIRECT_RECV)) {
-		ffa_error(x, FFA_RET_DENIED);
-		return;
-	}
-	rvm = ffa_part_vm(to);
-	if (!rvm) {
-		ffa_error(x, FFA_RET_BUSY); /* stopped: nobody waits there */
-		return;
-	}
-	if (!receiver_index(rvm->vcpu_count, vcpu->id, &index)) {
-		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
+	status = ffa_part_direct(from, to, &rvm);
+	if (!status && !rvm)
+		status = FFA_RET_BUSY; /* stopped: nobody waits there */
+	else if (!status && !receiver_index(rvm->vcpu_count, vcpu->id, &index))
+		status = FFA_RET_INVALID_PARAMETERS;
+	if (status) {
+		ffa_error(x, status);
 		return;
 	}
 	r = &rvm->vcpus[index];
-	req[0] = is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32;
-	req[1] = w1;
-	payload(req, x, is64);
 	spin_lock(&msg_lock);
 	/* Only a waiting receiver takes it, and only if nothing else woke it meanwhile. The
 	 * VM is looked at again under the lock: once it stopped its vCPUs leave (and
@@ -233,7 +232,9 @@ void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 		r->ffa.requester_gone = false;
 		vcpu->ffa.awaiting = r;
 		block(vcpu);
-		switched = deliver(vcpu, r, req);
+		switched =
+		    deliver(vcpu, r, is64 ? FFA_MSG_SEND_DIRECT_REQ_64 : FFA_MSG_SEND_DIRECT_REQ_32,
+			    w1, x, is64);
 	}
 	spin_unlock(&msg_lock);
 	if (status) {
@@ -248,7 +249,6 @@ void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 {
 	uint32_t w1 = (uint32_t)x[1];
 	uint16_t from = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), to = (uint16_t)(w1 & FFA_MSG_ID_MASK);
-	uint64_t resp[8] = {0};
 	bool switched = false;
 	struct vcpu *s;
 	int status = 0;
@@ -257,9 +257,6 @@ void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 		ffa_error(x, FFA_RET_INVALID_PARAMETERS);
 		return;
 	}
-	resp[0] = is64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32;
-	resp[1] = w1;
-	payload(resp, x, is64);
 	spin_lock(&msg_lock);
 	s = vcpu->ffa.serving;
 	if (vcpu->ffa.requester_gone) {
@@ -276,7 +273,9 @@ void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 		/* Waiting again: its call returns with the next request (DEN0077 13.11). */
 		vcpu->ffa.waiting = true;
 		block(vcpu);
-		switched = deliver(vcpu, s, resp);
+		switched = deliver(vcpu, s,
+				   is64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32,
+				   w1, x, is64);
 	}
 	spin_unlock(&msg_lock);
 	if (status) {

@@ -68,6 +68,22 @@ struct vm *ffa_part_vm(uint16_t id)
 	return vm && vm->ffa.id == id && vm_alive(vm) ? vm : NULL;
 }
 
+int ffa_part_direct(uint16_t from, uint16_t to, struct vm **vm)
+{
+	const struct vm_config *a = part_cfg(from), *b = part_cfg(to);
+
+	*vm = NULL;
+	/* As ffa_part_visible() and ffa_part_props() each ask, with one lookup of each. */
+	if (!a || !b || from == to || (a->ffa_hidden & 1U << (to - 1)) ||
+	    (b->ffa_hidden & 1U << (from - 1)))
+		return FFA_RET_INVALID_PARAMETERS;
+	if (!(a->ffa_props & FFA_PART_PROP_DIRECT_SEND) ||
+	    !(b->ffa_props & FFA_PART_PROP_DIRECT_RECV))
+		return FFA_RET_DENIED;
+	*vm = ffa_part_vm(to);
+	return 0;
+}
+
 /* The call passes the UUID as four words, each the little-endian value of four bytes of the
  * UUID in string order (as Linux's arm_ffa driver does). */
 static void uuid_words(const uint8_t uuid[16], uint32_t w[4])

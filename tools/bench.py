@@ -136,6 +136,8 @@ def main():
                     help="only the boot of two Linux VMs on one pCPU (tools/bench_multivm.py)")
     ap.add_argument("--only-share", action="store_true",
                     help="only the CPU-share rows of VMs on one pCPU (tools/bench_share.py)")
+    ap.add_argument("--only-create", action="store_true",
+                    help="only VM creation: one Linux VM and four (tools/bench_boot.py)")
     ap.add_argument("--only-ffa", action="store_true",
                     help="only the FF-A rows: direct-message round trips and memory "
                     "sharing (tools/bench_ffa.py)")
@@ -146,6 +148,9 @@ def main():
         return
     if args.only_multivm:
         bench_multivm.multivm_boot(args, args.boot_reps)
+        return
+    if args.only_create:
+        bench_boot.vm_creation(args, args.boot_reps)
         return
     if args.only_share:
         bench_share.cpu_share(args.qemu, args.image, args.timeout)
@@ -180,6 +185,7 @@ def main():
     bench_ffa.memory_sharing(args.qemu, args.image, args.timeout)
     print()
     bench_boot.hypervisor_start(args, args.boot_reps)
+    bench_boot.vm_creation(args, args.boot_reps)
     for vcpus in (1, 4):
         bench_boot.linux_boot(args, vcpus, args.boot_reps)
     bench_boot.linux_icount(args, args.boot_reps)

@@ -11,7 +11,10 @@ that a busy machine slows both alike:
   the shell, under the hypervisor and directly on QEMU;
 - the same Linux boot under `-icount shift=0,sleep=off` (deterministic: virtual time is the
   count of executed instructions, idle time skipped): the kernel's own timestamp at
-  `Run /init`, and the hypervisor's start in instructions (`starts N us after reset`).
+  `Run /init`, and the hypervisor's start in instructions (`starts N us after reset`);
+- VM creation as the hypervisor measures it (`NAME: created in N us`): one Linux VM of 512 MiB
+  (kernel, initramfs and DTB loaded), and four such VMs from one configuration
+  (tests/qemu/configs/four-linux.dts): each and all four, in wall time and under -icount.
 docs/memory.md explains what start-up costs and why guest RAM is populated on demand.
 """
 import os
@@ -19,7 +22,11 @@ import re
 import select
 import statistics
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hvconfig  # noqa: E402
 
 LINUX_IMAGE = "build/guests/linux/Image"
 LINUX_INITRD = "build/guests/linux/initramfs.cpio.gz"
@@ -204,3 +211,61 @@ def linux_icount_shell(args, reps, vcpus=1):
           "to the shell" % (vcpus, reps))
     print("  under the hypervisor %.2f M instructions   directly on QEMU %.2f M   ratio %.3fx "
           "(target < %s)" % (h / 1e6, d / 1e6, h / d, "1.05x" if vcpus == 1 else "1.10x"))
+
+
+FOUR_VMS = "tests/qemu/configs/four-linux.dts"
+FOUR_NAMES = ("vm-a", "vm-b", "vm-c", "vm-d")
+CREATE_TARGET_MS = 20
+
+
+def created(text, name):
+    """(creation us, start us after reset) from `name`'s `created in` line, or None."""
+    m = re.search(rb"%s: created in (\d+) us, starts (\d+) us after reset" % name.encode(), text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def four_vms(text):
+    """Each VM's creation in us and all four's: from the first one's creation starting to the
+    last one created (the VMs are made one after the other, vm_ctl_init())."""
+    each = [created(text, n) for n in FOUR_NAMES]
+    if not all(each):
+        return [None] * len(FOUR_NAMES), None
+    return [c for c, _ in each], each[-1][1] - (each[0][1] - each[0][0])
+
+
+def vm_creation(args, reps):
+    """VM creation (RAM reserved, kernel, initramfs and DTB loaded): one Linux VM of 512 MiB,
+    and four from one configuration; median wall time of `reps` runs of each, interleaved,
+    then once under -icount shift=0 (1 us is 1000 instructions)."""
+    if not have_linux():
+        print("(no %s: `make linux initramfs` to measure VM creation)" % LINUX_IMAGE)
+        return
+    one = hv_linux_cmd(args, 1)
+    four = hvconfig.qemu_command(FOUR_VMS, out_dir="build/bench", image=args.image,
+                                 qemu=args.qemu)
+    last = re.compile(rb"%s: created in \d+ us, starts \d+ us after reset" %
+                      FOUR_NAMES[-1].encode())
+    one_us, four_each, four_total = [], [], []
+    for _ in range(reps):
+        _, text = watch(one, {"created": CREATED}, "created", args.timeout)
+        c = created(text, "vm0")
+        one_us.append(c[0] if c else None)
+        _, text = watch(four, {"last": last}, "last", args.timeout)
+        each, total = four_vms(text)
+        four_each.append(each)
+        four_total.append(total)
+    _, text = watch(one[:1] + ICOUNT + one[1:], {"created": CREATED}, "created", args.timeout)
+    c = created(text, "vm0")
+    one_icount = c[0] if c else float("nan")
+    _, text = watch(four[:1] + ICOUNT + four[1:], {"last": last}, "last", args.timeout)
+    each_icount, total_icount = four_vms(text)
+    ms = lambda us: "%.1f" % (us / 1000)
+    print("VM creation (RAM reserved, kernel, initramfs and DTB loaded; the hypervisor's counter; "
+          "%d runs, median wall time, target < %d ms each):" % (reps, CREATE_TARGET_MS))
+    print("  one Linux VM, 512 MiB: %s ms (runs %s-%s ms); -icount: %d us = %.2f M instructions"
+          % (ms(med(one_us)), ms(min(v for v in one_us if v)), ms(max(v for v in one_us if v)),
+             one_icount, one_icount / 1000))
+    print("  four from %s: %s ms, all four %s ms; -icount: %s us, all four %s us"
+          % (FOUR_VMS, " / ".join(ms(med([e[i] for e in four_each]))
+                                  for i in range(len(FOUR_NAMES))),
+             ms(med(four_total)), " / ".join(str(v) for v in each_icount), total_icount))

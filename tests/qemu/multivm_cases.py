@@ -157,3 +157,20 @@ MULTIVM_CASES = [
         "timeout": 300,
     },
 ]
+
+# VM creation with several VMs in the configuration (issue #18): four Linux VMs of 512 MiB,
+# each made (RAM reserved, kernel, initramfs and DTB loaded) within CREATE_MAX_US under -icount
+# shift=0, the later ones no dearer than the first (tests/qemu/configs/four-linux.dts).
+from linux_cases import CREATE_MAX_US  # noqa: E402
+from guest_cases import int_below  # noqa: E402
+
+MULTIVM_CASES.append({
+    "name": "config-four-create-icount",
+    "config": "tests/qemu/configs/four-linux.dts",
+    "qemu_args": ["-icount", "shift=0"],
+    "expect": [r"^vm-%s: created in %s us, starts" % (n, int_below(CREATE_MAX_US))
+               for n in "abcd"],
+    "forbid": NO_ERRORS,
+    "exit": None,  # it ends at the fourth VM's line: QEMU is stopped there
+    "timeout": 60,
+})

@@ -72,6 +72,11 @@ static enum hal_exit_kind mp_enter(struct hal_vcpu_ctx *ctx)
 	/* The guest ran up to its trap: time passed (slices end, timers fire). */
 	__atomic_fetch_add(&sim_hal.counter, sim_mp.ticks_per_entry, __ATOMIC_RELAXED);
 	sim_step_play(sim_mp.m->vm, ctx, &s);
+	/* The PPI's level follows the timer registers as the step left them: a guest that moved
+	 * its deadline on or turned its timer off lowered it before the exit, as on the hardware,
+	 * where the GIC then no longer holds it pending. */
+	sim_gic_set_level(
+	    VTIMER_PPI, sim_vtimer_level(ctx, __atomic_load_n(&sim_hal.counter, __ATOMIC_RELAXED)));
 	return s.kind;
 }
 

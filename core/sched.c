@@ -652,6 +652,16 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 	return v;
 }
 
+void sched_turn(struct sched_queue *q, struct vcpu *v)
+{
+	run_turn(q, v);
+}
+
+void sched_arm(struct sched_queue *q, uint64_t when)
+{
+	arm_at(q, when);
+}
+
 bool sched_handoff(struct vcpu *to)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
@@ -688,24 +698,6 @@ void sched_note_blocked(struct sched_queue *q, struct vcpu *v)
 		arm_at(q, deadline);
 }
 
-/* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the
- * guests' console output), so that it goes on while the guests wait for it. False if none. */
-static bool idle_work(const struct sched_queue *q)
-{
-	bool any = console_has_buffered(); /* unlocked: this runs at every idle pass */
-
-	console_drain(CONSOLE_EXIT_BYTES);
-	for (unsigned i = 0; i < q->count; i++) {
-		struct vm *vm = q->vcpus[i]->vm;
-
-		if (vm_alive(vm) && vm_has_deferred(vm)) {
-			vm_resume_deferred(vm);
-			any = true;
-		}
-	}
-	return any;
-}
-
 /* Run `q` on its pCPU: until it holds no vCPU (`forever` false), or for good, sleeping while
  * it has none, and calling `manage` whenever asked (sched_manage_wake()) until that returns
  * false. vCPUs join (sched_assign()) and leave (their VM stopped) at the top of each round. */
@@ -733,13 +725,13 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			/* Nothing of its own to run: the guests' console output, then sleep until
 			 * an interrupt (a joining vCPU's START, the manager's message). */
 			arm_at(q, UINT64_MAX);
-			if (!idle_work(q))
+			if (!sched_idle_work(q))
 				hal_wait_for_interrupt();
 			irq_handle_physical(NULL);
 			continue;
 		}
 		v = pick(q);
-		if (!v && idle_work(q)) {
+		if (!v && sched_idle_work(q)) {
 			/* Work left over from exits: one budget, then look again (a blocked vCPU's
 			 * timer or interrupt may have come meanwhile). */
 			irq_handle_physical(q->parked);
@@ -749,6 +741,11 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 		if (!v) {
 			uint64_t slept;
 
+			/* Its only vCPU parked: core/sched_alone.c sleeps and runs it. */
+			if (q->parked && q->count == 1 && !plain_rr) {
+				sched_run_alone(q, manage ? &manage_wanted : NULL);
+				continue;
+			}
 			/* Idle: sleep until an interrupt, maybe the timer of a blocked vCPU. */
 			arm_timer(q, false);
 			slept = hal_counter_now();

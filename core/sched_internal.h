@@ -76,6 +76,20 @@ bool sched_direct_may_switch(struct sched_queue *q, struct vcpu *to);
 /* The turn goes on with q->switch_to after `from` blocked in its FF-A call: returns it, ready
  * to run as the turn's vCPU (core/sched_direct.c). */
 struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from);
+/* run_turn() and arm_at() of core/sched.c for core/sched_alone.c: `v`'s turn, CNTHP at `when`
+ * (UINT64_MAX: off). */
+void sched_turn(struct sched_queue *q, struct vcpu *v);
+void sched_arm(struct sched_queue *q, uint64_t when);
+/* With no vCPU to run: one budget of work the exits left over (a device's deferred work, the
+ * guests' console output), so that it goes on while the guests wait for it. False if none. */
+bool sched_idle_work(const struct sched_queue *q);
+/* The idle pCPU whose only vCPU is parked (q->parked, q->count 1): sleeps until that vCPU's
+ * deadline or interrupt and runs it, again and again, with no pass of the run loop, and returns
+ * when the loop's pass has something to do (vCPUs join, a VM stopped, the manager is wanted:
+ * `manage_wanted`, NULL if this pCPU does not manage) or pick() must decide (core/sched_alone.c). */
+void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted);
+/* Whether a VM stopped since sched_queue_drop_stopped() last looked at `q`. */
+bool sched_queue_stops_moved(const struct sched_queue *q);
 /* The queue's own pCPU: take in the vCPUs that joined it. */
 void sched_queue_take_joining(struct sched_queue *q);
 /* The queue's own pCPU: its statistics count while it holds vCPUs (sched_stats_pcpu_log()). */

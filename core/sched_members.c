@@ -106,6 +106,11 @@ void sched_queue_count(struct sched_queue *q)
 	}
 }
 
+bool sched_queue_stops_moved(const struct sched_queue *q)
+{
+	return q->stops_seen != atomic_load_explicit(&vm_stops, memory_order_acquire) + 1;
+}
+
 /* The queue's own pCPU: every vCPU of a stopped VM leaves, put (if parked) and off. The last
  * of a VM to leave any queue tells the VM manager, which may then free the VM (and read this
  * pCPU's statistics: they are settled first). */

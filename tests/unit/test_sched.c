@@ -481,6 +481,78 @@ static void test_sched_parked_vcpu_put_for_a_sibling_still_wakes_at_its_deadline
 	assert_int_equal(sim_hal.vcpu_loads, 3);
 }
 
+/* A pCPU whose only vCPU is parked (core/sched_alone.c): the vCPU runs again as soon as its
+ * interrupt or deadline comes, loaded still, without the run loop's general pass. */
+
+static int setup1(void **state)
+{
+	machine(1);
+	return 0;
+}
+
+static void test_sched_lone_parked_vcpu_woken_by_an_sgi_runs_again_without_a_choice(void **state)
+{
+	idle_waits = 0;
+	sim_hal.wfi_hook = sgi_to_0_after_3_waits;
+	wfi(0);
+	exit_step(0, 7);
+	assert_int_equal(sim_smp_run(), 7);
+	/* Three sleeps, the third ended by the SGI: a turn given without pick(), the vCPU never
+	 * switched (one load, one put when the VM stopped), and no wait for the pCPU. */
+	assert_int_equal(sim_hal.wfi_count, 3);
+	assert_int_equal(cpu(0)->sched.stats.direct, 1);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	assert_int_equal(sim_hal.vcpu_puts, 1);
+	assert_int_equal(cpu(0)->sched.stats.wait_ticks, 0);
+	/* The SGI reached it in a list register. */
+	assert_int_equal(sim_smp_seen(0, 1)->vgic.lr[0] & ICH_LR_VINTID_MASK, WAKE_SGI);
+	assert_all_off();
+}
+
+static void
+test_sched_lone_parked_vcpu_sleeps_until_its_timer_and_runs_without_a_choice(void **state)
+{
+	sim_smp.vtimer_lag = 100; /* as QEMU: the PPI a little after the deadline */
+	sim_hal.wfi_hook = sleep_until_a_timer;
+	timer_then_wfi(0, CTL_ENABLE, 500);
+	timer_then_wfi(0, CTL_ENABLE, 900);
+	exit_step(0, 6);
+	assert_int_equal(sim_smp_run(), 6);
+	/* No CNTHP for it: each sleep ended by its own timer's PPI, the vCPU loaded all along,
+	 * and each entry after a WFI had the tick in a list register, HW=1. */
+	assert_int_equal(sim_hal.wfi_count, 2);
+	assert_false(idle_armed);
+	assert_true(sim_hal.counter >= BOOT_COUNT + 900);
+	assert_int_equal(cpu(0)->sched.stats.direct, 2);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	for (unsigned n = 1; n <= 2; n++) {
+		assert_int_equal(sim_smp_seen(0, n)->vgic.lr[0] & ICH_LR_VINTID_MASK, VTIMER);
+		assert_true(sim_smp_seen(0, n)->vgic.lr[0] & ICH_LR_HW);
+	}
+	assert_all_off();
+}
+
+static void stop_at_first_wait(void)
+{
+	if (++idle_waits == 1)
+		vm_stop(vm, 5);
+}
+
+static void test_sched_lone_parked_vcpu_of_a_vm_stopped_meanwhile_is_put_and_off(void **state)
+{
+	idle_waits = 0;
+	sim_hal.wfi_hook = stop_at_first_wait;
+	wfi(0);
+	exit_step(0, 9);
+	assert_int_equal(sim_smp_run(), 5);
+	/* The stop sent it through the general pass: put, off, the queue empty. */
+	assert_int_equal(cpu(0)->sched.stats.direct, 0);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	assert_int_equal(sim_hal.vcpu_puts, 1);
+	assert_null(sim_hal.loaded_vcpu);
+	assert_all_off();
+}
+
 /* --- the end of the run -------------------------------------------------------------------- */
 
 static void test_sched_run_returns_when_the_vm_stops_and_leaves_every_vcpu_off(void **state)
@@ -592,6 +664,15 @@ int main(void)
 		teardown),
 	    cmocka_unit_test_setup_teardown(test_sched_run_of_a_stopped_vm_enters_nothing, setup2,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_lone_parked_vcpu_woken_by_an_sgi_runs_again_without_a_choice, setup1,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_lone_parked_vcpu_sleeps_until_its_timer_and_runs_without_a_choice,
+		setup1, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_lone_parked_vcpu_of_a_vm_stopped_meanwhile_is_put_and_off, setup1,
+		teardown),
 	    cmocka_unit_test_setup_teardown(test_sched_run_one_sleeps_until_the_vcpus_own_timer,
 					    setup2, teardown),
 	};

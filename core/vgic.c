@@ -17,11 +17,6 @@ static uint8_t priority_mask(const struct vcpu *vcpu)
 	return (uint8_t)(0xff << (8 - vcpu->vgic.pri_bits));
 }
 
-bool vgic_irq_pending(const struct vgic_irq *irq)
-{
-	return irq->pending_latch || (!irq->edge && irq->line);
-}
-
 struct vgic_locked vgic_lock(struct vm *vm)
 {
 	spin_lock(&vm->vgic.lock);

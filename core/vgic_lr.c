@@ -115,6 +115,53 @@ static void push_acked(struct vgic_cpu *c, struct vgic_irq **acked, unsigned n)
 
 /* --- fold -------------------------------------------------------------------------------- */
 
+/* List register `n`, filled by flush_lrs(), read back into its interrupt and emptied. An
+ * interrupt the guest acknowledged meanwhile goes to `acked` (*nr_acked counts); one still
+ * active in it is noted in `held`. `split`: EOImode 1 (ICH_VMCR_EL2.VEOIM). */
+static inline __attribute__((always_inline)) void
+fold_lr(struct vgic_locked l, struct vcpu *vcpu, unsigned n, bool split, struct vgic_irq **acked,
+	unsigned *nr_acked, struct intid_set *held)
+{
+	struct hal_vcpu_ctx *ctx = &vcpu->ctx;
+	uint64_t lr = hal_vgic_lr_read(ctx, n);
+	unsigned was, now;
+	struct vgic_irq *irq;
+
+	hal_vgic_lr_write(ctx, n, 0);
+	irq = vgic_irq(l, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
+	if (!irq)
+		return;
+	/* Only fill() writes list registers, and it records where each interrupt went. */
+	CHECK(irq->lr == (int8_t)n);
+	was = irq->lr_state;
+	now = (unsigned)(lr >> ICH_LR_STATE_SHIFT) & LR_STATE_MASK;
+	if (!(was & ICH_LR_STATE_ACTIVE) && (now & ICH_LR_STATE_ACTIVE)) {
+		/* Acknowledged: its EOI will drop the priority it was taken at. */
+		irq->active_priority = (uint8_t)(lr >> ICH_LR_PRIORITY_SHIFT);
+		acked[(*nr_acked)++] = irq;
+	} else if ((was & ICH_LR_STATE_ACTIVE) && !(now & ICH_LR_STATE_ACTIVE) && !split) {
+		running_drop(&vcpu->vgic, irq->intid); /* EOId */
+	}
+	if (now & ICH_LR_STATE_ACTIVE)
+		set_add(held, irq->intid);
+	/* A register write from another pCPU meanwhile is newer than the list register. */
+	if (!(irq->lr_stale & VGIC_STALE_ACTIVE))
+		irq->active = now & ICH_LR_STATE_ACTIVE;
+	/* HW=1 and now inactive: the guest's deactivation ended the physical one too. */
+	if ((lr & ICH_LR_HW) && irq->hw && !now)
+		irq->hw = false;
+	/* Still pending: not acknowledged yet, so the latch it took is still owed. */
+	if ((now & ICH_LR_STATE_PENDING) && irq->latch_in_lr &&
+	    !(irq->lr_stale & VGIC_STALE_PENDING))
+		irq->pending_latch = true;
+	irq->latch_in_lr = false;
+	irq->lr = -1;
+	irq->lr_state = 0;
+	irq->lr_stale = 0;
+	vgic_mark(l, irq);
+	vgic_settle_route(l, irq);
+}
+
 /* The slow path of vgic_fold(), kept out of line so that an exit with nothing in flight does
  * not pay for its stack frame. */
 static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
@@ -123,7 +170,7 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 	struct vgic_cpu *c = &vcpu->vgic;
 	struct vgic_irq *acked[HAL_VGIC_MAX_LRS];
 	struct intid_set held = {0};
-	unsigned nr_acked = 0;
+	unsigned nr_acked = 0, eoicount;
 	uint64_t hcr;
 	bool split;
 	struct vgic_locked l;
@@ -131,65 +178,38 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 	/* The list registers read are this pCPU's: they must be this vCPU's. */
 	CHECK(vcpu_loaded_here(vcpu));
 	split = hal_vgic_vmcr(ctx) & ICH_VMCR_VEOIM;
+	hcr = hal_vgic_hcr_read(ctx);
+	eoicount = (unsigned)((hcr >> ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK);
 	l = vgic_lock(vcpu->vm);
-	/* Only the list registers flush_lrs() filled (bits below nr_lrs), lowest first. */
-	for (unsigned used = c->lr_used; used; used &= used - 1) {
-		unsigned n = (unsigned)__builtin_ctz(used);
-		uint64_t lr;
-		unsigned was, now;
-		struct vgic_irq *irq;
-
-		lr = hal_vgic_lr_read(ctx, n);
-		hal_vgic_lr_write(ctx, n, 0);
-		irq = vgic_irq(l, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
-		if (!irq)
-			continue;
-		/* Only fill() writes list registers, and it records where each interrupt went. */
-		CHECK(irq->lr == (int8_t)n);
-		was = irq->lr_state;
-		now = (unsigned)(lr >> ICH_LR_STATE_SHIFT) & LR_STATE_MASK;
-		if (!(was & ICH_LR_STATE_ACTIVE) && (now & ICH_LR_STATE_ACTIVE)) {
-			/* Acknowledged: its EOI will drop the priority it was taken at. */
-			irq->active_priority = (uint8_t)(lr >> ICH_LR_PRIORITY_SHIFT);
-			acked[nr_acked++] = irq;
-		} else if ((was & ICH_LR_STATE_ACTIVE) && !(now & ICH_LR_STATE_ACTIVE) && !split) {
-			running_drop(c, irq->intid); /* EOId */
+	if (c->lr_used == 1 && !c->nr_running && !eoicount && !split) {
+		/* What flush_single() filled, the usual case: one list register, no EOI outside
+		 * the list registers, nothing running before. The general walk, push and
+		 * retirement below would do just this. */
+		fold_lr(l, vcpu, 0, false, acked, &nr_acked, &held);
+		if (nr_acked)
+			running_push(c, acked[0]->intid);
+	} else {
+		/* Only the list registers flush_lrs() filled (bits below nr_lrs), lowest first. */
+		for (unsigned used = c->lr_used; used; used &= used - 1)
+			fold_lr(l, vcpu, (unsigned)__builtin_ctz(used), split, acked, &nr_acked,
+				&held);
+		if (split) {
+			/* Deactivations trap while anything is spilled (vgic_emulate_dir());
+			 * EOIcount then counts nothing we need (QEMU also counts priority drops
+			 * in it). The running priorities are not followed: their drops do not
+			 * show. */
+			c->nr_running = 0;
+		} else {
+			/* First, so that an older entry of an INTID acknowledged again is not the
+			 * one taken for the instance in the list register. */
+			push_acked(c, acked, nr_acked);
+			retire_eois(l, vcpu, eoicount, &held);
 		}
-		if (now & ICH_LR_STATE_ACTIVE)
-			set_add(&held, irq->intid);
-		/* A register write from another pCPU meanwhile is newer than the list register. */
-		if (!(irq->lr_stale & VGIC_STALE_ACTIVE))
-			irq->active = now & ICH_LR_STATE_ACTIVE;
-		/* HW=1 and now inactive: the guest's deactivation ended the physical one too. */
-		if ((lr & ICH_LR_HW) && irq->hw && !now)
-			irq->hw = false;
-		/* Still pending: not acknowledged yet, so the latch it took is still owed. */
-		if ((now & ICH_LR_STATE_PENDING) && irq->latch_in_lr &&
-		    !(irq->lr_stale & VGIC_STALE_PENDING))
-			irq->pending_latch = true;
-		irq->latch_in_lr = false;
-		irq->lr = -1;
-		irq->lr_state = 0;
-		irq->lr_stale = 0;
-		vgic_mark(l, irq);
-		vgic_settle_route(l, irq);
 	}
 	c->lr_used = 0;
-	hcr = hal_vgic_hcr_read(ctx);
-	if (split) {
-		/* Deactivations trap while anything is spilled (vgic_emulate_dir()); EOIcount then
-		 * counts nothing we need (QEMU also counts priority drops in it). The running
-		 * priorities are not followed: their drops do not show. */
-		c->nr_running = 0;
-	} else {
-		/* First, so that an older entry of an INTID acknowledged again is not the one
-		 * taken for the instance in the list register. */
-		push_acked(c, acked, nr_acked);
-		retire_eois(l, vcpu,
-			    (unsigned)((hcr >> ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK),
-			    &held);
-	}
-	hal_vgic_hcr_write(ctx, ICH_HCR_EN);
+	/* Maintenance enables armed by the flush must not outlive this exit. */
+	if (hcr != ICH_HCR_EN)
+		hal_vgic_hcr_write(ctx, ICH_HCR_EN);
 	/* Running priorities outside the list registers: an EOI may count without an entry
 	 * having written anything. */
 	c->fold_pending = c->nr_running != 0;
@@ -290,19 +310,16 @@ static void reserve_pending(struct vgic_irq **cand, unsigned n, unsigned placed)
 	}
 }
 
-/* The slow path of vgic_flush(), out of line like fold_lrs(). */
-static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
+/* The general case of flush_lrs(): every candidate ranked, the best in the list registers, the
+ * rest spilled or waiting with a maintenance interrupt armed. */
+static __attribute__((noinline)) void flush_ranked(struct vgic_locked l, struct vcpu *vcpu)
 {
 	struct vgic_irq *cand[VGIC_MAX_INTID];
 	uint64_t lrs[HAL_VGIC_MAX_LRS];
 	struct vgic_cpu *c = &vcpu->vgic;
 	unsigned n, placed, shown = 0, waiting = 0; /* groups (bit n: Group n) pending */
-	uint64_t hcr = ICH_HCR_EN, vmcr;
-	struct vgic_locked l;
+	uint64_t hcr = ICH_HCR_EN, vmcr = hal_vgic_vmcr(&vcpu->ctx);
 
-	CHECK(vcpu_loaded_here(vcpu));
-	vmcr = hal_vgic_vmcr(&vcpu->ctx);
-	l = vgic_lock(vcpu->vm);
 	n = candidates(l, vcpu, vmcr, cand, &hcr);
 	placed = MIN(n, (unsigned)c->nr_lrs);
 	if (n > placed)
@@ -368,6 +385,65 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 	hal_vgic_hcr_write(&vcpu->ctx, hcr);
 	if (placed || hcr != ICH_HCR_EN)
 		c->fold_pending = true;
+}
+
+/* The one interesting INTID of `c` (pending or active), or -1 if there are none or several. */
+static int only_interesting(const struct vgic_cpu *c)
+{
+	uint64_t w0 = c->interesting[0], w1 = c->interesting[1];
+
+	_Static_assert(ARRAY_SIZE(c->interesting) == 2, "two words of interesting INTIDs");
+	if (w0 && !w1 && !(w0 & (w0 - 1)))
+		return __builtin_ctzll(w0);
+	if (w1 && !w0 && !(w1 & (w1 - 1)))
+		return 64 + __builtin_ctzll(w1);
+	return -1;
+}
+
+/* The usual entry with something to show: one interrupt (an SGI, the timer's PPI), nothing
+ * spilled, no running priority outside the list registers and ICH_HCR_EL2 as the last fold
+ * left it (En alone). flush_ranked() would give it list register 0 and arm no maintenance
+ * interrupt; this does the same without the ranking. False: not that case. */
+static bool flush_single(struct vgic_locked l, struct vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->vgic;
+	int intid = only_interesting(c);
+	struct vgic_irq *irq;
+	bool pending;
+	unsigned state;
+
+	if (intid < 0 || c->nr_spilled || c->nr_running || c->fold_pending)
+		return false;
+	irq = vgic_irq(l, vcpu, (uint32_t)intid);
+	if (!irq || irq->spilled)
+		return false;
+	pending = deliverable(l, irq);
+	/* Neither active nor deliverable: no list register; one of a group the guest has off at
+	 * its CPU interface waits with a maintenance interrupt armed: flush_ranked(). */
+	if (!irq->active && (!pending || !(hal_vgic_vmcr(&vcpu->ctx) &
+					   (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0))))
+		return false;
+	state = (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
+	hal_vgic_lr_write(&vcpu->ctx, 0, lr_value(irq, state, false));
+	irq->lr = 0;
+	irq->lr_state = (uint8_t)state;
+	irq->latch_in_lr = pending && irq->pending_latch;
+	if (pending)
+		irq->pending_latch = false;
+	c->lr_used = 1;
+	c->fold_pending = true;
+	return true;
+}
+
+/* The slow path of vgic_flush(), out of line like fold_lrs(). */
+static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
+{
+	struct vgic_locked l;
+
+	CHECK(vcpu_loaded_here(vcpu));
+	l = vgic_lock(vcpu->vm);
+	if (!flush_single(l, vcpu))
+		flush_ranked(l, vcpu);
 	vgic_unlock(&l);
 }
 

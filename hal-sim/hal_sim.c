@@ -477,6 +477,7 @@ uint64_t hal_vgic_vmcr(struct hal_vcpu_ctx *ctx)
 }
 void hal_vgic_hcr_write(struct hal_vcpu_ctx *ctx, uint64_t val)
 {
+	COUNT(sim_hal.vgic_hcr_writes);
 	ctx->vgic.hcr = val;
 }
 

@@ -590,6 +590,43 @@ static void test_vgic_no_list_register_access_with_nothing_pending_or_active(voi
 	assert_int_equal(lr_accesses(), 0);
 }
 
+/* One interrupt and nothing else in flight, the usual entry (an SGI, the timer's PPI): it goes
+ * in list register 0 and neither the flush nor the fold writes ICH_HCR_EL2, which stays En
+ * alone, as the ranking of candidates would have left it (core/vgic_lr.c flush_single()). */
+static void test_vgic_single_interrupt_takes_lr0_and_leaves_ich_hcr_alone(void **state)
+{
+	config(0, SPI, 0xa0, 1, true);
+	config(0, SGI, 0x80, 1, true);
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t intid = i == 1 ? SGI : SPI;
+
+		vgic_pulse(vm, intid == SGI ? cpu(0) : NULL, intid);
+		sim_hal.vgic_hcr_writes = sim_hal.vgic_lr_writes = 0;
+		enter(0);
+		assert_int_equal(lr_of(0, intid), 0);
+		assert_int_equal(sim_hal.vgic_lr_writes, 1);
+		assert_int_equal(sim_icv_iar(&vif[0], 1), intid);
+		sim_icv_eoir(&vif[0], 1, intid);
+		leave(0);
+		assert_false(pending(0, intid) || active(0, intid));
+		assert_int_equal(lr_of(0, intid), -1);
+		assert_int_equal(sim_hal.vgic_hcr_writes, 0);
+		assert_int_equal(cpu(0)->ctx.vgic.hcr, ICH_HCR_EN);
+	}
+	/* Acknowledged but not ended at the exit: active, its running priority followed. */
+	vgic_pulse(vm, NULL, SPI);
+	enter(0);
+	assert_int_equal(sim_icv_iar(&vif[0], 1), SPI);
+	leave(0);
+	assert_true(active(0, SPI));
+	assert_int_equal(cpu(0)->vgic.nr_running, 1);
+	enter(0);
+	sim_icv_eoir(&vif[0], 1, SPI);
+	leave(0);
+	assert_false(active(0, SPI));
+	assert_int_equal(cpu(0)->vgic.nr_running, 0);
+}
+
 /* The whole exit path: hypercalls through vcpu_run() and the real exit dispatch. */
 static void test_vgic_hypercall_exits_touch_no_list_register(void **state)
 {
@@ -653,6 +690,7 @@ int main(void)
 	    T4(test_vgic_ignores_nonexistent_intids_and_routes_of_private_ones),
 	    T4(test_vgic_wants_wakeup_only_for_a_deliverable_pending_interrupt),
 	    T(test_vgic_no_list_register_access_with_nothing_pending_or_active),
+	    T(test_vgic_single_interrupt_takes_lr0_and_leaves_ich_hcr_alone),
 	    T(test_vgic_hypercall_exits_touch_no_list_register),
 	};
 #undef T

@@ -168,7 +168,12 @@ void vgic_set_group(struct vgic_locked l, struct vgic_irq *irq, unsigned group);
 /* GICD_CTLR.EnableGrp0 / EnableGrp1A. */
 void vgic_set_group_enables(struct vgic_locked l, bool grp0, bool grp1);
 void vgic_set_route(struct vgic_locked l, struct vgic_irq *irq, uint64_t irouter);
-bool vgic_irq_pending(const struct vgic_irq *irq);
+/* Pending: its latch (an edge, GICD_ISPENDR) or its level line high. Inline: every flush, fold
+ * and wake-up test asks it. */
+static inline bool vgic_irq_pending(const struct vgic_irq *irq)
+{
+	return irq->pending_latch || (!irq->edge && irq->line);
+}
 
 /* SGIs from a trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 (group 1) or ICC_SGI0R_EL1 (group 0)
  * write of `val` by `vcpu`: delivered to the addressed vCPUs of the same VM only. */

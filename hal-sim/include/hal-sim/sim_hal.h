@@ -111,6 +111,7 @@ struct sim_hal {
 	 * promises none for a vCPU with nothing pending or active. The virtual CPU interface
 	 * model (sim/vcpu_if.c) plays the hardware and does not count. */
 	unsigned vgic_lr_reads, vgic_lr_writes;
+	unsigned vgic_hcr_writes; /* hal_vgic_hcr_write() calls: none for one SGI in and out */
 	/* Reads of a loaded vCPU's registers (hal_vgic_vmcr(), hal_vcpu_el1_read()): only the pCPU
 	 * it is loaded on may make them (core/vm.h vcpu_loaded_here()). */
 	unsigned vgic_vmcr_reads, vcpu_el1_reads;

@@ -596,6 +596,8 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 		sched_stats_wait(v, v->sched.since, start);
 		v->sched.stolen += start - v->sched.since;
 		v->sched.waiting = false;
+		/* Only a vCPU that waited has more stolen time to show its guest. */
+		pvtime_update(v);
 	}
 	/* Only the chosen one was runnable at the choice: nobody starts waiting. */
 	if (q->runnable > 1)
@@ -608,7 +610,6 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 	q->grace_since = 0;
 	q->turn_start = start;
 	v->sched.since = start;
-	pvtime_update(v);
 	if (q->parked && q->parked != v)
 		unpark(q);
 	q->parked = NULL;

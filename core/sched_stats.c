@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The scheduler's measurements: per vCPU, how long each turn on the pCPU lasted and why it
  * ended, how long it waited for the pCPU, and who woke it. They are what the scheduling rules
- * of docs/scheduling.md were chosen from; `hv.schedstats` on the command line prints them
- * when a VM stops. */
+ * of docs/scheduling.md were chosen from; `hv.schedstats` on the command line keeps the
+ * histograms of turns and waits too and prints them when a VM stops. */
 #include <core/hwinfo.h>
 #include <core/lib.h>
 #include <core/log.h>
@@ -13,6 +13,14 @@
 #include <hal/time.h>
 
 static struct sched_pcpu_stats pcpu_stats[HV_MAX_CPUS];
+/* The histograms (sched_stats_set_detail()): a bucket per turn and per wait showed in the
+ * switch's cost (docs/trap-path.md), and only `hv.schedstats` prints them. */
+static bool keep_histograms;
+
+void sched_stats_set_detail(bool on)
+{
+	keep_histograms = on;
+}
 
 static uint64_t ticks_to_us(uint64_t ticks)
 {
@@ -57,7 +65,8 @@ void sched_stats_run(struct vcpu *vcpu, uint64_t from, uint64_t to, enum sched_e
 	struct sched_pcpu_stats *ps = &pcpu_stats[hal_cpu_id()];
 	uint64_t ticks = to > from ? to - from : 0;
 
-	st->run_hist[bucket(ticks)]++;
+	if (keep_histograms)
+		st->run_hist[bucket(ticks)]++;
 	st->run_ticks += ticks;
 	st->ends[why]++;
 	ps->turn_ticks += ticks;
@@ -122,7 +131,8 @@ void sched_stats_wait(struct vcpu *vcpu, uint64_t from, uint64_t to)
 	struct sched_stats *st = &vcpu->sched.stats;
 	uint64_t ticks = to > from ? to - from : 0;
 
-	st->wait_hist[bucket(ticks)]++;
+	if (keep_histograms)
+		st->wait_hist[bucket(ticks)]++;
 	st->wait_ticks += ticks;
 }
 

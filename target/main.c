@@ -277,6 +277,7 @@ static _Noreturn void run_vms(void)
 	    .nr_spis = GUEST_NR_SPIS,
 	};
 	sched_set_plain_round_robin(bootargs_have("hv.sched=rr"));
+	sched_stats_set_detail(schedstats);
 	hvconsole_init(&config, &console_ctl);
 	ret = vm_ctl_init(&config, build_vm, schedstats);
 	if (ret)

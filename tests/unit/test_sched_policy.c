@@ -403,6 +403,7 @@ static void test_sched_stats_buckets_are_log2_microseconds(void **state)
 {
 	struct sched_stats *st = &cpu(0)->sched.stats;
 
+	sched_stats_set_detail(true);					    /* hv.schedstats */
 	sched_stats_run(cpu(0), 100, 100 + US(1), SCHED_END_BLOCK);	    /* < 2 us */
 	sched_stats_run(cpu(0), 100, 100 + US(3), SCHED_END_SLICE);	    /* 2-4 us */
 	sched_stats_run(cpu(0), 100, 100 + US(1000), SCHED_END_WAKE);	    /* 512-1024 us */
@@ -417,6 +418,26 @@ static void test_sched_stats_buckets_are_log2_microseconds(void **state)
 	for (unsigned w = 0; w < SCHED_END_NR; w++)
 		assert_int_equal(st->ends[w], w == SCHED_END_OTHER ? 0 : 1);
 	assert_int_equal(st->run_ticks, US(1) + US(3) + US(1000) + US(100000000));
+	sched_stats_set_detail(false);
+}
+
+/* Without hv.schedstats a turn and a wait keep their totals (the exit table's run and wait
+ * times, the turn ends) but fill no histogram: a bucket per turn showed in the switch's cost. */
+static void test_sched_stats_histograms_only_with_schedstats(void **state)
+{
+	struct sched_stats *st = &cpu(0)->sched.stats;
+	const struct sched_pcpu_stats *ps = sched_stats_pcpu(hal_cpu_id());
+	uint64_t turns = ps->turns, turn_ticks = ps->turn_ticks;
+
+	sched_stats_run(cpu(0), 100, 100 + US(3), SCHED_END_SLICE);
+	sched_stats_wait(cpu(0), 100, 100 + US(5));
+	for (unsigned b = 0; b < SCHED_HIST_BUCKETS; b++)
+		assert_int_equal(st->run_hist[b] + st->wait_hist[b], 0);
+	assert_int_equal(st->run_ticks, US(3));
+	assert_int_equal(st->wait_ticks, US(5));
+	assert_int_equal(st->ends[SCHED_END_SLICE], 1);
+	assert_int_equal(ps->turns, turns + 1);
+	assert_int_equal(ps->turn_ticks, turn_ticks + US(3));
 }
 
 static void test_sched_stolen_time_is_what_a_runnable_vcpu_waited(void **state)
@@ -605,6 +626,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sched_wfet_never_blocks, setup2, teardown),
 	    cmocka_unit_test_setup_teardown(test_sched_stats_buckets_are_log2_microseconds, setup2,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_stats_histograms_only_with_schedstats,
+					    setup2, teardown),
 	    cmocka_unit_test_setup_teardown(test_sched_stolen_time_is_what_a_runnable_vcpu_waited,
 					    setup2, teardown),
 	};

@@ -201,6 +201,7 @@ static void test_share_a_vm_that_slept_does_not_starve_the_other_when_it_wakes(v
 	static const unsigned counts[] = {2, 1};
 
 	vms_of(counts, 2);
+	sched_stats_set_detail(true); /* the wait histogram below (hv.schedstats) */
 	/* VM 1 runs once, then sleeps for the rest of the first second while VM 0 has the pCPU
 	 * to itself. */
 	sleep_until[2] = from + MS(1000);
@@ -212,6 +213,7 @@ static void test_share_a_vm_that_slept_does_not_starve_the_other_when_it_wakes(v
 	assert_share(1, 50, 3);
 	/* It ran at once when its timer fired: a woken VM behind the other is within its share. */
 	assert_true(flat[2]->sched.stats.wait_hist[0] + flat[2]->sched.stats.wait_hist[1] > 0);
+	sched_stats_set_detail(false);
 }
 
 static void test_share_a_siblings_sgi_still_hands_the_pcpu_over_at_once(void **state)

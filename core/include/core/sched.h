@@ -180,6 +180,9 @@ void sched_end_turn(struct vcpu *vcpu);
  * one runs next and `vcpu`'s turn ends at this exit: true. False if there is none. */
 bool sched_yield_to_sibling(struct vcpu *vcpu);
 
+/* Keep the per-vCPU histograms of turns and waits (`hv.schedstats`; off by default: a turn
+ * then costs its totals only). Set before any queue runs. */
+void sched_stats_set_detail(bool on);
 /* Print the scheduler's measurements of each vCPU of `vm` (core/sched_stats.c). */
 void sched_stats_log(const struct vm *vm);
 /* Count one turn of `vcpu` from its start `from` to `to` (counter ticks) and why it ended. */

@@ -458,7 +458,9 @@ static bool nothing_interesting(struct vcpu *vcpu)
 	return !any;
 }
 
-bool vgic_wants_wakeup(struct vcpu *vcpu)
+/* The look under the lock, out of line: the WFI with nothing to take (vgic_wants_wakeup()'s
+ * test) does not pay for its stack frame. */
+static __attribute__((noinline)) bool wants_wakeup_locked(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	/* Loaded here: the CPU interface is in the hardware; not loaded: in its context. Loaded
@@ -468,9 +470,6 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 	bool wake = false, here = vcpu_loaded_here(vcpu);
 	struct vgic_locked l;
 
-	/* A WFI with nothing to take, the common case, takes no lock. */
-	if (nothing_interesting(vcpu))
-		return false;
 	if (here)
 		vmcr = hal_vgic_vmcr(&vcpu->ctx);
 	else if (!vcpu_loaded_elsewhere(vcpu))
@@ -503,4 +502,10 @@ bool vgic_wants_wakeup(struct vcpu *vcpu)
 	}
 	vgic_unlock(&l);
 	return wake;
+}
+
+bool vgic_wants_wakeup(struct vcpu *vcpu)
+{
+	/* A WFI with nothing to take, the common case, takes no lock. */
+	return !nothing_interesting(vcpu) && wants_wakeup_locked(vcpu);
 }

@@ -158,8 +158,16 @@ fold_lr(struct vgic_locked l, struct vcpu *vcpu, unsigned n, bool split, struct 
 	irq->lr = -1;
 	irq->lr_state = 0;
 	irq->lr_stale = 0;
-	vgic_mark(l, irq);
-	vgic_settle_route(l, irq);
+	if (!irq->active && !vgic_irq_pending(irq) && irq->target == vcpu) {
+		/* Taken and ended, the usual fold: out of this vCPU's interesting set (as
+		 * vgic_mark() would: nothing to kick), and an SPI follows its route again. */
+		__atomic_fetch_and(&vcpu->vgic.interesting[irq->intid / 64], ~BIT(irq->intid % 64),
+				   __ATOMIC_RELAXED);
+	} else {
+		vgic_mark(l, irq);
+	}
+	if (irq->intid >= VGIC_NR_PRIVATE)
+		vgic_settle_route(l, irq);
 }
 
 /* The slow path of vgic_fold(), kept out of line so that an exit with nothing in flight does
@@ -240,7 +248,8 @@ static bool deliverable(struct vgic_locked l, const struct vgic_irq *irq)
 
 /* The list register for `irq` in `state`. `eoi`: a maintenance interrupt when the guest
  * deactivates it, which a level input needs anyway (to re-sample the line at once). */
-static uint64_t lr_value(struct vgic_irq *irq, unsigned state, bool eoi)
+static inline __attribute__((always_inline)) uint64_t lr_value(struct vgic_irq *irq, unsigned state,
+							       bool eoi)
 {
 	/* An active interrupt keeps the priority it was taken at, or its EOI would not match. */
 	uint8_t prio = irq->active ? irq->active_priority : irq->priority;

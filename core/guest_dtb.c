@@ -74,14 +74,17 @@ static int add_range(struct board_range *tab, unsigned *n, const char *name, int
 	e->idx = idx;
 	e->base = r->base;
 	e->size = r->size;
+	if (r->size != 0 && range_ok(r->base, r->size) && r->base + r->size != 0) {
+		(*n)++;
+		return 0;
+	}
+	/* Named only for the message: formatting every range's name cost more than the rest
+	 * of the checks together. */
 	range_name(e, what, sizeof(what));
 	if (r->size == 0)
 		return invalid("%s: size is 0", what);
-	if (!range_ok(r->base, r->size) || r->base + r->size == 0)
-		return invalid("%s: 0x%llx + 0x%llx wraps around", what,
-			       (unsigned long long)r->base, (unsigned long long)r->size);
-	(*n)++;
-	return 0;
+	return invalid("%s: 0x%llx + 0x%llx wraps around", what, (unsigned long long)r->base,
+		       (unsigned long long)r->size);
 }
 
 /* Every RAM bank and device range must be disjoint from every other. */
@@ -195,16 +198,19 @@ static int check_irqs(const struct guest_dtb_config *cfg)
 	if (cfg->rtc.reg.size && cfg->uart.reg.size && cfg->rtc.intid == cfg->uart.intid)
 		return invalid("rtc: intid %u is the uart's", cfg->rtc.intid);
 	for (i = 0; i < cfg->virtio_count; i++) {
-		format(what, sizeof(what), "virtio[%u]", i);
-		if ((err = check_spi(cfg, what, cfg->virtio[i].intid)) < 0)
-			return err;
+		unsigned intid = cfg->virtio[i].intid;
+
+		/* The name is formatted only for a message (see add_range()). */
+		if (intid < GIC_SPI_BASE || intid >= GIC_SPI_BASE + cfg->gic.nr_spis) {
+			format(what, sizeof(what), "virtio[%u]", i);
+			return check_spi(cfg, what, intid);
+		}
 		/* Two devices on one line would each take the other's interrupts. */
-		if (cfg->uart.reg.size && cfg->virtio[i].intid == cfg->uart.intid)
-			return invalid("%s: intid %u is the uart's", what, cfg->virtio[i].intid);
+		if (cfg->uart.reg.size && intid == cfg->uart.intid)
+			return invalid("virtio[%u]: intid %u is the uart's", i, intid);
 		for (j = 0; j < i; j++) {
-			if (cfg->virtio[j].intid == cfg->virtio[i].intid)
-				return invalid("%s: intid %u is virtio[%u]'s", what,
-					       cfg->virtio[i].intid, j);
+			if (cfg->virtio[j].intid == intid)
+				return invalid("virtio[%u]: intid %u is virtio[%u]'s", i, intid, j);
 		}
 	}
 	return 0;

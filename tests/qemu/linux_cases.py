@@ -187,7 +187,7 @@ LINUX_CASES[-1]["forbid"] = NO_ERRORS + [r"svetest: .* corrupted"]
 # most CREATE_MAX_US under -icount shift=0 (1 us is 1000 instructions, deterministic): main's
 # figure plus about 5%, so a change that makes creation dearer fails here, not only in `make
 # bench` (docs/memory.md, "What it costs").
-CREATE_MAX_US = 1650
+CREATE_MAX_US = 1620
 _create = linux_case("linux-create-icount", 1, [])
 _create["qemu_args"] += ["-icount", "shift=0"]
 _create["expect"].insert(1, r"^vm0: created in %s us, starts" % int_below(CREATE_MAX_US))

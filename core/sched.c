@@ -61,14 +61,22 @@ static void end_turn(struct sched_queue *q, enum sched_end why)
 	q->yield = true;
 }
 
-static void arm_at(struct sched_queue *q, uint64_t when)
+/* CNTHP at the earlier of the turn's end and the next spin check. */
+static void arm_hw(const struct sched_queue *q)
 {
-	q->timer_at = when;
-	q->wake_timer = false;
+	uint64_t when = MIN(q->timer_at, q->check_at);
+
 	if (when == UINT64_MAX)
 		hal_hyp_timer_cancel();
 	else
 		hal_hyp_timer_arm(when);
+}
+
+static void arm_at(struct sched_queue *q, uint64_t when)
+{
+	q->timer_at = when;
+	q->wake_timer = false;
+	arm_hw(q);
 }
 
 /* Boosted vCPUs run before the round robin's choice, in the order they were boosted. */
@@ -92,7 +100,10 @@ static bool in_critical_section(const struct vcpu *v)
  * sibling signals it (a kernel sending an IPI usually waits for the answer). */
 static bool deserves_boost(const struct vcpu *v, bool by_sibling)
 {
-	return v->state == VCPU_BLOCKED || v->sched.last_end != SCHED_END_SLICE || by_sibling;
+	enum sched_end last = v->sched.last_end;
+
+	return v->state == VCPU_BLOCKED || (last != SCHED_END_SLICE && last != SCHED_END_SPIN) ||
+	       by_sibling;
 }
 
 /* `target`, a vCPU here of another VM than the running one's, has just become pending:
@@ -170,15 +181,36 @@ static void wake_preempt(struct sched_queue *q, struct vcpu *target, bool alone)
 void sched_timer_interrupt(void)
 {
 	struct sched_queue *q = active[hal_cpu_id()];
+	uint64_t now;
+	bool checked;
 
 	hal_hyp_timer_cancel(); /* a level: quiet until re-armed for the next slice */
 	if (!q)
 		return;
+	now = hal_counter_now();
+	checked = now >= q->check_at;
+	/* Rule 6: a vCPU that spins while a sibling waits for the pCPU gives it up, masked IRQs
+	 * or not (it holds nothing its siblings wait for: it waits for them). */
+	if (checked) {
+		/* Late: the guest was entered with the check already due (an exit or a switch
+		 * took longer than the interval), so it may not have run at all. */
+		bool on_time = now - q->check_at <= q->spin.interval / 2;
+
+		if (q->current && sched_spin_check(&q->spin, &q->current->ctx,
+						   q->current->stats.exits, on_time)) {
+			end_turn(q, SCHED_END_SPIN); /* CNTHP re-armed as the turn ends */
+			return;
+		}
+		q->check_at = now + q->spin.interval;
+	}
+	if (checked && now < q->timer_at) {
+		arm_hw(q); /* only a check was due */
+		return;
+	}
 	q->timer_at = UINT64_MAX;
 	/* Not inside a critical section: a vCPU switched out holding a spinlock makes its siblings
 	 * spin for whole slices. Look again shortly, for a while (spinners mask IRQs too). */
 	if (q->current && in_critical_section(q->current) && !plain_rr) {
-		uint64_t now = hal_counter_now();
 		bool wake = q->wake_timer;
 
 		if (!q->grace_since)
@@ -544,19 +576,39 @@ static struct vcpu *pick(struct sched_queue *q)
 	return v;
 }
 
-/* CNTHP for whichever comes first: the end of the slice (if someone else waits for the
- * pCPU) or a blocked vCPU's deadline. */
-static void arm_timer(struct sched_queue *q, bool slicing)
+/* Whether a vCPU of `v`'s VM other than `v` waits for this pCPU (as pick() left it). */
+static bool sibling_waits(const struct sched_queue *q, const struct vcpu *v)
 {
-	uint64_t when = q->earliest;
+	if (!q->shared)
+		return q->runnable > 1; /* one VM alive here: every other vCPU is a sibling */
+	for (unsigned i = 0; i < q->count; i++) {
+		const struct vcpu *w = q->vcpus[i];
 
+		if (w != v && w->vm == v->vm && w->state == VCPU_RUNNABLE)
+			return true;
+	}
+	return false;
+}
+
+/* CNTHP for whichever comes first: the end of the slice (if someone else waits for the
+ * pCPU), a blocked vCPU's deadline, or `next`'s first spin check (while a sibling of it
+ * waits for the pCPU: rule 6). */
+static void arm_timer(struct sched_queue *q, const struct vcpu *next, bool slicing)
+{
+	uint64_t when = q->earliest, now = hal_counter_now();
+
+	q->check_at = UINT64_MAX;
 	/* With other VMs waiting, the slice is what is left of its VM's turn. */
 	if (slicing) {
 		uint64_t slice = q->slice_ticks;
 
 		if (q->shared)
 			slice = sched_share_slice_left(&q->share, slice);
-		when = MIN(when, hal_counter_now() + slice);
+		when = MIN(when, now + slice);
+		if (!plain_rr && sibling_waits(q, next)) {
+			sched_spin_start(&q->spin, q->check_ticks, q->check_max_ticks);
+			q->check_at = now + q->check_ticks;
+		}
 	}
 	arm_at(q, when);
 }
@@ -582,6 +634,17 @@ static void unpark(struct sched_queue *q)
 	vcpu_unload(p);
 	if (p->state == VCPU_BLOCKED)
 		sched_note_blocked(q, p);
+}
+
+/* The round robin's next choice is the vCPU after `v`: `v` comes last. */
+static void round_robin_after(struct sched_queue *q, const struct vcpu *v)
+{
+	for (unsigned i = 0; i < q->count; i++) {
+		if (q->vcpus[i] == v) {
+			q->next = i + 1 == q->count ? 0 : i + 1;
+			return;
+		}
+	}
 }
 
 /* Returns the vCPU that ran last: `v`, or the one an FF-A direct message handed the turn to. */
@@ -623,10 +686,17 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 		 * choice (core/sched_direct.c); the turn's statistics go to the last one. */
 		while (q->switch_to) {
 			v = sched_direct_switch(q, v);
+			sched_spin_start(&q->spin, q->check_ticks, q->check_max_ticks);
 			vcpu_run_slice(v);
 		}
 	}
 	q->current = NULL;
+	/* Checks are for this turn only: turns that start without a choice (an FF-A hand-off)
+	 * run under the slice's end alone, and no sample of this vCPU's is left for them. */
+	if (q->check_at != UINT64_MAX) {
+		q->check_at = UINT64_MAX;
+		arm_hw(q);
+	}
 	if (v->state == VCPU_BLOCKED) {
 		/* Fixed while it stays blocked (nothing changes a blocked vCPU's timer): worked
 		 * out once, from its saved state, not at every choice (0: not yet). */
@@ -648,6 +718,10 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 	if (v->state == VCPU_RUNNABLE && (why == SCHED_END_WAKE || why == SCHED_END_YIELD) &&
 	    !plain_rr)
 		boost(v);
+	/* Spun for its siblings (rule 6): each of them goes before it, or the round robin might
+	 * give it the pCPU straight back to spin on. */
+	if (why == SCHED_END_SPIN)
+		round_robin_after(q, v);
 	if (v->state == VCPU_RUNNABLE)
 		begin_wait(q, v, end);
 	return v;
@@ -705,6 +779,9 @@ void sched_note_blocked(struct sched_queue *q, struct vcpu *v)
 static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 {
 	q->slice_ticks = us_to_ticks(SCHED_SLICE_US); /* before others can see the queue */
+	q->check_ticks = us_to_ticks(SCHED_SPIN_CHECK_US);
+	q->check_max_ticks = us_to_ticks(SCHED_SPIN_CHECK_MAX_US);
+	q->check_at = UINT64_MAX;
 	active[hal_cpu_id()] = q;
 	for (;;) {
 		struct vcpu *v, *back = NULL;
@@ -748,7 +825,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 				continue;
 			}
 			/* Idle: sleep until an interrupt, maybe the timer of a blocked vCPU. */
-			arm_timer(q, false);
+			arm_timer(q, NULL, false);
 			slept = hal_counter_now();
 			hal_wait_for_interrupt();
 			sched_stats_idle(slept, hal_counter_now());
@@ -760,7 +837,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 		/* The chosen vCPU's turn, and the turns whose choice is known without pick(). */
 		for (;;) {
 			/* Slices matter only when someone else waits for this pCPU. */
-			arm_timer(q, q->runnable > 1);
+			arm_timer(q, v, q->runnable > 1);
 			q->yield = false;
 			v = run_turn(q, v);
 			/* A sibling's SGI (and the wait for its answer): core/sched_direct.c. */

@@ -13,6 +13,7 @@
 #include <core/sched.h>
 
 #include "sched_share.h"
+#include "sched_spin.h"
 
 struct sched_queue {
 	struct vcpu *vcpus[SCHED_MAX_VCPUS];
@@ -23,10 +24,13 @@ struct sched_queue {
 	struct vcpu *current; /* the vCPU running now, or NULL */
 	uint64_t turn_start;  /* counter when `current` was given the pCPU */
 	uint64_t
-	    slice_ticks;     /* SCHED_SLICE_US in counter ticks, worked out as run_queue() starts */
-	uint64_t timer_at;   /* where CNTHP is armed (UINT64_MAX: not armed) */
-	bool in_irq;	     /* a physical interrupt is being handled (sched_physical_irq()) */
-	struct vcpu *parked; /* blocked, but still loaded on this pCPU (docs/scheduling.md) */
+	    slice_ticks;   /* SCHED_SLICE_US in counter ticks, worked out as run_queue() starts */
+	uint64_t timer_at; /* when the turn ends for the slice, a wake-up or a deadline */
+	uint64_t check_at; /* the next spin check (UINT64_MAX: none); CNTHP: the earlier */
+	uint64_t check_ticks, check_max_ticks; /* SCHED_SPIN_CHECK(_MAX)_US in ticks */
+	struct sched_spin spin;		       /* where the running vCPU was at its last check */
+	bool in_irq;		/* a physical interrupt is being handled (sched_physical_irq()) */
+	struct vcpu *parked;	/* blocked, but still loaded on this pCPU (docs/scheduling.md) */
 	struct vcpu *handoff;	/* an FF-A call handed the pCPU to it (sched_handoff()) */
 	struct vcpu *switch_to; /* ... and it runs next in this turn (sched_switch_to()) */
 	bool kicked;		/* a kick or message came since pick(): no hand-off (atomic) */

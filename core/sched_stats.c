@@ -166,7 +166,7 @@ void sched_stats_log(const struct vm *vm)
 		size_t len;
 
 		log_info("%s: sched: vcpu %u ran %llu us, waited %llu us, stolen %llu us; ends: "
-			 "block %llu slice %llu wake %llu yield %llu other %llu",
+			 "block %llu slice %llu wake %llu yield %llu other %llu spin %llu",
 			 vm->name, i, (unsigned long long)ticks_to_us(st->run_ticks),
 			 (unsigned long long)ticks_to_us(st->wait_ticks),
 			 (unsigned long long)ticks_to_us(vm->vcpus[i].sched.stolen),
@@ -174,7 +174,8 @@ void sched_stats_log(const struct vm *vm)
 			 (unsigned long long)st->ends[SCHED_END_SLICE],
 			 (unsigned long long)st->ends[SCHED_END_WAKE],
 			 (unsigned long long)st->ends[SCHED_END_YIELD],
-			 (unsigned long long)st->ends[SCHED_END_OTHER]);
+			 (unsigned long long)st->ends[SCHED_END_OTHER],
+			 (unsigned long long)st->ends[SCHED_END_SPIN]);
 		hist_line(line, sizeof(line), "run", st->run_hist);
 		log_info("%s: sched: vcpu %u %s", vm->name, i, line);
 		hist_line(line, sizeof(line), "wait", st->wait_hist);

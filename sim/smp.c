@@ -63,6 +63,26 @@ static int entered(const struct hal_vcpu_ctx *ctx, struct vm **vm)
 	return -1;
 }
 
+/* A guest busy-waiting without a trap (a spinlock under QEMU TCG): only the EL2 timer ends
+ * it, at its deadline. */
+static enum hal_exit_kind spin_until_irq(struct hal_vcpu_ctx *ctx, const struct sim_step *s)
+{
+	struct sim_gic *g = &sim_hal.gic;
+
+	if (!g->hyp_timer_armed) {
+		fprintf(stderr, "sim: a vCPU spins with no EL2 timer armed: it never exits\n");
+		abort();
+	}
+	if (sim_hal.counter < g->hyp_timer_deadline)
+		sim_hal.counter = g->hyp_timer_deadline;
+	if (s->at)
+		ctx->pc = s->at;
+	if (s->set_pstate)
+		ctx->pstate = s->pstate;
+	sim_smp.irq_exits++;
+	return HAL_EXIT_IRQ;
+}
+
 static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
 {
 	struct vm *vm = NULL;
@@ -104,6 +124,8 @@ static enum hal_exit_kind smp_enter(struct hal_vcpu_ctx *ctx)
 		sim_smp.ran_out = true;
 		s = &sim_ran_out_step;
 	}
+	if (s->spin)
+		return spin_until_irq(ctx, s);
 	sim_step_play(vm, ctx, s);
 	return s->kind;
 }

@@ -540,6 +540,9 @@ static void test_exit_no_lock_is_held_across_a_guest_entry(void **state)
 	sim_guest_push(sim_step_mmio(dev.base, 4, true, 1, false));
 	sim_guest_push(sim_step_hvc(HV_CALL_EXIT, 0, 0));
 	sim_hal.exit_jmp = &stopped;
+	/* The halt leaves the run loop by longjmp, its queue still the pCPU's active one: on a
+	 * pCPU of its own, so that no later test's exit finds that dead queue. */
+	sim_smp_fresh_pcpu();
 	if (setjmp(stopped)) {
 		sim_hal.exit_jmp = NULL;
 		spin_unlock(&leaked);

@@ -4,6 +4,7 @@
  * another vCPU waits (or for a blocked vCPU's virtual timer), WFI blocking, wake-ups by SGI
  * (with the sender's slice cut short) and by the virtual timer deadline, the idle pCPU, and the
  * end of the run. Kicks and run queues: test_sched_kick.c. */
+#include "../../core/sched_internal.h" /* first: the harness's globals shadow its parameters */
 #include "sched_harness.h"
 
 /* --- round robin and the slice timer -------------------------------------------------------- */
@@ -25,23 +26,31 @@ static void test_sched_runnable_vcpus_take_turns_in_round_robin_order(void **sta
 	assert_int_equal(n, 12);
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(turn[i], i % 3);
-	assert_int_equal(sim_smp.entries, 11 * 5 + 1);
-	/* Every turn but the last ended with the EL2 timer's interrupt. */
-	assert_int_equal(sim_smp.irq_exits, 11);
-	for (unsigned i = 0; i < 3; i++)
-		assert_int_equal(cpu(i)->stats.irq, i == 2 ? 3 : 4);
+	/* Every turn but the last ended with the EL2 timer's interrupt, and each of its steps
+	 * was followed by one: while siblings wait, a spin check (rule 6 of docs/scheduling.md)
+	 * comes due during each 2.5 ms step and finds the guest trapping, not spinning. */
+	assert_int_equal(sim_smp.entries, 11 * 8 + 1);
+	assert_int_equal(sim_smp.irq_exits, 11 * 4);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(cpu(i)->stats.irq, i == 2 ? 3 * 4 : 4 * 4);
+		assert_int_equal(cpu(i)->sched.stats.ends[SCHED_END_SLICE], i == 2 ? 3 : 4);
+		assert_int_equal(cpu(i)->sched.stats.ends[SCHED_END_SPIN], 0);
+	}
 	assert_int_equal(sim_hal.gic.eoi_errors, 0);
 	assert_int_equal(sim_hal.gic.deactivate_errors, 0);
 }
 
-static uint64_t armed_at_first_entry = 1;
+static uint64_t armed_at_first_entry = 1, turn_end_at_first_entry = 1;
 static bool armed_seen;
 
+/* CNTHP as vCPU 0 first enters, and when its turn ends (without spin checks, rule 6 of
+ * docs/scheduling.md, which come first while a sibling waits). */
 static void record_timer(unsigned vcpu, unsigned step)
 {
 	if (vcpu == 0 && step == 0) {
 		armed_seen = sim_hal.gic.hyp_timer_armed;
 		armed_at_first_entry = sim_hal.gic.hyp_timer_deadline;
+		turn_end_at_first_entry = sched_queues[hal_cpu_id()].timer_at;
 	}
 }
 
@@ -52,7 +61,9 @@ static void test_sched_slice_timer_is_armed_10ms_ahead_when_two_vcpus_are_runnab
 	exit_step(0, 0);
 	assert_int_equal(sim_smp_run(), 0);
 	assert_true(armed_seen);
-	assert_int_equal(armed_at_first_entry, BOOT_COUNT + SLICE);
+	assert_int_equal(turn_end_at_first_entry, BOOT_COUNT + SLICE);
+	/* The first spin check comes first: vCPU 1 waits. */
+	assert_int_equal(armed_at_first_entry, BOOT_COUNT + SCHED_SPIN_CHECK_US * FREQ / 1000000);
 	/* The run is over: nothing left armed. */
 	assert_false(sim_hal.gic.hyp_timer_armed);
 }
@@ -130,7 +141,7 @@ static void test_sched_slice_timer_is_the_earlier_of_slice_end_and_a_blocked_dea
 	exit_step(0, 0);
 	assert_int_equal(sim_smp_run(), 0);
 	assert_true(armed_seen);
-	assert_int_equal(armed_at_first_entry, BOOT_COUNT + SLICE / 2);
+	assert_int_equal(turn_end_at_first_entry, BOOT_COUNT + SLICE / 2);
 }
 
 /* Regression (4 vCPUs of Linux livelocked): a blocked vCPU whose deadline has passed but which
@@ -149,7 +160,7 @@ test_sched_a_passed_deadline_behind_the_chosen_vcpu_wakes_it_not_ending_the_slic
 	exit_step(0, 0);
 	assert_int_equal(sim_smp_run(), 0);
 	assert_true(armed_seen);
-	assert_int_equal(armed_at_first_entry, BOOT_COUNT + SLICE);
+	assert_int_equal(turn_end_at_first_entry, BOOT_COUNT + SLICE);
 }
 
 static void end_slice_at_step_1(unsigned vcpu, unsigned step)
@@ -188,11 +199,14 @@ static void test_sched_expired_cnthp_interrupts_the_guest_and_passes_the_pcpu_on
 	exit_step(1, 3);
 	sim_smp.ticks_per_entry = SLICE / 2 + 1;
 	assert_int_equal(sim_smp_run(), 3);
-	assert_int_equal(sim_smp.entries, 4);
-	assert_int_equal(sim_smp.irq_exits, 1);
-	assert_int_equal(sim_smp.order[2], 0); /* the IRQ exit */
-	assert_int_equal(sim_smp.order[3], 1);
-	assert_int_equal(cpu(0)->stats.irq, 1);
+	/* Step 0, a spin check's IRQ exit (rule 6: vCPU 1 waits; it finds vCPU 0 trapping),
+	 * step 1, the IRQ exit at the slice's end, vCPU 1. */
+	assert_int_equal(sim_smp.entries, 5);
+	assert_int_equal(sim_smp.irq_exits, 2);
+	assert_int_equal(sim_smp.order[3], 0); /* the IRQ exit */
+	assert_int_equal(sim_smp.order[4], 1);
+	assert_int_equal(cpu(0)->stats.irq, 2);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_SLICE], 1);
 	assert_int_equal(sim_hal.gic.last_ack, HYP_TIMER);
 	assert_false(sim_hal.gic.active[HYP_TIMER]);
 }

@@ -38,6 +38,7 @@ enum sched_end {
 	SCHED_END_WAKE,	 /* wake-up preemption: an interrupt became pending for a waiting vCPU */
 	SCHED_END_YIELD, /* directed yield: it spun in WFE while a sibling was switched out */
 	SCHED_END_OTHER, /* CPU_OFF, its VM stopped, a kick from another pCPU */
+	SCHED_END_SPIN,	 /* it spun without an exit while a sibling waited (core/sched_spin.h) */
 	SCHED_END_NR
 };
 

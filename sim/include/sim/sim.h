@@ -92,6 +92,10 @@ struct sim_step {
 	uint64_t el1[HAL_EL1_NR];
 	bool set_pstate;
 	uint64_t pstate;
+	/* sim/smp.c: the guest loops without a trap until a physical interrupt comes: the counter
+	 * moves on to the EL2 timer's deadline and the entry ends in an IRQ exit at `at` (with
+	 * `pstate`, if set); the rest of the step is not played. */
+	bool spin;
 };
 
 #define SIM_X(n) (1u << (n))

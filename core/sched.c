@@ -430,20 +430,25 @@ void sched_wake(struct sched_queue *q, struct vcpu *v, uint64_t now)
  * for messages with its deadline counted in *earliest). */
 static bool ffa_wait_over(struct sched_queue *q, struct vcpu *v, uint64_t now, uint64_t *earliest)
 {
-	bool irq = false;
+	uint64_t deadline;
 
-	if (ffa_msg_interruptible(v)) {
-		uint64_t deadline = v->sched.deadline ? v->sched.deadline
-						      : (v->sched.deadline = blocked_deadline(v));
-
-		irq = now >= deadline ||
-		      (__atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
-		       vgic_wants_wakeup(v));
-		if (!irq)
-			*earliest = MIN(*earliest, deadline);
-	}
-	if (!ffa_msg_resume(v, irq))
+	/* An answer returns the call whatever else is pending, so neither the deadline nor the
+	 * vGIC is asked first: the kick was most likely the message's own (a kick left unseen
+	 * only costs a look at the vGIC later). */
+	if (ffa_msg_resume(v, false))
+		goto woken;
+	if (!ffa_msg_interruptible(v))
 		return false;
+	deadline =
+	    v->sched.deadline ? v->sched.deadline : (v->sched.deadline = blocked_deadline(v));
+	if (now < deadline && !(__atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
+				vgic_wants_wakeup(v))) {
+		*earliest = MIN(*earliest, deadline);
+		return false;
+	}
+	if (!ffa_msg_resume(v, true))
+		return false;
+woken:
 	wake(q, v, now);
 	return true;
 }
@@ -699,8 +704,10 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 	}
 	if (v->state == VCPU_BLOCKED) {
 		/* Fixed while it stays blocked (nothing changes a blocked vCPU's timer): worked
-		 * out once, from its saved state, not at every choice (0: not yet). */
-		v->sched.deadline = blocked_deadline(v);
+		 * out once, from its saved state, not at every choice (0: not yet). An FF-A
+		 * request's sender waits for its answer only: no deadline (ffa_wait_over()). */
+		v->sched.deadline =
+		    v->sched.ffa_wait && !ffa_msg_interruptible(v) ? 0 : blocked_deadline(v);
 		why = SCHED_END_BLOCK;
 	} else if (v->state == VCPU_RUNNABLE && q->yield)
 		why = q->why;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Per-pCPU scheduling of vCPUs: round robin with wake-up preemption and directed yield (see
- * core/sched.h; the rules and the measurements behind them: docs/scheduling.md). */
+ * core/sched.h; the rules and the measurements behind them: docs/scheduling.md). Choosing and
+ * running turns; what ends a turn early (wake-ups, kicks, the EL2 timer) is core/sched_wake.c. */
 #include <stdatomic.h>
 
 #include <core/arch.h>
@@ -27,21 +28,18 @@
 
 struct sched_queue sched_queues[HV_MAX_CPUS];
 /* sched_set_plain_round_robin(): the rules before wake-up preemption, for comparisons. */
-static bool plain_rr;
+bool sched_plain_rr;
 /* The queue each pCPU is running (its own, or a one-vCPU queue of sched_run_one()). */
-static struct sched_queue *active[HV_MAX_CPUS];
+struct sched_queue *sched_active[HV_MAX_CPUS];
+/* sched_boost(): the order of boosts, shared by every pCPU's queue (atomic). */
+uint64_t sched_boost_seq;
 /* The VM manager (sched_loop()): its pCPU, and whether it has been asked to look. */
 static _Atomic unsigned manager_pcpu = HV_MAX_CPUS;
 static _Atomic bool manage_wanted;
 
-static uint64_t us_to_ticks(uint64_t us)
-{
-	return us * hal_counter_freq() / 1000000;
-}
-
 void sched_set_plain_round_robin(bool on)
 {
-	plain_rr = on;
+	sched_plain_rr = on;
 }
 
 void sched_manage_wake(void)
@@ -51,326 +49,6 @@ void sched_manage_wake(void)
 	atomic_store(&manage_wanted, true);
 	if (pcpu < HV_MAX_CPUS)
 		cpu_msg_send(pcpu, CPU_MSG_MANAGE, NULL);
-}
-
-/* Ask the running vCPU to leave at its next exit; the first reason given is the one counted. */
-static void end_turn(struct sched_queue *q, enum sched_end why)
-{
-	if (!q->yield)
-		q->why = why;
-	q->yield = true;
-}
-
-/* CNTHP at the earlier of the turn's end and the next spin check. */
-static void arm_hw(const struct sched_queue *q)
-{
-	uint64_t when = MIN(q->timer_at, q->check_at);
-
-	if (when == UINT64_MAX)
-		hal_hyp_timer_cancel();
-	else
-		hal_hyp_timer_arm(when);
-}
-
-static void arm_at(struct sched_queue *q, uint64_t when)
-{
-	q->timer_at = when;
-	q->wake_timer = false;
-	arm_hw(q);
-}
-
-/* Boosted vCPUs run before the round robin's choice, in the order they were boosted. */
-static void boost(struct vcpu *v)
-{
-	static uint64_t seq; /* shared by every pCPU's queue: atomic */
-
-	if (!v->sched.boost)
-		v->sched.boost = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
-}
-
-/* A guest kernel masks IRQs around its critical sections (spin_lock_irqsave, interrupt
- * handlers): switching it out then would likely leave a lock held that its siblings spin on. */
-static bool in_critical_section(const struct vcpu *v)
-{
-	return v->ctx.pstate & PSTATE_I;
-}
-
-/* Whether `v`, runnable and waiting for the pCPU, should run before the round robin's choice.
- * A vCPU that used up its last slice has had its share: it waits for its turn, unless a
- * sibling signals it (a kernel sending an IPI usually waits for the answer). */
-static bool deserves_boost(const struct vcpu *v, bool by_sibling)
-{
-	enum sched_end last = v->sched.last_end;
-
-	return v->state == VCPU_BLOCKED || (last != SCHED_END_SLICE && last != SCHED_END_SPIN) ||
-	       by_sibling;
-}
-
-/* `target`, a vCPU here of another VM than the running one's, has just become pending:
- * whether it may end the running turn, which it may only within its VM's share
- * (core/sched_share.h). If not, it waits for its VM's turn: the running VM's turn ends at the
- * end of its slice at the latest, even if nobody else wanted the pCPU when it began. */
-static bool share_allows_preempt(struct sched_queue *q, struct vcpu *target)
-{
-	uint64_t end;
-
-	if (target->vm == q->current->vm ||
-	    sched_share_may_preempt(&q->share, target->vm, q->current->vm,
-				    hal_counter_now() - q->turn_start))
-		return true;
-	end = q->turn_start + sched_share_turn_left(&q->share, q->slice_ticks);
-	if (end < q->timer_at)
-		arm_at(q, end);
-	return false;
-}
-
-/* Wake-up preemption: `target` waits on this pCPU and has just become pending (`alone`: the
- * first kick since the choice). */
-static void wake_preempt(struct sched_queue *q, struct vcpu *target, bool alone)
-{
-	const struct vcpu *by = q->in_irq ? NULL : q->current;
-	bool sibling = by && by->vm == target->vm;
-	uint64_t min_end;
-
-	target->sched.stats
-	    .woken_by[sibling && by->id < SCHED_WAKERS_VCPUS ? by->id : SCHED_WAKER_OTHER]++;
-	if (plain_rr) {
-		end_turn(q, SCHED_END_WAKE);
-		return;
-	}
-	if (!deserves_boost(target, sibling))
-		return;
-	boost(target);
-	if (!q->current) {
-		end_turn(q, SCHED_END_WAKE); /* idle: nothing to preempt */
-		return;
-	}
-	if (sibling) {
-		/* The running vCPU signalled its sibling itself, and usually waits for the answer,
-		 * which needs the target on this pCPU: hand over at this exit, or, if it masks
-		 * IRQs (likely holding a lock the target will want), at its first exit with IRQs
-		 * unmasked, at the latest after the minimum run time. */
-		if (!in_critical_section(q->current)) {
-			end_turn(q, SCHED_END_WAKE);
-			/* The only kick since the choice: the next turn may go to it without one. */
-			if (alone && target->state == VCPU_BLOCKED)
-				q->direct = target;
-			return;
-		}
-		q->handover = true;
-		min_end = hal_counter_now() + us_to_ticks(SCHED_MIN_RUN_US);
-	} else {
-		/* A vCPU of another VM preempts only within its VM's share (core/sched_share.h);
-		 * else it runs at its VM's next turn. */
-		if (!share_allows_preempt(q, target))
-			return;
-		/* Anything else (a device, a timer, another VM) waits until the running vCPU has
-		 * had its minimum run time, so interrupt storms cannot make the pCPU thrash. */
-		min_end = q->turn_start + us_to_ticks(SCHED_MIN_RUN_US);
-		if (hal_counter_now() >= min_end) {
-			end_turn(q, SCHED_END_WAKE);
-			return;
-		}
-	}
-	if (min_end < q->timer_at) {
-		arm_at(q, min_end);
-		q->wake_timer = true;
-	}
-}
-
-void sched_timer_interrupt(void)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-	uint64_t now;
-	bool checked;
-
-	hal_hyp_timer_cancel(); /* a level: quiet until re-armed for the next slice */
-	if (!q)
-		return;
-	now = hal_counter_now();
-	checked = now >= q->check_at;
-	/* Rule 6: a vCPU that spins while a sibling waits for the pCPU gives it up, masked IRQs
-	 * or not (it holds nothing its siblings wait for: it waits for them). */
-	if (checked) {
-		/* Late: the guest was entered with the check already due (an exit or a switch
-		 * took longer than the interval), so it may not have run at all. */
-		bool on_time = now - q->check_at <= q->spin.interval / 2;
-
-		if (q->current && sched_spin_check(&q->spin, &q->current->ctx,
-						   q->current->stats.exits, on_time)) {
-			end_turn(q, SCHED_END_SPIN); /* CNTHP re-armed as the turn ends */
-			return;
-		}
-		q->check_at = now + q->spin.interval;
-	}
-	if (checked && now < q->timer_at) {
-		arm_hw(q); /* only a check was due */
-		return;
-	}
-	q->timer_at = UINT64_MAX;
-	/* Not inside a critical section: a vCPU switched out holding a spinlock makes its siblings
-	 * spin for whole slices. Look again shortly, for a while (spinners mask IRQs too). */
-	if (q->current && in_critical_section(q->current) && !plain_rr) {
-		bool wake = q->wake_timer;
-
-		if (!q->grace_since)
-			q->grace_since = now;
-		if (now - q->grace_since < us_to_ticks(SCHED_GRACE_MAX_US)) {
-			arm_at(q, now + us_to_ticks(SCHED_GRACE_STEP_US));
-			q->wake_timer = wake;
-			return;
-		}
-	}
-	/* For a wake-up preemption (the minimum run time ran out), or the slice's end. */
-	end_turn(q, q->wake_timer ? SCHED_END_WAKE : SCHED_END_SLICE);
-	q->wake_timer = false;
-	q->grace_since = 0;
-}
-
-/* A kick or message came: no hand-off (sched_handoff()) nor direct hand-over. */
-static void mark_kicked(struct sched_queue *q)
-{
-	__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE);
-	q->direct = NULL;
-}
-
-void sched_clear_kicked(struct vcpu *vcpu)
-{
-	__atomic_store_n(&vcpu->sched.kicked, false, __ATOMIC_SEQ_CST);
-}
-
-/* Whether a kick may give `v` the pCPU: it waits for it, or waits in WFI. */
-static bool kickable(const struct vcpu *v)
-{
-	enum vcpu_state state = v->state;
-
-	return state == VCPU_RUNNABLE || state == VCPU_BLOCKED;
-}
-
-void sched_kick(struct vcpu *target)
-{
-	unsigned here = hal_cpu_id();
-	struct sched_queue *q = active[here];
-
-	/* The interrupt state changed before the kick: pick() asks the vGIC after seeing this. */
-	__atomic_store_n(&target->sched.kicked, true, __ATOMIC_SEQ_CST);
-
-	if (target->pcpu == here) {
-		bool alone = q && !__atomic_load_n(&q->kicked, __ATOMIC_RELAXED);
-
-		if (q)
-			mark_kicked(q);
-		if (q && kickable(target))
-			wake_preempt(q, target, alone);
-		return;
-	}
-	/* Even to a running target: its pCPU must leave the guest for the next entry to take
-	 * the new interrupt into the list registers. Its pCPU decides the rest, from the
-	 * target's state as it is there (sched_kick_interrupt()). */
-	cpu_msg_send(target->pcpu, CPU_MSG_KICK, target);
-}
-
-void sched_physical_irq(bool handling)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-
-	if (q)
-		q->in_irq = handling;
-}
-
-void sched_kick_interrupt(struct vcpu *target)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-
-	if (q)
-		mark_kicked(q);
-	if (!q || !q->current)
-		return; /* idle: the loop looks at every vCPU after the interrupt anyway */
-	/* The running vCPU takes the new interrupt at its next entry: the exit was enough. A
-	 * vCPU of another VM waits for its VM's turn unless it is owed the pCPU. */
-	if (target != q->current && kickable(target) && share_allows_preempt(q, target))
-		end_turn(q, SCHED_END_OTHER);
-}
-
-void sched_manage_interrupt(void)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-
-	if (q)
-		mark_kicked(q);
-	/* The manager runs between turns: the running one ends at its next exit. */
-	if (q && q->current)
-		end_turn(q, SCHED_END_OTHER);
-}
-
-void sched_start_interrupt(void)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-
-	if (q)
-		mark_kicked(q);
-	/* Joining vCPUs are taken in between turns: a vCPU alone on the pCPU has no slice end
-	 * and might not leave the guest for a long time (or, busy, ever). */
-	if (q && q->current)
-		end_turn(q, SCHED_END_OTHER);
-}
-
-void sched_kick_vm_stopped(struct vm *vm)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-
-	if (q)
-		mark_kicked(q);
-	/* vcpu_run_slice() would see it at the next exit too; say why the turn ended. */
-	if (q && q->current && q->current->vm == vm)
-		end_turn(q, SCHED_END_OTHER);
-}
-
-bool sched_should_yield(void)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-
-	if (!q)
-		return false;
-	if (q->handover && q->current && !in_critical_section(q->current))
-		end_turn(q, SCHED_END_WAKE);
-	return q->yield;
-}
-
-void sched_end_turn(struct vcpu *vcpu)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-
-	if (!q || q->current != vcpu)
-		return;
-	/* Not a yield to a sibling: nothing boosts it back (run_turn()); and its VM's turn ends
-	 * too, or the pCPU would only go to a sibling (core/sched_share.h). */
-	end_turn(q, SCHED_END_OTHER);
-	if (q->shared)
-		q->share.turn_over = true;
-}
-
-bool sched_yield_to_sibling(struct vcpu *vcpu)
-{
-	struct sched_queue *q = active[hal_cpu_id()];
-	unsigned at = 0;
-
-	if (!q || q->current != vcpu || plain_rr)
-		return false;
-	while (at < q->count && q->vcpus[at] != vcpu)
-		at++;
-	/* The first sibling after `vcpu` that was switched out while it wanted to run: it may
-	 * hold the lock `vcpu` spins on, or owe it an answer. */
-	for (unsigned i = 1; i < q->count; i++) {
-		struct vcpu *v = q->vcpus[(at + i) % q->count];
-
-		if (v->vm == vcpu->vm && v->state == VCPU_RUNNABLE && v->sched.preempted) {
-			boost(v);
-			end_turn(q, SCHED_END_YIELD);
-			return true;
-		}
-	}
-	return false;
 }
 
 /* When a blocked vCPU's time comes: its virtual or physical timer or its WFIT deadline
@@ -413,7 +91,7 @@ static uint64_t waited_in_vm(struct sched_queue *q, struct vcpu *v, uint64_t now
 static inline void wake(struct sched_queue *q, struct vcpu *v, uint64_t now)
 {
 	/* It waited: it has used less than its share. */
-	boost(v);
+	sched_boost(v);
 	v->sched.wfit_deadline = 0;
 	v->sched.deadline = 0;
 	vcpu_set_state(v, VCPU_RUNNABLE);
@@ -567,9 +245,9 @@ static struct vcpu *pick(struct sched_queue *q)
 		next = c.next;
 		next_at = c.next_at;
 	}
-	if (!plain_rr && oldest && waited_in_vm(q, oldest, now) >= q->slice_ticks) {
+	if (!sched_plain_rr && oldest && waited_in_vm(q, oldest, now) >= q->slice_ticks) {
 		v = oldest;
-	} else if (!plain_rr && boosted) {
+	} else if (!sched_plain_rr && boosted) {
 		v = boosted;
 	} else if (next) {
 		v = next;
@@ -610,12 +288,12 @@ static void arm_timer(struct sched_queue *q, const struct vcpu *next, bool slici
 		if (q->shared)
 			slice = sched_share_slice_left(&q->share, slice);
 		when = MIN(when, now + slice);
-		if (!plain_rr && sibling_waits(q, next)) {
+		if (!sched_plain_rr && sibling_waits(q, next)) {
 			sched_spin_start(&q->spin, q->check_ticks, q->check_max_ticks);
 			q->check_at = now + q->check_ticks;
 		}
 	}
-	arm_at(q, when);
+	sched_arm_at(q, when);
 }
 
 /* Everything else runnable here waits from now on: the time it is kept off the pCPU. */
@@ -682,7 +360,7 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 		unpark(q);
 	q->parked = NULL;
 	/* Alone on the pCPU: a vCPU that blocks stays loaded, since it is the one to run next. */
-	if (q->alive == 1 && !plain_rr) {
+	if (q->alive == 1 && !sched_plain_rr) {
 		if (vcpu_run_slice_may_park(v))
 			q->parked = v;
 	} else {
@@ -700,7 +378,7 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 	 * run under the slice's end alone, and no sample of this vCPU's is left for them. */
 	if (q->check_at != UINT64_MAX) {
 		q->check_at = UINT64_MAX;
-		arm_hw(q);
+		sched_arm_hw(q);
 	}
 	if (v->state == VCPU_BLOCKED) {
 		/* Fixed while it stays blocked (nothing changes a blocked vCPU's timer): worked
@@ -723,8 +401,8 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 	/* Cut short for a sibling (wake-up or yield): it gets the pCPU back after that one,
 	 * ahead of the round robin; it has not had its share. */
 	if (v->state == VCPU_RUNNABLE && (why == SCHED_END_WAKE || why == SCHED_END_YIELD) &&
-	    !plain_rr)
-		boost(v);
+	    !sched_plain_rr)
+		sched_boost(v);
 	/* Spun for its siblings (rule 6): each of them goes before it, or the round robin might
 	 * give it the pCPU straight back to spin on. */
 	if (why == SCHED_END_SPIN)
@@ -741,14 +419,14 @@ void sched_turn(struct sched_queue *q, struct vcpu *v)
 
 void sched_arm(struct sched_queue *q, uint64_t when)
 {
-	arm_at(q, when);
+	sched_arm_at(q, when);
 }
 
 bool sched_handoff(struct vcpu *to)
 {
-	struct sched_queue *q = active[hal_cpu_id()];
+	struct sched_queue *q = sched_active[hal_cpu_id()];
 
-	if (!q || !q->current || to->pcpu != hal_cpu_id() || plain_rr)
+	if (!q || !q->current || to->pcpu != hal_cpu_id() || sched_plain_rr)
 		return false;
 	q->handoff = to;
 	return true;
@@ -757,10 +435,10 @@ bool sched_handoff(struct vcpu *to)
 bool sched_switch_to(struct vcpu *from, struct vcpu *to)
 {
 	unsigned here = hal_cpu_id();
-	struct sched_queue *q = active[here];
+	struct sched_queue *q = sched_active[here];
 
 	/* The VM manager runs between turns of its own pCPU only: only there does it wait. */
-	if (to->pcpu != here || !q || q->current != from || plain_rr ||
+	if (to->pcpu != here || !q || q->current != from || sched_plain_rr ||
 	    atomic_load(&q->joining_count) ||
 	    (atomic_load(&manager_pcpu) == here && atomic_load(&manage_wanted)) ||
 	    !sched_direct_may_switch(q, to))
@@ -777,7 +455,7 @@ void sched_note_blocked(struct sched_queue *q, struct vcpu *v)
 	if (deadline < q->earliest)
 		q->earliest = deadline;
 	if (deadline < q->timer_at)
-		arm_at(q, deadline);
+		sched_arm_at(q, deadline);
 }
 
 /* Run `q` on its pCPU: until it holds no vCPU (`forever` false), or for good, sleeping while
@@ -785,11 +463,11 @@ void sched_note_blocked(struct sched_queue *q, struct vcpu *v)
  * false. vCPUs join (sched_assign()) and leave (their VM stopped) at the top of each round. */
 static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 {
-	q->slice_ticks = us_to_ticks(SCHED_SLICE_US); /* before others can see the queue */
-	q->check_ticks = us_to_ticks(SCHED_SPIN_CHECK_US);
-	q->check_max_ticks = us_to_ticks(SCHED_SPIN_CHECK_MAX_US);
+	q->slice_ticks = sched_us_to_ticks(SCHED_SLICE_US); /* before others can see the queue */
+	q->check_ticks = sched_us_to_ticks(SCHED_SPIN_CHECK_US);
+	q->check_max_ticks = sched_us_to_ticks(SCHED_SPIN_CHECK_MAX_US);
 	q->check_at = UINT64_MAX;
-	active[hal_cpu_id()] = q;
+	sched_active[hal_cpu_id()] = q;
 	for (;;) {
 		struct vcpu *v, *back = NULL;
 
@@ -809,7 +487,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 				break;
 			/* Nothing of its own to run: the guests' console output, then sleep until
 			 * an interrupt (a joining vCPU's START, the manager's message). */
-			arm_at(q, UINT64_MAX);
+			sched_arm_at(q, UINT64_MAX);
 			if (!sched_idle_work(q))
 				hal_wait_for_interrupt();
 			irq_handle_physical(NULL);
@@ -827,7 +505,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			uint64_t slept;
 
 			/* Its only vCPU parked: core/sched_alone.c sleeps and runs it. */
-			if (q->parked && q->count == 1 && !plain_rr) {
+			if (q->parked && q->count == 1 && !sched_plain_rr) {
 				sched_run_alone(q, manage ? &manage_wanted : NULL);
 				continue;
 			}
@@ -849,7 +527,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			v = run_turn(q, v);
 			/* A sibling's SGI (and the wait for its answer): core/sched_direct.c. */
 			if (!q->handoff) {
-				if (!(q->direct || back) || plain_rr ||
+				if (!(q->direct || back) || sched_plain_rr ||
 				    atomic_load(&q->joining_count) ||
 				    (manage && atomic_load(&manage_wanted)) ||
 				    !(v = sched_direct_next(q, v, &back)))
@@ -866,14 +544,14 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			break;
 		}
 	}
-	arm_at(q, UINT64_MAX);
+	sched_arm_at(q, UINT64_MAX);
 	if (q->parked)
 		vcpu_unload(q->parked);
 	q->parked = NULL;
 	if (q->counting)
 		sched_stats_queue(false, hal_counter_now());
 	q->counting = false;
-	active[hal_cpu_id()] = NULL;
+	sched_active[hal_cpu_id()] = NULL;
 }
 
 void sched_run(void)

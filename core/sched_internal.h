@@ -2,15 +2,18 @@
 #ifndef CORE_SCHED_INTERNAL_H
 #define CORE_SCHED_INTERNAL_H
 
-/* What core/sched.c (the rules: picking, turns, wake-ups) and core/sched_members.c (which
- * vCPUs each run queue holds: VMs joining and leaving) share. */
+/* What core/sched.c and core/sched_wake.c (the rules: picking, turns, wake-ups) and
+ * core/sched_members.c (which vCPUs each run queue holds: VMs joining and leaving) share. */
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <core/hwinfo.h>
+#include <core/lib.h>
 #include <core/sched.h>
+#include <core/vm.h>
+#include <hal/time.h>
 
 #include "sched_share.h"
 #include "sched_spin.h"
@@ -58,6 +61,42 @@ struct sched_queue {
 
 /* Every pCPU's run queue, touched by its own pCPU but for the joining list. */
 extern struct sched_queue sched_queues[HV_MAX_CPUS];
+
+/* Shared by core/sched.c (choosing and running turns) and core/sched_wake.c (what ends them
+ * early): the queue each pCPU runs, the plain round-robin switch, the order of boosts. */
+extern struct sched_queue *sched_active[HV_MAX_CPUS];
+extern bool sched_plain_rr;
+extern uint64_t sched_boost_seq;
+
+static inline uint64_t sched_us_to_ticks(uint64_t us)
+{
+	return us * hal_counter_freq() / 1000000;
+}
+
+/* CNTHP at the earlier of the turn's end and the next spin check. */
+static inline void sched_arm_hw(const struct sched_queue *q)
+{
+	uint64_t when = MIN(q->timer_at, q->check_at);
+
+	if (when == UINT64_MAX)
+		hal_hyp_timer_cancel();
+	else
+		hal_hyp_timer_arm(when);
+}
+
+static inline void sched_arm_at(struct sched_queue *q, uint64_t when)
+{
+	q->timer_at = when;
+	q->wake_timer = false;
+	sched_arm_hw(q);
+}
+
+/* Boosted vCPUs run before the round robin's choice, in the order they were boosted. */
+static inline void sched_boost(struct vcpu *v)
+{
+	if (!v->sched.boost)
+		v->sched.boost = __atomic_add_fetch(&sched_boost_seq, 1, __ATOMIC_RELAXED);
+}
 
 /* One more vCPU of `vm` that a queue holds without having joined it (sched_run_one()). */
 void sched_members_add(const struct vm *vm);

@@ -226,27 +226,27 @@ void sched_kick_interrupt(struct vcpu *target)
 		end_turn(q, SCHED_END_OTHER);
 }
 
-/* Work that is done between turns of this pCPU came (the VM manager's, vCPUs joining): the
- * running vCPU's turn ends at its next exit. A vCPU alone on the pCPU has no slice end and
- * might not leave the guest for a long time (or, busy, ever). */
-static void end_turn_for_work_between_turns(void)
+void sched_manage_interrupt(void)
 {
 	struct sched_queue *q = sched_active[hal_cpu_id()];
 
 	if (q)
 		mark_kicked(q);
+	/* The manager runs between turns: the running one ends at its next exit. */
 	if (q && q->current)
 		end_turn(q, SCHED_END_OTHER);
 }
 
-void sched_manage_interrupt(void)
-{
-	end_turn_for_work_between_turns();
-}
-
 void sched_start_interrupt(void)
 {
-	end_turn_for_work_between_turns();
+	struct sched_queue *q = sched_active[hal_cpu_id()];
+
+	if (q)
+		mark_kicked(q);
+	/* Joining vCPUs are taken in between turns: a vCPU alone on the pCPU has no slice end
+	 * and might not leave the guest for a long time (or, busy, ever). */
+	if (q && q->current)
+		end_turn(q, SCHED_END_OTHER);
 }
 
 void sched_kick_vm_stopped(struct vm *vm)

@@ -3,6 +3,7 @@
 #include <core/arch.h>
 #include <core/check.h>
 #include <core/console.h>
+#include <core/ffa.h>
 #include <core/irq.h>
 #include <core/log.h>
 #include <core/sched.h>
@@ -68,6 +69,15 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 	unsigned ec = esr_ec(esr);
 
 	vcpu->stats.exits++;
+	/* FF-A direct messages before the general dispatch (docs/ffa.md, "What a direct message
+	 * costs"): the class and the function id tested inline, and the call is made. An HVC from
+	 * AArch32 has a class of its own, so the execution state needs no look. */
+	if (kind == HAL_EXIT_SYNC && ec == ESR_EC_HVC64 &&
+	    ffa_is_direct_msg((uint32_t)vcpu->ctx.x[0]) &&
+	    ffa_direct_call(vcpu, (uint32_t)vcpu->ctx.x[0])) {
+		vcpu->stats.hvc++;
+		return;
+	}
 	if (kind == HAL_EXIT_SERROR) {
 		exit_serror(vcpu, esr);
 		return;

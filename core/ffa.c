@@ -216,27 +216,12 @@ bool ffa_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret)
 {
 	uint64_t x[FFA_REGS];
 
-	/* The direct messages, whose round trip make bench times (docs/ffa.md), read x1-x7 and
-	 * write only x0-x7 (or nothing: a blocked caller's answer comes later), so they work on
-	 * the vCPU's registers in place; the other calls get a copy, so x8-x17 are kept whatever
-	 * they write. */
-	if (!is_ffa(fid))
-		return false;
-	switch (fid) {
-	case FFA_MSG_SEND_DIRECT_REQ_32:
-	case FFA_MSG_SEND_DIRECT_REQ_64:
-	case FFA_MSG_SEND_DIRECT_RESP_32:
-	case FFA_MSG_SEND_DIRECT_RESP_64:
-		if (!vcpu->vm->ffa.id)
-			break; /* not an endpoint: answered below */
-		if (fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64)
-			ffa_direct_req(vcpu, vcpu->ctx.x, fid == FFA_MSG_SEND_DIRECT_REQ_64);
-		else
-			ffa_direct_resp(vcpu, vcpu->ctx.x, fid == FFA_MSG_SEND_DIRECT_RESP_64);
+	/* The direct messages (an SMC, or an HVC the exit's early look did not take) work on the
+	 * vCPU's registers in place, as there (ffa_direct_call()); the other calls get a copy,
+	 * so x8-x17 are kept whatever they write. */
+	if (ffa_direct_call(vcpu, fid)) {
 		*ret = (int64_t)vcpu->ctx.x[0];
 		return true;
-	default:
-		break;
 	}
 	memcpy(x, vcpu->ctx.x, sizeof(x));
 	x[0] = fid;

@@ -40,34 +40,38 @@ static void post_error(struct vcpu *v, int32_t status)
 }
 
 /* A direct message's eight words: the call, w1, w2 zero and the payload x3-x7 (their low
- * halves in the 32-bit forms). */
-static void message(uint64_t out[8], uint64_t fid, uint32_t w1, const uint64_t x[FFA_REGS],
-		    bool is64)
+ * halves in the 32-bit forms). Written out, not a loop: it is on every round trip. */
+static inline void message(uint64_t out[8], uint64_t fid, uint32_t w1, const uint64_t x[FFA_REGS],
+			   bool is64)
 {
 	uint64_t mask = is64 ? UINT64_MAX : UINT32_MAX;
 
+	_Static_assert(FFA_MSG_FIRST_ARG == 3 && FFA_MSG_LAST_ARG == 7, "the payload is x3-x7");
 	out[0] = fid;
 	out[1] = w1;
 	out[2] = 0;
-	for (unsigned i = FFA_MSG_FIRST_ARG; i <= FFA_MSG_LAST_ARG; i++)
-		out[i] = x[i] & mask;
+	out[3] = x[3] & mask;
+	out[4] = x[4] & mask;
+	out[5] = x[5] & mask;
+	out[6] = x[6] & mask;
+	out[7] = x[7] & mask;
 }
 
 /* `v`, blocked in its call, gets the direct message `fid` of `from`, the caller, which has
  * just blocked (under msg_lock): written into its x0-x7 at once if it takes the pCPU from
  * `from` at the end of this exit (sched_switch_to(): the fast path, true), else posted for
  * its pCPU. */
-static bool deliver(struct vcpu *from, struct vcpu *v, uint64_t fid, uint32_t w1,
-		    const uint64_t x[FFA_REGS], bool is64)
+static inline bool deliver(struct vcpu *from, struct vcpu *v, uint64_t fid, uint32_t w1,
+			   const uint64_t x[FFA_REGS], bool is64)
 {
-	bool now = sched_switch_to(from, v);
-
-	message(now ? v->ctx.x : v->ffa.answer, fid, w1, x, is64);
-	if (now)
+	if (sched_switch_to(from, v)) {
+		message(v->ctx.x, fid, w1, x, is64);
 		v->sched.ffa_wait = false;
-	else
-		atomic_store_explicit(&v->ffa.ready, true, memory_order_release);
-	return now;
+		return true;
+	}
+	message(v->ffa.answer, fid, w1, x, is64);
+	atomic_store_explicit(&v->ffa.ready, true, memory_order_release);
+	return false;
 }
 
 /* The caller blocks in its call: its answer comes later (ffa_msg_resume()); what its handler
@@ -194,7 +198,7 @@ static bool receiver_index(unsigned vcpus, unsigned index, unsigned *out)
 	return *out < vcpus;
 }
 
-void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
+static inline void direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 {
 	uint32_t w1 = (uint32_t)x[1];
 	uint16_t from = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), to = (uint16_t)(w1 & FFA_MSG_ID_MASK);
@@ -245,7 +249,7 @@ void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 		sched_kick(r);
 }
 
-void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
+static inline void direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 {
 	uint32_t w1 = (uint32_t)x[1];
 	uint16_t from = (uint16_t)(w1 >> FFA_MSG_ID_SHIFT), to = (uint16_t)(w1 & FFA_MSG_ID_MASK);
@@ -284,6 +288,29 @@ void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
 	}
 	if (!switched && !sched_handoff(s))
 		sched_kick(s);
+}
+
+void ffa_direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
+{
+	direct_req(vcpu, x, is64);
+}
+
+void ffa_direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64)
+{
+	direct_resp(vcpu, x, is64);
+}
+
+bool ffa_direct_call(struct vcpu *vcpu, uint32_t fid)
+{
+	/* Not an endpoint: no FF-A at all, which ffa_handle() answers. */
+	if (!ffa_is_direct_msg(fid) || !vcpu->vm->ffa.id)
+		return false;
+	/* The calls' bodies inline here: this is the path of every round trip. */
+	if ((fid & ~SMCCC_SMC64) == FFA_MSG_SEND_DIRECT_REQ_32)
+		direct_req(vcpu, vcpu->ctx.x, fid & SMCCC_SMC64);
+	else
+		direct_resp(vcpu, vcpu->ctx.x, fid & SMCCC_SMC64);
+	return true;
 }
 
 void ffa_run_answer(struct vcpu *vcpu, uint64_t x[8])

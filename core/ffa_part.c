@@ -71,6 +71,7 @@ struct vm *ffa_part_vm(uint16_t id)
 int ffa_part_direct(uint16_t from, uint16_t to, struct vm **vm)
 {
 	const struct vm_config *a = part_cfg(from), *b = part_cfg(to);
+	struct vm *live;
 
 	*vm = NULL;
 	/* As ffa_part_visible() and ffa_part_props() each ask, with one lookup of each. */
@@ -80,7 +81,9 @@ int ffa_part_direct(uint16_t from, uint16_t to, struct vm **vm)
 	if (!(a->ffa_props & FFA_PART_PROP_DIRECT_SEND) ||
 	    !(b->ffa_props & FFA_PART_PROP_DIRECT_RECV))
 		return FFA_RET_DENIED;
-	*vm = ffa_part_vm(to);
+	/* As ffa_part_vm(), `to` known to be configured. */
+	live = __atomic_load_n(&part_vm[to - 1], __ATOMIC_ACQUIRE);
+	*vm = live && live->ffa.id == to && vm_alive(live) ? live : NULL;
 	return 0;
 }
 

@@ -437,7 +437,8 @@ bool sched_switch_to(struct vcpu *from, struct vcpu *to)
 	unsigned here = hal_cpu_id();
 	struct sched_queue *q = sched_active[here];
 
-	/* The VM manager runs between turns of its own pCPU only: only there does it wait. */
+	/* The VM manager runs between turns of its own pCPU only: only there does it wait.
+	 * `to` is not `from` (the FF-A caller's peer), so not q->current either. */
 	if (to->pcpu != here || !q || q->current != from || sched_plain_rr ||
 	    atomic_load(&q->joining_count) ||
 	    (atomic_load(&manager_pcpu) == here && atomic_load(&manage_wanted)) ||

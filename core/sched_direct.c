@@ -37,21 +37,6 @@ struct vcpu *sched_take_handoff(struct sched_queue *q, bool others)
 	return v;
 }
 
-/* The fast path of FF-A direct messages (docs/scheduling.md, "FF-A direct messages"): the
- * running vCPU blocks in its call and hands the rest of its turn to the peer with the message,
- * straight from the exit: no end of turn, no choice, no statistics, no stolen-time update. Only
- * when pick() could have chosen nobody else: it was the only runnable vCPU at the last choice,
- * nothing was kicked since (a kick sets q->kicked), no blocked vCPU is due, the turn is not
- * ending (slice, yield, a VM's stop) and the peer's vCPU is on this queue (alive > 1: the
- * one-vCPU queue of sched_run_one() has no peers). */
-bool sched_direct_may_switch(struct sched_queue *q, struct vcpu *to)
-{
-	return q->current != to && q->runnable <= 1 && q->alive > 1 && !q->yield && !q->handover &&
-	       !__atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) &&
-	       vcpu_state_remote(to) == VCPU_BLOCKED && to->sched.ffa_wait && vm_alive(to->vm) &&
-	       hal_counter_now() < q->earliest;
-}
-
 struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from)
 {
 	struct vcpu *to = q->switch_to;

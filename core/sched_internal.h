@@ -113,9 +113,22 @@ struct vcpu *sched_take_handoff(struct sched_queue *q, bool others);
 /* `v` has just blocked in an FF-A wait that its timer may end: its deadline counts in
  * q->earliest and CNTHP from now on, as if it had ended a turn. */
 void sched_note_blocked(struct sched_queue *q, struct vcpu *v);
-/* Whether the running vCPU may hand the pCPU to `to` within its turn (sched_switch_to()),
- * asked with the checks of core/sched.c's own state done (core/sched_direct.c). */
-bool sched_direct_may_switch(struct sched_queue *q, struct vcpu *to);
+/* Whether the running vCPU may hand the pCPU to `to`, another vCPU of this queue, within its
+ * turn (sched_switch_to(), asked with the checks of core/sched.c's own state done). The fast
+ * path of FF-A direct messages (docs/scheduling.md, "FF-A direct messages"): the running vCPU
+ * blocks in its call and hands the rest of its turn to the peer with the message, straight
+ * from the exit: no end of turn, no choice, no statistics, no stolen-time update. Only when
+ * pick() could have chosen nobody else: it was the only runnable vCPU at the last choice,
+ * nothing was kicked since (a kick sets q->kicked), no blocked vCPU is due, the turn is not
+ * ending (slice, yield, a VM's stop) and the peer's vCPU is on this queue (alive > 1: the
+ * one-vCPU queue of sched_run_one() has no peers). Inline: it is on every round trip. */
+static inline bool sched_direct_may_switch(struct sched_queue *q, struct vcpu *to)
+{
+	return q->runnable <= 1 && q->alive > 1 && !q->yield && !q->handover &&
+	       !__atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) &&
+	       vcpu_state_remote(to) == VCPU_BLOCKED && to->sched.ffa_wait && vm_alive(to->vm) &&
+	       hal_counter_now() < q->earliest;
+}
 /* The turn goes on with q->switch_to after `from` blocked in its FF-A call: returns it, ready
  * to run as the turn's vCPU (core/sched_direct.c). */
 struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from);

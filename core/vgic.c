@@ -19,12 +19,14 @@ static uint8_t priority_mask(const struct vcpu *vcpu)
 
 struct vgic_locked vgic_lock(struct vm *vm)
 {
-	return vgic_lock_inline(vm);
+	spin_lock(&vm->vgic.lock);
+	return (struct vgic_locked){.vm = vm};
 }
 
 void vgic_unlock(struct vgic_locked *locked)
 {
-	vgic_unlock_inline(locked);
+	spin_unlock(&locked->vm->vgic.lock);
+	locked->vm = NULL;
 }
 
 void vgic_mark(struct vgic_locked l, struct vgic_irq *irq)

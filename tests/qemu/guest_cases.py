@@ -257,25 +257,39 @@ def ffa_guest():
     }
 
 
+# The timed FF-A direct round trips of ffa_msg (200), and the most instructions each may take
+# on one pCPU under -icount shift=0 (the counter ticks every 16): main's figure (docs/ffa.md)
+# plus about 3%. Two pCPUs interleave as QEMU's TCG schedules them: no bound there.
+FFA_TRIPS = 200
+FFA_ONE_MAX_INSNS = 1770
+
+
 def ffa_msg_case(where, config):
     """guest-ffa-msg-*: endpoint 1 asks endpoint 2 direct requests (tests/qemu/guests/ffa_msg.c,
     docs/ffa.md): BUSY until the server waits, 200 round trips with payloads checked both ways,
     20 indirect messages (FFA_MSG_SEND2, BUSY while the server's RX is full), the error cases,
     FFA_RUN and FFA_YIELD, then the server stops holding a request and the
-    asker's call ends ABORTED. Both end with status 0."""
-    return {
+    asker's call ends ABORTED. Both end with status 0. On one pCPU, under -icount, the timed
+    round trips are bounded (FFA_ONE_MAX_INSNS)."""
+    timed = r"^\[ffa-ask\] bench: ffa-roundtrip %d \d+ \d+" % FFA_TRIPS
+    extra = {}
+    if where == "one":
+        timed = r"^\[ffa-ask\] bench: ffa-roundtrip %d %s 62500000" % (
+            FFA_TRIPS, int_below(FFA_TRIPS * FFA_ONE_MAX_INSNS // 16))
+        extra = {"qemu_args": ["-icount", "shift=0"]}
+    return dict({
         "name": "guest-ffa-msg-" + where,
         "config": config,
         # In order of time: the server stops (its summary) only after the timed requests,
         # and the asker's last call ends only once the server has stopped.
-        "expect": [r"^\[ffa-ask\] bench: ffa-roundtrip 200 \d+ \d+",
+        "expect": [timed,
                    r"^\[ffa-serve\] guest: ffa_msg: 8 passed, 0 failed",
                    r"^\[ffa-ask\] guest: ffa_msg: 15 passed, 0 failed",
                    r"^hv: ffa-ask ended with status 0 \(1 boot\)"],
         "forbid": GUEST_FORBID,
         "exit": 0,
         "timeout": 60,
-    }
+    }, **extra)
 
 
 def ffa_mem_case():

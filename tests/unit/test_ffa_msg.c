@@ -13,10 +13,12 @@
 
 #include <cmocka.h>
 
+#include <core/arch.h>
 #include <core/err.h>
 #include <core/ffa.h>
 #include <core/lib.h>
 #include <core/smccc.h>
+#include <core/trap.h>
 #include <core/vmconfig.h>
 #include <hal-sim/sim_hal.h>
 #include <sim/sim.h>
@@ -220,6 +222,67 @@ static void test_ffa_direct_messages_at_the_hvc_keep_x8_to_x17(void **state)
 	}
 	/* Not FF-A's: not taken. */
 	assert_false(ffa_call(a, 0x84000000U, &ret));
+}
+
+/* The exit of an HVC or a trapped SMC (exit_handle()): a direct message is taken before the
+ * general dispatch, and answers exactly as through it: in place, x8-x17 kept, the HVC's PC left
+ * past it and the SMC's moved past it, counted as that exit; a VM that is not an endpoint gets
+ * NOT_SUPPORTED from the general path. */
+static void exit_with(struct vcpu *v, unsigned ec, uint64_t fid, uint32_t w1, uint64_t base)
+{
+	for (unsigned i = 0; i < FFA_REGS; i++)
+		v->ctx.x[i] = base + i;
+	v->ctx.x[0] = fid;
+	v->ctx.x[1] = w1;
+	v->ctx.x[2] = 0;
+	v->ctx.esr = (uint64_t)ec << ESR_EC_SHIFT;
+	v->ctx.pstate = 0; /* EL0t, AArch64 */
+	exit_handle(v, HAL_EXIT_SYNC);
+}
+
+static void test_ffa_direct_messages_at_the_exit_as_at_the_dispatcher(void **state)
+{
+	uint64_t pc = a->ctx.pc, hvc = a->stats.hvc, smc = b->stats.smc;
+
+	/* b does not wait yet: BUSY in x0-x7, x8-x17 kept. */
+	exit_with(a, ESR_EC_HVC64, 0xffffffff00000000ULL | FFA_MSG_SEND_DIRECT_REQ_64, A_B, 0x100);
+	assert_int_equal(a->ctx.x[0], FFA_ERROR);
+	assert_int_equal(a->ctx.x[2], (uint32_t)FFA_RET_BUSY);
+	for (unsigned i = 3; i <= 7; i++)
+		assert_int_equal(a->ctx.x[i], 0);
+	for (unsigned i = 8; i < FFA_REGS; i++)
+		assert_int_equal(a->ctx.x[i], 0x100 + i);
+	assert_int_equal(a->ctx.pc, pc);
+	assert_int_equal(a->stats.hvc, hvc + 1);
+
+	wait(b);
+	exit_with(a, ESR_EC_HVC64, FFA_MSG_SEND_DIRECT_REQ_64, A_B, 0x200);
+	assert_blocked(a);
+	assert_returns(b, FFA_MSG_SEND_DIRECT_REQ_64, A_B);
+	for (unsigned i = 3; i <= 7; i++)
+		assert_int_equal(b->ctx.x[i], 0x200 + i);
+	running(b);
+	/* The answer by a trapped SMC: the same, and the PC moves past the SMC. */
+	pc = b->ctx.pc;
+	exit_with(b, ESR_EC_SMC64, FFA_MSG_SEND_DIRECT_RESP_32, B_A, 0xabcdef0100000300ULL);
+	assert_blocked(b);
+	assert_int_equal(b->ctx.pc, pc + 4);
+	assert_int_equal(b->stats.smc, smc + 1);
+	assert_returns(a, FFA_MSG_SEND_DIRECT_RESP_32, B_A);
+	for (unsigned i = 3; i <= 7; i++)
+		assert_int_equal(a->ctx.x[i], 0x300 + i); /* the 32-bit form's low halves */
+	for (unsigned i = 8; i < FFA_REGS; i++)
+		assert_int_equal(a->ctx.x[i], 0x200 + i);
+
+	/* Not an endpoint: no FF-A at all, by the general path. */
+	running(a);
+	a->vm->ffa.id = 0;
+	exit_with(a, ESR_EC_HVC64, FFA_MSG_SEND_DIRECT_REQ_32, A_B, 0x400);
+	assert_int_equal(a->ctx.x[0], FFA_ERROR);
+	assert_int_equal(a->ctx.x[2], (uint32_t)FFA_RET_NOT_SUPPORTED);
+	assert_int_equal(a->ctx.x[8], 0x408);
+	assert_int_equal(a->state, VCPU_RUNNING);
+	a->vm->ffa.id = 1;
 }
 
 static void test_ffa_direct_request_to_a_vcpu_not_waiting_is_busy(void **state)
@@ -483,6 +546,7 @@ int main(void)
 	    T(test_ffa_direct_request_and_response_32_cross_with_their_payloads),
 	    T(test_ffa_direct_request_64_carries_x3_to_x7_whole),
 	    T(test_ffa_direct_messages_at_the_hvc_keep_x8_to_x17),
+	    T(test_ffa_direct_messages_at_the_exit_as_at_the_dispatcher),
 	    T(test_ffa_direct_request_to_a_vcpu_not_waiting_is_busy),
 	    T(test_ffa_direct_request_to_a_stopped_vm_is_busy),
 	    T(test_ffa_direct_request_invalid_parameters),

@@ -7,6 +7,7 @@
  * status codes and the descriptors a caller reads are the specification's (DEN0077 chapter 13
  * and 6). */
 
+#include <core/smccc.h>
 #include <core/spinlock.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -146,6 +147,21 @@ bool ffa_handle(struct vcpu *vcpu, uint64_t x[FFA_REGS]);
 /* From the SMCCC dispatcher (core/smccc.c): as ffa_handle() on `vcpu`'s registers, with x0's
  * answer in *ret and x1-x7 written. */
 bool ffa_call(struct vcpu *vcpu, uint32_t fid, int64_t *ret);
+
+/* The early look of the exit (core/exit.c) and of ffa_call(): if `fid` (`vcpu`'s w0) is a
+ * direct message (FFA_MSG_SEND_DIRECT_REQ or _RESP, 32 or 64) and its VM an endpoint, the call
+ * is made on its registers in place, answered as ffa_handle() answers it, and true is
+ * returned; else false and nothing is done. */
+bool ffa_direct_call(struct vcpu *vcpu, uint32_t fid);
+
+/* Whether `fid` is FFA_MSG_SEND_DIRECT_REQ or _RESP (32 or 64): the 64-bit forms differ in
+ * SMCCC's bit 30 only (DEN0028 2.5). Inline, for the exit's early look. */
+static inline bool ffa_is_direct_msg(uint32_t fid)
+{
+	uint32_t f = fid & ~SMCCC_SMC64;
+
+	return f == FFA_MSG_SEND_DIRECT_REQ_32 || f == FFA_MSG_SEND_DIRECT_RESP_32;
+}
 
 /* FF-A memory sharing (core/ffa_mem.c) over the lives of VMs: a VM that got its endpoint id
  * joins; one that stopped leaves before it is destroyed, giving back what it borrowed and

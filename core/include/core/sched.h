@@ -164,7 +164,7 @@ bool sched_should_yield(void);
 bool sched_handoff(struct vcpu *to);
 
 /* The fast path of an FF-A direct message (core/ffa_msg.c, docs/ffa.md): `from`, running here,
- * has just blocked in its call and `to`, blocked here in its own, has the message. True if `to`
+ * has just blocked in its call and `to`, another vCPU, blocked in its own, has the message. True if `to`
  * takes the pCPU at the end of this exit, within `from`'s turn and without any choice
  * (core/sched_direct.c): nothing else here is runnable, kicked or due, no VM joins, and the
  * turn is not ending. The caller then writes `to`'s answer into its x0-x7 itself and clears its

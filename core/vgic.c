@@ -19,14 +19,12 @@ static uint8_t priority_mask(const struct vcpu *vcpu)
 
 struct vgic_locked vgic_lock(struct vm *vm)
 {
-	spin_lock(&vm->vgic.lock);
-	return (struct vgic_locked){.vm = vm};
+	return vgic_lock_inline(vm);
 }
 
 void vgic_unlock(struct vgic_locked *locked)
 {
-	spin_unlock(&locked->vm->vgic.lock);
-	locked->vm = NULL;
+	vgic_unlock_inline(locked);
 }
 
 void vgic_mark(struct vgic_locked l, struct vgic_irq *irq)

@@ -188,7 +188,7 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 	split = hal_vgic_vmcr(ctx) & ICH_VMCR_VEOIM;
 	hcr = hal_vgic_hcr_read(ctx);
 	eoicount = (unsigned)((hcr >> ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK);
-	l = vgic_lock(vcpu->vm);
+	l = vgic_lock_inline(vcpu->vm);
 	if (c->lr_used == 1 && !c->nr_running && !eoicount && !split) {
 		/* What flush_single() filled, the usual case: one list register, no EOI outside
 		 * the list registers, nothing running before. The general walk, push and
@@ -221,7 +221,7 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 	/* Running priorities outside the list registers: an EOI may count without an entry
 	 * having written anything. */
 	c->fold_pending = c->nr_running != 0;
-	vgic_unlock(&l);
+	vgic_unlock_inline(&l);
 }
 
 void vgic_fold(struct vcpu *vcpu)
@@ -450,10 +450,10 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 	struct vgic_locked l;
 
 	CHECK(vcpu_loaded_here(vcpu));
-	l = vgic_lock(vcpu->vm);
+	l = vgic_lock_inline(vcpu->vm);
 	if (!flush_single(l, vcpu))
 		flush_ranked(l, vcpu);
-	vgic_unlock(&l);
+	vgic_unlock_inline(&l);
 }
 
 void vgic_flush(struct vcpu *vcpu)

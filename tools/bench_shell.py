@@ -7,9 +7,11 @@ import subprocess
 import time
 
 
-def run_script(cmd, ready, script, timeout, done=b"\nbench-done"):
+def run_script(cmd, ready, script, timeout, done=b"\nbench-done", watch=None):
     """Start `cmd`, type `script` once `ready` (bytes) appears on the console, and return the
-    console output once `done` appears after it; None on a timeout or an early exit."""
+    console output once `done` appears after it; None on a timeout or an early exit.
+    `watch(pid, seen)`, if given, is called with QEMU's pid and the output so far after each
+    piece of output (bench_sched.py samples QEMU's CPU time at the guest's marks)."""
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     seen, typed, start = b"", False, time.monotonic()
@@ -22,6 +24,8 @@ def run_script(cmd, ready, script, timeout, done=b"\nbench-done"):
             if not chunk:
                 break
             seen += chunk
+            if watch:
+                watch(proc.pid, seen)
             if not typed and ready in seen:
                 os.write(proc.stdin.fileno(), script.encode())
                 typed = True

@@ -15,10 +15,10 @@
  * a 32-bit register cannot happen and is refused rather than silently truncated. */
 static int decode_iss(uint64_t esr, struct mmio_access *a)
 {
-	unsigned size = 1u << ((esr >> ESR_ISS_DABT_SAS_SHIFT) & ESR_ISS_DABT_SAS_MASK);
+	unsigned size = mmio_iss_size(esr);
 	unsigned reg_bytes = esr & ESR_ISS_DABT_SF ? 8 : 4;
 
-	if (size > reg_bytes)
+	if (!mmio_iss_valid(esr))
 		return HV_EINVAL;
 	a->size = (uint8_t)size;
 	a->count = 1;
@@ -26,7 +26,7 @@ static int decode_iss(uint64_t esr, struct mmio_access *a)
 	a->sign_extend = !a->write && (esr & ESR_ISS_DABT_SSE) && size < reg_bytes;
 	a->reg64 = reg_bytes == 8;
 	a->acq_rel = esr & ESR_ISS_DABT_AR;
-	a->rt = (uint8_t)((esr >> ESR_ISS_DABT_SRT_SHIFT) & ESR_ISS_DABT_SRT_MASK);
+	a->rt = (uint8_t)mmio_iss_rt(esr);
 	a->rt2 = MMIO_REG_31;
 	a->rn = MMIO_REG_31; /* not reported, and not needed without writeback */
 	return HV_OK;

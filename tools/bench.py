@@ -34,6 +34,8 @@ LINE = re.compile(r"^bench: (\S+) (\d+) (\d+) (\d+)")
 PEERS = {
     "hvc-null": ("null hypercall (unknown SMCCC id)", 1281, 1788, 3337, 150),
     "mmio-read": ("read an emulated device register", 7016, 6930, 1246, 350),
+    "mmio-write": ("write the console's data register (vPL011 DR)", None, None, None, 300),
+    "console-char": ("console character: FR read + DR write", None, None, None, 600),
     "ram-first-touch": ("first touch of a 2 MiB RAM block", None, None, None, None),
     "loop": ("empty loop iteration (floor)", None, None, None, None),
     "timer-latency": ("timer interrupt latency", 5287, 6226, None, 1200),

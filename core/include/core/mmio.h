@@ -53,4 +53,47 @@ void mmio_store_values(const struct mmio_access *acc, const struct mmio_regs *re
  * then any base-register writeback is applied. */
 void mmio_complete(const struct mmio_access *acc, struct mmio_regs *regs, const uint64_t val[2]);
 
+/* The syndrome of an ISV=1 data abort read directly (Arm ARM D17.2.37), for the short path of
+ * core/trap_abort.c: one register, no writeback, no struct. mmio_decode() uses the same reads,
+ * so both paths give the same answers (tests/unit/test_mmio_decode_isv1.c compares them). */
+static inline unsigned mmio_iss_size(uint64_t esr)
+{
+	return 1u << ((esr >> ESR_ISS_DABT_SAS_SHIFT) & ESR_ISS_DABT_SAS_MASK);
+}
+
+static inline unsigned mmio_iss_rt(uint64_t esr)
+{
+	return (unsigned)((esr >> ESR_ISS_DABT_SRT_SHIFT) & ESR_ISS_DABT_SRT_MASK);
+}
+
+/* Whether an instruction could have produced it: a doubleword into a W register cannot. */
+static inline bool mmio_iss_valid(uint64_t esr)
+{
+	return (esr & ESR_ISS_DABT_SF) || mmio_iss_size(esr) <= 4;
+}
+
+/* The element's bytes of `v`: what a store writes. */
+static inline uint64_t mmio_iss_elem(uint64_t esr, uint64_t v)
+{
+	unsigned bits = mmio_iss_size(esr) * 8;
+
+	return bits == 64 ? v : v & ((1ULL << bits) - 1);
+}
+
+/* What a load of element `v` leaves in its register: sign-extended (SSE) to the register
+ * width or zero-extended, and a W register's upper half zero. */
+static inline uint64_t mmio_iss_load(uint64_t esr, uint64_t v)
+{
+	unsigned bits = mmio_iss_size(esr) * 8;
+
+	if (bits < 64) {
+		uint64_t sign = 1ULL << (bits - 1);
+
+		v &= (sign << 1) - 1;
+		if (esr & ESR_ISS_DABT_SSE)
+			v = (v ^ sign) - sign;
+	}
+	return esr & ESR_ISS_DABT_SF ? v : v & 0xffffffffULL;
+}
+
 #endif

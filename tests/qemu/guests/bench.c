@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Exit costs for `make bench`: a null hypercall, an emulated MMIO read, the first touch of a
- * RAM block, and the empty loop they are measured against, each timed over BENCH_ITERATIONS
- * with CNTVCT_EL0; and the virtual timer's interrupt latency. Under `-icount shift=0` a tick
+/* Exit costs for `make bench`: a null hypercall, an emulated MMIO read, a write of the
+ * console's data register, a console character as Linux writes it, the first touch of a RAM
+ * block, and the empty loop they are measured against, each timed over BENCH_ITERATIONS with
+ * CNTVCT_EL0; and the virtual timer's interrupt latency. Under `-icount shift=0` a tick
  * is one instruction (docs/peers.md). Prints "bench: <name> <iterations> <ticks> <cntfrq>"
  * per measurement. */
 #include "board.h"
@@ -20,6 +21,12 @@ const char guest_name[] = "bench";
 
 #define BENCH_UNKNOWN_FID 0x87654321UL		    /* answered NOT_SUPPORTED */
 #define BENCH_MMIO_REG	  (GUEST_UART_BASE + 0xfe0) /* vPL011 PeriphID0 */
+#define BENCH_UART_DR	  (GUEST_UART_BASE + 0x000)
+#define BENCH_UART_FR	  (GUEST_UART_BASE + 0x018)
+#define BENCH_UART_TXFF	  (1U << 5)
+/* What the console rows write: a NUL, which terminals ignore; the report after them starts a
+ * line of its own. */
+#define BENCH_CHAR 0
 
 static void report_n(const char *name, unsigned int iterations, uint64_t start, uint64_t end)
 {
@@ -57,6 +64,37 @@ static void bench_mmio_read(void)
 		asm volatile("ldr %w0, [%1]" : "=r"(val) : "r"(BENCH_MMIO_REG) : "memory");
 	}
 	report("mmio-read", start, counter_read());
+}
+
+/* A write of the vPL011's data register: one byte for the console (docs/console.md). */
+static void bench_mmio_write(void)
+{
+	uint64_t start = counter_read(), end;
+
+	for (unsigned int i = 0; i < BENCH_ITERATIONS; i++)
+		asm volatile("str %w0, [%1]" : : "r"(BENCH_CHAR), "r"(BENCH_UART_DR) : "memory");
+	end = counter_read();
+	printf("\n");
+	report("mmio-write", start, end);
+}
+
+/* One console character as Linux's PL011 driver writes it (pl011_console_putchar()): FR read
+ * until TXFF is clear, then DR written; two exits when the console has room. */
+static void bench_console_char(void)
+{
+	uint64_t start = counter_read(), end;
+
+	for (unsigned int i = 0; i < BENCH_ITERATIONS; i++) {
+		uint32_t fr;
+
+		do
+			asm volatile("ldr %w0, [%1]" : "=r"(fr) : "r"(BENCH_UART_FR) : "memory");
+		while (fr & BENCH_UART_TXFF);
+		asm volatile("str %w0, [%1]" : : "r"(BENCH_CHAR), "r"(BENCH_UART_DR) : "memory");
+	}
+	end = counter_read();
+	printf("\n");
+	report("console-char", start, end);
 }
 
 static void bench_empty_loop(void)
@@ -138,6 +176,8 @@ int main(void)
 	bench_ram_first_touch();
 	bench_null_hvc();
 	bench_mmio_read();
+	bench_mmio_write();
+	bench_console_char();
 	bench_empty_loop();
 	bench_timer_latency();
 	return 0;

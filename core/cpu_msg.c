@@ -97,6 +97,22 @@ static bool enqueue(struct mailbox *b, enum cpu_msg_kind kind, void *arg, bool *
 	return n == 0;
 }
 
+/* A message for the ring, out of line: a kick (every interrupt sent to a vCPU on another
+ * pCPU) does not pay for its stack frame. */
+static __attribute__((noinline)) bool send_to_ring(struct mailbox *b, enum cpu_msg_kind kind,
+						   void *arg)
+{
+	bool full, signal;
+
+	spin_lock(&b->lock);
+	signal = enqueue(b, kind, arg, &full);
+	spin_unlock(&b->lock);
+	/* Every kind in the ring is bounded by the vCPUs and VMs of a pCPU (cpu_msg.h): a full
+	 * ring means a sender broke that rule. */
+	CHECK(!full);
+	return signal;
+}
+
 int cpu_msg_send(unsigned pcpu, enum cpu_msg_kind kind, void *arg)
 {
 	const struct pcpu *p = pcpu_get(pcpu);
@@ -116,14 +132,7 @@ int cpu_msg_send(unsigned pcpu, enum cpu_msg_kind kind, void *arg)
 		/* Release: the interrupt state the kick is about is visible to the handler. */
 		signal = !(atomic_fetch_or_explicit(&b->kicks, bit, memory_order_acq_rel) & bit);
 	} else {
-		bool full;
-
-		spin_lock(&b->lock);
-		signal = enqueue(b, kind, arg, &full);
-		spin_unlock(&b->lock);
-		/* Every kind in the ring is bounded by the vCPUs and VMs of a pCPU (cpu_msg.h): a
-		 * full ring means a sender broke that rule. */
-		CHECK(!full);
+		signal = send_to_ring(b, kind, arg);
 	}
 	/* After the store: the SGI's DSB (hal_gic_send_sgi()) puts the message, and what it
 	 * refers to, before the target's look. */

@@ -95,6 +95,14 @@ void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
 	uint64_t val = rt == 31 ? 0 : vcpu->ctx.x[rt];
 
 	vcpu->stats.sysreg++;
+	/* A guest's IPI, the one trapped register written once per interrupt sent (Linux's
+	 * cross-calls, the SGI round trip of docs/trap-path.md): straight to the vGIC, before the
+	 * lookups the other registers need. */
+	if (reg == SYSREG_ICC_SGI1R_EL1 && !read) {
+		vgic_send_sgi(vcpu, val, 1);
+		vcpu_skip_insn(vcpu);
+		return;
+	}
 	if (dcc_trapped_to_el1(vcpu, reg)) {
 		inject_sysreg_trap(vcpu, esr);
 		return;

@@ -448,11 +448,6 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	v->ctx.vserror_pending = 0;
 }
 
-unsigned vcpu_index(const struct vcpu *vcpu)
-{
-	return vcpu->vm->id * VM_MAX_VCPUS + vcpu->id;
-}
-
 struct vcpu *vcpu_by_index(unsigned index)
 {
 	CHECK(index < VCPU_INDEX_MAX);

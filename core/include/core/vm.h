@@ -233,7 +233,11 @@ int vm_add_vcpu(struct vm *vm, uint64_t entry, uint64_t arg, struct vcpu **out);
 /* Every vCPU slot of every VM slot numbered 0..VM_MAX * VM_MAX_VCPUS - 1 (core/cpu_msg.c keeps
  * a bit per vCPU), and back. */
 #define VCPU_INDEX_MAX (VM_MAX * VM_MAX_VCPUS)
-unsigned vcpu_index(const struct vcpu *vcpu);
+/* Inline: a kick of a vCPU on another pCPU asks it (core/cpu_msg.c). */
+static inline unsigned vcpu_index(const struct vcpu *vcpu)
+{
+	return vcpu->vm->id * VM_MAX_VCPUS + vcpu->id;
+}
 struct vcpu *vcpu_by_index(unsigned index);
 
 /* Load `vcpu`'s registers into this pCPU (hal_vcpu_load()) and record that they are here, or

@@ -43,7 +43,8 @@ static bool general_pass_due(const struct sched_queue *q, _Atomic bool *manage_w
 }
 
 /* Whether `v`, parked, is to run now, deciding exactly as pick() would for a queue that holds
- * it alone: its deadline has come, or a kick came and the vGIC has something it can take. */
+ * it alone: its deadline has come, or a kick came and the vGIC has something it can take (and
+ * then its list registers are filled already, under the same lock: vgic_wake_flush()). */
 static bool parked_wakes(struct vcpu *v, uint64_t now)
 {
 	if (now >= v->sched.deadline) {
@@ -51,8 +52,7 @@ static bool parked_wakes(struct vcpu *v, uint64_t now)
 		return true;
 	}
 	return __atomic_load_n(&v->sched.kicked, __ATOMIC_RELAXED) &&
-	       __atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
-	       vgic_wants_wakeup(v);
+	       __atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) && vgic_wake_flush(v);
 }
 
 void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)

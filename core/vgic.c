@@ -34,6 +34,8 @@ void vgic_mark(struct vgic_locked l, struct vgic_irq *irq)
 
 	if (!t)
 		return;
+	/* List registers filled at its wake-up no longer show this interrupt as it is. */
+	__atomic_store_n(&t->vgic.prefill_stale, true, __ATOMIC_RELAXED);
 	if (vgic_irq_pending(irq) || irq->active) {
 		/* Atomic: vgic_flush() looks at the set without the lock, on t's pCPU. */
 		__atomic_fetch_or(&t->vgic.interesting[irq->intid / 64], bit, __ATOMIC_RELAXED);
@@ -442,47 +444,25 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
 	vgic_unlock(&l);
 }
 
-/* Whether nothing is pending or active for `vcpu` and no release is owed on its pCPU, looked at
- * without the lock. Sequentially consistent loads: the caller has just cleared the vCPU's
- * kicked flag (sched_clear_kicked(), or pick()'s exchange), and an interrupt made pending
- * elsewhere sets its bit before it sets that flag again (vgic_mark(), release_hw()), so either
- * this sees the bit or the scheduler sees the kick and asks again. */
-static bool nothing_interesting(struct vcpu *vcpu)
+/* A vCPU parked here (blocked, still loaded: docs/scheduling.md) has no exits to end a physical
+ * interrupt another pCPU released for it; its pCPU asks the wake-up test after the kick. Looked
+ * for only when one is owed: the test runs at every WFI and every wake-up. */
+void vgic_settle_owed_here(struct vgic_locked l, struct vcpu *vcpu)
 {
-	uint64_t any = __atomic_load_n(&vcpu->vgic.hw_owed, __ATOMIC_SEQ_CST);
-
-	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting); w++)
-		any |= __atomic_load_n(&vcpu->vgic.interesting[w], __ATOMIC_SEQ_CST);
-	return !any;
+	(void)l;
+	__atomic_store_n(&vcpu->vgic.hw_owed, false, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+		settle_owed(&vcpu->vgic.private_irqs[i]);
 }
 
-/* The look under the lock, out of line: the WFI with nothing to take (vgic_wants_wakeup()'s
- * test) does not pay for its stack frame. */
-static __attribute__((noinline)) bool wants_wakeup_locked(struct vcpu *vcpu)
+/* vgic_wake_test(), inline in wants_wakeup_locked(): pick()'s look at a kicked vCPU on one
+ * pCPU pays no call for it. */
+static inline __attribute__((always_inline)) bool wake_test(struct vgic_locked l, struct vcpu *vcpu,
+							    uint64_t vmcr)
 {
 	struct vm *vm = vcpu->vm;
-	/* Loaded here: the CPU interface is in the hardware; not loaded: in its context. Loaded
-	 * elsewhere: out of reach, so every group counts as on and nothing as masked. */
-	uint64_t vmcr = ICH_VMCR_VENG0 | ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
-	uint8_t pmr;
-	bool wake = false, here = vcpu_loaded_here(vcpu);
-	struct vgic_locked l;
-
-	if (here)
-		vmcr = hal_vgic_vmcr(&vcpu->ctx);
-	else if (!vcpu_loaded_elsewhere(vcpu))
-		vmcr = vcpu->ctx.vgic.vmcr;
-	pmr = (uint8_t)((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
-	l = vgic_lock(vm);
-
-	/* A vCPU parked here (blocked, still loaded: docs/scheduling.md) has no exits to end a
-	 * physical interrupt another pCPU released for it; its pCPU asks this after the kick.
-	 * Looked for only when one is owed: this runs at every WFI and every wake-up. */
-	if (here && vcpu->vgic.hw_owed) {
-		__atomic_store_n(&vcpu->vgic.hw_owed, false, __ATOMIC_RELAXED);
-		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
-			settle_owed(&vcpu->vgic.private_irqs[i]);
-	}
+	uint8_t pmr = (uint8_t)((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
+	bool wake = false;
 
 	for (unsigned w = 0; w < ARRAY_SIZE(vcpu->vgic.interesting) && !wake; w++) {
 		uint64_t bits = vcpu->vgic.interesting[w];
@@ -498,6 +478,32 @@ static __attribute__((noinline)) bool wants_wakeup_locked(struct vcpu *vcpu)
 			       irq->priority < pmr;
 		}
 	}
+	return wake;
+}
+
+bool vgic_wake_test(struct vgic_locked l, struct vcpu *vcpu, uint64_t vmcr)
+{
+	return wake_test(l, vcpu, vmcr);
+}
+
+/* The look under the lock, out of line: the WFI with nothing to take (vgic_wants_wakeup()'s
+ * test) does not pay for its stack frame. */
+static __attribute__((noinline)) bool wants_wakeup_locked(struct vcpu *vcpu)
+{
+	/* Loaded here: the CPU interface is in the hardware; not loaded: in its context. Loaded
+	 * elsewhere: out of reach, so every group counts as on and nothing as masked. */
+	uint64_t vmcr = ICH_VMCR_VENG0 | ICH_VMCR_VENG1 | ICH_VMCR_VPMR_MASK << ICH_VMCR_VPMR_SHIFT;
+	bool wake, here = vcpu_loaded_here(vcpu);
+	struct vgic_locked l;
+
+	if (here)
+		vmcr = hal_vgic_vmcr(&vcpu->ctx);
+	else if (!vcpu_loaded_elsewhere(vcpu))
+		vmcr = vcpu->ctx.vgic.vmcr;
+	l = vgic_lock(vcpu->vm);
+	if (here && vcpu->vgic.hw_owed)
+		vgic_settle_owed_here(l, vcpu);
+	wake = wake_test(l, vcpu, vmcr);
 	vgic_unlock(&l);
 	return wake;
 }
@@ -505,5 +511,5 @@ static __attribute__((noinline)) bool wants_wakeup_locked(struct vcpu *vcpu)
 bool vgic_wants_wakeup(struct vcpu *vcpu)
 {
 	/* A WFI with nothing to take, the common case, takes no lock. */
-	return !nothing_interesting(vcpu) && wants_wakeup_locked(vcpu);
+	return !vgic_nothing_interesting(vcpu) && wants_wakeup_locked(vcpu);
 }

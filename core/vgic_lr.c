@@ -215,6 +215,7 @@ static __attribute__((noinline)) void fold_lrs(struct vcpu *vcpu)
 		}
 	}
 	c->lr_used = 0;
+	c->prefilled = false; /* what vgic_wake_flush() filled is software state again */
 	/* Maintenance enables armed by the flush must not outlive this exit. */
 	if (hcr != ICH_HCR_EN)
 		hal_vgic_hcr_write(ctx, ICH_HCR_EN);
@@ -412,27 +413,30 @@ static int only_interesting(const struct vgic_cpu *c)
 /* The usual entry with something to show: one interrupt (an SGI, the timer's PPI), nothing
  * spilled, no running priority outside the list registers and ICH_HCR_EL2 as the last fold
  * left it (En alone). flush_ranked() would give it list register 0 and arm no maintenance
- * interrupt; this does the same without the ranking. False: not that case. */
-static bool flush_single(struct vgic_locked l, struct vcpu *vcpu)
+ * interrupt; flush_single() does the same without the ranking. This is that interrupt, or
+ * NULL: not that case. */
+static inline __attribute__((always_inline)) struct vgic_irq *single_candidate(struct vgic_locked l,
+									       struct vcpu *vcpu)
 {
 	struct vgic_cpu *c = &vcpu->vgic;
 	int intid = only_interesting(c);
 	struct vgic_irq *irq;
-	bool pending;
-	unsigned state;
 
 	if (intid < 0 || c->nr_spilled || c->nr_running || c->fold_pending)
-		return false;
-	irq = vgic_irq(l, vcpu, (uint32_t)intid);
-	if (!irq || irq->spilled)
-		return false;
-	pending = deliverable(l, irq);
-	/* Neither active nor deliverable: no list register; one of a group the guest has off at
-	 * its CPU interface waits with a maintenance interrupt armed: flush_ranked(). */
-	if (!irq->active && (!pending || !(hal_vgic_vmcr(&vcpu->ctx) &
-					   (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0))))
-		return false;
-	state = (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
+		return NULL;
+	irq =
+	    intid < VGIC_NR_PRIVATE ? &c->private_irqs[intid] : vgic_irq(l, vcpu, (uint32_t)intid);
+	return irq && !irq->spilled ? irq : NULL;
+}
+
+/* `irq`, single_candidate()'s, into list register 0; `pending`: deliverable(). */
+static inline __attribute__((always_inline)) void place_single(struct vcpu *vcpu,
+							       struct vgic_irq *irq, bool pending)
+{
+	struct vgic_cpu *c = &vcpu->vgic;
+	unsigned state =
+	    (pending ? ICH_LR_STATE_PENDING : 0) | (irq->active ? ICH_LR_STATE_ACTIVE : 0);
+
 	hal_vgic_lr_write(&vcpu->ctx, 0, lr_value(irq, state, false));
 	irq->lr = 0;
 	irq->lr_state = (uint8_t)state;
@@ -441,7 +445,66 @@ static bool flush_single(struct vgic_locked l, struct vcpu *vcpu)
 		irq->pending_latch = false;
 	c->lr_used = 1;
 	c->fold_pending = true;
+}
+
+/* The single interrupt into list register 0 (see single_candidate()). False: not that case. */
+static inline __attribute__((always_inline)) bool flush_single(struct vgic_locked l,
+							       struct vcpu *vcpu)
+{
+	struct vgic_irq *irq = single_candidate(l, vcpu);
+	bool pending;
+
+	if (!irq)
+		return false;
+	pending = deliverable(l, irq);
+	/* Neither active nor deliverable: no list register; one of a group the guest has off at
+	 * its CPU interface waits with a maintenance interrupt armed: flush_ranked(). */
+	if (!irq->active && (!pending || !(hal_vgic_vmcr(&vcpu->ctx) &
+					   (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0))))
+		return false;
+	place_single(vcpu, irq, pending);
 	return true;
+}
+
+bool vgic_wake_flush(struct vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->vgic;
+	struct vgic_locked l;
+	struct vgic_irq *irq;
+	uint64_t vmcr;
+	bool wake;
+
+	if (vgic_nothing_interesting(vcpu))
+		return false;
+	CHECK(vcpu_loaded_here(vcpu)); /* its CPU interface and list registers are this pCPU's */
+	/* Woken before and not entered since (the scheduler runs it after a wake-up, so only a
+	 * caller that asks twice gets here): what was filled is software state again first. */
+	if (c->prefilled)
+		fold_lrs(vcpu);
+	vmcr = hal_vgic_vmcr(&vcpu->ctx);
+	l = vgic_lock_inline(vcpu->vm);
+	if (c->hw_owed)
+		vgic_settle_owed_here(l, vcpu);
+	irq = single_candidate(l, vcpu);
+	if (irq) {
+		/* The usual wake-up, one interrupt: vgic_wake_test()'s question for it alone, and
+		 * when it wakes the vCPU it goes where flush_single() would put it. */
+		wake = deliverable(l, irq) &&
+		       (vmcr & (irq->group ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0)) &&
+		       irq->priority < ((vmcr >> ICH_VMCR_VPMR_SHIFT) & ICH_VMCR_VPMR_MASK);
+		if (wake)
+			place_single(vcpu, irq, true);
+	} else {
+		wake = vgic_wake_test(l, vcpu, vmcr);
+		if (wake && !flush_single(l, vcpu))
+			flush_ranked(l, vcpu);
+	}
+	if (wake) {
+		c->prefilled = true;
+		__atomic_store_n(&c->prefill_stale, false, __ATOMIC_RELAXED);
+	}
+	vgic_unlock_inline(&l);
+	return wake;
 }
 
 /* The slow path of vgic_flush(), out of line like fold_lrs(). */
@@ -450,6 +513,15 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 	struct vgic_locked l;
 
 	CHECK(vcpu_loaded_here(vcpu));
+	if (vcpu->vgic.prefilled) {
+		/* Filled at its wake-up (vgic_wake_flush()): they stand unless an interrupt of its
+		 * changed since. Then they go back to software and are filled again. (An exit
+		 * would have folded them: only the entry right after the wake-up gets here.) */
+		vcpu->vgic.prefilled = false;
+		if (!__atomic_load_n(&vcpu->vgic.prefill_stale, __ATOMIC_RELAXED))
+			return;
+		fold_lrs(vcpu);
+	}
 	l = vgic_lock_inline(vcpu->vm);
 	if (!flush_single(l, vcpu))
 		flush_ranked(l, vcpu);

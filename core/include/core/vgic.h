@@ -96,7 +96,12 @@ struct vgic_cpu {
 	uint16_t running[VGIC_MAX_RUNNING];
 	uint8_t nr_running;
 	uint8_t nr_lrs, pri_bits;
-	bool hw_owed;		 /* one of its interrupts has hw_owed set (under the vGIC lock) */
+	bool hw_owed; /* one of its interrupts has hw_owed set (under the vGIC lock) */
+	/* Its list registers were filled at its wake-up, for the entry that follows
+	 * (vgic_wake_flush()); only its own pCPU reads or writes it. prefill_stale: an interrupt
+	 * of its changed since (vgic_mark(), atomic: any pCPU), so that entry fills them again. */
+	bool prefilled;
+	bool prefill_stale;
 	bool redist_waker_sleep; /* GICR_WAKER.ProcessorSleep */
 	bool lpis_enabled;	 /* GICR_CTLR.EnableLPIs (no LPIs: always false) */
 };
@@ -194,5 +199,12 @@ void vgic_emulate_dir(struct vcpu *vcpu, uint64_t val);
  * for a vCPU running on another pCPU (whose interface only that pCPU can read) the answer
  * leaves the CPU interface out: true if the distributor would deliver something. */
 bool vgic_wants_wakeup(struct vcpu *vcpu);
+
+/* vgic_wants_wakeup() for a vCPU parked on this pCPU (blocked in WFI, still loaded: the pCPU
+ * idles for it alone, core/sched_alone.c), and when it is woken, its list registers filled
+ * under the same lock: the entry that follows (vgic_flush()) finds them filled and takes the
+ * lock no more, unless an interrupt of its changed in between. One lock instead of two on the
+ * way from a kick to the guest's handler (docs/trap-path.md). */
+bool vgic_wake_flush(struct vcpu *vcpu);
 
 #endif

@@ -124,11 +124,15 @@ fold_lr(struct vgic_locked l, struct vcpu *vcpu, unsigned n, bool split, struct 
 {
 	struct hal_vcpu_ctx *ctx = &vcpu->ctx;
 	uint64_t lr = hal_vgic_lr_read(ctx, n);
+	uint32_t n_intid;
 	unsigned was, now;
 	struct vgic_irq *irq;
 
 	hal_vgic_lr_write(ctx, n, 0);
-	irq = vgic_irq(l, vcpu, (uint32_t)(lr & ICH_LR_VINTID_MASK));
+	n_intid = (uint32_t)(lr & ICH_LR_VINTID_MASK);
+	/* A private one (SGIs, the timer's PPI: the usual) without vgic_irq()'s call. */
+	irq = n_intid < VGIC_NR_PRIVATE ? &vcpu->vgic.private_irqs[n_intid]
+					: vgic_irq(l, vcpu, n_intid);
 	if (!irq)
 		return;
 	/* Only fill() writes list registers, and it records where each interrupt went. */
@@ -398,7 +402,7 @@ static __attribute__((noinline)) void flush_ranked(struct vgic_locked l, struct 
 }
 
 /* The one interesting INTID of `c` (pending or active), or -1 if there are none or several. */
-static int only_interesting(const struct vgic_cpu *c)
+static inline __attribute__((always_inline)) int only_interesting(const struct vgic_cpu *c)
 {
 	uint64_t w0 = c->interesting[0], w1 = c->interesting[1];
 
@@ -514,12 +518,9 @@ static __attribute__((noinline)) void flush_lrs(struct vcpu *vcpu)
 
 	CHECK(vcpu_loaded_here(vcpu));
 	if (vcpu->vgic.prefilled) {
-		/* Filled at its wake-up (vgic_wake_flush()): they stand unless an interrupt of its
-		 * changed since. Then they go back to software and are filled again. (An exit
-		 * would have folded them: only the entry right after the wake-up gets here.) */
+		/* Filled at its wake-up, and an interrupt of its changed since (vgic_flush()):
+		 * back to software, and filled again. */
 		vcpu->vgic.prefilled = false;
-		if (!__atomic_load_n(&vcpu->vgic.prefill_stale, __ATOMIC_RELAXED))
-			return;
 		fold_lrs(vcpu);
 	}
 	l = vgic_lock_inline(vcpu->vm);
@@ -532,9 +533,17 @@ void vgic_flush(struct vcpu *vcpu)
 {
 	/* Unlocked look: a bit another pCPU sets meanwhile comes with a kick, whose IRQ exit
 	 * brings this vCPU back here before it runs on. */
-	if (__atomic_load_n(&vcpu->vgic.interesting[0], __ATOMIC_RELAXED) |
-	    __atomic_load_n(&vcpu->vgic.interesting[1], __ATOMIC_RELAXED))
-		flush_lrs(vcpu);
+	if (!(__atomic_load_n(&vcpu->vgic.interesting[0], __ATOMIC_RELAXED) |
+	      __atomic_load_n(&vcpu->vgic.interesting[1], __ATOMIC_RELAXED)))
+		return;
+	/* Filled at its wake-up (vgic_wake_flush()): they stand unless an interrupt of its
+	 * changed since. (An exit would have folded them: only the entry right after the
+	 * wake-up finds them.) */
+	if (vcpu->vgic.prefilled && !__atomic_load_n(&vcpu->vgic.prefill_stale, __ATOMIC_RELAXED)) {
+		vcpu->vgic.prefilled = false;
+		return;
+	}
+	flush_lrs(vcpu);
 }
 
 /* --- trapped deactivation ---------------------------------------------------------------- */

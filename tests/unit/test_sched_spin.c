@@ -75,6 +75,41 @@ static void test_spin_not_with_another_exit_in_between_nor_when_the_check_came_l
 	assert_true(sched_spin_check(&s, &k, 104, true));
 }
 
+static void test_spin_a_loop_over_two_far_pieces_of_code_is_found_whatever_the_phase(void **state)
+{
+	struct sched_spin s;
+	/* stop_machine()'s loop: multi_cpu_stop() calls rcu_momentary_eqs(), 160 KiB away,
+	 * each time round. Checks whose period aliases with the loop's find it in the other
+	 * function each time: a check compares with the last two samples, not the last only. */
+	struct hal_vcpu_ctx a = at(KERNEL_PC, PSTATE_M_EL1H | PSTATE_I);
+	struct hal_vcpu_ctx b = at(KERNEL_PC - 0x28000, PSTATE_M_EL1H | PSTATE_I);
+	struct hal_vcpu_ctx user = at(USER_PC, PSTATE_M_EL0T);
+
+	sched_spin_start(&s, SPIN_CHECK, SPIN_CHECK_MAX);
+	assert_false(sched_spin_check(&s, &a, 1, true));
+	assert_false(sched_spin_check(&s, &b, 2, true));
+	assert_true(sched_spin_check(&s, &a, 3, true));
+	assert_true(sched_spin_check(&s, &b, 4, true));
+	/* Another exit in between: the samples before it say nothing. */
+	sched_spin_start(&s, SPIN_CHECK, SPIN_CHECK_MAX);
+	assert_false(sched_spin_check(&s, &a, 10, true));
+	assert_false(sched_spin_check(&s, &b, 12, true));
+	assert_false(sched_spin_check(&s, &a, 13, true));
+	assert_true(sched_spin_check(&s, &b, 14, true));
+	/* Nor do samples before a check that came late, or found it at EL0. */
+	sched_spin_start(&s, SPIN_CHECK, SPIN_CHECK_MAX);
+	assert_false(sched_spin_check(&s, &a, 20, true));
+	assert_false(sched_spin_check(&s, &b, 21, false));
+	assert_false(sched_spin_check(&s, &a, 22, true));
+	assert_true(sched_spin_check(&s, &b, 23, true));
+	sched_spin_start(&s, SPIN_CHECK, SPIN_CHECK_MAX);
+	assert_false(sched_spin_check(&s, &a, 30, true));
+	assert_false(sched_spin_check(&s, &b, 31, true));
+	assert_false(sched_spin_check(&s, &user, 32, true));
+	assert_false(sched_spin_check(&s, &a, 33, true));
+	assert_true(sched_spin_check(&s, &a, 34, true));
+}
+
 static void test_spin_checks_grow_sparse_while_it_does_not_spin(void **state)
 {
 	struct sched_spin s;
@@ -133,6 +168,22 @@ static void test_sched_siblings_spinning_for_each_other_take_short_turns_in_turn
 	/* Eight turns of two checks each. */
 	assert_true(sim_hal.counter - start <= 8 * 2 * SPIN_CHECK + US(10));
 	assert_int_equal(sim_smp.irq_exits, 8 * 2);
+}
+
+static void test_sched_a_wait_loop_over_two_far_functions_ends_at_the_third_check(void **state)
+{
+	uint64_t start = sim_hal.counter;
+
+	/* The checks find vCPU 0 in multi_cpu_stop() and in rcu_momentary_eqs() in turn. */
+	for (unsigned i = 0; i < 40; i++)
+		spin(0, 1, i % 2 ? KERNEL_PC - 0x28000 : KERNEL_PC, PSTATE_M_EL1H | PSTATE_I);
+	exit_step(1, 5);
+	assert_int_equal(sim_smp_run(), 5);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_SPIN], 1);
+	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_SLICE], 0);
+	assert_int_equal(sim_smp.vcpu[0].next, 3);
+	/* Checks at 25, 50 and 100 us. */
+	assert_true(sim_hal.counter - start <= 4 * SPIN_CHECK + US(10));
 }
 
 static void test_sched_a_spinner_comes_after_every_sibling_waiting(void **state)
@@ -261,9 +312,14 @@ int main(void)
 	    cmocka_unit_test(test_spin_needs_el1_both_times_and_one_window_of_code),
 	    cmocka_unit_test(
 		test_spin_not_with_another_exit_in_between_nor_when_the_check_came_late),
+	    cmocka_unit_test(
+		test_spin_a_loop_over_two_far_pieces_of_code_is_found_whatever_the_phase),
 	    cmocka_unit_test(test_spin_checks_grow_sparse_while_it_does_not_spin),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_siblings_spinning_for_each_other_take_short_turns_in_turn, setup4,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_sched_a_wait_loop_over_two_far_functions_ends_at_the_third_check, setup2,
 		teardown),
 	    cmocka_unit_test_setup_teardown(test_sched_a_spinner_comes_after_every_sibling_waiting,
 					    setup3, teardown),

@@ -139,58 +139,27 @@ void exit_handle(struct vcpu *vcpu, enum hal_exit_kind kind)
 	}
 }
 
-/* Run `vcpu` until its turn ends, loading it first unless it is still loaded here (parked). */
-static void run_loaded(struct vcpu *vcpu)
+/* After `vcpu`'s registers were loaded here: its timers and PMU, and the TLB maintenance
+ * between two vCPUs of one VM. Inline: once in each switch. */
+static inline void load_rest(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
-	/* The VM's first turn makes it running. Looked at unlocked first: only vm_stop() changes
-	 * a created or running VM's state, under the lock, and every later turn finds it running
-	 * (or stopped) without taking the lock. */
-	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_CREATED) {
-		spin_lock(&vm->lock);
-		/* Stored atomically: vm_running()/vm_alive() read it without the lock, on any
-		 * pCPU. */
-		if (vm->state == VM_CREATED)
-			__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
-		spin_unlock(&vm->lock);
-	}
-
-	vcpu_set_state(vcpu, VCPU_RUNNING);
-	if (!vcpu_loaded_here(vcpu)) {
-		vcpu_load(vcpu);
-		vtimer_load(vcpu);
-		/* Tested here, not in the call: the switch of a guest without it stays as it was. */
-		if (vcpu->ptimer.used)
-			ptimer_load(vcpu);
-		if (vcpu->pmu.used)
-			vpmu_load(vcpu);
-		if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
-			if (vm->last_vcpu_on[vcpu->pcpu])
-				hal_vcpu_flush_local_tlb(&vcpu->ctx);
-			vm->last_vcpu_on[vcpu->pcpu] = (uint8_t)(vcpu->id + 1);
-		}
-	}
-	while (vm_running(vm) && vcpu->state == VCPU_RUNNING && !sched_should_yield()) {
-		enum hal_exit_kind kind;
-
-		/* Guest console output of the last exit goes out here, with no lock held. */
-		console_drain(CONSOLE_EXIT_BYTES);
-		/* Before the flush: finishing deferred work may raise the device's interrupt. */
-		if (vm_has_deferred(vm))
-			vm_resume_deferred_by(vm, vcpu);
-		vgic_flush(vcpu);
-		/* No lock crosses the world switch (docs/locking.md). */
-		CHECK(spin_held_here() == 0);
-		kind = hal_vcpu_enter(&vcpu->ctx);
-		/* Fold first, so every handler sees the true interrupt state. */
-		vgic_fold(vcpu);
-		vtimer_sync(vcpu);
-		exit_handle(vcpu, kind);
+	vtimer_load(vcpu);
+	/* Tested here, not in the call: the switch of a guest without it stays as it was. */
+	if (vcpu->ptimer.used)
+		ptimer_load(vcpu);
+	if (vcpu->pmu.used)
+		vpmu_load(vcpu);
+	if (vm->last_vcpu_on[vcpu->pcpu] != vcpu->id + 1) {
+		if (vm->last_vcpu_on[vcpu->pcpu])
+			hal_vcpu_flush_local_tlb(&vcpu->ctx);
+		vm->last_vcpu_on[vcpu->pcpu] = (uint8_t)(vcpu->id + 1);
 	}
 }
 
-void vcpu_unload(struct vcpu *vcpu)
+/* Before `vcpu`'s registers are put. */
+static inline void put_rest(struct vcpu *vcpu)
 {
 	/* Tested here, not in the call: only with a HW=1 timer interrupt in flight is there
 	 * anything to release. */
@@ -200,7 +169,11 @@ void vcpu_unload(struct vcpu *vcpu)
 		ptimer_put(vcpu);
 	if (vcpu->pmu.used)
 		vpmu_put(vcpu);
-	vcpu_put(vcpu);
+}
+
+/* After they were put. */
+static inline void settle(struct vcpu *vcpu)
+{
 	/* OFF only now that its context is put: another pCPU's CPU_ON may reset it from here
 	 * on (docs/scheduling.md, "Several pCPUs"). */
 	if (!vm_alive(vcpu->vm) || vcpu->state == VCPU_OFF_PENDING)
@@ -209,15 +182,82 @@ void vcpu_unload(struct vcpu *vcpu)
 		vcpu_set_state(vcpu, VCPU_RUNNABLE);
 }
 
-void vcpu_run_slice(struct vcpu *vcpu)
+/* Run `vcpu` until its turn ends, loading it first unless it is still loaded here (parked).
+ * The turn may go on with another vCPU, switched to without leaving this loop
+ * (sched_next_in_turn()): returns the vCPU that ran last, still loaded. */
+static struct vcpu *run_loaded(struct vcpu *vcpu)
 {
-	run_loaded(vcpu);
+	for (;;) {
+		struct vm *vm = vcpu->vm;
+		struct vcpu *next;
+
+		/* The VM's first turn makes it running. Looked at unlocked first: only vm_stop()
+		 * changes a created or running VM's state, under the lock, and every later turn
+		 * finds it running (or stopped) without taking the lock. */
+		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_CREATED) {
+			spin_lock(&vm->lock);
+			/* Stored atomically: vm_running()/vm_alive() read it without the lock, on
+			 * any pCPU. */
+			if (vm->state == VM_CREATED)
+				__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+			spin_unlock(&vm->lock);
+		}
+
+		vcpu_set_state(vcpu, VCPU_RUNNING);
+		if (!vcpu_loaded_here(vcpu)) {
+			vcpu_load(vcpu);
+			load_rest(vcpu);
+		}
+		while (vm_running(vm) && vcpu->state == VCPU_RUNNING && !sched_should_yield()) {
+			enum hal_exit_kind kind;
+
+			/* Guest console output of the last exit goes out here, with no lock held. */
+			console_drain(CONSOLE_EXIT_BYTES);
+			/* Before the flush: finishing deferred work may raise the device's
+			 * interrupt. */
+			if (vm_has_deferred(vm))
+				vm_resume_deferred_by(vm, vcpu);
+			vgic_flush(vcpu);
+			/* No lock crosses the world switch (docs/locking.md). */
+			CHECK(spin_held_here() == 0);
+			kind = hal_vcpu_enter(&vcpu->ctx);
+			/* Fold first, so every handler sees the true interrupt state. */
+			vgic_fold(vcpu);
+			vtimer_sync(vcpu);
+			exit_handle(vcpu, kind);
+		}
+		next = sched_next_in_turn(vcpu);
+		if (!next)
+			return vcpu;
+		vcpu = next;
+	}
+}
+
+void vcpu_unload(struct vcpu *vcpu)
+{
+	put_rest(vcpu);
+	vcpu_put(vcpu);
+	settle(vcpu);
+}
+
+void vcpu_switch(struct vcpu *from, struct vcpu *to)
+{
+	put_rest(from);
+	vcpu_put_load(from, to);
+	settle(from);
+	load_rest(to);
+}
+
+struct vcpu *vcpu_run_slice(struct vcpu *vcpu)
+{
+	vcpu = run_loaded(vcpu);
 	vcpu_unload(vcpu);
+	return vcpu;
 }
 
 bool vcpu_run_slice_may_park(struct vcpu *vcpu)
 {
-	run_loaded(vcpu);
+	vcpu = run_loaded(vcpu);
 	/* Blocked, its VM alive: it stays loaded while its pCPU idles (its state is folded:
 	 * ICH_HCR_EL2 has no maintenance enabled, so nothing fires at EL2 but its own timer). */
 	if (vcpu->state == VCPU_BLOCKED && vm_alive(vcpu->vm))

@@ -364,14 +364,10 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 		if (vcpu_run_slice_may_park(v))
 			q->parked = v;
 	} else {
-		vcpu_run_slice(v);
 		/* FF-A direct messages: the peer with the message runs on in this turn, without a
-		 * choice (core/sched_direct.c); the turn's statistics go to the last one. */
-		while (q->switch_to) {
-			v = sched_direct_switch(q, v);
-			sched_spin_start(&q->spin, q->check_ticks, q->check_max_ticks);
-			vcpu_run_slice(v);
-		}
+		 * choice, switched to in the run loop (sched_next_in_turn()); the turn's statistics
+		 * go to the last one. */
+		v = vcpu_run_slice(v);
 	}
 	q->current = NULL;
 	/* Checks are for this turn only: turns that start without a choice (an FF-A hand-off)

@@ -37,18 +37,11 @@ struct vcpu *sched_take_handoff(struct sched_queue *q, bool others)
 	return v;
 }
 
-struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from)
+/* Out of line: the test in sched_next_in_turn() is all that most turn ends pay. */
+static __attribute__((noinline)) struct vcpu *switch_in_turn(struct sched_queue *q,
+							     struct vcpu *from, struct vcpu *to)
 {
-	struct vcpu *to = q->switch_to;
-
 	q->switch_to = NULL;
-	/* `from` is blocked in its call (put by vcpu_run_slice()): a response's sender waits for
-	 * the next request, which its timer or an interrupt may end (pick() looks at it then); a
-	 * request's sender waits for nothing but its answer. */
-	from->sched.last_end = SCHED_END_BLOCK;
-	from->sched.preempted = false;
-	if (ffa_msg_interruptible(from))
-		sched_note_blocked(q, from);
 	/* `to` had its answer written in by the FF-A call (sched_switch_to()): it runs as if
 	 * woken and chosen, in the turn that began at q->turn_start. */
 	to->sched.boost = 0;
@@ -56,10 +49,28 @@ struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from)
 	to->sched.deadline = 0;
 	to->sched.since = q->turn_start;
 	to->sched.stats.direct++;
-	to->ctx.trap_wfe = q->alive > 1;
+	to->ctx.trap_wfe = q->alive > 1; /* read as it is loaded */
 	vcpu_set_state(to, VCPU_RUNNABLE);
+	vcpu_switch(from, to);
+	/* `from` is blocked in its call, and put: a response's sender waits for the next
+	 * request, which its timer or an interrupt may end (pick() looks at it then); a request's
+	 * sender waits for nothing but its answer. */
+	from->sched.last_end = SCHED_END_BLOCK;
+	from->sched.preempted = false;
+	if (ffa_msg_interruptible(from))
+		sched_note_blocked(q, from);
 	q->current = to;
+	sched_spin_start(&q->spin, q->check_ticks, q->check_max_ticks);
 	return to;
+}
+
+struct vcpu *sched_next_in_turn(struct vcpu *from)
+{
+	struct sched_queue *q = sched_active[hal_cpu_id()];
+
+	if (!q || !q->switch_to)
+		return NULL;
+	return switch_in_turn(q, from, q->switch_to);
 }
 
 /* `ran`, the only runnable vCPU at the last choice, ended its turn for its blocked sibling `to`

@@ -129,9 +129,6 @@ static inline bool sched_direct_may_switch(struct sched_queue *q, struct vcpu *t
 	       vcpu_state_remote(to) == VCPU_BLOCKED && to->sched.ffa_wait && vm_alive(to->vm) &&
 	       hal_counter_now() < q->earliest;
 }
-/* The turn goes on with q->switch_to after `from` blocked in its FF-A call: returns it, ready
- * to run as the turn's vCPU (core/sched_direct.c). */
-struct vcpu *sched_direct_switch(struct sched_queue *q, struct vcpu *from);
 /* run_turn() and arm_at() of core/sched.c for core/sched_alone.c: `v`'s turn, CNTHP at `when`
  * (UINT64_MAX: off). */
 void sched_turn(struct sched_queue *q, struct vcpu *v);

@@ -424,6 +424,21 @@ void vcpu_put(struct vcpu *vcpu)
 	loaded_on_pcpu[hal_cpu_id()] = NULL;
 }
 
+void vcpu_put_load(struct vcpu *from, struct vcpu *to)
+{
+	unsigned here = hal_cpu_id();
+
+	CHECK(loaded_on_pcpu[here] == from && vcpu_loaded_here(from));
+	if (from->debug.in_hw)
+		hal_debug_clear();
+	hal_vcpu_switch(&from->ctx, &to->ctx);
+	atomic_store_explicit(&from->loaded_on, 0, memory_order_release);
+	loaded_on_pcpu[here] = to;
+	if (to->debug.in_hw)
+		hal_debug_load(&to->debug.hw);
+	atomic_store_explicit(&to->loaded_on, here + 1, memory_order_release);
+}
+
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	memset(v->ctx.x, 0, sizeof(v->ctx.x));

@@ -335,6 +335,14 @@ void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 		sim_hal.loaded_vcpu = NULL;
 }
 
+/* As a put and a load, counted as both and as a switch. */
+void hal_vcpu_switch(struct hal_vcpu_ctx *from, struct hal_vcpu_ctx *to)
+{
+	COUNT(sim_hal.vcpu_switches);
+	hal_vcpu_put(from);
+	hal_vcpu_load(to);
+}
+
 /* As the hardware: only the first FP/SIMD use of a load traps. */
 bool hal_vcpu_fpsimd_trap(struct hal_vcpu_ctx *ctx)
 {

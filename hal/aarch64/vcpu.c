@@ -197,22 +197,45 @@ void hal_vcpu_cpu_init(void)
 	isb();
 }
 
-void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
+/* HCR_EL2 while `ctx` runs. */
+static inline uint64_t hcr_of(const struct hal_vcpu_ctx *ctx)
 {
-	write_sysreg(vtcr_el2, ctx->vtcr);
-	write_sysreg(vttbr_el2, ctx->vttbr);
+	return hcr_guest | (ctx->vserror_pending ? HCR_VSE : 0) | (ctx->trap_wfe ? HCR_TWE : 0) |
+	       (ctx->pauth_used ? HCR_APK | HCR_API : 0);
+}
+
+/* What every load writes of the vCPU's own, beside stage 2, CNTVOFF and HCR_EL2. */
+static inline void load_own(struct hal_vcpu_ctx *ctx)
+{
 	write_sysreg(vmpidr_el2, ctx->vmpidr | (1ULL << 31)); /* bit 31 is RES1 */
 	write_sysreg(cptr_el2, cptr_guest | vcpu_fp_load(ctx));
 	if (ctx->vserror_pending && el2_has.ras)
 		write_sysreg(S3_4_C5_C2_3, ctx->vsesr); /* VSESR_EL2 */
-	write_sysreg(hcr_el2, hcr_guest | (ctx->vserror_pending ? HCR_VSE : 0) |
-				  (ctx->trap_wfe ? HCR_TWE : 0) |
-				  (ctx->pauth_used ? HCR_APK | HCR_API : 0));
-	write_sysreg(cntvoff_el2, ctx->cntvoff);
 	hal_vgic_load(&ctx->vgic);
 	el1_regs_load(ctx);
 	if (ctx->pauth_used)
 		pauth_keys_load(ctx);
+}
+
+/* What every put saves; `hcr`: HCR_EL2 as the vCPU left it. */
+static inline void save_own(struct hal_vcpu_ctx *ctx, uint64_t hcr)
+{
+	el1_regs_save(ctx);
+	if (ctx->pauth_used)
+		pauth_keys_save(ctx);
+	hal_vgic_save(&ctx->vgic);
+	vcpu_fp_put(ctx);
+	/* The hardware clears VSE when the guest takes the virtual SError. */
+	ctx->vserror_pending = (hcr & HCR_VSE) != 0;
+}
+
+void hal_vcpu_load(struct hal_vcpu_ctx *ctx)
+{
+	write_sysreg(vtcr_el2, ctx->vtcr);
+	write_sysreg(vttbr_el2, ctx->vttbr);
+	write_sysreg(hcr_el2, hcr_of(ctx));
+	write_sysreg(cntvoff_el2, ctx->cntvoff);
+	load_own(ctx);
 	isb();
 }
 
@@ -228,18 +251,34 @@ void hal_vcpu_flush_local_tlb(struct hal_vcpu_ctx *ctx)
 
 void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
 {
-	el1_regs_save(ctx);
-	if (ctx->pauth_used)
-		pauth_keys_save(ctx);
-	hal_vgic_save(&ctx->vgic);
-	vcpu_fp_put(ctx);
+	save_own(ctx, read_sysreg(hcr_el2));
 	/* The guest's timer must not fire into whatever runs next. */
 	write_sysreg(cntv_ctl_el0, 0);
-	/* The hardware clears VSE when the guest takes the virtual SError. */
-	ctx->vserror_pending = (read_sysreg(hcr_el2) & HCR_VSE) != 0;
 	/* Stage 2 off until the next guest: a stale VTTBR must not be left pointing at a VM
 	 * that may be destroyed. */
 	write_sysreg(hcr_el2, HCR_RW);
+	isb();
+}
+
+/* Nothing runs at EL1 between the two, so neither the state a put leaves for "no guest"
+ * (stage 2 off, CNTV_CTL_EL0 0) nor, between two vCPUs of one VM, the stage 2, VMID and
+ * virtual offset they share is written (docs/trap-path.md, "The vCPU switch"). The writes
+ * are seen by the guest only after the ISB and the ERET, in whichever order they were made. */
+void hal_vcpu_switch(struct hal_vcpu_ctx *from, struct hal_vcpu_ctx *to)
+{
+	uint64_t hcr = read_sysreg(hcr_el2), next;
+
+	save_own(from, hcr);
+	if (to->vttbr != from->vttbr || to->vtcr != from->vtcr) {
+		write_sysreg(vtcr_el2, to->vtcr);
+		write_sysreg(vttbr_el2, to->vttbr);
+	}
+	if (to->cntvoff != from->cntvoff)
+		write_sysreg(cntvoff_el2, to->cntvoff);
+	next = hcr_of(to);
+	if (next != hcr)
+		write_sysreg(hcr_el2, next);
+	load_own(to);
 	isb();
 }
 

@@ -231,6 +231,10 @@ static void test_ffa_msg_ping_pong_hands_over_within_the_turn(void **state)
 	 * receiver's stop. */
 	assert_true(direct >= 2 * ROUNDS);
 	assert_true(turns_of[0] + turns_of[1] <= 8);
+	/* Each hand-over is one switch of the pCPU from one vCPU to the other, in the run loop
+	 * (hal_vcpu_switch()), not a put and a load of their own. */
+	assert_true(sim_hal.vcpu_switches >= 2 * ROUNDS);
+	assert_int_equal(sim_hal.vcpu_puts - sim_hal.vcpu_switches, turns_of[0] + turns_of[1]);
 }
 
 /* A receiver that answers with its timer armed waits for the next request: its timer still

@@ -172,6 +172,11 @@ bool sched_handoff(struct vcpu *to);
  * (sched_handoff()) or kick as before. */
 bool sched_switch_to(struct vcpu *from, struct vcpu *to);
 
+/* The run loop (core/exit.c), as `ran` leaves the guest: if the turn goes on with another vCPU
+ * (an FF-A peer given the pCPU by sched_switch_to()), switches this pCPU to it
+ * (vcpu_switch()) and returns it, ready to run; else NULL and the turn ends. */
+struct vcpu *sched_next_in_turn(struct vcpu *ran);
+
 /* `vcpu`, running here, gives up the rest of its turn (FFA_YIELD): it stays runnable and
  * waits for its round-robin turn. */
 void sched_end_turn(struct vcpu *vcpu);

@@ -244,6 +244,9 @@ struct vcpu *vcpu_by_index(unsigned index);
  * save them back (hal_vcpu_put()) and record that they are in its context again. */
 void vcpu_load(struct vcpu *vcpu);
 void vcpu_put(struct vcpu *vcpu);
+/* vcpu_put(from) and vcpu_load(to) in one HAL call (hal_vcpu_switch()): `from` is loaded here
+ * and `to` is loaded nowhere. */
+void vcpu_put_load(struct vcpu *from, struct vcpu *to);
 
 /* Whether `vcpu`'s registers are in this pCPU's hardware now. Code that reads or writes a
  * vCPU's registers through the HAL (timer, ICH_* and list registers, EL1 state) may do so only
@@ -303,8 +306,9 @@ void vcpu_run(struct vcpu *vcpu);
 
 /* Load `vcpu` (unless it is still loaded on this pCPU), run it until its slice ends (it blocks
  * in WFI, turns itself off, its VM stops, or the scheduler wants the pCPU back), then put it
- * with vcpu_unload(). */
-void vcpu_run_slice(struct vcpu *vcpu);
+ * with vcpu_unload(). The turn may go on with other vCPUs the scheduler switches to on the
+ * way (sched_next_in_turn()): returns the one that ran last, the one put. */
+struct vcpu *vcpu_run_slice(struct vcpu *vcpu);
 
 /* The same, but a vCPU that blocked stays loaded ("parked": true), so that running it again
  * costs no switch: for a pCPU with no other vCPU (docs/scheduling.md, "Parking"). The pCPU
@@ -314,5 +318,10 @@ bool vcpu_run_slice_may_park(struct vcpu *vcpu);
 /* Put `vcpu` (its timer interrupt released, its registers saved) and settle its state: OFF if
  * its VM stopped or it called CPU_OFF, RUNNABLE if it was running. */
 void vcpu_unload(struct vcpu *vcpu);
+
+/* vcpu_unload(from) and the load of `to` that its run would make, in one HAL call: `from` is
+ * loaded on this pCPU, `to` nowhere (a sibling of the same VM or another VM's vCPU). For the
+ * scheduler, when a turn goes on with another vCPU without leaving the run loop. */
+void vcpu_switch(struct vcpu *from, struct vcpu *to);
 
 #endif

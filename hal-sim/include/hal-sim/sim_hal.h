@@ -87,6 +87,7 @@ struct sim_hal {
 	 * (sets ctx->esr/far/hpfar, changes registers) and returns the exit kind. */
 	struct hal_vcpu_ctx *loaded_vcpu;
 	unsigned vcpu_loads, vcpu_puts, vcpu_entries;
+	unsigned vcpu_switches;	     /* hal_vcpu_switch() calls (each a put and a load too) */
 	unsigned vcpu_local_flushes; /* hal_vcpu_flush_local_tlb() calls */
 	unsigned fpsimd_traps;	     /* hal_vcpu_fpsimd_trap() calls */
 	/* Pointer authentication: whether the CPU has it (default: no), and the traps

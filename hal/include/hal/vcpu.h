@@ -118,6 +118,14 @@ void hal_vcpu_cpu_init(void);
 void hal_vcpu_load(struct hal_vcpu_ctx *ctx);
 void hal_vcpu_put(struct hal_vcpu_ctx *ctx);
 
+/* hal_vcpu_put(from) then hal_vcpu_load(to), in one call and without the state in between
+ * (stage 2 off, the virtual CPU interface and timer quiet): `from` is loaded on this pCPU,
+ * `to` is loaded in its place. What the two contexts share is not written again: VTTBR_EL2
+ * and VTCR_EL2 (two vCPUs of one VM: one stage 2 and VMID), CNTVOFF_EL2, and HCR_EL2 when its
+ * bits come out the same. The TLB maintenance between two vCPUs of one VM is still the
+ * caller's (hal_vcpu_flush_local_tlb()). */
+void hal_vcpu_switch(struct hal_vcpu_ctx *from, struct hal_vcpu_ctx *to);
+
 /* Forget this pCPU's stage-1 TLB entries and instruction cache contents of the loaded vCPU's
  * VMID (local, not broadcast). Needed when another vCPU of the same VM ran here last: the
  * guest keeps per-CPU TLB state (local TLBIs, lazily flushed ASIDs) that a shared physical

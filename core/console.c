@@ -107,7 +107,14 @@ bool console_empty(void)
 
 bool console_full(void)
 {
-	return buffered() == CONSOLE_RING_SIZE;
+	/* From the published positions, without the lock: a UART's FIFO-full bit is polled before
+	 * every character (vdev/vpl011.c FR). An answer can be stale only while another pCPU
+	 * appends or drains, as one taken under the lock can be a moment later; `taken` is read
+	 * first, so a mixed pair errs towards "full" and the poller looks again. */
+	uint64_t taken = atomic_load_explicit(&console_taken, memory_order_relaxed);
+
+	return atomic_load_explicit(&console_appended, memory_order_relaxed) - taken >=
+	       CONSOLE_RING_SIZE;
 }
 
 void console_drain_buffered(size_t budget)
@@ -129,7 +136,9 @@ void console_drain_buffered(size_t budget)
 		if (n)
 			hal_console_write(chunk, n);
 		done += n;
-	} while (n && done < budget);
+		/* Less than a chunk: the ring was empty then (what came since waits for the next
+		 * call), so no second look under the lock. */
+	} while (n == sizeof(chunk) && done < budget);
 	atomic_store_explicit(&draining, false, memory_order_release);
 }
 

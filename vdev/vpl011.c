@@ -43,15 +43,30 @@
 /* PeriphID0..3 then PCellID0..3: an r1p5 PL011, the values Linux's amba bus matches. */
 static const uint8_t id_regs[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
+/* Every change happens under `lock`. The registers whose value is one field (FR from rx_count,
+ * the configuration registers, the IDs) are also read without it, and a DR write that leaves
+ * the interrupt state as it was takes no lock (vpl011_read(), vpl011_write()): the console's
+ * two registers are most of a guest's exits. So the fields read that way are loaded and stored
+ * whole (field_get(), field_set()). */
 struct vpl011 {
 	struct vm *vm;
 	struct spinlock lock; /* registers vs. console input */
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc;
 	uint32_t tx_ris; /* TX interrupt: raised by each transmitted character, cleared by ICR */
 	uint8_t rx_fifo[RX_FIFO_SIZE];
-	unsigned rx_head, rx_count;
+	uint32_t rx_head, rx_count;
 	bool line; /* last level driven on the interrupt line */
 };
+
+static uint32_t field_get(const uint32_t *f)
+{
+	return __atomic_load_n(f, __ATOMIC_RELAXED);
+}
+
+static void field_set(uint32_t *f, uint32_t v)
+{
+	__atomic_store_n(f, v, __ATOMIC_RELAXED);
+}
 
 static struct vpl011 vpl011s[VM_MAX];
 
@@ -59,7 +74,7 @@ static uint32_t raw_status(const struct vpl011 *u)
 {
 	/* Receive and receive-timeout are both "there is data": the FIFO is drained by the
 	 * guest, so the trigger level and the timeout collapse into one condition. */
-	return u->tx_ris | (u->rx_count ? UART_INT_RX | UART_INT_RT : 0);
+	return field_get(&u->tx_ris) | (field_get(&u->rx_count) ? UART_INT_RX | UART_INT_RT : 0);
 }
 
 static uint32_t rx_pop(struct vpl011 *u)
@@ -70,14 +85,14 @@ static uint32_t rx_pop(struct vpl011 *u)
 		return 0;
 	c = u->rx_fifo[u->rx_head];
 	u->rx_head = (u->rx_head + 1) % RX_FIFO_SIZE;
-	u->rx_count--;
+	field_set(&u->rx_count, u->rx_count - 1);
 	return c;
 }
 
 /* Drive the interrupt line from the masked status; only changes reach the vGIC. */
 static void update_line(struct vpl011 *u)
 {
-	bool level = (raw_status(u) & u->imsc) != 0;
+	bool level = (raw_status(u) & field_get(&u->imsc)) != 0;
 
 	if (level != u->line) {
 		u->line = level;
@@ -114,21 +129,21 @@ static uint32_t *reg_ptr(struct vpl011 *u, uint64_t reg, uint32_t *mask)
 
 static uint32_t read_reg(struct vpl011 *u, uint64_t reg)
 {
-	uint32_t mask, *p = reg_ptr(u, reg, &mask);
+	uint32_t mask, *p = reg_ptr(u, reg, &mask), rx_count;
 
 	if (p)
-		return *p;
+		return field_get(p);
 	switch (reg) {
 	case UARTFR:
 		/* The transmit side is the console (core/console_vm.h): full while it has no
 		 * room, so a driver that polls TXFF waits as on hardware. */
+		rx_count = field_get(&u->rx_count);
 		return (console_vm_full(u->vm) ? UARTFR_TXFF : UARTFR_TXFE) |
-		       (u->rx_count ? 0 : UARTFR_RXFE) |
-		       (u->rx_count == RX_FIFO_SIZE ? UARTFR_RXFF : 0);
+		       (rx_count ? 0 : UARTFR_RXFE) | (rx_count == RX_FIFO_SIZE ? UARTFR_RXFF : 0);
 	case UARTRIS:
 		return raw_status(u);
 	case UARTMIS:
-		return raw_status(u) & u->imsc;
+		return raw_status(u) & field_get(&u->imsc);
 	case UARTDR:
 		return rx_pop(u);
 	default:
@@ -148,19 +163,25 @@ static void write_reg(struct vpl011 *u, uint64_t reg, uint32_t val, uint32_t lan
 	char c;
 
 	if (p) {
-		*p = ((*p & ~lanes) | (val & lanes)) & mask;
+		field_set(p, ((*p & ~lanes) | (val & lanes)) & mask);
 		return;
 	}
 	if (reg == UARTDR && (lanes & 0xff)) {
 		c = (char)val;
 		/* A byte written while the FIFO is full is lost, as on a PL011. */
 		(void)console_vm_put(u->vm, &c, 1);
-		u->tx_ris = UART_INT_TX;
+		field_set(&u->tx_ris, UART_INT_TX);
 	}
 	if (reg == UARTICR)
-		u->tx_ris &= ~(val & lanes);
+		field_set(&u->tx_ris, u->tx_ris & ~(val & lanes));
 	/* RX interrupts follow the FIFO (they clear by reading it); RSR has no errors to clear;
 	 * reserved and read-only registers ignore writes. */
+}
+
+/* The byte lanes of register value `v` an access of `size` bytes at `off` reads. */
+static uint64_t lanes_of(uint32_t v, uint64_t off, unsigned size)
+{
+	return (v >> ((off & 3) * 8)) & (uint32_t)GENMASK(size * 8 - 1, 0);
 }
 
 /* Split an access into 32-bit register pieces: 1/2/4 bytes inside one register, 8 bytes over
@@ -169,16 +190,23 @@ static int vpl011_read(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off,
 		       uint64_t *val)
 {
 	struct vpl011 *u = dev->priv;
+	uint64_t reg = off & ~3ULL;
 	unsigned before;
 	bool drained;
 
+	/* One register whose value is one field (FR polled before every console character, the
+	 * IDs Linux's amba bus probes): the field as it is now, without the lock. DR (a read
+	 * pops the FIFO), RIS and MIS (two fields) and 8-byte accesses take the lock. */
+	if (size < 8 && reg != UARTDR && reg != UARTRIS && reg != UARTMIS) {
+		*val = lanes_of(read_reg(u, reg), off, size);
+		return HV_OK;
+	}
 	spin_lock(&u->lock);
 	before = u->rx_count;
 	if (size == 8)
 		*val = read_reg(u, off) | (uint64_t)read_reg(u, off + 4) << 32;
 	else
-		*val = (read_reg(u, off & ~3ULL) >> ((off & 3) * 8)) &
-		       (uint32_t)GENMASK(size * 8 - 1, 0);
+		*val = lanes_of(read_reg(u, reg), off, size);
 	update_line(u); /* a DR read may have emptied the FIFO */
 	drained = before == RX_FIFO_SIZE && u->rx_count < RX_FIFO_SIZE;
 	spin_unlock(&u->lock);
@@ -194,7 +222,17 @@ static int vpl011_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off
 {
 	struct vpl011 *u = dev->priv;
 	unsigned shift = (off & 3) * 8;
+	char c;
 
+	/* A character while the TX interrupt is raised already (the usual case: only ICR clears
+	 * it) changes nothing but the console: no lock. A concurrent ICR from another vCPU is
+	 * then ordered after this write, as it would be had it come a moment later. */
+	if (off == UARTDR && size <= 4 && (field_get(&u->tx_ris) & UART_INT_TX)) {
+		c = (char)val;
+		/* A byte written while the FIFO is full is lost, as on a PL011. */
+		(void)console_vm_put(u->vm, &c, 1);
+		return HV_OK;
+	}
 	spin_lock(&u->lock);
 	if (size == 8) {
 		write_reg(u, off, (uint32_t)val, 0xffffffff);
@@ -220,7 +258,7 @@ static bool vpl011_console_rx(struct vm *vm, char c)
 	room = u->rx_count < RX_FIFO_SIZE;
 	if (room) {
 		u->rx_fifo[(u->rx_head + u->rx_count) % RX_FIFO_SIZE] = (uint8_t)c;
-		u->rx_count++;
+		field_set(&u->rx_count, u->rx_count + 1);
 	}
 	update_line(u);
 	spin_unlock(&u->lock);

@@ -59,11 +59,19 @@ void sched_manage_wake(void)
  * nothing to take. */
 static uint64_t blocked_deadline(struct vcpu *v)
 {
-	uint64_t wfit = v->sched.wfit_deadline ? v->sched.wfit_deadline : UINT64_MAX;
+	uint64_t deadline = v->sched.wfit_deadline ? v->sched.wfit_deadline : UINT64_MAX, timer;
 
 	if (vcpu_loaded_here(v))
-		return wfit;
-	return MIN(MIN(vtimer_deadline(v), ptimer_deadline(v)), wfit);
+		return deadline;
+	/* Each timer asked once (MIN() evaluates its arguments twice); the EL1 physical timer
+	 * only once the guest has used it (until then its CNTP_CTL is 0: none set). */
+	timer = vtimer_deadline(v);
+	deadline = MIN(deadline, timer);
+	if (v->ptimer.used) {
+		timer = ptimer_deadline(v);
+		deadline = MIN(deadline, timer);
+	}
+	return deadline;
 }
 
 /* `v` waits for the pCPU from `now`: stolen time, whoever runs meanwhile. */

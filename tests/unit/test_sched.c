@@ -108,6 +108,7 @@ static void test_sched_one_runnable_vcpu_gets_cnthp_at_a_blocked_vcpus_ptimer_de
 {
 	cpu(1)->state = VCPU_BLOCKED;
 	cpu(1)->ptimer.ctl = CTL_ENABLE;
+	cpu(1)->ptimer.used = true;	 /* as the guest's write of CNTP_CTL leaves it */
 	cpu(1)->ptimer.cval = 2 * SLICE; /* physical count: + CNTVOFF, as the virtual one */
 	cpu(1)->ctx.el1[HAL_CNTV_CTL_EL0] = CTL_ENABLE;
 	cpu(1)->ctx.el1[HAL_CNTV_CVAL_EL0] = 3 * SLICE;
@@ -122,6 +123,7 @@ static void test_sched_blocked_vcpu_whose_ptimer_deadline_passed_wakes_at_pick(v
 {
 	cpu(0)->state = VCPU_BLOCKED;
 	cpu(0)->ptimer.ctl = CTL_ENABLE;
+	cpu(0)->ptimer.used = true;
 	cpu(0)->ptimer.cval = 100;
 	sim_hal.counter = BOOT_COUNT + 100;
 	exit_step(0, 2);

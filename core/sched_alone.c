@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 
 #include <core/console.h>
+#include <core/ffa.h>
 #include <core/irq.h>
 #include <core/lib.h>
 #include <core/sched.h>
@@ -55,6 +56,31 @@ static bool parked_wakes(struct vcpu *v, uint64_t now)
 	       __atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) && vgic_wake_flush(v);
 }
 
+/* The same for `v` parked in an FF-A call (core/ffa_msg.c), as pick()'s ffa_wait_over() decides:
+ * its answer returns the call (written into its x0-x7 now); a wait for messages also ends on
+ * its deadline or an interrupt the vGIC has for it (FFA_ERROR INTERRUPTED); a request's
+ * sender waits for its answer only. Across pCPUs each side of a direct message is such a
+ * vCPU, alone and parked on its pCPU between the two kicks of every round trip. */
+static bool parked_ffa_wakes(struct vcpu *v, uint64_t now)
+{
+	if (ffa_msg_resume(v, false))
+		return true;
+	if (!ffa_msg_interruptible(v))
+		return false;
+	if (now < v->sched.deadline &&
+	    !(__atomic_load_n(&v->sched.kicked, __ATOMIC_RELAXED) &&
+	      __atomic_exchange_n(&v->sched.kicked, false, __ATOMIC_SEQ_CST) &&
+	      vgic_wants_wakeup(v)))
+		return false;
+	return ffa_msg_resume(v, true);
+}
+
+/* When `v`, parked, runs next at the latest (UINT64_MAX: a request's sender has none). */
+static uint64_t parked_deadline(const struct vcpu *v)
+{
+	return v->sched.deadline ? v->sched.deadline : UINT64_MAX;
+}
+
 void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)
 {
 	struct vcpu *v = q->parked;
@@ -76,16 +102,17 @@ void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)
 			irq_handle_physical(v);
 		}
 		q->yield = false;
-		/* Only a blocked vCPU with its deadline known (worked out at the end of its turn)
-		 * and no FF-A call to finish is decided here; pick() does the rest. */
+		/* Only a blocked vCPU with its deadline known (worked out at the end of its turn;
+		 * none for an FF-A request's sender) is decided here; pick() does the rest. */
 		if (general_pass_due(q, manage_wanted) || q->parked != v || q->count != 1 ||
-		    vcpu_state_remote(v) != VCPU_BLOCKED || v->sched.ffa_wait ||
-		    !v->sched.deadline || !vm_alive(v->vm))
+		    vcpu_state_remote(v) != VCPU_BLOCKED ||
+		    !(v->sched.deadline || (v->sched.ffa_wait && !ffa_msg_interruptible(v))) ||
+		    !vm_alive(v->vm))
 			return;
 		now = hal_counter_now();
-		if (!parked_wakes(v, now)) {
+		if (v->sched.ffa_wait ? !parked_ffa_wakes(v, now) : !parked_wakes(v, now)) {
 			__atomic_store_n(&q->kicked, false, __ATOMIC_RELAXED); /* as pick() */
-			q->earliest = v->sched.deadline;
+			q->earliest = parked_deadline(v);
 			work = sched_idle_work(q);
 			continue;
 		}
@@ -107,10 +134,11 @@ void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)
 			q->handoff = NULL; /* pick() chooses, as sched_take_handoff() leaves it */
 			return;
 		}
-		if (q->parked != v || q->direct || !v->sched.deadline)
+		if (q->parked != v || q->direct ||
+		    !(v->sched.deadline || (v->sched.ffa_wait && !ffa_msg_interruptible(v))))
 			return;
 		/* Blocked again: its deadline is the earliest. */
-		q->earliest = v->sched.deadline;
+		q->earliest = parked_deadline(v);
 		work = sched_idle_work(q);
 	}
 }

@@ -70,6 +70,12 @@ static int teardown_two(void **state)
 	return teardown(state);
 }
 
+static int teardown_one(void **state)
+{
+	ffa_part_init(NULL);
+	return teardown(state);
+}
+
 static struct sim_step direct(uint32_t fid, uint32_t w1, uint64_t payload)
 {
 	struct sim_step s = sim_step_hvc(fid, w1, 0);
@@ -297,6 +303,141 @@ static void test_ffa_msg_waiting_receiver_timer_ends_its_wait_during_the_senders
 	assert_true(interrupted_at <= 3 * SLICE / 100);
 }
 
+/* Across pCPUs (docs/ffa.md, "What a direct message costs"): the sender, alone on its pCPU,
+ * is parked in each request while the receiver answers on another pCPU (played here while
+ * the sender's pCPU sleeps). Each answer wakes it in the lone pCPU's loop
+ * (core/sched_alone.c), as its interrupts would, without the run loop's general pass, and it
+ * is never switched. */
+static unsigned remote_answers;
+
+static void receiver_answers_from_afar(void)
+{
+	struct vcpu *r = flat[1];
+	uint64_t x[FFA_REGS] = {0};
+
+	if (!ffa_msg_resume(r, false))
+		return; /* no request yet */
+	if (r->ctx.x[0] != FFA_MSG_SEND_DIRECT_REQ_32 || r->ctx.x[1] != A_B) {
+		bad++;
+		return;
+	}
+	x[0] = FFA_MSG_SEND_DIRECT_RESP_32;
+	x[1] = B_A;
+	for (unsigned i = 3; i <= 7; i++)
+		x[i] = r->ctx.x[3] - 3 + 1 + i;
+	assert_true(ffa_handle(r, x)); /* answered: it waits again, blocked */
+	assert_int_equal(r->state, VCPU_BLOCKED);
+	remote_answers++;
+}
+
+static struct sim_step sender_alone(unsigned id)
+{
+	const uint64_t *x = flat[0]->ctx.x;
+
+	assert_int_equal(id, 0);
+	entries_of[0]++;
+	if (sent > 0) {
+		if (x[0] == FFA_MSG_SEND_DIRECT_RESP_32 && x[1] == B_A && x[3] == sent + 1 + 3 &&
+		    x[7] == sent + 1 + 7)
+			answered++;
+		else
+			bad++;
+	}
+	if (sent == ROUNDS)
+		return sim_step_hvc(HV_CALL_EXIT, 0, 0);
+	sent++;
+	return direct(FFA_MSG_SEND_DIRECT_REQ_32, A_B, sent);
+}
+
+static void test_ffa_msg_sender_alone_on_its_pcpu_wakes_without_the_general_pass(void **state)
+{
+	static const uint32_t prog[] = {SIM_A64_HVC0, SIM_A64_HVC0};
+	uint64_t x[FFA_REGS] = {FFA_MSG_WAIT};
+
+	machine(1);
+	assert_int_equal(sim_machine_init(&other, NULL), HV_OK);
+	assert_int_equal(sim_machine_load_program(&other, prog, ARRAY_SIZE(prog)), HV_OK);
+	harness_vcpus(other.vm, 1);
+	flat[0] = cpu(0);
+	flat[1] = &other.vm->vcpus[0];
+	flat[1]->pcpu = 1; /* not this pCPU's: its kicks go nowhere here */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.count = 2;
+	cfg.vm[0].vcpus = cfg.vm[1].vcpus = 1;
+	cfg.vm[0].ffa_props = FFA_PART_PROP_DIRECT_SEND;
+	cfg.vm[1].ffa_props = FFA_PART_PROP_DIRECT_RECV;
+	ffa_part_init(&cfg);
+	ffa_part_attach(vm, 1);
+	ffa_part_attach(other.vm, 2);
+	sent = answered = bad = remote_answers = 0;
+	memset(entries_of, 0, sizeof(entries_of));
+	assert_true(ffa_handle(flat[1], x)); /* the receiver waits */
+	sim_hal.wfi_hook = receiver_answers_from_afar;
+	sim_smp.program = sender_alone;
+	assert_int_equal(sim_smp_run(), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(answered, ROUNDS);
+	assert_int_equal(remote_answers, ROUNDS);
+	/* One entry per call, every answer's turn given without pick(), one load, no wait. */
+	assert_int_equal(entries_of[0], ROUNDS + 1);
+	assert_int_equal(flat[0]->sched.stats.direct, ROUNDS);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+	assert_int_equal(flat[0]->sched.stats.wait_ticks, 0);
+}
+
+/* The same for a receiver alone on its pCPU in FFA_MSG_WAIT: its timer's interrupt ends the
+ * wait (FFA_ERROR INTERRUPTED) in the lone pCPU's loop, the vCPU still loaded. */
+static void sleep_until_its_timer(void)
+{
+	const struct hal_vcpu_ctx *ctx = sim_hal.loaded_vcpu;
+
+	idle_waits++;
+	if (ctx && (ctx->el1[HAL_CNTV_CTL_EL0] & (CTL_ENABLE | CTL_IMASK)) == CTL_ENABLE) {
+		sim_hal.counter = MAX(sim_hal.counter, ctx->el1[HAL_CNTV_CVAL_EL0] + ctx->cntvoff);
+		sim_gic_set_level(VTIMER, true);
+	}
+}
+
+static struct sim_step waiter_alone(unsigned id)
+{
+	const uint64_t *x = flat[0]->ctx.x;
+	struct sim_step s;
+
+	if (++entries_of[0] == 1) {
+		s = sim_step_hvc(FFA_MSG_WAIT, 0, 0);
+		s.el1_set = SIM_X(HAL_CNTV_CTL_EL0) | SIM_X(HAL_CNTV_CVAL_EL0);
+		s.el1[HAL_CNTV_CTL_EL0] = CTL_ENABLE;
+		s.el1[HAL_CNTV_CVAL_EL0] = sim_hal.counter - BOOT_COUNT + 500;
+		return s;
+	}
+	sim_gic_set_level(VTIMER, false); /* its handler would quiet the timer */
+	return sim_step_hvc(HV_CALL_EXIT,
+			    x[0] == FFA_ERROR && x[2] == (uint32_t)FFA_RET_INTERRUPTED ? 0 : 1, 0);
+}
+
+static void
+test_ffa_msg_wait_alone_on_its_pcpu_ends_on_its_timer_without_the_general_pass(void **state)
+{
+	machine(1);
+	flat[0] = cpu(0);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.count = 1;
+	cfg.vm[0].vcpus = 1;
+	cfg.vm[0].ffa_props = FFA_PART_PROP_DIRECT_RECV;
+	ffa_part_init(&cfg);
+	ffa_part_attach(vm, 1);
+	memset(entries_of, 0, sizeof(entries_of));
+	idle_waits = 0;
+	sim_hal.wfi_hook = sleep_until_its_timer;
+	sim_smp.program = waiter_alone;
+	assert_int_equal(sim_smp_run(), 0);
+	assert_int_equal(entries_of[0], 2);
+	assert_int_equal(idle_waits, 1);
+	assert_true(sim_hal.counter >= BOOT_COUNT + 500);
+	assert_int_equal(flat[0]->sched.stats.direct, 1);
+	assert_int_equal(sim_hal.vcpu_loads, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +452,11 @@ int main(void)
 	    cmocka_unit_test_teardown(
 		test_ffa_msg_waiting_receiver_timer_ends_its_wait_during_the_senders_turn,
 		teardown_two),
+	    cmocka_unit_test_teardown(
+		test_ffa_msg_sender_alone_on_its_pcpu_wakes_without_the_general_pass, teardown_two),
+	    cmocka_unit_test_teardown(
+		test_ffa_msg_wait_alone_on_its_pcpu_ends_on_its_timer_without_the_general_pass,
+		teardown_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,13 +56,51 @@ static int refuse_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off
 
 static const struct mmio_ops refuse_ops = {.read = refuse_read, .write = refuse_write};
 
+/* A device that records what it is given and answers every read with REC_ANSWER: more bits
+ * than any access but a doubleword asks for, as a buggy device model might. Six bytes long, so
+ * a naturally aligned word can run past its end. */
+#define REC	   0x0a001000ULL
+#define REC_SIZE   6
+#define REC_ANSWER 0xfedcba98fffff680ULL
+
+static struct {
+	unsigned writes, reads, size;
+	uint64_t off, val;
+} rec;
+
+static int rec_read(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off, unsigned size,
+		    uint64_t *val)
+{
+	rec.reads++;
+	rec.off = off;
+	rec.size = size;
+	*val = REC_ANSWER;
+	return HV_OK;
+}
+
+static int rec_write(struct mmio_device *dev, struct vcpu *vcpu, uint64_t off, unsigned size,
+		     uint64_t val)
+{
+	rec.writes++;
+	rec.off = off;
+	rec.size = size;
+	rec.val = val;
+	return HV_OK;
+}
+
+static const struct mmio_ops rec_ops = {.read = rec_read, .write = rec_write};
+
 static int setup(void **state)
 {
 	const struct mmio_device bad = {
 	    .name = "refuses", .base = BAD_DEV, .size = 0x1000, .ops = &refuse_ops};
+	const struct mmio_device recorder = {
+	    .name = "records", .base = REC, .size = REC_SIZE, .ops = &rec_ops};
 
 	v = fixture_nop_machine(&m);
 	assert_int_equal(vm_add_mmio(m.vm, &bad), HV_OK);
+	assert_int_equal(vm_add_mmio(m.vm, &recorder), HV_OK);
+	memset(&rec, 0, sizeof(rec));
 	v->ctx.el1[HAL_VBAR_EL1] = VBAR;
 	v->ctx.el1[HAL_SCTLR_EL1] = SCTLR_EL1_RESET;
 	for (unsigned r = 0; r < 31; r++)
@@ -222,6 +260,99 @@ static void test_trap_abort_isv_doubleword_into_wt_is_an_external_abort(void **s
 	/* SAS=3 with SF=0: no instruction makes this syndrome. */
 	abort_isv(UARTFBRD, 8, false, 5, false, false);
 	assert_external_abort(UARTFBRD, false);
+}
+
+/* The ISV=1 short path (core/trap_abort.c mmio_short()) against what the general decoder
+ * gives: a store hands the device only the element's bytes of Xt, whatever the register's
+ * upper bits hold. */
+static void test_trap_abort_isv_store_gives_the_device_only_the_element(void **state)
+{
+	static const struct {
+		unsigned size;
+		bool sf;
+		uint64_t val;
+	} stores[] = {
+	    {1, false, 0x88},	    /* strb w3 */
+	    {2, false, 0x7788},	    /* strh w3 */
+	    {4, false, 0x55667788}, /* str w3 */
+	    {4, true, 0x55667788},  /* str w3 reported with SF=1 */
+	    {1, true, 0x88},	    /* stlrb w3 as some cores report it */
+	};
+
+	v->ctx.x[3] = 0x1122334455667788ULL;
+	for (unsigned i = 0; i < ARRAY_SIZE(stores); i++) {
+		v->ctx.pc = ENTRY;
+		abort_isv(REC, stores[i].size, true, 3, stores[i].sf, false);
+		assert_int_equal(rec.writes, i + 1);
+		assert_int_equal(rec.size, stores[i].size);
+		assert_int_equal(rec.off, 0);
+		assert_int_equal(rec.val, stores[i].val);
+	}
+	assert_int_equal(v->ctx.x[3], 0x1122334455667788ULL);
+	assert_emulated(ARRAY_SIZE(stores));
+}
+
+/* A load keeps only the element's bytes of the device's answer, then extends them (SSE) to
+ * the register's width (SF), as the general decoder's load_value() does. */
+static void test_trap_abort_isv_load_keeps_only_the_element_of_the_answer(void **state)
+{
+	static const struct {
+		unsigned size;
+		bool sf, sse;
+		uint64_t reg;
+	} loads[] = {
+	    {1, false, false, 0x80},		    /* ldrb w5 */
+	    {1, false, true, 0xffffff80},	    /* ldrsb w5 */
+	    {1, true, true, 0xffffffffffffff80ULL}, /* ldrsb x5 */
+	    {2, false, false, 0xf680},		    /* ldrh w5 */
+	    {2, true, true, 0xfffffffffffff680ULL}, /* ldrsh x5 */
+	    {4, false, false, 0xfffff680},	    /* ldr w5 */
+	    {4, false, true, 0xfffff680},	    /* ldr w5 with SSE: nothing to extend */
+	    {4, true, true, 0xfffffffffffff680ULL}, /* ldrsw x5 */
+	    {4, true, false, 0xfffff680},	    /* ldr w5 reported with SF=1 */
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(loads); i++) {
+		v->ctx.pc = ENTRY;
+		v->ctx.x[5] = 0xdead0005;
+		abort_isv(REC, loads[i].size, false, 5, loads[i].sf, loads[i].sse);
+		assert_int_equal(rec.reads, i + 1);
+		assert_int_equal(rec.size, loads[i].size);
+		assert_int_equal(v->ctx.x[5], loads[i].reg);
+	}
+	assert_emulated(ARRAY_SIZE(loads));
+}
+
+/* Load-acquire and store-release (AR=1) are plain accesses for a device: the trap itself
+ * orders them. */
+static void test_trap_abort_isv_acquire_release_is_a_plain_access(void **state)
+{
+	v->ctx.x[6] = 0x1234;
+	v->ctx.esr = sim_esr_dabt_isv(2, true, 6, false, false) | ESR_ISS_DABT_AR; /* stlrh w6 */
+	v->ctx.far = REC + 2;
+	v->ctx.hpfar = sim_hpfar(REC + 2);
+	exit_handle(v, HAL_EXIT_SYNC);
+	assert_int_equal(rec.writes, 1);
+	assert_int_equal(rec.off, 2);
+	assert_int_equal(rec.val, 0x1234);
+	v->ctx.pc = ENTRY;
+	v->ctx.esr = sim_esr_dabt_isv(4, false, 7, true, false) | ESR_ISS_DABT_AR; /* ldar w7 */
+	v->ctx.far = REC;
+	v->ctx.hpfar = sim_hpfar(REC);
+	exit_handle(v, HAL_EXIT_SYNC);
+	assert_int_equal(v->ctx.x[7], 0xfffff680);
+	assert_emulated(2);
+}
+
+/* Naturally aligned but running past the device's end: refused as the general path refuses
+ * it, the device never asked and the register untouched. */
+static void test_trap_abort_isv_access_running_past_the_device_is_an_external_abort(void **state)
+{
+	abort_isv(REC + 4, 4, false, 5, false, false);
+	assert_external_abort(REC + 4, false);
+	assert_int_equal(v->ctx.x[5], 0xdead0005);
+	assert_int_equal(rec.reads, 0);
+	assert_non_null(strstr(sim_hal.console, "bad device access"));
 }
 
 /* --- ISV=0: the instruction decides --- */
@@ -606,6 +737,10 @@ int main(void)
 	    T(test_trap_abort_fault_ipa_comes_from_hpfar_and_far_low_bits),
 	    T(test_trap_abort_isv_misaligned_access_is_an_external_abort),
 	    T(test_trap_abort_isv_doubleword_into_wt_is_an_external_abort),
+	    T(test_trap_abort_isv_store_gives_the_device_only_the_element),
+	    T(test_trap_abort_isv_load_keeps_only_the_element_of_the_answer),
+	    T(test_trap_abort_isv_acquire_release_is_a_plain_access),
+	    T(test_trap_abort_isv_access_running_past_the_device_is_an_external_abort),
 	    T(test_trap_abort_post_index_store_transmits_and_writes_back),
 	    T(test_trap_abort_post_index_load_with_negative_offset),
 	    T(test_trap_abort_pre_index_doubleword_store),

@@ -309,6 +309,75 @@ static void test_vgic_sgi_reaches_the_addressed_vcpus_table(void **state)
 	}
 }
 
+/* The guest's MSR of an SGI register, as core/trap_sysreg.c takes it (ICC_SGI1R_EL1 before
+ * every other register's lookup): `rt` holds the value, `read` makes it an MRS. */
+static void sgi_trap(unsigned c, uint32_t reg, unsigned rt, bool read)
+{
+	trap_sysreg(cpu(c), sim_esr_sysreg(SYSREG_OP0(reg), SYSREG_OP1(reg), SYSREG_CRN(reg),
+					   SYSREG_CRM(reg), SYSREG_OP2(reg), rt, read));
+}
+
+static void test_vgic_sgi_by_the_trapped_msr_as_by_the_call_table(void **state)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(sgis); i++) {
+		const struct sgi_case *t = &sgis[i];
+		uint64_t val = t->val | (uint64_t)SGI << ICC_SGIR_INTID_SHIFT, pc;
+
+		print_message("sgi by msr: %s\n", t->what);
+		sgi_machine();
+		pc = cpu(t->sender)->ctx.pc;
+		cpu(t->sender)->ctx.x[9] = val;
+		sgi_trap(t->sender, t->group ? SYSREG_ICC_SGI1R_EL1 : SYSREG_ICC_SGI0R_EL1, 9,
+			 false);
+		assert_int_equal(cpu(t->sender)->ctx.pc, pc + 4);
+		assert_int_equal(cpu(t->sender)->ctx.x[9], val);
+		assert_int_equal(cpu(t->sender)->stats.undef_injected, 0);
+		for (unsigned c = 0; c < ARRAY_SIZE(sgi_aff); c++) {
+			bool want = t->receivers & BIT(c);
+
+			assert_int_equal(pending(c, SGI), want);
+			assert_int_equal(take_one(c), want ? SGI : VGIC_SPURIOUS);
+		}
+	}
+}
+
+/* The SGI registers are write-only: an MRS of one is UNDEFINED and sends nothing, the early
+ * look at ICC_SGI1R_EL1 included; an MSR from XZR sends SGI 0 to an empty list: nobody. */
+static void test_vgic_sgi_register_read_is_undefined_and_xzr_sends_nothing(void **state)
+{
+	static const uint32_t regs[] = {SYSREG_ICC_SGI1R_EL1, SYSREG_ICC_ASGI1R_EL1,
+					SYSREG_ICC_SGI0R_EL1};
+	uint64_t val = 0x3 | (uint64_t)SGI << ICC_SGIR_INTID_SHIFT, pc, pstate;
+
+	sgi_machine();
+	pc = cpu(0)->ctx.pc;
+	pstate = cpu(0)->ctx.pstate;
+	for (unsigned c = 0; c < ARRAY_SIZE(sgi_aff); c++)
+		config(c, 0, 0xa0, 1, true);
+	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++) {
+		cpu(0)->ctx.x[9] = val;
+		sgi_trap(0, regs[i], 9, true);
+		assert_int_equal(cpu(0)->stats.undef_injected, i + 1);
+		assert_int_equal(cpu(0)->ctx.x[9], val);
+		/* Back from the handler, as the guest's ERET would be. */
+		cpu(0)->ctx.pc = pc;
+		cpu(0)->ctx.pstate = pstate;
+	}
+	sgi_trap(0, SYSREG_ICC_SGI1R_EL1, 31, false);
+	assert_int_equal(cpu(0)->ctx.pc, pc + 4);
+	assert_int_equal(cpu(0)->stats.undef_injected, ARRAY_SIZE(regs));
+	for (unsigned c = 0; c < ARRAY_SIZE(sgi_aff); c++) {
+		assert_false(pending(c, SGI));
+		assert_false(pending(c, 0));
+	}
+	/* ICC_ASGI1R_EL1 written asks for Group 1, as ICC_SGI1R_EL1 does. */
+	cpu(0)->ctx.x[9] = val;
+	sgi_trap(0, SYSREG_ICC_ASGI1R_EL1, 9, false);
+	assert_true(pending(0, SGI));
+	assert_true(pending(1, SGI));
+	assert_false(pending(2, SGI));
+}
+
 static void test_vgic_sgi_of_the_other_group_is_not_forwarded(void **state)
 {
 	config(0, SGI, 0xa0, 0, true);
@@ -682,6 +751,8 @@ int main(void)
 	    T(test_vgic_sgi_of_the_other_group_is_not_forwarded),
 	    T(test_vgic_all_sixteen_sgis_reach_a_single_vcpu_itself),
 	    T(test_vgic_sgi_never_reaches_another_vm),
+	    T(test_vgic_sgi_by_the_trapped_msr_as_by_the_call_table),
+	    T(test_vgic_sgi_register_read_is_undefined_and_xzr_sends_nothing),
 	    T(test_vgic_spi_goes_to_the_vcpu_irouter_names_table),
 	    T4(test_vgic_spi_rerouted_while_pending_is_delivered_to_the_new_target),
 	    T4(test_vgic_spi_rerouted_while_active_is_ended_by_the_acknowledging_vcpu),

@@ -291,18 +291,26 @@ int vm_add_mmio(struct vm *vm, const struct mmio_device *dev)
 struct mmio_device *vm_find_mmio(struct vm *vm, uint64_t ipa)
 {
 	unsigned lo = 0, hi = vm->mmio_count;
+	unsigned last = atomic_load_explicit(&vm->mmio_last, memory_order_relaxed);
 
+	/* The device found last first: drivers talk to one device many times in a row (the
+	 * console's FR and DR for every character). Whatever the slot holds now, the range
+	 * check alone decides. */
+	if (last < hi && ipa - vm->mmio[last].base < vm->mmio[last].size)
+		return &vm->mmio[last];
 	/* Binary search of the sorted, disjoint device ranges. */
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
 		struct mmio_device *d = &vm->mmio[mid];
 
-		if (ipa < d->base)
+		if (ipa < d->base) {
 			hi = mid;
-		else if (ipa - d->base >= d->size)
+		} else if (ipa - d->base >= d->size) {
 			lo = mid + 1;
-		else
+		} else {
+			atomic_store_explicit(&vm->mmio_last, mid, memory_order_relaxed);
 			return d;
+		}
 	}
 	return NULL;
 }

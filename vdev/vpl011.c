@@ -129,17 +129,20 @@ static uint32_t *reg_ptr(struct vpl011 *u, uint64_t reg, uint32_t *mask)
 
 static uint32_t read_reg(struct vpl011 *u, uint64_t reg)
 {
-	uint32_t mask, *p = reg_ptr(u, reg, &mask), rx_count;
+	uint32_t mask, *p, rx_count;
 
-	if (p)
-		return field_get(p);
-	switch (reg) {
-	case UARTFR:
-		/* The transmit side is the console (core/console_vm.h): full while it has no
-		 * room, so a driver that polls TXFF waits as on hardware. */
+	/* First: a console driver polls it before every character. The transmit side is the
+	 * console (core/console_vm.h): full while it has no room, so a driver that polls TXFF
+	 * waits as on hardware. */
+	if (reg == UARTFR) {
 		rx_count = field_get(&u->rx_count);
 		return (console_vm_full(u->vm) ? UARTFR_TXFF : UARTFR_TXFE) |
 		       (rx_count ? 0 : UARTFR_RXFE) | (rx_count == RX_FIFO_SIZE ? UARTFR_RXFF : 0);
+	}
+	p = reg_ptr(u, reg, &mask);
+	if (p)
+		return field_get(p);
+	switch (reg) {
 	case UARTRIS:
 		return raw_status(u);
 	case UARTMIS:

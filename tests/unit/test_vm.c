@@ -538,6 +538,29 @@ static void test_vm_find_mmio_agrees_with_a_linear_search(void **state)
 	}
 }
 
+/* vm_find_mmio() looks at the slot of its last hit first: a hit elsewhere, a miss, or a device
+ * added in front (which moves every slot after it) still gives the right answer. */
+static void test_vm_find_mmio_last_hit_never_answers_for_another_address(void **state)
+{
+	struct mmio_device a = dev(0x9000000, 0x1000), b = dev(0x9010000, 0x1000),
+			   front = dev(0x8000000, 0x1000);
+	struct vm *vm = make(0);
+
+	assert_int_equal(vm_add_mmio(vm, &a), HV_OK);
+	assert_int_equal(vm_add_mmio(vm, &b), HV_OK);
+	assert_int_equal(vm_find_mmio(vm, 0x9000018)->base, 0x9000000);
+	assert_int_equal(vm_find_mmio(vm, 0x9000fe0)->base, 0x9000000);
+	assert_null(vm_find_mmio(vm, 0x9001000));
+	assert_null(vm_find_mmio(vm, 0x8ffffff));
+	assert_int_equal(vm_find_mmio(vm, 0x9010000)->base, 0x9010000);
+	assert_int_equal(vm_find_mmio(vm, 0x9000000)->base, 0x9000000);
+	/* Slot 0 held a and was hit last; now it holds `front`. */
+	assert_int_equal(vm_add_mmio(vm, &front), HV_OK);
+	assert_int_equal(vm_find_mmio(vm, 0x9000004)->base, 0x9000000);
+	assert_int_equal(vm_find_mmio(vm, 0x8000004)->base, 0x8000000);
+	assert_null(vm_find_mmio(vm, 0x8001000));
+}
+
 /* --- vCPUs, stop, destroy --- */
 
 static void test_vm_vcpu_starts_at_entry_in_el1h_with_everything_masked(void **state)
@@ -651,6 +674,7 @@ int main(void)
 	    T(test_vm_mmio_bus_is_sorted_whatever_the_insertion_order),
 	    T(test_vm_find_mmio_finds_every_edge_of_every_device),
 	    T(test_vm_find_mmio_agrees_with_a_linear_search),
+	    T(test_vm_find_mmio_last_hit_never_answers_for_another_address),
 	    T(test_vm_vcpu_starts_at_entry_in_el1h_with_everything_masked),
 	    T(test_vm_holds_at_most_vm_max_vcpus_numbered_in_order),
 	    T(test_vm_stop_records_the_first_status_only),

@@ -138,6 +138,7 @@ struct vm {
 
 	struct mmio_device mmio[VM_MAX_MMIO]; /* sorted by base, never overlapping */
 	unsigned mmio_count;
+	_Atomic unsigned mmio_last; /* the slot vm_find_mmio() found last, looked at first */
 	/* Bit n: mmio[n] has work left over from an exit (vm_defer()), for the vCPU whose id + 1
 	 * is deferred_by[n] (0: any vCPU). */
 	_Atomic uint32_t deferred;

@@ -82,9 +82,19 @@ static void block(struct vcpu *v)
 	vcpu_set_state(v, VCPU_BLOCKED);
 }
 
+/* ffa.waiting changes under msg_lock, on any pCPU (a request takes its receiver out of the
+ * wait), and the vCPU's own pCPU also reads it without the lock (ffa_msg_interruptible(), from
+ * pick() and core/sched_alone.c's parked loop): so it is stored whole, and read whole there. */
+static void set_waiting(struct vcpu *v, bool waiting)
+{
+	__atomic_store_n(&v->ffa.waiting, waiting, __ATOMIC_RELAXED);
+}
+
 bool ffa_msg_interruptible(const struct vcpu *vcpu)
 {
-	return vcpu->ffa.waiting;
+	/* A stale answer costs one more look: the change comes with a kick (or the posted
+	 * answer, which ffa_msg_resume() takes first). */
+	return __atomic_load_n(&vcpu->ffa.waiting, __ATOMIC_RELAXED);
 }
 
 bool ffa_msg_resume(struct vcpu *vcpu, bool interrupted)
@@ -101,7 +111,7 @@ bool ffa_msg_resume(struct vcpu *vcpu, bool interrupted)
 	} else if (interrupted && vcpu->ffa.waiting) {
 		/* DEN0077 13.13: a wait an interrupt ends answers INTERRUPTED; the vCPU takes
 		 * the interrupt and calls FFA_MSG_WAIT again to receive. */
-		vcpu->ffa.waiting = false;
+		set_waiting(vcpu, false);
 		memset(vcpu->ctx.x, 0, 8 * sizeof(vcpu->ctx.x[0]));
 		vcpu->ctx.x[0] = FFA_ERROR;
 		vcpu->ctx.x[2] = (uint32_t)FFA_RET_INTERRUPTED;
@@ -183,7 +193,7 @@ void ffa_msg_wait(struct vcpu *vcpu, uint64_t x[FFA_REGS])
 	if (ffa_version_of(vm) >= FFA_VERSION_1_1)
 		vm->ffa.rx_full = false;
 	spin_lock(&msg_lock);
-	vcpu->ffa.waiting = true;
+	set_waiting(vcpu, true);
 	block(vcpu);
 	spin_unlock(&msg_lock);
 	spin_unlock(&vm->ffa.lock);
@@ -231,7 +241,7 @@ static inline void direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64
 	    atomic_load_explicit(&r->ffa.ready, memory_order_relaxed)) {
 		status = FFA_RET_BUSY;
 	} else {
-		r->ffa.waiting = false;
+		set_waiting(r, false);
 		r->ffa.serving = vcpu;
 		r->ffa.requester_gone = false;
 		vcpu->ffa.awaiting = r;
@@ -275,7 +285,7 @@ static inline void direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is6
 		vcpu->ffa.serving = NULL;
 		s->ffa.awaiting = NULL;
 		/* Waiting again: its call returns with the next request (DEN0077 13.11). */
-		vcpu->ffa.waiting = true;
+		set_waiting(vcpu, true);
 		block(vcpu);
 		switched = deliver(vcpu, s,
 				   is64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32,
@@ -337,7 +347,7 @@ bool ffa_msg_wake_waiting(struct vm *vm, struct vcpu *only)
 	}
 	if (woken) {
 		ffa_run_answer(woken, a);
-		woken->ffa.waiting = false;
+		set_waiting(woken, false);
 		post(woken, a);
 	}
 	spin_unlock(&msg_lock);

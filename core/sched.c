@@ -346,6 +346,7 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 	enum sched_end why;
 
 	q->direct = NULL; /* a kick of this turn's */
+	q->back = NULL;	  /* a sibling's, run in the last turn (core/sched_direct.c) */
 	if (v->sched.waiting) {
 		sched_stats_wait(v, v->sched.since, start);
 		v->sched.stolen += start - v->sched.since;
@@ -434,6 +435,11 @@ bool sched_handoff(struct vcpu *to)
 		return false;
 	q->handoff = to;
 	return true;
+}
+
+bool sched_manager_waits_here(void)
+{
+	return atomic_load(&manager_pcpu) == hal_cpu_id() && atomic_load(&manage_wanted);
 }
 
 bool sched_switch_to(struct vcpu *from, struct vcpu *to)

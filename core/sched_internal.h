@@ -39,6 +39,8 @@ struct sched_queue {
 	bool kicked;		/* a kick or message came since pick(): no hand-off (atomic) */
 	struct vcpu *direct;	/* the running vCPU's sibling its SGI woke, the only kick since
 				 pick(): it may run next without a choice (core/sched_direct.c) */
+	struct vcpu *back;	/* the sender that `current`, its sibling, was switched to in its
+				turn: it runs again when that one blocks (core/sched_direct.c) */
 	bool handover;	 /* a sibling was signalled with IRQs masked: hand over once unmasked */
 	bool wake_timer; /* CNTHP is armed to end the turn for a wake-up, not the slice */
 	uint64_t grace_since; /* a timed end of turn waits for IRQs unmasked since then (or 0) */
@@ -98,6 +100,8 @@ static inline void sched_boost(struct vcpu *v)
 		v->sched.boost = __atomic_add_fetch(&sched_boost_seq, 1, __ATOMIC_RELAXED);
 }
 
+/* Whether the VM manager waits for this pCPU (it runs between turns). */
+bool sched_manager_waits_here(void);
 /* One more vCPU of `vm` that a queue holds without having joined it (sched_run_one()). */
 void sched_members_add(const struct vm *vm);
 /* `v`, blocked, is made runnable at `now` and waits for the pCPU (boosted: it waited). */

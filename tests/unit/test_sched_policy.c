@@ -173,7 +173,35 @@ static void test_sched_sgi_ping_pong_hands_over_without_a_choice_in_the_same_ord
 		assert_int_equal(cpu(v)->sched.stats.woken_by[0], 2);
 		assert_int_equal(cpu(v)->state, VCPU_OFF);
 	}
-	assert_int_equal(cpu(0)->sched.stats.ends[SCHED_END_WAKE], 6);
+	/* ... and all within vCPU 0's one turn, each hand-over one switch from the exit
+	 * (sched_next_in_turn()): no turn ended for a sibling. */
+	assert_int_equal(sim_hal.vcpu_switches, 12);
+	for (unsigned v = 0; v < 4; v++)
+		assert_int_equal(cpu(v)->sched.stats.ends[SCHED_END_WAKE], 0);
+}
+
+/* While the woken sibling runs in the sender's turn, another kick (its own SGI to a third
+ * vCPU) comes: the sender is not switched back to without a choice; the turn ends and pick()
+ * chooses (the sender, boosted first). */
+static void test_sched_sgi_no_switch_back_after_another_kick(void **state)
+{
+	for (unsigned v = 1; v < 4; v++)
+		cpu(v)->state = VCPU_BLOCKED;
+	sim_smp.on_entry = answer_sgi;
+	sim_smp.ticks_per_entry = US(10);
+	sgi_step(0, WAKE_SGI, 1U << 1);
+	busy(0, 2);
+	exit_step(0, 7);
+	sgi_step(1, WAKE_SGI, 1U << 2);
+	wfi(1);
+	wfi(2);
+	assert_int_equal(sim_smp_run(), 7);
+	assert_int_equal(sim_smp.order[0], 0);
+	assert_int_equal(sim_smp.order[1], 1);
+	assert_int_equal(sim_smp.order[2], 0);
+	/* Only the first hand-over went from the exit. */
+	assert_int_equal(sim_hal.vcpu_switches, 1);
+	assert_int_equal(cpu(1)->sched.stats.ends[SCHED_END_WAKE], 1);
 }
 
 static void test_sched_sgi_hands_over_by_choice_while_a_third_vcpu_wants_the_pcpu(void **state)
@@ -193,6 +221,7 @@ static void test_sched_sgi_hands_over_by_choice_while_a_third_vcpu_wants_the_pcp
 	assert_int_equal(cpu(0)->sched.stats.direct + cpu(1)->sched.stats.direct +
 			     cpu(3)->sched.stats.direct,
 			 0);
+	assert_int_equal(sim_hal.vcpu_switches, 0); /* nor from the exit */
 	assert_int_equal(sim_smp.order[0], 0);
 	assert_int_equal(sim_smp.order[1], 1);
 }
@@ -597,6 +626,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 		test_sched_sgi_ping_pong_hands_over_without_a_choice_in_the_same_order, setup4,
 		teardown),
+	    cmocka_unit_test_setup_teardown(test_sched_sgi_no_switch_back_after_another_kick,
+					    setup4, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_sched_sgi_hands_over_by_choice_while_a_third_vcpu_wants_the_pcpu, setup4,
 		teardown),

@@ -439,7 +439,9 @@ bool sched_handoff(struct vcpu *to)
 
 bool sched_manager_waits_here(void)
 {
-	return atomic_load(&manager_pcpu) == hal_cpu_id() && atomic_load(&manage_wanted);
+	/* Asked at every hand-over between siblings: the flag, almost always clear, first. */
+	return atomic_load_explicit(&manage_wanted, memory_order_acquire) &&
+	       atomic_load(&manager_pcpu) == hal_cpu_id();
 }
 
 bool sched_switch_to(struct vcpu *from, struct vcpu *to)

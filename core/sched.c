@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 
 #include <core/arch.h>
+#include <core/check.h>
 #include <core/console.h>
 #include <core/cpu_msg.h>
 #include <core/err.h>
@@ -57,15 +58,20 @@ void sched_manage_wake(void)
  * instead, at the same deadline in CNTHP, it was resumed before its tick was pending (QEMU
  * raises the PPI a little after the counter passes the deadline), and its WFI returned with
  * nothing to take. */
-static uint64_t blocked_deadline(struct vcpu *v)
+static inline __attribute__((always_inline)) uint64_t blocked_deadline(struct vcpu *v)
 {
 	uint64_t deadline = v->sched.wfit_deadline ? v->sched.wfit_deadline : UINT64_MAX, timer;
+	unsigned on = atomic_load_explicit(&v->loaded_on, memory_order_acquire);
 
-	if (vcpu_loaded_here(v))
+	if (on == hal_cpu_id() + 1)
 		return deadline;
-	/* Each timer asked once (MIN() evaluates its arguments twice); the EL1 physical timer
-	 * only once the guest has used it (until then its CNTP_CTL is 0: none set). */
-	timer = vtimer_deadline(v);
+	/* Not loaded: its timer registers are in its context (vtimer_deadline() without asking
+	 * again where they live; a vCPU of this queue runs nowhere else). Each timer asked once
+	 * (MIN() evaluates its arguments twice); the EL1 physical timer only once the guest has
+	 * used it (until then its CNTP_CTL is 0: none set). */
+	CHECK(!on);
+	timer = vtimer_deadline_of(v->ctx.el1[HAL_CNTV_CTL_EL0], v->ctx.el1[HAL_CNTV_CVAL_EL0],
+				   v->ctx.cntvoff);
 	deadline = MIN(deadline, timer);
 	if (v->ptimer.used) {
 		timer = ptimer_deadline(v);

@@ -10,10 +10,6 @@
 #include <hal/time.h>
 #include <hal/vcpu.h>
 
-/* CNTV_CTL_EL0 (Arm ARM D23.10.17). */
-#define CNTV_CTL_ENABLE (1ULL << 0)
-#define CNTV_CTL_IMASK	(1ULL << 1)
-
 /* The timer registers: live in this pCPU's hardware while the vCPU is loaded here, saved in
  * its context while it is not loaded. Only its own pCPU asks about a vCPU that runs (the
  * scheduler asks about the vCPUs of its own queue): another pCPU could reach neither. */
@@ -29,15 +25,9 @@ uint64_t vtimer_deadline(struct vcpu *vcpu)
 {
 	uint64_t ctl = timer_reg(vcpu, HAL_CNTV_CTL_EL0);
 
-	uint64_t cval;
-
 	if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
 		return UINT64_MAX;
-	cval = timer_reg(vcpu, HAL_CNTV_CVAL_EL0);
-	/* A CVAL the physical counter can never reach means "never", not a wrapped past. */
-	if (cval > UINT64_MAX - vcpu->ctx.cntvoff)
-		return UINT64_MAX;
-	return cval + vcpu->ctx.cntvoff;
+	return vtimer_deadline_of(ctl, timer_reg(vcpu, HAL_CNTV_CVAL_EL0), vcpu->ctx.cntvoff);
 }
 
 bool vtimer_asserted(struct vcpu *vcpu)

@@ -283,7 +283,7 @@ def ffa_guest():
 # on one pCPU under -icount shift=0 (the counter ticks every 16): main's figure (docs/ffa.md)
 # plus about 3%. Two pCPUs interleave as QEMU's TCG schedules them: no bound there.
 FFA_TRIPS = 200
-FFA_ONE_MAX_INSNS = 1700
+FFA_ONE_MAX_INSNS = 1678
 
 
 def ffa_msg_case(where, config):

@@ -16,9 +16,26 @@ struct vcpu;
  * from the registers rather than read from ISTATUS, which some models update late. */
 bool vtimer_asserted(struct vcpu *vcpu);
 
+/* CNTV_CTL_EL0 (Arm ARM D23.10.17). */
+#define CNTV_CTL_ENABLE (1ULL << 0)
+#define CNTV_CTL_IMASK	(1ULL << 1)
+
 /* When the timer fires, in system counter ticks (UINT64_MAX if disabled or masked): what wakes
  * a blocked vCPU that is not loaded. */
 uint64_t vtimer_deadline(struct vcpu *vcpu);
+
+/* The same from the registers' values (CNTV_CTL_EL0, CNTV_CVAL_EL0 and the VM's CNTVOFF): for
+ * the scheduler, which reads them from the context of a vCPU it has just put. Inline: the
+ * responder of every FF-A direct message blocks with its deadline worked out. */
+static inline uint64_t vtimer_deadline_of(uint64_t ctl, uint64_t cval, uint64_t cntvoff)
+{
+	if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
+		return UINT64_MAX;
+	/* A CVAL the physical counter can never reach means "never", not a wrapped past. */
+	if (cval > UINT64_MAX - cntvoff)
+		return UINT64_MAX;
+	return cval + cntvoff;
+}
 
 /* After the vCPU is loaded: the physical timer interrupt starts inactive. */
 void vtimer_load(struct vcpu *vcpu);

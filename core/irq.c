@@ -220,6 +220,13 @@ void irq_handle_physical(struct vcpu *running)
 
 	while ((intid = hal_gic_ack()) != HAL_GIC_SPURIOUS) {
 		hal_gic_eoi(intid);
+		/* First: every interrupt sent to a vCPU on another pCPU comes as this kick, to a
+		 * pCPU idle for its parked vCPU or running it (docs/trap-path.md). */
+		if (intid == IRQ_KICK_SGI) {
+			cpu_msg_handle();
+			hal_gic_deactivate(intid);
+			continue;
+		}
 		if (intid == cfg.vtimer && running) {
 			/* The guest's EOI deactivates it (HW=1): until then it cannot re-fire. The
 			 * guest knows it by the number its own DTB gives (VGIC_PPI_VTIMER). */
@@ -245,8 +252,6 @@ void irq_handle_physical(struct vcpu *running)
 			spin_unlock(&console_lock);
 		} else if (intid == cfg.hyp_timer)
 			sched_timer_interrupt();
-		else if (intid == IRQ_KICK_SGI)
-			cpu_msg_handle();
 		else if (intid != cfg.maintenance && intid != cfg.hyp_timer &&
 			 intid >= HAL_GIC_SGI_COUNT && intid != cfg.vtimer)
 			log_ratelimited(&unexpected_log, LOG_WARN, "irq: unexpected INTID %u",

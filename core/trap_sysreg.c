@@ -87,7 +87,8 @@ static bool dcc_trapped_to_el1(const struct vcpu *vcpu, uint32_t reg)
 	return dcc && el0 && (vcpu->debug.hw.mdscr & MDSCR_EL1_TDCC);
 }
 
-void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
+/* Every trapped register but the SGI write (trap_sysreg()). */
+static __attribute__((noinline)) void sysreg_other(struct vcpu *vcpu, uint64_t esr)
 {
 	bool read = esr & ESR_ISS_SYS_DIR_READ;
 	unsigned rt = iss_field(esr, ESR_ISS_SYS_RT_SHIFT, 5);
@@ -95,14 +96,6 @@ void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
 	uint64_t val = rt == 31 ? 0 : vcpu->ctx.x[rt];
 
 	vcpu->stats.sysreg++;
-	/* A guest's IPI, the one trapped register written once per interrupt sent (Linux's
-	 * cross-calls, the SGI round trip of docs/trap-path.md): straight to the vGIC, before the
-	 * lookups the other registers need. */
-	if (reg == SYSREG_ICC_SGI1R_EL1 && !read) {
-		vgic_send_sgi(vcpu, val, 1);
-		vcpu_skip_insn(vcpu);
-		return;
-	}
 	if (dcc_trapped_to_el1(vcpu, reg)) {
 		inject_sysreg_trap(vcpu, esr);
 		return;
@@ -123,5 +116,22 @@ void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
 	}
 	if (read && rt != 31)
 		vcpu->ctx.x[rt] = val;
+	vcpu_skip_insn(vcpu);
+}
+
+void trap_sysreg(struct vcpu *vcpu, uint64_t esr)
+{
+	unsigned rt;
+
+	/* A guest's IPI, the one trapped register written once per interrupt sent (Linux's
+	 * cross-calls, the SGI round trip of docs/trap-path.md): straight to the vGIC, without
+	 * the stack frame and the lookups the other registers need. */
+	if (iss_sysreg(esr) != SYSREG_ICC_SGI1R_EL1 || (esr & ESR_ISS_SYS_DIR_READ)) {
+		sysreg_other(vcpu, esr);
+		return;
+	}
+	rt = iss_field(esr, ESR_ISS_SYS_RT_SHIFT, 5);
+	vcpu->stats.sysreg++;
+	vgic_send_sgi(vcpu, rt == 31 ? 0 : vcpu->ctx.x[rt], 1);
 	vcpu_skip_insn(vcpu);
 }

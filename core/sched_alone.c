@@ -81,6 +81,19 @@ static uint64_t parked_deadline(const struct vcpu *v)
 	return v->sched.deadline ? v->sched.deadline : UINT64_MAX;
 }
 
+/* sched_arm() for the parked vCPU's wait and turn: CNTHP is programmed only when it changes.
+ * Off and staying off (no deadline, no slice end, no spin check) is the usual case with one
+ * vCPU per pCPU, before the sleep and again after it: with both of the queue's times unset,
+ * CNTHP is known to be off (sched_internal.h, sched_arm_hw()). */
+static void arm_alone(struct sched_queue *q, uint64_t when)
+{
+	if (when == UINT64_MAX && q->timer_at == UINT64_MAX && q->check_at == UINT64_MAX) {
+		q->wake_timer = false; /* as sched_arm() */
+		return;
+	}
+	sched_arm(q, when);
+}
+
 void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)
 {
 	struct vcpu *v = q->parked;
@@ -94,7 +107,7 @@ void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)
 			uint64_t slept;
 
 			/* pick() left q->earliest at its deadline; the turn below, at its new one. */
-			sched_arm(q, q->earliest);
+			arm_alone(q, q->earliest);
 			slept = hal_counter_now();
 			hal_wait_for_interrupt();
 			sched_stats_idle(slept, hal_counter_now());
@@ -127,7 +140,7 @@ void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)
 		q->runnable = 1;
 		q->alive = 1;
 		v->sched.stats.direct++;
-		sched_arm(q, UINT64_MAX);
+		arm_alone(q, UINT64_MAX);
 		q->yield = false;
 		sched_turn(q, v);
 		if (q->handoff) {

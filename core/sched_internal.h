@@ -76,6 +76,12 @@ static inline uint64_t sched_us_to_ticks(uint64_t us)
 }
 
 /* CNTHP at the earlier of the turn's end and the next spin check. */
+/* CNTHP at the earlier of the queue's two times, or off. Every write of CNTHP on a pCPU that
+ * runs its queue goes through here except the timer interrupt's own cancel
+ * (sched_timer_interrupt(), which then sets timer_at to UINT64_MAX or calls this again; the
+ * VM manager's wait, sched_wait_served(), leaves it off), so with both times UINT64_MAX CNTHP
+ * is off: core/sched_alone.c relies on it. (Were it not, the cost would be one interrupt
+ * more, never one missed.) */
 static inline void sched_arm_hw(const struct sched_queue *q)
 {
 	uint64_t when = MIN(q->timer_at, q->check_at);

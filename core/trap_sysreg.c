@@ -12,12 +12,12 @@
 #include <core/vm.h>
 #include <hal/vcpu.h>
 
-static uint32_t iss_field(uint64_t esr, unsigned shift, unsigned bits)
+static inline uint32_t iss_field(uint64_t esr, unsigned shift, unsigned bits)
 {
 	return (uint32_t)(esr >> shift) & ((1u << bits) - 1);
 }
 
-static uint32_t iss_sysreg(uint64_t esr)
+static inline __attribute__((always_inline)) uint32_t iss_sysreg(uint64_t esr)
 {
 	return SYSREG(
 	    iss_field(esr, ESR_ISS_SYS_OP0_SHIFT, 2), iss_field(esr, ESR_ISS_SYS_OP1_SHIFT, 3),

@@ -488,7 +488,7 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 	q->check_at = UINT64_MAX;
 	sched_active[hal_cpu_id()] = q;
 	for (;;) {
-		struct vcpu *v, *back = NULL;
+		struct vcpu *v;
 
 		sched_queue_take_joining(q);
 		sched_queue_count(q);
@@ -538,29 +538,17 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			q->yield = false;
 			continue;
 		}
-		/* The chosen vCPU's turn, and the turns whose choice is known without pick(). */
-		for (;;) {
-			/* Slices matter only when someone else waits for this pCPU. */
-			arm_timer(q, v, q->runnable > 1);
+		/* Slices matter only when someone else waits for this pCPU. */
+		arm_timer(q, v, q->runnable > 1);
+		q->yield = false;
+		run_turn(q, v);
+		/* FF-A direct messages: the vCPU waiting for the answer runs next, without a
+		 * choice, as long as nobody else wants the pCPU. A sibling's SGI (and the wait for
+		 * its answer) was seen to at the exit (sched_next_in_turn()): pick() chooses. */
+		while (q->handoff && (v = sched_take_handoff(q, atomic_load(&q->joining_count) ||
+								    atomic_load(&manage_wanted)))) {
 			q->yield = false;
-			v = run_turn(q, v);
-			/* A sibling's SGI (and the wait for its answer): core/sched_direct.c. */
-			if (!q->handoff) {
-				if (!(q->direct || back) || sched_plain_rr ||
-				    atomic_load(&q->joining_count) ||
-				    (manage && atomic_load(&manage_wanted)) ||
-				    !(v = sched_direct_next(q, v, &back)))
-					break;
-				continue;
-			}
-			/* FF-A direct messages: the vCPU waiting for the answer runs next, without
-			 * a choice, as long as nobody else wants the pCPU. */
-			while ((v = sched_take_handoff(q, atomic_load(&q->joining_count) ||
-							      atomic_load(&manage_wanted)))) {
-				q->yield = false;
-				run_turn(q, v);
-			}
-			break;
+			run_turn(q, v);
 		}
 	}
 	sched_arm_at(q, UINT64_MAX);

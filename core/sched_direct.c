@@ -66,9 +66,9 @@ static __attribute__((noinline)) struct vcpu *switch_in_turn(struct sched_queue 
 
 /* `ran`, the only runnable vCPU at the last choice, has just sent an SGI to its blocked sibling
  * `to`, the only kick since (sched_kick() left it in q->direct), and its turn is ending for it:
- * `to` runs at once, in this turn, as to_woken() below would have it run next, and `ran` waits
- * for it as if its turn had ended for a sibling (boosted). The checks are to_woken()'s, asked
- * at the exit; those it cannot pass leave q->direct for the run loop. */
+ * `to` runs at once, in this turn, as pick() would choose it (woken by the kick, boosted
+ * before `ran` is for ending its turn), and `ran` waits for it as if its turn had ended for a
+ * sibling (boosted). Whatever fails a check ends the turn, and pick() chooses. */
 static struct vcpu *sibling_forward(struct sched_queue *q, struct vcpu *ran, struct vcpu *to,
 				    uint64_t now)
 {
@@ -113,7 +113,7 @@ static struct vcpu *sibling_forward(struct sched_queue *q, struct vcpu *ran, str
 
 /* `ran`, run by sibling_forward(), has blocked again (its answer sent, WFI): with nothing kicked
  * since and the turn not ending, `back` is the only runnable vCPU, boosted, and pick() would
- * choose it (back_to() below): it runs on in this turn. */
+ * choose it, cursor unmoved: it runs on in this turn. */
 static struct vcpu *sibling_back(struct sched_queue *q, struct vcpu *ran, struct vcpu *back,
 				 uint64_t now)
 {
@@ -150,8 +150,8 @@ static __attribute__((noinline)) struct vcpu *sibling_in_turn(struct sched_queue
 	uint64_t now;
 
 	q->back = NULL;
-	/* As sched_direct_next() (after the turn): several VMs' shares make the choice start
-	 * with the VM; joining VMs and the manager are seen to between turns. */
+	/* Several VMs' shares make the choice start with the VM (core/sched_share.h); joining
+	 * VMs and the manager are seen to between turns. */
 	if (sched_plain_rr || q->shared || q->mixed || atomic_load(&q->joining_count) ||
 	    sched_manager_waits_here())
 		return NULL;
@@ -174,75 +174,4 @@ struct vcpu *sched_next_in_turn(struct vcpu *from)
 	if (q->direct || q->back)
 		return sibling_in_turn(q, from);
 	return NULL;
-}
-
-/* `ran`, the only runnable vCPU at the last choice, ended its turn for its blocked sibling `to`
- * whose SGI it sent (the only kick since: sched_kick() left it in q->direct). pick() would wake
- * `to` (kicked, an interrupt for it) and choose between the two: `ran` only if it had waited a
- * whole slice (it began to wait just now), else the earlier boosted, `to`, boosted by the kick
- * before `ran` was for ending its turn. */
-static struct vcpu *to_woken(struct sched_queue *q, struct vcpu *ran, struct vcpu *to, uint64_t now)
-{
-	if (q->runnable != 1 || ran->state != VCPU_RUNNABLE ||
-	    ran->sched.last_end != SCHED_END_WAKE || !ran->sched.boost ||
-	    now - ran->sched.since >= q->slice_ticks)
-		return NULL;
-	/* The earliest deadline stays the same without `to`'s (worked out at its block, or by
-	 * pick()); pick() would wake a vCPU blocked in an FF-A call its own way. */
-	if (!to->sched.deadline ||
-	    (to->sched.deadline <= q->earliest && q->earliest != UINT64_MAX) || to->vm != ran->vm ||
-	    to->sched.ffa_wait || vcpu_state_remote(to) != VCPU_BLOCKED || !vm_alive(to->vm))
-		return NULL;
-	/* As pick() asks: if the vGIC says no, pick() would leave it blocked too. */
-	if (!__atomic_exchange_n(&to->sched.kicked, false, __ATOMIC_SEQ_CST) ||
-	    !vgic_wants_wakeup(to))
-		return NULL;
-	sched_wake(q, to, now);
-	if (!to->sched.boost || to->sched.boost > ran->sched.boost)
-		return NULL; /* pick() chooses between the two runnable ones */
-	to->sched.boost = 0;
-	q->runnable = 2;
-	return to;
-}
-
-/* `ran`, woken by `back`'s SGI and run at once, has blocked again (in WFI, say, after its
- * answer): with nothing kicked since and no deadline passed, `back` is the only runnable vCPU,
- * boosted when its turn ended for `ran`, and pick() would choose it, cursor unmoved. */
-static struct vcpu *back_to(struct sched_queue *q, struct vcpu *ran, struct vcpu *back,
-			    uint64_t now)
-{
-	if (q->runnable != 2 || ran->state != VCPU_BLOCKED || ran->sched.ffa_wait ||
-	    __atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) || now >= ran->sched.deadline ||
-	    !back->sched.boost || vcpu_state_remote(back) != VCPU_RUNNABLE || !vm_alive(back->vm))
-		return NULL;
-	q->earliest = MIN(q->earliest, ran->sched.deadline);
-	back->sched.boost = 0;
-	q->runnable = 1;
-	return back;
-}
-
-struct vcpu *sched_direct_next(struct sched_queue *q, struct vcpu *ran, struct vcpu **back)
-{
-	struct vcpu *to = q->direct, *was = *back, *v;
-	uint64_t now;
-
-	q->direct = NULL;
-	*back = NULL;
-	/* Several VMs' shares make the choice start with the VM (core/sched_share.h). */
-	if ((!to && !was) || q->shared || q->mixed)
-		return NULL;
-	now = hal_counter_now();
-	if (now >= q->earliest) /* a blocked vCPU's time has come: pick() wakes it */
-		return NULL;
-	if (to) {
-		v = to_woken(q, ran, to, now);
-		*back = v ? ran : NULL;
-	} else {
-		v = back_to(q, ran, was, now);
-	}
-	if (!v)
-		return NULL;
-	__atomic_store_n(&q->kicked, false, __ATOMIC_RELAXED); /* as pick() leaves it */
-	v->sched.stats.direct++;
-	return v;
 }

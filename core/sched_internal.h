@@ -112,11 +112,6 @@ bool sched_manager_waits_here(void);
 void sched_members_add(const struct vm *vm);
 /* `v`, blocked, is made runnable at `now` and waits for the pCPU (boosted: it waited). */
 void sched_wake(struct sched_queue *q, struct vcpu *v, uint64_t now);
-/* After the turn of `ran` (core/sched_direct.c): the vCPU the general choice would take next
- * when that is known without it, made ready to run as pick() would; else NULL, and pick()
- * chooses. `*back` carries the vCPU to go back to from one call to the next. Only between
- * turns, with no VM joining nor the manager waiting. */
-struct vcpu *sched_direct_next(struct sched_queue *q, struct vcpu *ran, struct vcpu **back);
 /* The vCPU an FF-A call handed the pCPU to (sched_handoff()), or NULL (core/sched_direct.c);
  * `others`: a VM joins or the manager waits. */
 struct vcpu *sched_take_handoff(struct sched_queue *q, bool others);

@@ -255,7 +255,7 @@ static inline void direct_req(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is64
 		ffa_error(x, status);
 		return;
 	}
-	if (!switched && !sched_handoff(r))
+	if (!switched && !sched_post_here(r))
 		sched_kick(r);
 }
 
@@ -296,7 +296,7 @@ static inline void direct_resp(struct vcpu *vcpu, uint64_t x[FFA_REGS], bool is6
 		ffa_error(x, status);
 		return;
 	}
-	if (!switched && !sched_handoff(s))
+	if (!switched && !sched_post_here(s))
 		sched_kick(s);
 }
 

@@ -385,8 +385,7 @@ static struct vcpu *run_turn(struct sched_queue *q, struct vcpu *v)
 		v = vcpu_run_slice(v);
 	}
 	q->current = NULL;
-	/* Checks are for this turn only: turns that start without a choice (an FF-A hand-off)
-	 * run under the slice's end alone, and no sample of this vCPU's is left for them. */
+	/* Checks are for this turn only: no sample of this vCPU's is left for the next. */
 	if (q->check_at != UINT64_MAX) {
 		q->check_at = UINT64_MAX;
 		sched_arm_hw(q);
@@ -433,14 +432,11 @@ void sched_arm(struct sched_queue *q, uint64_t when)
 	sched_arm_at(q, when);
 }
 
-bool sched_handoff(struct vcpu *to)
+bool sched_post_here(const struct vcpu *to)
 {
 	struct sched_queue *q = sched_active[hal_cpu_id()];
 
-	if (!q || !q->current || to->pcpu != hal_cpu_id() || sched_plain_rr)
-		return false;
-	q->handoff = to;
-	return true;
+	return q && q->current && to->pcpu == hal_cpu_id() && !sched_plain_rr;
 }
 
 bool sched_manager_waits_here(void)
@@ -538,18 +534,13 @@ static void run_queue(struct sched_queue *q, bool forever, bool (*manage)(void))
 			q->yield = false;
 			continue;
 		}
-		/* Slices matter only when someone else waits for this pCPU. */
+		/* Slices matter only when someone else waits for this pCPU. The vCPUs the exits
+		 * hand the pCPU to without a choice (a sibling its SGI woke, the sender back, an
+		 * FF-A peer with its message) run within the turn (sched_next_in_turn()); after
+		 * it, pick() chooses. */
 		arm_timer(q, v, q->runnable > 1);
 		q->yield = false;
 		run_turn(q, v);
-		/* FF-A direct messages: the vCPU waiting for the answer runs next, without a
-		 * choice, as long as nobody else wants the pCPU. A sibling's SGI (and the wait for
-		 * its answer) was seen to at the exit (sched_next_in_turn()): pick() chooses. */
-		while (q->handoff && (v = sched_take_handoff(q, atomic_load(&q->joining_count) ||
-								    atomic_load(&manage_wanted)))) {
-			q->yield = false;
-			run_turn(q, v);
-		}
 	}
 	sched_arm_at(q, UINT64_MAX);
 	if (q->parked)

@@ -143,10 +143,6 @@ void sched_run_alone(struct sched_queue *q, _Atomic bool *manage_wanted)
 		arm_alone(q, UINT64_MAX);
 		q->yield = false;
 		sched_turn(q, v);
-		if (q->handoff) {
-			q->handoff = NULL; /* pick() chooses, as sched_take_handoff() leaves it */
-			return;
-		}
 		if (q->parked != v || q->direct ||
 		    !(v->sched.deadline || (v->sched.ffa_wait && !ffa_msg_interruptible(v))))
 			return;

@@ -16,27 +16,6 @@
 
 #include "sched_internal.h"
 
-struct vcpu *sched_take_handoff(struct sched_queue *q, bool others)
-{
-	struct vcpu *v = q->handoff;
-	uint64_t now;
-
-	/* An FF-A call handed the pCPU to `v`, made runnable with its answer: the choice could
-	 * only have been it if nothing else was runnable at the last choice (the vCPU that handed
-	 * over has blocked), nothing was kicked since, no blocked vCPU's deadline has passed and
-	 * no VM joins or waits for the manager. */
-	q->handoff = NULL;
-	if (!v || q->runnable > 1 || __atomic_load_n(&q->kicked, __ATOMIC_ACQUIRE) || others)
-		return NULL;
-	now = hal_counter_now();
-	if (now >= q->earliest || !vm_alive(v->vm) || vcpu_state_remote(v) != VCPU_BLOCKED ||
-	    !v->sched.ffa_wait || !ffa_msg_resume(v, false))
-		return NULL;
-	sched_wake(q, v, now);
-	v->sched.boost = 0;
-	return v;
-}
-
 /* Out of line: the test in sched_next_in_turn() is all that most turn ends pay. */
 static __attribute__((noinline)) struct vcpu *switch_in_turn(struct sched_queue *q,
 							     struct vcpu *from, struct vcpu *to)

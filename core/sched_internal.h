@@ -34,9 +34,8 @@ struct sched_queue {
 	struct sched_spin spin;		       /* where the running vCPU was at its last check */
 	bool in_irq;		/* a physical interrupt is being handled (sched_physical_irq()) */
 	struct vcpu *parked;	/* blocked, but still loaded on this pCPU (docs/scheduling.md) */
-	struct vcpu *handoff;	/* an FF-A call handed the pCPU to it (sched_handoff()) */
-	struct vcpu *switch_to; /* ... and it runs next in this turn (sched_switch_to()) */
-	bool kicked;		/* a kick or message came since pick(): no hand-off (atomic) */
+	struct vcpu *switch_to; /* an FF-A call gave it the rest of the turn (sched_switch_to()) */
+	bool kicked;		/* a kick or message came since pick() (atomic) */
 	struct vcpu *direct;	/* the running vCPU's sibling its SGI woke, the only kick since
 				 pick(): it may run next without a choice (core/sched_direct.c) */
 	struct vcpu *back;	/* the sender that `current`, its sibling, was switched to in its
@@ -112,9 +111,6 @@ bool sched_manager_waits_here(void);
 void sched_members_add(const struct vm *vm);
 /* `v`, blocked, is made runnable at `now` and waits for the pCPU (boosted: it waited). */
 void sched_wake(struct sched_queue *q, struct vcpu *v, uint64_t now);
-/* The vCPU an FF-A call handed the pCPU to (sched_handoff()), or NULL (core/sched_direct.c);
- * `others`: a VM joins or the manager waits. */
-struct vcpu *sched_take_handoff(struct sched_queue *q, bool others);
 /* `v` has just blocked in an FF-A wait that its timer may end: its deadline counts in
  * q->earliest and CNTHP from now on, as if it had ended a turn. */
 void sched_note_blocked(struct sched_queue *q, struct vcpu *v);

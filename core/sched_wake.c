@@ -161,7 +161,7 @@ void sched_timer_interrupt(void)
 	q->grace_since = 0;
 }
 
-/* A kick or message came: no hand-off (sched_handoff()) nor direct hand-over. */
+/* A kick or message came: no direct hand-over (q->direct, sched_switch_to()). */
 static void mark_kicked(struct sched_queue *q)
 {
 	__atomic_store_n(&q->kicked, true, __ATOMIC_RELEASE);

@@ -157,19 +157,19 @@ void sched_kick_vm_stopped(struct vm *vm);
 /* True once the current slice should end (the running vCPU is left at its next exit). */
 bool sched_should_yield(void);
 
-/* The running vCPU blocks in an FF-A call and `to` has its message (core/ffa_msg.c): if `to`
- * is on this pCPU, it runs next without the general choice, unless something else wants the
- * pCPU (then pick() chooses as usual). False, nothing done, if `to` is on another pCPU: the
- * caller kicks it. */
-bool sched_handoff(struct vcpu *to);
+/* The running vCPU blocks in an FF-A call and `to` has its message posted (core/ffa_msg.c,
+ * sched_switch_to() having said no): true if `to` is on this pCPU, whose choice after this
+ * turn finds the message (pick() looks at every vCPU blocked in an FF-A wait), so no kick is
+ * needed; false if it is on another pCPU: the caller kicks it. */
+bool sched_post_here(const struct vcpu *to);
 
 /* The fast path of an FF-A direct message (core/ffa_msg.c, docs/ffa.md): `from`, running here,
  * has just blocked in its call and `to`, another vCPU, blocked in its own, has the message. True if `to`
  * takes the pCPU at the end of this exit, within `from`'s turn and without any choice
  * (core/sched_direct.c): nothing else here is runnable, kicked or due, no VM joins, and the
  * turn is not ending. The caller then writes `to`'s answer into its x0-x7 itself and clears its
- * sched.ffa_wait; the switch is certain. False, nothing done: post the answer and hand off
- * (sched_handoff()) or kick as before. */
+ * sched.ffa_wait; the switch is certain. False, nothing done: post the answer, for this pCPU's
+ * choice to find (sched_post_here()) or with a kick. */
 bool sched_switch_to(struct vcpu *from, struct vcpu *to);
 
 /* The run loop (core/exit.c), as `ran` leaves the guest: if the turn goes on with another vCPU
